@@ -1,0 +1,271 @@
+# warden - top-level Makefile.
+#
+#   make                  build wardend and wardenctl (handheld_defconfig on a
+#                         fresh tree)
+#   make <name>_defconfig configs/<name>_defconfig -> .config
+#   make menuconfig       edit .config (ncurses)
+#   make olddefconfig     update .config, new symbols get their defaults
+#   make savedefconfig    write the minimal config to $(O)/defconfig
+#   make check            install test deps, build with ASan+UBSan, run tests
+#   make fuzz             build the libFuzzer targets (clang)
+#   make bench            build and run the benchmarks
+#   make install          install into $(DESTDIR)$(PREFIX)
+#   make deps             install missing build dependencies (apt-get)
+#   make demo             the README's main job
+#   make clean            remove the build directory
+#
+# Honours CC, CROSS_COMPILE, CFLAGS, LDFLAGS, DESTDIR, PREFIX, O= (build
+# directory, default ./build; .config lives there) and V=1.
+
+srctree := $(CURDIR)
+O ?= build
+objtree := $(abspath $(O))
+KCONFIG_CONFIG ?= $(objtree)/.config
+export KCONFIG_CONFIG
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+CROSS_COMPILE ?=
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+AR := $(CROSS_COMPILE)ar
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+
+KCONF := kconfig-conf
+MCONF := kconfig-mconf
+
+# Sanitizer builds (used by `make check` and `make fuzz` sub-builds).
+SANITIZE ?=
+ifeq ($(SANITIZE),address)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+CFLAGS := -O1 -g
+endif
+ifeq ($(SANITIZE),fuzzer)
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer
+CFLAGS := -O1 -g
+endif
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wcast-qual
+HARDENING := -fstack-protector-strong -D_FORTIFY_SOURCE=2
+
+# ------------------------------------------------------------------
+# Configuration
+# ------------------------------------------------------------------
+
+autoconf := $(objtree)/include/generated/autoconf.h
+autoconf_mk := $(objtree)/include/config/auto.conf
+
+config-targets := %_defconfig menuconfig olddefconfig savedefconfig \
+	clean distclean deps help
+ifeq ($(filter $(config-targets),$(MAKECMDGOALS)),)
+need-config := 1
+endif
+
+.PHONY: all
+all: programs
+
+$(KCONFIG_CONFIG):
+	$(Q)mkdir -p $(objtree)
+	$(call msg,DEFCONFIG,handheld_defconfig)
+	$(Q)$(KCONF) -s --defconfig=configs/handheld_defconfig Kconfig >/dev/null
+
+%_defconfig: configs/%_defconfig
+	$(Q)mkdir -p $(objtree)
+	$(Q)$(KCONF) -s --defconfig=$< Kconfig >/dev/null
+	@echo "configuration written to $(KCONFIG_CONFIG)"
+
+menuconfig: | $(KCONFIG_CONFIG)
+	$(Q)$(MCONF) Kconfig
+
+olddefconfig: | $(KCONFIG_CONFIG)
+	$(Q)$(KCONF) -s --olddefconfig Kconfig
+
+savedefconfig: | $(KCONFIG_CONFIG)
+	$(Q)$(KCONF) --savedefconfig=$(objtree)/defconfig Kconfig
+	@echo "minimal configuration written to $(objtree)/defconfig"
+
+# auto.conf and autoconf.h follow .config.
+$(autoconf_mk) $(autoconf): $(KCONFIG_CONFIG) Kconfig
+	$(Q)mkdir -p $(objtree)/include/generated $(objtree)/include/config
+	$(Q)cd $(objtree) && KCONFIG_AUTOHEADER=$(autoconf) \
+		KCONFIG_AUTOCONFIG=$(autoconf_mk) \
+		$(KCONF) -s --silentoldconfig $(srctree)/Kconfig
+	$(Q)touch $(autoconf_mk) $(autoconf)
+
+ifdef need-config
+-include $(autoconf_mk)
+endif
+
+# ------------------------------------------------------------------
+# Objects (each directory's Kbuild adds to lib-y, pkgs-y, ldlibs-y)
+# ------------------------------------------------------------------
+
+lib-y :=
+pkgs-y :=
+ldlibs-y :=
+include agent/Kbuild hal/Kbuild crypto/Kbuild profiles/Kbuild
+
+PKGS := $(sort $(pkgs-y))
+PKG_CFLAGS := $(if $(PKGS),$(shell $(PKG_CONFIG) --cflags $(PKGS)))
+PKG_LIBS := $(if $(PKGS),$(shell $(PKG_CONFIG) --libs $(PKGS)))
+LIBS := $(PKG_LIBS) $(ldlibs-y)
+
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) \
+	-include $(autoconf) -I$(srctree) -I$(srctree)/agent $(PKG_CFLAGS) \
+	$(CFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+
+lib-objs := $(addprefix $(objtree)/,$(lib-y))
+libwarden := $(objtree)/libwarden.a
+wardend := $(objtree)/wardend
+wardenctl := $(objtree)/wardenctl
+
+.PHONY: programs
+programs: $(wardend) $(wardenctl)
+
+$(objtree)/%.o: %.c $(autoconf)
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(libwarden): $(lib-objs)
+	$(call msg,AR,$(notdir $@))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(wardend): $(objtree)/agent/wardend.o $(libwarden)
+	$(call msg,LD,$(notdir $@))
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(wardenctl): $(objtree)/agent/wardenctl.o $(libwarden)
+	$(call msg,LD,$(notdir $@))
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(lib-objs:.o=.d) $(objtree)/agent/wardend.d \
+	$(objtree)/agent/wardenctl.d
+
+# ------------------------------------------------------------------
+# Tests: tests/unit/<dir>/test_<file>.c tests <dir>/<file>.c and is built
+# when that file is part of the configuration.
+# ------------------------------------------------------------------
+
+unit-srcs := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+unit-wanted := $(foreach t,$(unit-srcs),$(if $(filter \
+	$(patsubst tests/unit/%,%,$(dir $(t)))$(patsubst test_%.c,%.o,$(notdir $(t))),\
+	$(lib-y)),$(t)))
+unit-bins := $(patsubst %.c,$(objtree)/%,$(unit-wanted))
+test-support := $(objtree)/tests/unit/support.o
+
+$(objtree)/tests/unit/%: tests/unit/%.c $(test-support) $(libwarden) $(autoconf)
+	@mkdir -p $(dir $@)
+	$(call msg,TEST,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+		$(test-support) $(libwarden) $(ALL_LDFLAGS) $(LIBS) \
+		$$($(PKG_CONFIG) --libs cmocka)
+
+.PHONY: unit-tests
+unit-tests: programs $(unit-bins)
+
+# `make check`: a sanitized build of everything in $(O)/check, then every
+# unit and integration test. The last line is "N passed, N failed".
+.PHONY: check
+check:
+	$(Q)sh third_party/install-deps.sh --test
+	$(Q)$(MAKE) --no-print-directory $(KCONFIG_CONFIG)
+	$(Q)mkdir -p $(objtree)/check
+	$(Q)cp $(KCONFIG_CONFIG) $(objtree)/check/.config
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check \
+		KCONFIG_CONFIG=$(objtree)/check/.config SANITIZE=address unit-tests
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check \
+		KCONFIG_CONFIG=$(objtree)/check/.config fuzz-check
+	$(Q)sh tests/run.sh $(objtree)/check
+
+# ------------------------------------------------------------------
+# Fuzzing: tests/fuzz/fuzz_<name>.c with a seed corpus in
+# tests/fuzz/corpus/<name>/. `make fuzz` builds them with clang's
+# libFuzzer; `make check` replays every corpus through a plain build of
+# each target (tests/fuzz/replay.c stands in for libFuzzer's driver).
+# ------------------------------------------------------------------
+
+fuzz-srcs := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+fuzz-check-bins := $(patsubst tests/fuzz/%.c,$(objtree)/fuzz-replay/%,$(fuzz-srcs))
+
+$(objtree)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(libwarden)
+	@mkdir -p $(dir $@)
+	$(call msg,FUZZREPLAY,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+		tests/fuzz/replay.c $(libwarden) $(ALL_LDFLAGS) $(LIBS)
+
+.PHONY: fuzz-check
+fuzz-check: $(fuzz-check-bins)
+
+fuzz-bins := $(patsubst tests/fuzz/%.c,$(objtree)/fuzz/%,$(fuzz-srcs))
+
+$(objtree)/fuzz/%: tests/fuzz/%.c $(libwarden)
+	@mkdir -p $(dir $@)
+	$(call msg,FUZZ,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -fsanitize=fuzzer \
+		-o $@ $< $(libwarden) $(ALL_LDFLAGS) $(LIBS)
+
+.PHONY: fuzz fuzzers
+fuzz:
+	$(Q)$(MAKE) --no-print-directory $(KCONFIG_CONFIG)
+	$(Q)mkdir -p $(objtree)/fuzzbuild
+	$(Q)cp $(KCONFIG_CONFIG) $(objtree)/fuzzbuild/.config
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/fuzzbuild CC=clang \
+		KCONFIG_CONFIG=$(objtree)/fuzzbuild/.config SANITIZE=fuzzer fuzzers
+	@echo "fuzz targets in $(objtree)/fuzzbuild/fuzz/ (run: tests/fuzz/run.sh)"
+
+fuzzers: $(fuzz-bins)
+
+# ------------------------------------------------------------------
+# Benchmarks, demo, install, deps, clean
+# ------------------------------------------------------------------
+
+.PHONY: bench demo deps install clean distclean help
+
+bench: programs
+	$(Q)sh tests/bench/run.sh $(objtree)
+
+demo:
+	$(Q)sh third_party/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory programs
+	$(Q)sh tools/demo.sh $(objtree)
+
+deps:
+	$(Q)sh third_party/install-deps.sh
+
+install: programs
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/doc/warden
+	install -m 0755 $(wardend) $(DESTDIR)$(PREFIX)/sbin/wardend
+	install -m 0755 $(wardenctl) $(DESTDIR)$(PREFIX)/bin/wardenctl
+	install -m 0644 docs/man/wardenctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 docs/man/wardend.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 docs/man/wardend.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 docs/wardend.conf.example \
+		$(DESTDIR)$(PREFIX)/share/doc/warden/
+
+clean:
+	rm -rf $(objtree)
+
+distclean: clean
+
+help:
+	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
