@@ -1,0 +1,325 @@
+/*
+ * daemon.c - wardend's event loop: signals, the scan timer, the HAL's
+ * change notifications, and the serialized HAL job queue. Nothing here
+ * polls: between scheduled events the loop sleeps in epoll_wait.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+/* Hot-plug and file events arrive in bursts; one scan per burst. */
+#define SETTLE_MS 200
+
+struct hal_job {
+	uv_work_t work;
+	struct wardend *d;
+	void (*fn)(struct wardend *, void *);
+	void (*after)(struct wardend *, void *);
+	void *arg;
+	struct hal_job *next;
+};
+
+struct scan_waiter {
+	struct ctl_conn *conn;
+	struct scan_waiter *next;
+};
+
+struct scan_job {
+	struct hal_facts facts;
+	int rc;
+	uint64_t cpu_ns;
+};
+
+static void job_next(struct wardend *d);
+
+static void
+job_work(uv_work_t *w)
+{
+	struct hal_job *j = w->data;
+
+	j->fn(j->d, j->arg);
+}
+
+static void
+job_done(uv_work_t *w, int status)
+{
+	struct hal_job *j = w->data;
+	struct wardend *d = j->d;
+
+	(void)status;
+	d->job_running = false;
+	if (j->after != NULL)
+		j->after(d, j->arg);
+	free(j);
+	job_next(d);
+}
+
+static void
+job_next(struct wardend *d)
+{
+	struct hal_job *j = d->jobs_head;
+
+	if (d->job_running || j == NULL)
+		return;
+	d->jobs_head = j->next;
+	if (d->jobs_head == NULL)
+		d->jobs_tail = NULL;
+	d->job_running = true;
+	j->work.data = j;
+	if (uv_queue_work(d->loop, &j->work, job_work, job_done) != 0) {
+		/* Cannot happen with a valid loop; run inline rather than
+		 * lose the job. */
+		job_work(&j->work);
+		job_done(&j->work, 0);
+	}
+}
+
+void
+daemon_hal_job(struct wardend *d, void (*work)(struct wardend *, void *),
+    void (*after)(struct wardend *, void *), void *arg)
+{
+	struct hal_job *j = calloc(1, sizeof(*j));
+
+	if (j == NULL)
+		fatal("calloc");
+	j->d = d;
+	j->fn = work;
+	j->after = after;
+	j->arg = arg;
+	if (d->jobs_tail != NULL)
+		d->jobs_tail->next = j;
+	else
+		d->jobs_head = j;
+	d->jobs_tail = j;
+	job_next(d);
+}
+
+static uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void
+scan_work(struct wardend *d, void *arg)
+{
+	struct scan_job *sj = arg;
+	uint64_t t0 = thread_cpu_ns();
+
+	sj->facts.n = 0;
+	sj->rc = hal_facts_read(&d->hal, &sj->facts);
+	sj->cpu_ns = thread_cpu_ns() - t0;
+}
+
+static void
+scan_after(struct wardend *d, void *arg)
+{
+	struct scan_job *sj = arg;
+	struct scan_waiter *w, *next;
+	int64_t scan_id = 0, now = store_now();
+	int rc = sj->rc;
+
+	d->scan_queued = false;
+	if (rc == 0 && store_facts_save(d->store, &sj->facts, now,
+	    &scan_id) != 0)
+		rc = -EIO;
+	if (rc == 0) {
+		d->facts = sj->facts;
+		d->facts_at = now;
+		d->scan_count++;
+		d->scan_cpu_ns_last = sj->cpu_ns;
+		log_debug("scan %lld: %zu facts, %llu ns CPU",
+		    (long long)scan_id, sj->facts.n,
+		    (unsigned long long)sj->cpu_ns);
+	} else {
+		log_warnx("scan failed: %s", strerror(-rc));
+	}
+	for (w = d->scan_waiters, d->scan_waiters = NULL; w != NULL;
+	     w = next) {
+		next = w->next;
+		if (rc == 0) {
+			cJSON *r = cJSON_CreateObject();
+			cJSON_AddNumberToObject(r, "scanId", (double)scan_id);
+			cJSON_AddNumberToObject(r, "factCount",
+			    (double)sj->facts.n);
+			cJSON_AddNumberToObject(r, "cpuNanoseconds",
+			    (double)sj->cpu_ns);
+			control_reply_ok(w->conn, r);
+		} else {
+			control_reply_err(w->conn, EXIT_FAIL, "scan failed: "
+			    "reading facts from the HAL: %s", strerror(-rc));
+		}
+		free(w);
+	}
+	free(sj);
+}
+
+void
+daemon_scan(struct wardend *d, struct ctl_conn *conn)
+{
+	struct scan_job *sj;
+
+	if (conn != NULL) {
+		struct scan_waiter *w = calloc(1, sizeof(*w));
+		if (w == NULL)
+			fatal("calloc");
+		w->conn = conn;
+		w->next = d->scan_waiters;
+		d->scan_waiters = w;
+	}
+	if (d->scan_queued || d->stopping)
+		return;
+	if ((sj = calloc(1, sizeof(*sj))) == NULL)
+		fatal("calloc");
+	d->scan_queued = true;
+	daemon_hal_job(d, scan_work, scan_after, sj);
+}
+
+static void
+on_scan_timer(uv_timer_t *t)
+{
+	daemon_scan(t->data, NULL);
+}
+
+static void
+on_settle(uv_timer_t *t)
+{
+	daemon_scan(t->data, NULL);
+}
+
+static void
+on_hal_watch(uv_poll_t *p, int status, int events)
+{
+	struct wardend *d = p->data;
+
+	(void)events;
+	if (status < 0)
+		return;
+	hal_watch_drain(&d->hal);
+	/* Restarting the timer coalesces a burst into one scan. */
+	uv_timer_start(&d->settle_timer, on_settle, SETTLE_MS, 0);
+}
+
+static void
+arm_scan_timer(struct wardend *d)
+{
+	uint64_t ms = (uint64_t)d->conf.scan_interval * 1000u;
+
+	uv_timer_start(&d->scan_timer, on_scan_timer, ms, ms);
+}
+
+static void
+reload(struct wardend *d)
+{
+	struct config next;
+	char err[512];
+
+	if (!d->conf_given) {
+		log_info("SIGHUP: no configuration file to reload");
+		return;
+	}
+	config_defaults(&next);
+	if (config_load(&next, d->conf_path, err, sizeof(err)) != 0) {
+		log_warnx("SIGHUP: keeping the running configuration: %s", err);
+		return;
+	}
+	if (strcmp(next.hal, d->conf.hal) != 0 ||
+	    strcmp(next.state_dir, d->conf.state_dir) != 0 ||
+	    strcmp(next.control_socket, d->conf.control_socket) != 0)
+		log_warnx("SIGHUP: hal, state-dir and control-socket changes "
+		    "take effect at the next start");
+	d->conf.scan_interval = next.scan_interval;
+	d->conf.log_level = next.log_level;
+	d->conf.outbox_max = next.outbox_max;
+	log_setlevel(next.log_level);
+	arm_scan_timer(d);
+	log_info("SIGHUP: configuration reloaded from %s", d->conf_path);
+}
+
+static void
+on_signal(uv_signal_t *s, int signum)
+{
+	struct wardend *d = s->data;
+
+	if (signum == SIGHUP)
+		reload(d);
+	else
+		daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+void
+daemon_start(struct wardend *d)
+{
+	char err[512];
+	int fd;
+
+	d->loop = uv_default_loop();
+	d->started_at = store_now();
+	if ((d->store = store_open(d->conf.state_dir, err, sizeof(err))) ==
+	    NULL)
+		fatalx("store: %s", err);
+	if (hal_open(&d->hal, d->conf.hal, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("HAL backend %s", d->conf.hal);
+	store_facts_load(d->store, &d->facts, &d->facts_at);
+
+	uv_signal_init(d->loop, &d->sig_term);
+	uv_signal_init(d->loop, &d->sig_int);
+	uv_signal_init(d->loop, &d->sig_hup);
+	d->sig_term.data = d->sig_int.data = d->sig_hup.data = d;
+	uv_signal_start(&d->sig_term, on_signal, SIGTERM);
+	uv_signal_start(&d->sig_int, on_signal, SIGINT);
+	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
+
+	uv_timer_init(d->loop, &d->scan_timer);
+	uv_timer_init(d->loop, &d->settle_timer);
+	d->scan_timer.data = d->settle_timer.data = d;
+	arm_scan_timer(d);
+
+	if ((fd = hal_watch_fd(&d->hal)) >= 0) {
+		uv_poll_init(d->loop, &d->hal_watch, fd);
+		d->hal_watch.data = d;
+		uv_poll_start(&d->hal_watch, UV_READABLE, on_hal_watch);
+		d->hal_watch_active = true;
+	}
+	control_start(d);
+	/* A first scan so status and compliance are current at start. */
+	daemon_scan(d, NULL);
+}
+
+void
+daemon_stop(struct wardend *d, const char *why)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	log_info("stopping (%s)", why);
+	control_stop(d);
+	uv_signal_stop(&d->sig_hup);
+	uv_close((uv_handle_t *)&d->sig_term, NULL);
+	uv_close((uv_handle_t *)&d->sig_int, NULL);
+	uv_close((uv_handle_t *)&d->sig_hup, NULL);
+	uv_close((uv_handle_t *)&d->scan_timer, NULL);
+	uv_close((uv_handle_t *)&d->settle_timer, NULL);
+	if (d->hal_watch_active)
+		uv_close((uv_handle_t *)&d->hal_watch, NULL);
+	d->hal_watch_active = false;
+}
+
+void
+daemon_cleanup(struct wardend *d)
+{
+	if (uv_loop_close(d->loop) != 0)
+		log_warnx("event loop closed with handles still open");
+	hal_close(&d->hal);
+	store_close(d->store);
+	d->store = NULL;
+}

@@ -1,0 +1,105 @@
+/*
+ * daemon.h - wardend's one top-level context and the services its modules
+ * share: the loop, the store, the HAL, the serialized HAL job queue and the
+ * control socket.
+ */
+#ifndef WARDEN_DAEMON_H
+#define WARDEN_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+#include <uv.h>
+
+#include "hal/hal.h"
+#include "store.h"
+#include "warden.h"
+
+struct ctl_conn;
+struct hal_job;
+
+struct wardend {
+	uv_loop_t *loop;
+	struct config conf;
+	char conf_path[PATH_MAX];
+	bool conf_given;
+	struct store *store;
+	struct hal hal;
+	int64_t started_at;
+
+	uv_signal_t sig_term, sig_int, sig_hup;
+	uv_timer_t scan_timer;
+	uv_timer_t settle_timer;  /* coalesces bursts of hot-plug events */
+	uv_poll_t hal_watch;
+	bool hal_watch_active;
+	uv_pipe_t ctl_server;
+	bool ctl_active;
+
+	/* HAL jobs run one at a time on libuv's work queue. */
+	struct hal_job *jobs_head, *jobs_tail;
+	bool job_running;
+	bool stopping;
+
+	/* Scans: requests waiting for the scan in progress. */
+	bool scan_queued;
+	struct scan_waiter *scan_waiters;
+	struct hal_facts facts;
+	int64_t facts_at;
+	uint64_t scan_count;
+	uint64_t scan_cpu_ns_last;
+};
+
+/* daemon.c */
+/* Sets up everything from d->conf; fatal on setup errors. */
+void daemon_start(struct wardend *d);
+/* Stops the loop's handles; the loop then ends by itself. */
+void daemon_stop(struct wardend *d, const char *why);
+/* Frees what daemon_start set up, after the loop has ended. */
+void daemon_cleanup(struct wardend *d);
+
+/*
+ * Queues a HAL job: work(arg) runs on the work queue (it may block; it
+ * touches only the HAL and arg), then after(d, arg) runs on the loop.
+ * Jobs run one at a time, in order, so backends need no locking.
+ */
+void daemon_hal_job(struct wardend *d, void (*work)(struct wardend *, void *),
+    void (*after)(struct wardend *, void *), void *arg);
+
+/*
+ * Requests a posture scan. When `conn` is non-NULL, the scan's result is
+ * sent to it as the reply. Scans requested while one is queued coalesce.
+ */
+void daemon_scan(struct wardend *d, struct ctl_conn *conn);
+
+/* control.c */
+/* Binds the control socket (mode and group from the config); fatal on
+ * error. */
+void control_start(struct wardend *d);
+void control_stop(struct wardend *d);
+/* Peer credentials of a connection. */
+struct ctl_peer {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	bool privileged; /* root, the daemon's user, or the socket's group */
+};
+const struct ctl_peer *control_peer(struct ctl_conn *c);
+struct wardend *control_daemon(struct ctl_conn *c);
+/* Replies once per request; takes ownership of result (may be NULL). */
+void control_reply_ok(struct ctl_conn *c, cJSON *result);
+void control_reply_err(struct ctl_conn *c, int exit_code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A progress line before the final reply; takes ownership of p. */
+void control_progress(struct ctl_conn *c, cJSON *p);
+
+/* ctl_handlers.c: the requests the agent core answers. */
+void ctl_status(struct ctl_conn *c, const cJSON *req);
+void ctl_scan(struct ctl_conn *c, const cJSON *req);
+void ctl_facts(struct ctl_conn *c, const cJSON *req);
+void ctl_sim(struct ctl_conn *c, const cJSON *req);
+/* The facts as a JSON object {name: {type, value}}. */
+cJSON *ctl_facts_json(const struct hal_facts *fs);
+
+#endif /* WARDEN_DAEMON_H */

@@ -1,0 +1,100 @@
+/*
+ * store.h - the agent's one SQLite database.
+ *
+ * WAL journal, synchronous=FULL: a committed transaction survives a power
+ * cut, an interrupted one leaves no trace. Every state change is one
+ * transaction (store_begin .. store_commit). Nothing here blocks for long:
+ * statements touch a handful of rows.
+ */
+#ifndef WARDEN_STORE_H
+#define WARDEN_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "hal/hal.h"
+#include "warden.h"
+
+struct store;
+
+/* The schema version this build migrates to. */
+#define STORE_SCHEMA_VERSION 1
+
+/*
+ * Opens (creating if needed) DIR/warden.db and runs forward migrations. A
+ * database that fails PRAGMA integrity_check, or is not a database at all,
+ * is renamed to warden.db.corrupt-<unix time> with a loud log line and a
+ * fresh one is created. Returns NULL with a reason in err on failure.
+ */
+struct store *store_open(const char *dir, char *err, size_t errlen);
+/* Closes the database; NULL-safe. */
+void store_close(struct store *st);
+/* The underlying handle, for modules with their own statements. */
+sqlite3 *store_db(struct store *st);
+
+/* Transactions (BEGIN IMMEDIATE). 0 on success, -1 (logged) on error. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+/* Runs one SQL statement with no result rows; -1 (logged) on error. */
+int store_exec(struct store *st, const char *sql);
+
+/*
+ * Fault injection for crash tests: when the environment variable
+ * WARDEN_FAULT_TXN_DELAY_MS is set, store_fault_point() sleeps that long,
+ * widening the window in which a SIGKILL lands inside a transaction.
+ */
+void store_fault_point(struct store *st);
+
+/* Agent state. */
+int store_get_state(struct store *st, enum agent_state *state, char *step,
+    size_t steplen);
+/*
+ * Moves the state machine from its current state to `to`, recording the
+ * reason in the history, in one transaction (or inside the caller's open
+ * transaction when `in_txn`). Refuses (-1, logged) an illegal transition.
+ */
+int store_set_state(struct store *st, enum agent_state to, const char *reason,
+    bool in_txn);
+/* Sets the progress step shown by `wardenctl status` ("" clears it). */
+int store_set_step(struct store *st, const char *step);
+
+/* Small named values (key at most 64 bytes). Returns a malloc'd string or
+ * NULL when the key is absent. */
+char *store_kv_get(struct store *st, const char *key);
+int store_kv_set(struct store *st, const char *key, const char *value);
+int store_kv_del(struct store *st, const char *key);
+
+/* Facts: replaces the stored facts with a whole scan in one transaction;
+ * returns the new scan id in *scan_id. */
+int store_facts_save(struct store *st, const struct hal_facts *fs,
+    int64_t scanned_at, int64_t *scan_id);
+/* Loads the facts of the last scan; *scanned_at = 0 when there is none. */
+int store_facts_load(struct store *st, struct hal_facts *fs,
+    int64_t *scanned_at);
+
+/* Records an event (drift, enforcement, fault) in the event log. */
+int store_event(struct store *st, const char *kind, const char *detail);
+
+/*
+ * Outbox: what the server must see. add() queues a payload under an
+ * idempotency key (a second add with the same key is a no-op). When the
+ * outbox holds more than max rows, the oldest rows of kind "report" are
+ * dropped first (a newer report supersedes them); events and command
+ * results are never dropped.
+ */
+int store_outbox_add(struct store *st, const char *kind, const char *idem_key,
+    const char *payload, int max);
+int store_outbox_count(struct store *st, const char *kind, int64_t *count);
+
+/* store_schema.c: brings the schema to STORE_SCHEMA_VERSION (called by
+ * store_open); -1 with a reason in err. */
+int store_schema_migrate(struct store *st, char *err, size_t errlen);
+
+/* Unix time in seconds (CLOCK_REALTIME). */
+int64_t store_now(void);
+
+#endif /* WARDEN_STORE_H */

@@ -1,0 +1,120 @@
+/*
+ * warden.h - the agent's private program header: the structs and
+ * prototypes shared by wardend and wardenctl, grouped by file.
+ */
+#ifndef WARDEN_H
+#define WARDEN_H
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#define WARDEN_VERSION "0.1.0"
+
+/* A control-socket request or response line is at most this long. */
+#define CTL_LINE_MAX (1024 * 1024)
+
+/* wardenctl exit codes (also used in control-socket error replies). */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define EXIT_UNREACHABLE 3
+
+/* log.c */
+enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+/* Logs to stderr when foreground, else to syslog (daemon facility). */
+void log_init(bool foreground, int level);
+void log_setlevel(int level);
+int log_getlevel(void);
+const char *log_level_name(int level);
+int log_level_parse(const char *s, int *level);
+/* _warn variants append strerror(errno); _x variants do not. */
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Setup failures only: logs and exits 1. */
+void fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+/* config.c */
+struct config {
+	char state_dir[PATH_MAX];
+	char control_socket[108]; /* sun_path */
+	char control_group[64];   /* "" = the daemon's own group */
+	unsigned int control_mode; /* socket file mode, default 0660 */
+	char hal[PATH_MAX];        /* "name:argument" */
+	int scan_interval;         /* seconds */
+	int log_level;
+	char policy_file[PATH_MAX]; /* standalone policy, "" = none */
+	char rules_file[PATH_MAX];  /* standalone posture rules */
+	char token_dir[PATH_MAX];   /* afw# token directory (JSON) */
+	char zerotouch_file[PATH_MAX];
+	int outbox_max;             /* rows kept while offline */
+};
+/* Fills in the compiled-in defaults (Kconfig). */
+void config_defaults(struct config *c);
+/*
+ * Reads a config file over the defaults in c. On error returns -1 and
+ * writes "FILE:LINE: reason" to err; c is then unspecified (the caller
+ * keeps its previous copy).
+ */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* Writes the effective configuration in config-file syntax. */
+void config_dump(const struct config *c, FILE *out);
+
+/* state.c */
+enum agent_state {
+	STATE_UNPROVISIONED = 0,
+	STATE_PROVISIONING,
+	STATE_ENROLLING,
+	STATE_MANAGED,
+	STATE_STANDALONE,
+	STATE_RETIRED,
+};
+#define STATE_COUNT 6
+const char *state_name(enum agent_state s);
+int state_parse(const char *s, enum agent_state *out);
+/* True when the state machine allows from -> to. */
+bool state_transition_allowed(enum agent_state from, enum agent_state to);
+
+/* jsonline.c: line-delimited JSON framing for the control socket. */
+struct jsonline {
+	char *buf;
+	size_t len, cap, max;
+};
+void jsonline_init(struct jsonline *jl, size_t max);
+void jsonline_free(struct jsonline *jl);
+/*
+ * Appends bytes; for every complete line calls fn(line, arg) (the line is
+ * NUL-terminated, without the newline). Returns -1 when a line exceeds
+ * the bound (the buffer is then reset), else 0.
+ */
+int jsonline_feed(struct jsonline *jl, const char *data, size_t len,
+    void (*fn)(char *line, void *arg), void *arg);
+
+/* store.c, store_schema.c: see store.h */
+
+/* ctl_client.c: wardenctl's side of the control socket (blocking). */
+/*
+ * Sends one request and waits for the reply. Returns 0 and *reply (owned
+ * by the caller) on any reply; -1 when the agent is unreachable, with the
+ * reason in err and *exit_code set (EXIT_UNREACHABLE, or EXIT_FAIL when
+ * access was denied).
+ */
+int ctl_request(const char *socket_path, const cJSON *req, cJSON **reply,
+    char *err, size_t errlen, int *exit_code);
+/* Like ctl_request, but calls fn for every progress line before the
+ * final reply ({"progress": ...} lines). */
+int ctl_request_progress(const char *socket_path, const cJSON *req,
+    void (*fn)(const cJSON *progress, void *arg), void *arg, cJSON **reply,
+    char *err, size_t errlen, int *exit_code);
+
+#endif /* WARDEN_H */

@@ -1,0 +1,304 @@
+/*
+ * wardenctl.c - the command-line client of wardend.
+ *
+ * usage: wardenctl [-j] [-s socket] command [argument ...]
+ * Exit codes: 0 success, 1 failure, 2 bad usage or invalid input,
+ * 3 agent not reachable.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "warden.h"
+
+struct ctl_opts {
+	const char *socket;
+	bool json;
+};
+
+typedef int (*cmd_fn)(const struct ctl_opts *, int, char **);
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: wardenctl [-j] [-s socket] command [argument ...]\n"
+	    "commands:\n"
+	    "  status                  agent state and health\n"
+	    "  facts                   posture facts of the last scan\n"
+	    "  scan                    scan posture now\n"
+	    "  sim set KEY VALUE       set a fact of the simulated device\n"
+	    "  sim fail OP ERRNO       make a simulated HAL op fail (0 clears)\n"
+	    "  sim show                print the simulated device's state\n");
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Sends req and handles transport errors and error replies. Returns the
+ * exit code; on success *result is the reply's result (owned by *reply,
+ * which the caller deletes).
+ */
+static int
+call(const struct ctl_opts *o, cJSON *req, cJSON **reply, cJSON **result)
+{
+	char err[512];
+	int code;
+	const cJSON *ok, *e, *x;
+
+	*reply = NULL;
+	*result = NULL;
+	if (ctl_request(o->socket, req, reply, err, sizeof(err), &code) != 0) {
+		cJSON_Delete(req);
+		fprintf(stderr, "wardenctl: %s\n", err);
+		return code;
+	}
+	cJSON_Delete(req);
+	ok = cJSON_GetObjectItemCaseSensitive(*reply, "ok");
+	if (!cJSON_IsTrue(ok)) {
+		e = cJSON_GetObjectItemCaseSensitive(*reply, "error");
+		x = cJSON_GetObjectItemCaseSensitive(*reply, "exit");
+		fprintf(stderr, "wardenctl: %s\n", cJSON_IsString(e) ?
+		    e->valuestring : "the agent refused the request");
+		code = cJSON_IsNumber(x) && x->valueint >= 1 &&
+		    x->valueint <= 3 ? x->valueint : EXIT_FAIL;
+		cJSON_Delete(*reply);
+		*reply = NULL;
+		return code;
+	}
+	*result = cJSON_GetObjectItemCaseSensitive(*reply, "result");
+	return EXIT_OK;
+}
+
+static cJSON *
+request(const char *cmd)
+{
+	cJSON *req = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(req, "cmd", cmd);
+	return req;
+}
+
+static void
+print_json(const cJSON *v)
+{
+	char *text = cJSON_Print(v);
+
+	if (text != NULL)
+		printf("%s\n", text);
+	free(text);
+}
+
+static const char *
+str_member(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double
+num_member(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static void
+format_time(double t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0) {
+		snprintf(buf, len, "never");
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+cmd_status(const struct ctl_opts *o, int argc, char **argv)
+{
+	cJSON *reply, *r;
+	char when[32];
+	int code;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	if ((code = call(o, request("status"), &reply, &r)) != EXIT_OK)
+		return code;
+	if (o->json) {
+		print_json(r);
+	} else {
+		format_time(num_member(r, "lastScanAt"), when, sizeof(when));
+		printf("state:        %s\n", str_member(r, "state"));
+		if (*str_member(r, "step"))
+			printf("step:         %s\n", str_member(r, "step"));
+		printf("agent:        wardend %s, pid %.0f, up %.0f s\n",
+		    str_member(r, "version"), num_member(r, "pid"),
+		    num_member(r, "uptimeSeconds"));
+		printf("hal:          %s\n", str_member(r, "hal"));
+		printf("state dir:    %s\n", str_member(r, "stateDir"));
+		printf("last scan:    %s (%.0f facts, every %.0f s)\n", when,
+		    num_member(r, "factCount"),
+		    num_member(r, "scanIntervalSeconds"));
+		printf("outbox:       %.0f waiting for the server\n",
+		    num_member(r, "outboxPending"));
+	}
+	cJSON_Delete(reply);
+	return EXIT_OK;
+}
+
+static int
+cmd_facts(const struct ctl_opts *o, int argc, char **argv)
+{
+	cJSON *reply, *r;
+	const cJSON *f;
+	char when[32];
+	int code;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	if ((code = call(o, request("facts"), &reply, &r)) != EXIT_OK)
+		return code;
+	if (o->json) {
+		print_json(r);
+	} else {
+		format_time(num_member(r, "scannedAt"), when, sizeof(when));
+		printf("scanned at %s\n", when);
+		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(r,
+		    "facts")) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(f,
+			    "value");
+			char *text = cJSON_IsString(v) ?
+			    strdup(v->valuestring) : cJSON_PrintUnformatted(v);
+			printf("  %-32s %-9s %s\n", f->string,
+			    str_member(f, "type"), text != NULL ? text : "");
+			free(text);
+		}
+	}
+	cJSON_Delete(reply);
+	return EXIT_OK;
+}
+
+static int
+cmd_scan(const struct ctl_opts *o, int argc, char **argv)
+{
+	cJSON *reply, *r;
+	int code;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	if ((code = call(o, request("scan"), &reply, &r)) != EXIT_OK)
+		return code;
+	if (o->json)
+		print_json(r);
+	else
+		printf("scan %.0f: %.0f facts\n", num_member(r, "scanId"),
+		    num_member(r, "factCount"));
+	cJSON_Delete(reply);
+	return EXIT_OK;
+}
+
+static int
+cmd_sim(const struct ctl_opts *o, int argc, char **argv)
+{
+	cJSON *req, *reply, *r;
+	int code;
+
+	if (argc < 2)
+		usage();
+	req = request("sim");
+	cJSON_AddStringToObject(req, "verb", argv[1]);
+	if (strcmp(argv[1], "set") == 0 || strcmp(argv[1], "fail") == 0) {
+		if (argc != 4) {
+			cJSON_Delete(req);
+			usage();
+		}
+		cJSON_AddStringToObject(req, "key", argv[2]);
+		cJSON_AddStringToObject(req, "value", argv[3]);
+	} else if (strcmp(argv[1], "show") == 0) {
+		if (argc != 2) {
+			cJSON_Delete(req);
+			usage();
+		}
+	} else {
+		cJSON_Delete(req);
+		fprintf(stderr, "wardenctl: sim: unknown verb \"%s\" (set, "
+		    "fail, show)\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if ((code = call(o, req, &reply, &r)) != EXIT_OK)
+		return code;
+	if (r != NULL)
+		print_json(r);
+	cJSON_Delete(reply);
+	return EXIT_OK;
+}
+
+static const struct {
+	const char *name;
+	cmd_fn fn;
+} cmds[] = {
+	{ "status", cmd_status },
+	{ "facts", cmd_facts },
+	{ "scan", cmd_scan },
+	{ "sim", cmd_sim },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl_opts o = { CONFIG_DEFAULT_CONTROL_SOCKET, false };
+	const char *env = getenv("WARDEN_SOCKET");
+	size_t i;
+	int ch;
+
+	if (env != NULL && *env != '\0')
+		o.socket = env;
+	/* "+": options end at the command, whose own flags follow it. */
+	while ((ch = getopt_long(argc, argv, "+js:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			o.json = true;
+			break;
+		case 's':
+			o.socket = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	/* --json is also accepted after the command. */
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
+			o.json = true;
+			memmove(&argv[i], &argv[i + 1],
+			    (size_t)(argc - (int)i) * sizeof(*argv));
+			argc--;
+			i--;
+		}
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[0], cmds[i].name) == 0)
+			return cmds[i].fn(&o, argc, argv);
+	fprintf(stderr, "wardenctl: unknown command \"%s\"\n", argv[0]);
+	usage();
+}

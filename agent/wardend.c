@@ -1,0 +1,119 @@
+/*
+ * wardend.c - the device-management agent daemon.
+ *
+ * usage: wardend [-dnv] [-f file] [-H hal] [-S state-dir] [-s socket]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: wardend [-dnv] [-f file] [-H hal] "
+	    "[-S state-dir] [-s socket]\n");
+	exit(EXIT_USAGE);
+}
+
+/* Copies an option argument into a config field, or dies naming it. */
+static void
+set_opt(char *dst, size_t len, const char *val, const char *what)
+{
+	if (strlen(val) >= len)
+		fatalx("%s: longer than %zu bytes", what, len - 1);
+	memcpy(dst, val, strlen(val) + 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "hal", required_argument, NULL, 'H' },
+		{ "state-dir", required_argument, NULL, 'S' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct wardend d;
+	const char *hal = NULL, *state_dir = NULL, *sock = NULL;
+	bool foreground = false, check_only = false;
+	int verbose = 0, ch;
+	char err[512];
+
+	log_init(true, LOG_LVL_INFO);
+	config_defaults(&d.conf);
+	snprintf(d.conf_path, sizeof(d.conf_path), "%s",
+	    CONFIG_DEFAULT_CONFIG_FILE);
+	while ((ch = getopt_long(argc, argv, "dnvf:H:S:s:", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			foreground = true;
+			break;
+		case 'n':
+			check_only = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'f':
+			set_opt(d.conf_path, sizeof(d.conf_path), optarg,
+			    "-f");
+			d.conf_given = true;
+			break;
+		case 'H':
+			hal = optarg;
+			break;
+		case 'S':
+			state_dir = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	/* The default file is optional; a named one must exist. */
+	if (d.conf_given || access(d.conf_path, F_OK) == 0) {
+		d.conf_given = true;
+		if (config_load(&d.conf, d.conf_path, err, sizeof(err)) != 0) {
+			fprintf(stderr, "wardend: %s\n", err);
+			return EXIT_FAIL;
+		}
+	}
+	if (hal != NULL)
+		set_opt(d.conf.hal, sizeof(d.conf.hal), hal, "--hal");
+	if (state_dir != NULL)
+		set_opt(d.conf.state_dir, sizeof(d.conf.state_dir), state_dir,
+		    "--state-dir");
+	if (sock != NULL)
+		set_opt(d.conf.control_socket, sizeof(d.conf.control_socket),
+		    sock, "--socket");
+	if (verbose > 0)
+		d.conf.log_level = LOG_LVL_DEBUG;
+	if (check_only) {
+		if (verbose > 0)
+			config_dump(&d.conf, stdout);
+		fprintf(stderr, "configuration OK\n");
+		return EXIT_OK;
+	}
+
+	log_init(foreground, d.conf.log_level);
+	if (!foreground && daemon(0, 0) != 0)
+		fatal("daemon");
+	log_info("wardend %s starting", WARDEN_VERSION);
+	daemon_start(&d);
+	uv_run(d.loop, UV_RUN_DEFAULT);
+	daemon_cleanup(&d);
+	log_info("stopped");
+	return EXIT_OK;
+}
