@@ -168,6 +168,7 @@ unit-wanted := $(foreach t,$(unit-srcs),$(if $(filter \
 	$(lib-y)),$(t)))
 unit-bins := $(patsubst %.c,$(objtree)/%,$(unit-wanted))
 test-support := $(objtree)/tests/unit/support.o
+.SECONDARY: $(test-support)
 
 $(objtree)/tests/unit/%: tests/unit/%.c $(test-support) $(libwarden) $(autoconf)
 	@mkdir -p $(dir $@)
