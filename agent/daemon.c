@@ -136,7 +136,7 @@ scan_after(struct wardend *d, void *arg)
 		d->facts_at = now;
 		d->scan_count++;
 		d->scan_cpu_ns_last = sj->cpu_ns;
-		log_debug("scan %lld: %zu facts, %llu ns CPU",
+		log_info("scan %lld: %zu facts, %llu ns CPU",
 		    (long long)scan_id, sj->facts.n,
 		    (unsigned long long)sj->cpu_ns);
 	} else {

@@ -70,6 +70,8 @@ store_fault_point(struct store *st)
 
 	if (st->fault_delay_ms <= 0)
 		return;
+	log_info("fault point: transaction open, pausing %d ms",
+	    st->fault_delay_ms);
 	ts.tv_sec = st->fault_delay_ms / 1000;
 	ts.tv_nsec = (long)(st->fault_delay_ms % 1000) * 1000000L;
 	nanosleep(&ts, NULL);

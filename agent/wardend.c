@@ -107,6 +107,8 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 
+	/* HAL jobs run one at a time: one work-queue thread is enough. */
+	setenv("UV_THREADPOOL_SIZE", "1", 0);
 	log_init(foreground, d.conf.log_level);
 	if (!foreground && daemon(0, 0) != 0)
 		fatal("daemon");
