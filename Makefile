@@ -45,6 +45,21 @@ LDFLAGS ?=
 KCONF := kconfig-conf
 MCONF := kconfig-mconf
 
+# The README's commands work on a fresh machine: missing packages are
+# installed before anything else is read (the configuration tools and the
+# pkg-config files are needed to parse the rest of this file).
+ifneq ($(filter demo check deps fuzz,$(MAKECMDGOALS)),)
+ifndef WARDEN_DEPS_DONE
+deps-groups := $(if $(filter check,$(MAKECMDGOALS)),--test) \
+	$(if $(filter fuzz,$(MAKECMDGOALS)),--fuzz)
+deps-status := $(shell sh third_party/install-deps.sh $(deps-groups) >&2; echo $$?)
+ifneq ($(deps-status),0)
+$(error installing dependencies failed (third_party/install-deps.sh))
+endif
+export WARDEN_DEPS_DONE := 1
+endif
+endif
+
 # Sanitizer builds (used by `make check` and `make fuzz` sub-builds).
 SANITIZE ?=
 ifeq ($(SANITIZE),address)
@@ -184,7 +199,6 @@ unit-tests: programs $(unit-bins)
 # unit and integration test. The last line is "N passed, N failed".
 .PHONY: check
 check:
-	$(Q)sh third_party/install-deps.sh --test
 	$(Q)$(MAKE) --no-print-directory $(KCONFIG_CONFIG)
 	$(Q)mkdir -p $(objtree)/check
 	$(Q)cp $(KCONFIG_CONFIG) $(objtree)/check/.config
@@ -242,12 +256,11 @@ bench: programs
 	$(Q)sh tests/bench/run.sh $(objtree)
 
 demo:
-	$(Q)sh third_party/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory programs
 	$(Q)sh tools/demo.sh $(objtree)
 
 deps:
-	$(Q)sh third_party/install-deps.sh
+	@echo "dependencies present (third_party/deps.txt)"
 
 install: programs
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
