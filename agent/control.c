@@ -48,6 +48,8 @@ static const struct {
 	{ "facts", false, ctl_facts },
 	{ "scan", true, ctl_scan },
 	{ "sim", true, ctl_sim },
+	{ "compliance", false, ctl_compliance },
+	{ "rules-apply", true, ctl_rules_apply },
 };
 
 static gid_t ctl_gid;

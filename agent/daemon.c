@@ -139,6 +139,7 @@ scan_after(struct wardend *d, void *arg)
 		log_info("scan %lld: %zu facts, %llu ns CPU",
 		    (long long)scan_id, sj->facts.n,
 		    (unsigned long long)sj->cpu_ns);
+		compliance_evaluate(d);
 	} else {
 		log_warnx("scan failed: %s", strerror(-rc));
 	}
@@ -270,6 +271,7 @@ daemon_start(struct wardend *d)
 		fatalx("%s", err);
 	log_info("HAL backend %s", d->conf.hal);
 	store_facts_load(d->store, &d->facts, &d->facts_at);
+	compliance_start(d);
 
 	uv_signal_init(d->loop, &d->sig_term);
 	uv_signal_init(d->loop, &d->sig_int);
@@ -320,6 +322,7 @@ daemon_cleanup(struct wardend *d)
 	if (uv_loop_close(d->loop) != 0)
 		log_warnx("event loop closed with handles still open");
 	hal_close(&d->hal);
+	compliance_stop(d);
 	store_close(d->store);
 	d->store = NULL;
 }

@@ -13,7 +13,10 @@
 #include <cjson/cJSON.h>
 #include <uv.h>
 
+#include "agent/posture.h"
 #include "hal/hal.h"
+#include "profiles/requirements.h"
+#include "profiles/rules.h"
 #include "store.h"
 #include "warden.h"
 
@@ -49,6 +52,20 @@ struct wardend {
 	int64_t facts_at;
 	uint64_t scan_count;
 	uint64_t scan_cpu_ns_last;
+
+	/* Compliance inputs: the posture rules in force, and what the
+	 * policy engine (policy_engine.c) says the policy requires and
+	 * which settings are failed, pending, unsupported or outside the
+	 * management mode. */
+	struct rules_set *rules;
+	bool have_req;
+	struct policy_requirements req;
+	struct posture_extra extras[POSTURE_EXTRAS_MAX];
+	size_t nextras;
+	/* The last evaluation (large: kept, not on the stack). */
+	struct posture_result result;
+	bool have_result;
+	uint64_t eval_ns_last;
 };
 
 /* daemon.c */
@@ -72,6 +89,16 @@ void daemon_hal_job(struct wardend *d, void (*work)(struct wardend *, void *),
  * sent to it as the reply. Scans requested while one is queued coalesce.
  */
 void daemon_scan(struct wardend *d, struct ctl_conn *conn);
+
+/* compliance.c */
+/* Loads the rules file named in the config (if any); fatal on error. */
+void compliance_start(struct wardend *d);
+void compliance_stop(struct wardend *d);
+/* Evaluates the last scan, stores the verdict and queues the report
+ * (one transaction). Called after every scan and policy change. */
+void compliance_evaluate(struct wardend *d);
+void ctl_compliance(struct ctl_conn *c, const cJSON *req);
+void ctl_rules_apply(struct ctl_conn *c, const cJSON *req);
 
 /* control.c */
 /* Binds the control socket (mode and group from the config); fatal on

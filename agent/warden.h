@@ -117,4 +117,30 @@ int ctl_request_progress(const char *socket_path, const cJSON *req,
     void (*fn)(const cJSON *progress, void *arg), void *arg, cJSON **reply,
     char *err, size_t errlen, int *exit_code);
 
+/* wardenctl.c: helpers the wardenctl command files share. */
+struct ctl_opts {
+	const char *socket;
+	bool json;
+};
+void wctl_usage(void) __attribute__((noreturn));
+/* A request {"cmd": cmd}; the caller adds members. */
+cJSON *wctl_request(const char *cmd);
+/*
+ * Sends req (consumed), prints transport errors and error replies, and
+ * returns the exit code; on success *result points into *reply, which
+ * the caller deletes.
+ */
+int wctl_call(const struct ctl_opts *o, cJSON *req, cJSON **reply,
+    cJSON **result);
+void wctl_print_json(const cJSON *v);
+const char *wctl_str(const cJSON *o, const char *name);
+double wctl_num(const cJSON *o, const char *name);
+/* Reads a whole file (at most max bytes) for sending; NULL with a
+ * message on stderr. */
+char *wctl_read_file(const char *path, size_t max, size_t *len);
+
+/* wardenctl_compliance.c */
+int wctl_cmd_compliance(const struct ctl_opts *o, int argc, char **argv);
+int wctl_cmd_rules(const struct ctl_opts *o, int argc, char **argv);
+
 #endif /* WARDEN_H */

@@ -5,6 +5,7 @@
  * Exit codes: 0 success, 1 failure, 2 bad usage or invalid input,
  * 3 agent not reachable.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,15 +14,10 @@
 
 #include "warden.h"
 
-struct ctl_opts {
-	const char *socket;
-	bool json;
-};
-
 typedef int (*cmd_fn)(const struct ctl_opts *, int, char **);
 
-static void __attribute__((noreturn))
-usage(void)
+void
+wctl_usage(void)
 {
 	fprintf(stderr,
 	    "usage: wardenctl [-j] [-s socket] command [argument ...]\n"
@@ -31,7 +27,10 @@ usage(void)
 	    "  scan                    scan posture now\n"
 	    "  sim set KEY VALUE       set a fact of the simulated device\n"
 	    "  sim fail OP ERRNO       make a simulated HAL op fail (0 clears)\n"
-	    "  sim show                print the simulated device's state\n");
+	    "  sim show                print the simulated device's state\n"
+	    "  compliance              verdict, then each failing setting\n"
+	    "  rules check FILE        validate a posture rules document\n"
+	    "  rules apply FILE        apply posture rules\n");
 	exit(EXIT_USAGE);
 }
 
@@ -40,8 +39,8 @@ usage(void)
  * exit code; on success *result is the reply's result (owned by *reply,
  * which the caller deletes).
  */
-static int
-call(const struct ctl_opts *o, cJSON *req, cJSON **reply, cJSON **result)
+int
+wctl_call(const struct ctl_opts *o, cJSON *req, cJSON **reply, cJSON **result)
 {
 	char err[512];
 	int code;
@@ -71,8 +70,8 @@ call(const struct ctl_opts *o, cJSON *req, cJSON **reply, cJSON **result)
 	return EXIT_OK;
 }
 
-static cJSON *
-request(const char *cmd)
+cJSON *
+wctl_request(const char *cmd)
 {
 	cJSON *req = cJSON_CreateObject();
 
@@ -80,8 +79,8 @@ request(const char *cmd)
 	return req;
 }
 
-static void
-print_json(const cJSON *v)
+void
+wctl_print_json(const cJSON *v)
 {
 	char *text = cJSON_Print(v);
 
@@ -90,20 +89,51 @@ print_json(const cJSON *v)
 	free(text);
 }
 
-static const char *
-str_member(const cJSON *o, const char *name)
+const char *
+wctl_str(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static double
-num_member(const cJSON *o, const char *name)
+double
+wctl_num(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+char *
+wctl_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "wardenctl: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(max + 2)) == NULL) {
+		fprintf(stderr, "wardenctl: out of memory\n");
+		if (f != stdin)
+			fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, max + 1, f);
+	if (f != stdin)
+		fclose(f);
+	if (n > max) {
+		fprintf(stderr, "wardenctl: %s: larger than %zu bytes\n", path,
+		    max);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 static void
@@ -129,26 +159,26 @@ cmd_status(const struct ctl_opts *o, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1)
-		usage();
-	if ((code = call(o, request("status"), &reply, &r)) != EXIT_OK)
+		wctl_usage();
+	if ((code = wctl_call(o, wctl_request("status"), &reply, &r)) != EXIT_OK)
 		return code;
 	if (o->json) {
-		print_json(r);
+		wctl_print_json(r);
 	} else {
-		format_time(num_member(r, "lastScanAt"), when, sizeof(when));
-		printf("state:        %s\n", str_member(r, "state"));
-		if (*str_member(r, "step"))
-			printf("step:         %s\n", str_member(r, "step"));
+		format_time(wctl_num(r, "lastScanAt"), when, sizeof(when));
+		printf("state:        %s\n", wctl_str(r, "state"));
+		if (*wctl_str(r, "step"))
+			printf("step:         %s\n", wctl_str(r, "step"));
 		printf("agent:        wardend %s, pid %.0f, up %.0f s\n",
-		    str_member(r, "version"), num_member(r, "pid"),
-		    num_member(r, "uptimeSeconds"));
-		printf("hal:          %s\n", str_member(r, "hal"));
-		printf("state dir:    %s\n", str_member(r, "stateDir"));
+		    wctl_str(r, "version"), wctl_num(r, "pid"),
+		    wctl_num(r, "uptimeSeconds"));
+		printf("hal:          %s\n", wctl_str(r, "hal"));
+		printf("state dir:    %s\n", wctl_str(r, "stateDir"));
 		printf("last scan:    %s (%.0f facts, every %.0f s)\n", when,
-		    num_member(r, "factCount"),
-		    num_member(r, "scanIntervalSeconds"));
+		    wctl_num(r, "factCount"),
+		    wctl_num(r, "scanIntervalSeconds"));
 		printf("outbox:       %.0f waiting for the server\n",
-		    num_member(r, "outboxPending"));
+		    wctl_num(r, "outboxPending"));
 	}
 	cJSON_Delete(reply);
 	return EXIT_OK;
@@ -164,13 +194,13 @@ cmd_facts(const struct ctl_opts *o, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1)
-		usage();
-	if ((code = call(o, request("facts"), &reply, &r)) != EXIT_OK)
+		wctl_usage();
+	if ((code = wctl_call(o, wctl_request("facts"), &reply, &r)) != EXIT_OK)
 		return code;
 	if (o->json) {
-		print_json(r);
+		wctl_print_json(r);
 	} else {
-		format_time(num_member(r, "scannedAt"), when, sizeof(when));
+		format_time(wctl_num(r, "scannedAt"), when, sizeof(when));
 		printf("scanned at %s\n", when);
 		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(r,
 		    "facts")) {
@@ -179,7 +209,7 @@ cmd_facts(const struct ctl_opts *o, int argc, char **argv)
 			char *text = cJSON_IsString(v) ?
 			    strdup(v->valuestring) : cJSON_PrintUnformatted(v);
 			printf("  %-32s %-9s %s\n", f->string,
-			    str_member(f, "type"), text != NULL ? text : "");
+			    wctl_str(f, "type"), text != NULL ? text : "");
 			free(text);
 		}
 	}
@@ -195,14 +225,14 @@ cmd_scan(const struct ctl_opts *o, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1)
-		usage();
-	if ((code = call(o, request("scan"), &reply, &r)) != EXIT_OK)
+		wctl_usage();
+	if ((code = wctl_call(o, wctl_request("scan"), &reply, &r)) != EXIT_OK)
 		return code;
 	if (o->json)
-		print_json(r);
+		wctl_print_json(r);
 	else
-		printf("scan %.0f: %.0f facts\n", num_member(r, "scanId"),
-		    num_member(r, "factCount"));
+		printf("scan %.0f: %.0f facts\n", wctl_num(r, "scanId"),
+		    wctl_num(r, "factCount"));
 	cJSON_Delete(reply);
 	return EXIT_OK;
 }
@@ -214,20 +244,20 @@ cmd_sim(const struct ctl_opts *o, int argc, char **argv)
 	int code;
 
 	if (argc < 2)
-		usage();
-	req = request("sim");
+		wctl_usage();
+	req = wctl_request("sim");
 	cJSON_AddStringToObject(req, "verb", argv[1]);
 	if (strcmp(argv[1], "set") == 0 || strcmp(argv[1], "fail") == 0) {
 		if (argc != 4) {
 			cJSON_Delete(req);
-			usage();
+			wctl_usage();
 		}
 		cJSON_AddStringToObject(req, "key", argv[2]);
 		cJSON_AddStringToObject(req, "value", argv[3]);
 	} else if (strcmp(argv[1], "show") == 0) {
 		if (argc != 2) {
 			cJSON_Delete(req);
-			usage();
+			wctl_usage();
 		}
 	} else {
 		cJSON_Delete(req);
@@ -235,10 +265,10 @@ cmd_sim(const struct ctl_opts *o, int argc, char **argv)
 		    "fail, show)\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	if ((code = call(o, req, &reply, &r)) != EXIT_OK)
+	if ((code = wctl_call(o, req, &reply, &r)) != EXIT_OK)
 		return code;
 	if (r != NULL)
-		print_json(r);
+		wctl_print_json(r);
 	cJSON_Delete(reply);
 	return EXIT_OK;
 }
@@ -251,6 +281,8 @@ static const struct {
 	{ "facts", cmd_facts },
 	{ "scan", cmd_scan },
 	{ "sim", cmd_sim },
+	{ "compliance", wctl_cmd_compliance },
+	{ "rules", wctl_cmd_rules },
 };
 
 int
@@ -279,13 +311,13 @@ main(int argc, char **argv)
 			o.socket = optarg;
 			break;
 		default:
-			usage();
+			wctl_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
+		wctl_usage();
 	/* --json is also accepted after the command. */
 	for (i = 1; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
@@ -300,5 +332,5 @@ main(int argc, char **argv)
 		if (strcmp(argv[0], cmds[i].name) == 0)
 			return cmds[i].fn(&o, argc, argv);
 	fprintf(stderr, "wardenctl: unknown command \"%s\"\n", argv[0]);
-	usage();
+	wctl_usage();
 }
