@@ -132,12 +132,17 @@ endif
 lib-y :=
 pkgs-y :=
 ldlibs-y :=
+# test-pkgs-y: pkg-config names only the unit tests link with.
+test-pkgs-y :=
 include agent/Kbuild hal/Kbuild crypto/Kbuild profiles/Kbuild
 
 PKGS := $(sort $(pkgs-y))
 PKG_CFLAGS := $(if $(PKGS),$(shell $(PKG_CONFIG) --cflags $(PKGS)))
 PKG_LIBS := $(if $(PKGS),$(shell $(PKG_CONFIG) --libs $(PKGS)))
 LIBS := $(PKG_LIBS) $(ldlibs-y)
+TEST_PKGS := $(sort $(test-pkgs-y))
+TEST_PKG_FLAGS := $(if $(TEST_PKGS),$(shell $(PKG_CONFIG) --cflags --libs \
+	$(TEST_PKGS)))
 
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) \
 	-include $(autoconf) -I$(srctree) -I$(srctree)/agent $(PKG_CFLAGS) \
@@ -190,7 +195,7 @@ $(objtree)/tests/unit/%: tests/unit/%.c $(test-support) $(libwarden) $(autoconf)
 	$(call msg,TEST,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
 		$(test-support) $(libwarden) $(ALL_LDFLAGS) $(LIBS) \
-		$$($(PKG_CONFIG) --libs cmocka)
+		$(TEST_PKG_FLAGS) $$($(PKG_CONFIG) --libs cmocka)
 
 .PHONY: unit-tests
 unit-tests: programs $(unit-bins)
