@@ -293,6 +293,7 @@ daemon_start(struct wardend *d)
 		d->hal_watch_active = true;
 	}
 	control_start(d);
+	provision_start(d);
 	/* A first scan so status and compliance are current at start. */
 	daemon_scan(d, NULL);
 }

@@ -100,6 +100,13 @@ void compliance_evaluate(struct wardend *d);
 void ctl_compliance(struct ctl_conn *c, const cJSON *req);
 void ctl_rules_apply(struct ctl_conn *c, const cJSON *req);
 
+/* provision_flow.c */
+/* At start: resumes an interrupted provisioning, or provisions from the
+ * image's zero-touch file when the device is UNPROVISIONED. */
+void provision_start(struct wardend *d);
+void ctl_provision(struct ctl_conn *c, const cJSON *req);
+void ctl_provision_share(struct ctl_conn *c, const cJSON *req);
+
 /* control.c */
 /* Binds the control socket (mode and group from the config); fatal on
  * error. */

@@ -143,4 +143,7 @@ char *wctl_read_file(const char *path, size_t max, size_t *len);
 int wctl_cmd_compliance(const struct ctl_opts *o, int argc, char **argv);
 int wctl_cmd_rules(const struct ctl_opts *o, int argc, char **argv);
 
+/* wardenctl_provision.c */
+int wctl_cmd_provision(const struct ctl_opts *o, int argc, char **argv);
+
 #endif /* WARDEN_H */

@@ -30,7 +30,13 @@ wctl_usage(void)
 	    "  sim show                print the simulated device's state\n"
 	    "  compliance              verdict, then each failing setting\n"
 	    "  rules check FILE        validate a posture rules document\n"
-	    "  rules apply FILE        apply posture rules\n");
+	    "  rules apply FILE        apply posture rules\n"
+	    "  provision (--qr-image FILE | --qr-text FILE|- | --nfc-ndef FILE |\n"
+	    "             --nfc-properties FILE | --token afw#ID --code CODE |\n"
+	    "             --camera | --nfc) [--dry-run]\n"
+	    "                          provision this device\n"
+	    "  provision share --ndef OUT\n"
+	    "                          write the NDEF message for the next device\n");
 	exit(EXIT_USAGE);
 }
 
@@ -283,6 +289,7 @@ static const struct {
 	{ "sim", cmd_sim },
 	{ "compliance", wctl_cmd_compliance },
 	{ "rules", wctl_cmd_rules },
+	{ "provision", wctl_cmd_provision },
 };
 
 int
