@@ -76,8 +76,9 @@ crypto_cert_parse(mbedtls_x509_crt *chain, const void *data, size_t len,
 		for (last = chain; last->next != NULL; last = last->next)
 			;
 		if (last->raw.len != len) {
-			crypto_seterr(err, errlen, "certificate: %zu bytes after "
-			    "the DER certificate", len - last->raw.len);
+			crypto_seterr(err, errlen, "certificate: %zu trailing "
+			    "byte(s) after the DER certificate",
+			    len - last->raw.len);
 			return -1;
 		}
 	}
