@@ -409,23 +409,6 @@ add_network(struct rep *b, cJSON *root)
 	drop_if_empty(root, o);
 }
 
-static void
-add_power(struct rep *b, cJSON *root, int64_t t)
-{
-	const struct hal_fact *f = fact(b, "battery.level", HAL_FACT_INT64);
-	cJSON *list, *ev;
-
-	if (f == NULL || (list = add_arr(b, root, "powerManagementEvents")) ==
-	    NULL)
-		return;
-	if ((ev = cJSON_CreateObject()) != NULL) {
-		add_str(b, ev, "eventType", "BATTERY_LEVEL_COLLECTED");
-		add_time(b, ev, "createTime", t);
-		add_num(b, ev, "batteryLevel", (double)f->i);
-	}
-	append(b, list, ev);
-}
-
 int
 report_json(const struct posture_result *r, const struct hal_facts *facts,
     const struct report_info *info, char **out)
@@ -464,7 +447,6 @@ report_json(const struct posture_result *r, const struct hal_facts *facts,
 	add_memory(&b, root);
 	if (!personal)
 		add_network(&b, root);
-	add_power(&b, root, t);
 	add_str(&b, root, "wardenVerdict", posture_state_name(r->verdict));
 
 	text = b.oom ? NULL : cJSON_PrintUnformatted(root);
