@@ -1,0 +1,374 @@
+/*
+ * linux.h - private header of the Linux HAL backend (hal/linux/).
+ *
+ * The backend is opened as "linux:ROOT[,option=value...]". Every path it
+ * reads or writes is an absolute path *inside* ROOT ("/" on a device, a
+ * fixture tree in tests); linux_path.c resolves each one with
+ * RESOLVE_IN_ROOT so that no symlink in the tree can lead outside it.
+ * Every external program goes through the one runner in linux_runner.c,
+ * which tests replace to record argv. docs/hal-linux.md lists every file
+ * read and written and every command run.
+ *
+ * Shared structs first, then the prototypes grouped by the file that
+ * defines them. Functions return 0 or a negative errno.
+ */
+#ifndef WARDEN_HAL_LINUX_H
+#define WARDEN_HAL_LINUX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "hal/hal.h"
+
+#define LINUX_NAME_MAX 33	/* a user name: 32 bytes + NUL */
+#define LINUX_PATH_MAX 256	/* a path inside the root */
+#define LINUX_ERRORS_MAX HAL_FACT_STR_MAX
+
+/* One external program run; see linux_run(). */
+struct linux_run {
+	const char *const *argv;	/* argv[0] is a bare program name */
+	const char *input;		/* fed to stdin; NULL = /dev/null */
+	size_t inlen;
+	char *out;			/* stdout capture (NUL-terminated); */
+	size_t outlen;			/* NULL/0 = discarded */
+	size_t outn;			/* bytes captured */
+	int status;			/* exit status, 128+N when killed */
+	int timeout_ms;			/* 0 = LINUX_RUN_TIMEOUT_MS */
+};
+
+#define LINUX_RUN_TIMEOUT_MS 60000
+
+/*
+ * A runner: runs r->argv and fills r->out/outn/status. Returns 0 when the
+ * program ran (whatever its exit status) or a negative errno when it
+ * could not be run. Tests install their own to record argv.
+ */
+typedef int (*linux_runner_fn)(void *arg, struct linux_run *r);
+
+/* The backend context returned by open(). */
+struct linux_ctx {
+	int rootfd;			/* O_PATH directory fd of ROOT */
+	char root[LINUX_PATH_MAX];	/* ROOT as given, no trailing '/' */
+	bool prefixed;			/* ROOT is not "/" */
+	char user[LINUX_NAME_MAX];	/* device user; "" = first UID >= 1000 */
+	char profile_user[LINUX_NAME_MAX];	/* work profile account */
+	char kiosk_user[LINUX_NAME_MAX];	/* "" = the device user */
+	char state_dir[LINUX_PATH_MAX];	/* inside ROOT */
+	char runner[LINUX_PATH_MAX];	/* runner= program, "" = none */
+	linux_runner_fn run_fn;		/* set by tests; NULL = default */
+	void *run_arg;
+	int uevent_fd;			/* -1 until watch_fd() */
+	/* "file: reason" notes gathered during a facts read. */
+	char errors[LINUX_ERRORS_MAX];
+};
+
+/* Line reader over a file inside the root (linux_path.c). */
+struct linux_lines {
+	FILE *f;
+	char buf[4096];
+	unsigned lineno;
+	bool partial;	/* buf holds the start of a longer line */
+	bool cont;	/* buf continues the previous partial chunk */
+};
+
+/* A parsed uevent (linux_uevent.c). Pointers point into the message. */
+#define LINUX_UEVENT_MAX 8192
+#define LINUX_UEVENT_KEYS 32
+struct linux_uevent {
+	const char *action;
+	const char *devpath;
+	const char *subsystem;		/* NULL when absent */
+	const char *devtype;		/* NULL when absent */
+	size_t nkeys;
+	const char *key[LINUX_UEVENT_KEYS];	/* "KEY=VALUE" strings */
+};
+
+/* The effective pwquality settings (linux_facts_passcode.c). */
+struct linux_pwquality {
+	int minlen, dcredit, ucredit, lcredit, ocredit, minclass;
+	int maxrepeat, maxsequence;
+};
+
+/* linux_backend.c */
+/* Appends "what: reason" to c->errors (cut when full). */
+void linux_note(struct linux_ctx *c, const char *what, const char *reason);
+/*
+ * Parses the backend argument "ROOT[,user=NAME][,profile=NAME]
+ * [,kiosk_user=NAME][,state=DIR][,runner=PROG]" into c (which the caller
+ * zeroed). Returns -EINVAL on any malformed or unknown option.
+ */
+int linux_parse_arg(struct linux_ctx *c, const char *arg);
+/* Installs a runner in place of the default one (tests); fn NULL resets. */
+void linux_set_runner(void *ctx, linux_runner_fn fn, void *arg);
+
+/* linux_path.c */
+/* Opens `path` (absolute, inside the root). Returns an fd or -errno. */
+int linux_open(const struct linux_ctx *c, const char *path, int flags,
+    mode_t mode);
+/* 0 when `path` exists (lstat semantics for the last component). */
+int linux_lstat(const struct linux_ctx *c, const char *path,
+    struct stat *st);
+int linux_stat(const struct linux_ctx *c, const char *path, struct stat *st);
+/*
+ * Reads the whole file into buf (cap bytes, NUL-terminated). -EFBIG when
+ * it does not fit. *len (may be NULL) gets the byte count.
+ */
+int linux_read_file(const struct linux_ctx *c, const char *path, char *buf,
+    size_t cap, size_t *len);
+/* Reads the first line of a small (sysfs/proc) file, trimmed. */
+int linux_read_line(const struct linux_ctx *c, const char *path, char *buf,
+    size_t cap);
+/* Reads a file holding one decimal integer. */
+int linux_read_int(const struct linux_ctx *c, const char *path,
+    long long *v);
+/*
+ * Writes data atomically: a temporary file in the same directory, fsync,
+ * rename, fsync of the directory. A file already holding exactly these
+ * bytes and this mode is left untouched (idempotent). Reads the file back
+ * and returns -EIO when it does not hold the bytes written.
+ */
+int linux_write_atomic(struct linux_ctx *c, const char *path,
+    const void *data, size_t len, mode_t mode);
+/* Replaces path with a symlink to target (atomic, read back). */
+int linux_symlink_atomic(struct linux_ctx *c, const char *target,
+    const char *path);
+/* Writes a sysfs/proc attribute in place (no create); verifies nothing. */
+int linux_write_attr(const struct linux_ctx *c, const char *path,
+    const char *value);
+/* Removes a file; a missing file is success. */
+int linux_unlink(const struct linux_ctx *c, const char *path);
+/* mkdir -p inside the root; new directories get `mode`. */
+int linux_mkdirs(const struct linux_ctx *c, const char *path, mode_t mode);
+/* Removes a directory tree without following symlinks; missing = 0. */
+int linux_rmtree(const struct linux_ctx *c, const char *path);
+/*
+ * Lists the entries of a directory (no "." or ".."; names starting with
+ * '.' skipped), sorted, into a malloc'd array of malloc'd names the
+ * caller frees with linux_names_free(). At most `max` names; -E2BIG
+ * beyond. A missing directory gives 0 names.
+ */
+int linux_list_dir(const struct linux_ctx *c, const char *path, size_t max,
+    char ***names, size_t *n);
+void linux_names_free(char **names, size_t n);
+/* Line reader: open, then next() returns 1 (a line or chunk), 0 at EOF. */
+int linux_lines_open(const struct linux_ctx *c, const char *path,
+    struct linux_lines *l);
+int linux_lines_next(struct linux_lines *l);
+void linux_lines_close(struct linux_lines *l);
+/* Trims ASCII whitespace at both ends, in place; returns s. */
+char *linux_trim(char *s);
+/* snprintf into a path buffer; -ENAMETOOLONG (and "") when cut. */
+int linux_pathf(char *out, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Joins dir and name into out; -ENAMETOOLONG when it does not fit. */
+int linux_join(char *out, size_t len, const char *dir, const char *name);
+
+/* linux_conf.c: "key = value" and "KEY VALUE" configuration files. */
+enum linux_conf_style {
+	LINUX_CONF_EQ,	/* name = value (pwquality, faillock) */
+	LINUX_CONF_WS,	/* NAME value (login.defs) */
+};
+/*
+ * Finds the last active setting of key in text; copies its value to out.
+ * Returns 0, -ENOENT when absent, -ENAMETOOLONG when the value does not
+ * fit. A bare word (faillock's "audit") has an empty value.
+ */
+int linux_conf_get(const char *text, enum linux_conf_style style,
+    const char *key, char *out, size_t outlen);
+/* Same, parsed as a decimal int in [min, max]; -EINVAL when not. */
+int linux_conf_get_int(const char *text, enum linux_conf_style style,
+    const char *key, int min, int max, int *v);
+/*
+ * Returns a malloc'd copy of text where the first active setting of key
+ * holds value (value NULL: every active setting of key is commented
+ * out). Later duplicates are commented out; a missing key is appended.
+ * Everything else is kept byte for byte.
+ */
+char *linux_conf_set(const char *text, enum linux_conf_style style,
+    const char *key, const char *value);
+
+#define LINUX_CONF_FILE_MAX (64 * 1024)
+#define LINUX_CONF_VALUE_MAX 256
+/*
+ * Sets key to value in the file at path (value NULL: comments it out),
+ * creating the file with `mode` when missing, writing atomically, and
+ * reading it back: -EIO when the file does not say what was written.
+ */
+int linux_conf_update(struct linux_ctx *c, const char *path,
+    enum linux_conf_style style, const char *key, const char *value,
+    mode_t mode);
+
+/* linux_runner.c */
+/* Runs one external program through the context's runner. */
+int linux_run(struct linux_ctx *c, struct linux_run *r);
+/* Runs argv; 0 when it exited 0, -EIO when it exited non-zero. */
+int linux_run_argv(struct linux_ctx *c, const char *const *argv);
+/* The runner used when no test runner is installed. */
+int linux_runner_exec(void *arg, struct linux_run *r);
+
+/* linux_users.c */
+/* Looks up a user in ROOT/etc/passwd; -ENOENT when absent. */
+int linux_user_lookup(const struct linux_ctx *c, const char *name,
+    uid_t *uid, gid_t *gid, char *home, size_t homelen);
+/* The device user: c->user, else the first UID in [1000, 60000). */
+int linux_device_user(const struct linux_ctx *c, char *name, size_t len);
+/* 0 when name is a valid account name (POSIX portable, <= 32). */
+int linux_user_name_ok(const char *name);
+
+/* linux_facts_os.c */
+int linux_facts_os(struct linux_ctx *c, struct hal_facts *fs);
+/* Parses os-release text; fills the value of key (quotes removed). */
+int linux_os_release_get(const char *text, const char *key, char *out,
+    size_t outlen);
+
+/* linux_facts_crypt.c */
+int linux_facts_crypt(struct linux_ctx *c, struct hal_facts *fs);
+/*
+ * Resolves the block device a mount source names ("/dev/mapper/x",
+ * "/dev/dm-0", "/dev/vda1") to its kernel name ("dm-0"); -ENOENT when
+ * it names none.
+ */
+int linux_block_name(const struct linux_ctx *c, const char *source,
+    const char *mountpoint, char *name, size_t len);
+/* The dm uuid of a block device ("" when not device-mapper). */
+int linux_dm_uuid(const struct linux_ctx *c, const char *name, char *uuid,
+    size_t len);
+/* true when the block device or one below it is a dm-crypt volume. */
+bool linux_block_on_crypt(const struct linux_ctx *c, const char *name,
+    int depth);
+/*
+ * One line of /proc/self/mounts: source, mount point (octal escapes
+ * decoded), type and whether it is mounted read-write. Returns -EINVAL on
+ * a malformed line.
+ */
+int linux_mount_parse(char *line, char **source, char **mnt, char **type,
+    bool *rw);
+/* Finds the mount entry for mountpoint; -ENOENT when not mounted. */
+int linux_mount_find(const struct linux_ctx *c, const char *mountpoint,
+    char *source, size_t slen, char *type, size_t tlen, bool *rw);
+
+/* linux_facts_integrity.c */
+int linux_facts_integrity(struct linux_ctx *c, struct hal_facts *fs);
+/* The value of a kernel command line parameter; -ENOENT when absent. */
+int linux_cmdline_get(const char *cmdline, const char *key, char *out,
+    size_t outlen);
+
+/* linux_facts_passcode.c */
+int linux_facts_passcode(struct linux_ctx *c, struct hal_facts *fs);
+/* Reads the effective pwquality settings (defaults, .d files, main). */
+int linux_pwquality_read(struct linux_ctx *c, struct linux_pwquality *q);
+/* The quality the settings enforce (see docs/hal-linux.md). */
+enum hal_pw_quality linux_pwquality_quality(const struct linux_pwquality *q);
+/* Fills st for the device user. */
+int linux_passcode_read(struct linux_ctx *c, struct hal_passcode_status *st);
+/*
+ * Counts the failures pam_faillock counts in a tally file: the valid
+ * records less than `interval` seconds older than the newest valid one.
+ * -EINVAL when len is not a whole number of 64-byte records.
+ */
+int linux_faillock_count(const uint8_t *buf, size_t len, int64_t interval);
+/* true when the PAM password stack calls pam_pwquality. */
+bool linux_pam_uses_pwquality(struct linux_ctx *c);
+
+/* linux_facts_system.c */
+int linux_facts_system(struct linux_ctx *c, struct hal_facts *fs);
+/* true when an nft JSON ruleset has an input hook chain with policy drop. */
+int linux_nft_json_drops_input(const char *json, bool *drops);
+/* Same for an nftables.conf text file. */
+bool linux_nft_text_drops_input(const char *text);
+
+/* linux_facts_net.c */
+int linux_facts_net(struct linux_ctx *c, struct hal_facts *fs);
+
+/* linux_identity.c */
+extern const struct hal_identity_ops linux_identity_ops;
+int linux_facts_identity(struct linux_ctx *c, struct hal_facts *fs);
+
+/* linux_passcode.c */
+extern const struct hal_passcode_ops linux_passcode_ops;
+/* The pwquality drop-in text for a policy (into buf). */
+int linux_pwquality_dropin(const struct hal_passcode_policy *p, char *buf,
+    size_t len);
+
+/* linux_camera.c */
+extern const struct hal_camera_ops linux_camera_ops;
+/* Reads camera presence and whether every camera is blocked. */
+int linux_camera_state(struct linux_ctx *c, bool *present, bool *blocked);
+/* true when the policy says "blocked" (the udev rule is installed). */
+bool linux_camera_policy_blocked(struct linux_ctx *c);
+/* Blocks every camera present now (used again on hot-plug). */
+int linux_camera_block_present(struct linux_ctx *c);
+
+/* linux_restrict.c */
+extern const struct hal_restrict_ops linux_restrict_ops;
+int linux_facts_restrict(struct linux_ctx *c, struct hal_facts *fs);
+
+/* linux_lock.c */
+extern const struct hal_lock_ops linux_lock_ops;
+/* Asks logind whether the device user's session is locked. */
+int linux_screen_locked(struct linux_ctx *c, bool *locked);
+
+/* linux_power.c */
+extern const struct hal_power_ops linux_power_ops;
+
+/* linux_wipe.c */
+extern const struct hal_wipe_ops linux_wipe_ops;
+
+/* linux_profile.c */
+extern const struct hal_profile_ops linux_profile_ops;
+/* Crypto-erases and removes the work profile (selective wipe). */
+int linux_profile_wipe(struct linux_ctx *c);
+int linux_profile_exists(struct linux_ctx *c, bool *exists);
+
+/* linux_kiosk.c */
+extern const struct hal_kiosk_ops linux_kiosk_ops;
+/* 0 when app is a command line the unit file can hold unquoted. */
+int linux_kiosk_app_ok(const char *app);
+
+/* linux_network.c */
+extern const struct hal_network_ops linux_network_ops;
+/* 0 when the SSID can be written to both config formats. */
+int linux_wifi_ssid_ok(const char *ssid);
+/* Renders a NetworkManager keyfile for w into buf. */
+int linux_wifi_nm_keyfile(const struct linux_ctx *c, const struct hal_wifi *w,
+    char *buf, size_t len);
+/* Renders a wpa_supplicant network block for w into buf. */
+int linux_wifi_wpa_block(const struct linux_ctx *c, const struct hal_wifi *w,
+    char *buf, size_t len);
+/* Returns a malloc'd copy of conf with the block for ssid replaced. */
+char *linux_wifi_wpa_merge(const char *conf, const char *ssid,
+    const char *block);
+
+/* linux_locale.c */
+int linux_set_locale(void *ctx, const char *locale);
+int linux_set_timezone(void *ctx, const char *tz);
+
+/* linux_certstore.c */
+extern const struct hal_certstore_ops linux_certstore_ops;
+/*
+ * Reads a secret of exactly len bytes from a root-only file (mode 0600,
+ * owner root: -EPERM otherwise); with create, a missing file is made from
+ * fresh random bytes. buf is zeroised on failure.
+ */
+int linux_secret_load(struct linux_ctx *c, const char *path, uint8_t *buf,
+    size_t len, bool create);
+/* 0 when name can name a CA file ([A-Za-z0-9._-], not leading '.'). */
+int linux_ca_name_ok(const char *name);
+
+/* linux_uevent.c */
+int linux_watch_fd(void *ctx);
+void linux_watch_drain(void *ctx);
+/*
+ * Parses one uevent datagram ("action@devpath\0KEY=VALUE\0...") into ev.
+ * buf must stay alive while ev is used; len <= LINUX_UEVENT_MAX. Returns
+ * -EINVAL on any malformed part.
+ */
+int linux_uevent_parse(const char *buf, size_t len, struct linux_uevent *ev);
+/* true when the event may concern a camera (usb interface, v4l). */
+bool linux_uevent_is_camera(const struct linux_uevent *ev);
+
+#endif /* WARDEN_HAL_LINUX_H */
