@@ -15,8 +15,11 @@
 
 #include "profiles/policy_json.h"
 
-/* Integers above 2^53 are not exact in a JSON number read as a double. */
-#define EXACT_INT_MAX 9007199254740992.0
+/*
+ * From 2^53 on, a JSON number read as a double may have been rounded
+ * (9007199254740993 reads as ...992): such values must come as strings.
+ */
+#define EXACT_INT_LIMIT 9007199254740992.0
 
 #define KEY_SHOWN_MAX 64
 
@@ -211,7 +214,7 @@ exact_int(struct policy_json *pj, const cJSON *it, int64_t *v)
 		policy_json_error(pj, "must be an integer");
 		return -1;
 	}
-	if (d > EXACT_INT_MAX || d < -EXACT_INT_MAX) {
+	if (d >= EXACT_INT_LIMIT || d <= -EXACT_INT_LIMIT) {
 		policy_json_error(pj, "is too large for a JSON number; "
 		    "send it as a string");
 		return -1;

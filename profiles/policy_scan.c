@@ -202,8 +202,10 @@ scan_number(struct scan *s)
 		while (i < s->len && is_digit(b[i]))
 			i++;
 	}
+	/* "01", "1.2.3", "0x10": a number runs into more number-ish text. */
 	if (i < s->len && (is_digit(b[i]) || b[i] == '.' || b[i] == '+' ||
-	    b[i] == '-' || b[i] == 'e' || b[i] == 'E'))
+	    b[i] == '-' || (b[i] >= 'a' && b[i] <= 'z') ||
+	    (b[i] >= 'A' && b[i] <= 'Z')))
 		goto bad;
 	s->pos = i;
 	return 0;
