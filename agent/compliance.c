@@ -197,6 +197,7 @@ compliance_evaluate(struct wardend *d)
 		log_info("compliance: %s (policy version %lld)",
 		    posture_state_name(d->result.verdict),
 		    d->result.policy_version);
+	policy_engine_after_evaluation(d);
 	goto out;
 fail:
 	log_warnx("compliance: storing the verdict failed; kept the previous");

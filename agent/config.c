@@ -13,7 +13,7 @@
 #define CONFIG_LINE_MAX 1024
 #define CONFIG_FILE_MAX (64 * 1024)
 
-enum kind { K_PATH, K_STRING, K_INT, K_MODE, K_LEVEL, K_HAL };
+enum kind { K_PATH, K_STRING, K_INT, K_MODE, K_LEVEL, K_HAL, K_MGMT };
 
 struct keyword {
 	const char *name;
@@ -41,7 +41,11 @@ static const struct keyword keywords[] = {
 	STR("token-directory", K_PATH, token_dir),
 	STR("zerotouch-file", K_PATH, zerotouch_file),
 	NUM("outbox-max", outbox_max, 100, 1000000),
+	STR("mode", K_MGMT, mode),
 };
+
+static const char *const mgmt_modes[] = { "FULLY_MANAGED", "DEDICATED",
+	"WORK_PROFILE_COMPANY_OWNED", "WORK_PROFILE_PERSONAL" };
 
 void
 config_defaults(struct config *c)
@@ -56,6 +60,7 @@ config_defaults(struct config *c)
 	c->scan_interval = CONFIG_DEFAULT_SCAN_INTERVAL;
 	c->log_level = LOG_LVL_INFO;
 	c->outbox_max = 10000;
+	snprintf(c->mode, sizeof(c->mode), "FULLY_MANAGED");
 }
 
 /* Splits "keyword value" into its two words; value may be quoted. */
@@ -160,6 +165,18 @@ set_value(struct config *c, const struct keyword *k, const char *val,
 			*(unsigned int *)(void *)field = (unsigned int)n;
 		else
 			*(int *)(void *)field = (int)n;
+		return 0;
+	case K_MGMT:
+		for (level = 0; level < 4; level++)
+			if (strcmp(val, mgmt_modes[level]) == 0)
+				break;
+		if (level == 4) {
+			snprintf(why, whylen, "%s: \"%s\" is not one of "
+			    "FULLY_MANAGED, DEDICATED, WORK_PROFILE_COMPANY_OWNED, "
+			    "WORK_PROFILE_PERSONAL", k->name, val);
+			return -1;
+		}
+		memcpy(field, val, strlen(val) + 1);
 		return 0;
 	case K_LEVEL:
 		if (log_level_parse(val, &level) != 0) {

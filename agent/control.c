@@ -50,6 +50,8 @@ static const struct {
 	{ "sim", true, ctl_sim },
 	{ "compliance", false, ctl_compliance },
 	{ "rules-apply", true, ctl_rules_apply },
+	{ "policy-apply", true, ctl_policy_apply },
+	{ "policy-show", false, ctl_policy_show },
 	{ "provision", true, ctl_provision },
 	{ "provision-share", true, ctl_provision_share },
 };

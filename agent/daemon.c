@@ -139,6 +139,7 @@ scan_after(struct wardend *d, void *arg)
 		log_info("scan %lld: %zu facts, %llu ns CPU",
 		    (long long)scan_id, sj->facts.n,
 		    (unsigned long long)sj->cpu_ns);
+		policy_engine_after_scan(d);
 		compliance_evaluate(d);
 	} else {
 		log_warnx("scan failed: %s", strerror(-rc));
@@ -209,8 +210,8 @@ on_hal_watch(uv_poll_t *p, int status, int events)
 	uv_timer_start(&d->settle_timer, on_settle, SETTLE_MS, 0);
 }
 
-static void
-arm_scan_timer(struct wardend *d)
+void
+daemon_rearm_scan(struct wardend *d)
 {
 	uint64_t ms = (uint64_t)d->conf.scan_interval * 1000u;
 
@@ -241,7 +242,7 @@ reload(struct wardend *d)
 	d->conf.log_level = next.log_level;
 	d->conf.outbox_max = next.outbox_max;
 	log_setlevel(next.log_level);
-	arm_scan_timer(d);
+	daemon_rearm_scan(d);
 	log_info("SIGHUP: configuration reloaded from %s", d->conf_path);
 }
 
@@ -284,7 +285,7 @@ daemon_start(struct wardend *d)
 	uv_timer_init(d->loop, &d->scan_timer);
 	uv_timer_init(d->loop, &d->settle_timer);
 	d->scan_timer.data = d->settle_timer.data = d;
-	arm_scan_timer(d);
+	daemon_rearm_scan(d);
 
 	if ((fd = hal_watch_fd(&d->hal)) >= 0) {
 		uv_poll_init(d->loop, &d->hal_watch, fd);
@@ -293,6 +294,7 @@ daemon_start(struct wardend *d)
 		d->hal_watch_active = true;
 	}
 	control_start(d);
+	policy_engine_start(d);
 	provision_start(d);
 	/* A first scan so status and compliance are current at start. */
 	daemon_scan(d, NULL);
@@ -305,6 +307,7 @@ daemon_stop(struct wardend *d, const char *why)
 		return;
 	d->stopping = true;
 	log_info("stopping (%s)", why);
+	policy_engine_cancel(d);
 	control_stop(d);
 	uv_signal_stop(&d->sig_hup);
 	uv_close((uv_handle_t *)&d->sig_term, NULL);
@@ -324,6 +327,7 @@ daemon_cleanup(struct wardend *d)
 		log_warnx("event loop closed with handles still open");
 	hal_close(&d->hal);
 	compliance_stop(d);
+	policy_engine_stop(d);
 	store_close(d->store);
 	d->store = NULL;
 }

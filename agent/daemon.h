@@ -66,6 +66,8 @@ struct wardend {
 	struct posture_result result;
 	bool have_result;
 	uint64_t eval_ns_last;
+
+	struct engine *engine;	/* policy_engine.c */
 };
 
 /* daemon.c */
@@ -89,6 +91,41 @@ void daemon_hal_job(struct wardend *d, void (*work)(struct wardend *, void *),
  * sent to it as the reply. Scans requested while one is queued coalesce.
  */
 void daemon_scan(struct wardend *d, struct ctl_conn *conn);
+
+/* Re-arms the periodic scan timer after scan_interval changed. */
+void daemon_rearm_scan(struct wardend *d);
+
+/* policy_engine.c */
+/* Loads the policy in force (and the standalone policy-file) and
+ * enforces everything again; fatal on an invalid policy-file. */
+void policy_engine_start(struct wardend *d);
+/* Answers requests waiting for an enforcement (the agent is stopping). */
+void policy_engine_cancel(struct wardend *d);
+void policy_engine_stop(struct wardend *d);
+/*
+ * Stores a new admin policy (source "local", "file" or "server") and, if
+ * enforce_now, enforces it. `standalone`: only allowed in UNPROVISIONED
+ * (which becomes STANDALONE) or STANDALONE. Returns 0; -1 when the
+ * document is invalid (err holds "fieldPath: reason" lines); -2 when it
+ * was refused or could not be stored (err says why). Nothing changes on
+ * error.
+ */
+int policy_engine_set(struct wardend *d, const char *text, const char *source,
+    bool standalone, bool enforce_now, char *err, size_t errlen);
+/* Plans and runs the enforcement (flags: enforce.h ENFORCE_*). */
+void policy_engine_enforce(struct wardend *d, unsigned flags);
+/* Drift and failed-attempt checks on the new facts. */
+void policy_engine_after_scan(struct wardend *d);
+/* policyEnforcementRules on the new verdict. */
+void policy_engine_after_evaluation(struct wardend *d);
+void ctl_policy_apply(struct ctl_conn *c, const cJSON *req);
+void ctl_policy_show(struct ctl_conn *c, const cJSON *req);
+
+/* enforcement_rules.c */
+struct policy;
+/* Blocks or wipes per p's policyEnforcementRules, from the last
+ * evaluation; lifts a block when the setting is compliant again. */
+void enforcement_rules_check(struct wardend *d, const struct policy *p);
 
 /* compliance.c */
 /* Loads the rules file named in the config (if any); fatal on error. */

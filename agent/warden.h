@@ -58,6 +58,7 @@ struct config {
 	char token_dir[PATH_MAX];   /* afw# token directory (JSON) */
 	char zerotouch_file[PATH_MAX];
 	int outbox_max;             /* rows kept while offline */
+	char mode[32];              /* management mode when standalone */
 };
 /* Fills in the compiled-in defaults (Kconfig). */
 void config_defaults(struct config *c);
@@ -142,6 +143,9 @@ char *wctl_read_file(const char *path, size_t max, size_t *len);
 /* wardenctl_compliance.c */
 int wctl_cmd_compliance(const struct ctl_opts *o, int argc, char **argv);
 int wctl_cmd_rules(const struct ctl_opts *o, int argc, char **argv);
+
+/* wardenctl_policy.c */
+int wctl_cmd_policy(const struct ctl_opts *o, int argc, char **argv);
 
 /* wardenctl_provision.c */
 int wctl_cmd_provision(const struct ctl_opts *o, int argc, char **argv);

@@ -29,6 +29,9 @@ wctl_usage(void)
 	    "  sim fail OP ERRNO       make a simulated HAL op fail (0 clears)\n"
 	    "  sim show                print the simulated device's state\n"
 	    "  compliance              verdict, then each failing setting\n"
+	    "  policy check FILE       validate a policy (fieldPath: reason)\n"
+	    "  policy apply FILE       apply a local policy (standalone)\n"
+	    "  policy show             the policy in force, setting by setting\n"
 	    "  rules check FILE        validate a posture rules document\n"
 	    "  rules apply FILE        apply posture rules\n"
 	    "  provision (--qr-image FILE | --qr-text FILE|- | --nfc-ndef FILE |\n"
@@ -290,6 +293,7 @@ static const struct {
 	{ "compliance", wctl_cmd_compliance },
 	{ "rules", wctl_cmd_rules },
 	{ "provision", wctl_cmd_provision },
+	{ "policy", wctl_cmd_policy },
 };
 
 int

@@ -2,6 +2,7 @@
  * wardend.c - the device-management agent daemon.
  *
  * usage: wardend [-dnv] [-f file] [-H hal] [-S state-dir] [-s socket]
+ *                [-P policy-file] [-R rules-file]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +17,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: wardend [-dnv] [-f file] [-H hal] "
-	    "[-S state-dir] [-s socket]\n");
+	    "[-S state-dir] [-s socket]\n"
+	    "               [-P policy-file] [-R rules-file]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -37,10 +39,13 @@ main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'f' },
+		{ "policy", required_argument, NULL, 'P' },
+		{ "rules", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct wardend d;
 	const char *hal = NULL, *state_dir = NULL, *sock = NULL;
+	const char *policy = NULL, *rules = NULL;
 	bool foreground = false, check_only = false;
 	int verbose = 0, ch;
 	char err[512];
@@ -49,7 +54,7 @@ main(int argc, char **argv)
 	config_defaults(&d.conf);
 	snprintf(d.conf_path, sizeof(d.conf_path), "%s",
 	    CONFIG_DEFAULT_CONFIG_FILE);
-	while ((ch = getopt_long(argc, argv, "dnvf:H:S:s:", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "dnvf:H:S:s:P:R:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'd':
@@ -75,6 +80,12 @@ main(int argc, char **argv)
 		case 's':
 			sock = optarg;
 			break;
+		case 'P':
+			policy = optarg;
+			break;
+		case 'R':
+			rules = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -98,6 +109,11 @@ main(int argc, char **argv)
 	if (sock != NULL)
 		set_opt(d.conf.control_socket, sizeof(d.conf.control_socket),
 		    sock, "--socket");
+	/* Absolute: without -d the daemon runs in /. */
+	if (policy != NULL && realpath(policy, d.conf.policy_file) == NULL)
+		fatal("--policy %s", policy);
+	if (rules != NULL && realpath(rules, d.conf.rules_file) == NULL)
+		fatal("--rules %s", rules);
 	if (verbose > 0)
 		d.conf.log_level = LOG_LVL_DEBUG;
 	if (check_only) {

@@ -1,0 +1,115 @@
+/*
+ * wardenctl_policy.c - `wardenctl policy check|apply|show`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profiles/policy.h"
+#include "warden.h"
+
+/* Prints one "fieldPath: reason" line per error on stderr. */
+static void
+print_errors(const struct policy_errors *errs)
+{
+	char line[POLICY_PATH_MAX + POLICY_REASON_MAX + 8];
+	size_t i;
+
+	for (i = 0; i < errs->n; i++) {
+		policy_error_format(&errs->e[i], line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	if (errs->more > 0)
+		fprintf(stderr, "(%zu more errors)\n", errs->more);
+}
+
+/* `policy check FILE` runs the agent's own parser, with no agent. */
+static int
+check(const char *path)
+{
+	struct policy_errors errs;
+	struct policy *p;
+	size_t i;
+
+	memset(&errs, 0, sizeof(errs));
+	if ((p = policy_parse_file(path, &errs)) == NULL) {
+		print_errors(&errs);
+		return EXIT_USAGE;
+	}
+	printf("%s: valid policy \"%s\" version %lld\n", path, p->name,
+	    (long long)p->version);
+	for (i = 0; i < p->nunsupported; i++)
+		printf("  unsupported (reported as UNSUPPORTED): %s\n",
+		    p->unsupported[i].field_path);
+	policy_free(p);
+	return EXIT_OK;
+}
+
+static void
+print_settings(const cJSON *r)
+{
+	const cJSON *s;
+
+	printf("policy version %.0f, mode %s\n", wctl_num(r, "version"),
+	    wctl_str(r, "mode"));
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(r, "settings")) {
+		const char *reason = wctl_str(s, "reason");
+		printf("  %-12s %-40s%s%s\n", wctl_str(s, "status"),
+		    wctl_str(s, "setting"), *reason ? " " : "", reason);
+	}
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(r,
+	    "notEnforced"))
+		printf("  %-12s %-40s %s\n", wctl_str(s, "nonComplianceReason"),
+		    wctl_str(s, "fieldPath"), wctl_str(s, "detail"));
+}
+
+int
+wctl_cmd_policy(const struct ctl_opts *o, int argc, char **argv)
+{
+	struct policy_errors errs;
+	struct policy *p;
+	cJSON *req, *reply, *r;
+	char *doc;
+	size_t len;
+	int code;
+
+	if (argc == 3 && strcmp(argv[1], "check") == 0)
+		return check(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "show") == 0) {
+		if ((code = wctl_call(o, wctl_request("policy-show"), &reply,
+		    &r)) != EXIT_OK)
+			return code;
+		if (o->json)
+			wctl_print_json(r);
+		else
+			print_settings(r);
+		cJSON_Delete(reply);
+		return EXIT_OK;
+	}
+	if (argc != 3 || strcmp(argv[1], "apply") != 0)
+		wctl_usage();
+	if ((doc = wctl_read_file(argv[2], POLICY_DOC_MAX, &len)) == NULL)
+		return EXIT_USAGE;
+	/* Checked here first so that the errors come straight from the
+	 * file; the agent checks again. */
+	memset(&errs, 0, sizeof(errs));
+	if (strlen(doc) != len || (p = policy_parse(doc, len, &errs)) == NULL) {
+		if (strlen(doc) != len)
+			fprintf(stderr, "$: NUL byte in the document\n");
+		print_errors(&errs);
+		free(doc);
+		return EXIT_USAGE;
+	}
+	policy_free(p);
+	req = wctl_request("policy-apply");
+	cJSON_AddStringToObject(req, "document", doc);
+	free(doc);
+	if ((code = wctl_call(o, req, &reply, &r)) != EXIT_OK)
+		return code;
+	if (o->json)
+		wctl_print_json(r);
+	else
+		print_settings(r);
+	cJSON_Delete(reply);
+	return EXIT_OK;
+}
