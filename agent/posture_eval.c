@@ -125,20 +125,6 @@ posture_entry_failing(const struct posture_entry *e)
 /* The fact index                                                      */
 /* ------------------------------------------------------------------ */
 
-/* rules_fact_hash(), bounded by the size of a fact's name field. */
-static uint32_t
-name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < HAL_FACT_NAME_MAX && s[i] != '\0'; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static const struct hal_fact *
 index_find_h(const struct fact_index *ix, const char *name, uint32_t h)
 {
@@ -159,7 +145,7 @@ index_find_h(const struct fact_index *ix, const char *name, uint32_t h)
 static const struct hal_fact *
 index_find(const struct fact_index *ix, const char *name)
 {
-	return index_find_h(ix, name, name_hash(name));
+	return index_find_h(ix, name, rules_fact_hash(name));
 }
 
 /* A fact reported twice counts once: the first one, as hal_fact_find. */
@@ -171,7 +157,7 @@ index_build(struct fact_index *ix, const struct hal_facts *fs)
 	ix->fs = fs;
 	memset(ix->slot, 0, sizeof(ix->slot));
 	for (k = 0; k < n; k++) {
-		uint32_t h = name_hash(fs->f[k].name);
+		uint32_t h = rules_fact_hash(fs->f[k].name);
 		size_t i = h & (INDEX_SLOTS - 1);
 
 		ix->hash[k] = h;
@@ -409,34 +395,34 @@ passcode_quality(struct eval *ev, const struct hal_passcode_policy *p)
 static void
 passcode_length(struct eval *ev, const struct hal_passcode_policy *p)
 {
-	const struct hal_fact *set, *lf;
+	const struct hal_fact *f;
 	struct posture_entry *e;
 	size_t len;
 	char *txt;
 
 	e = add_policy(ev, "policy.passwordPolicies.passwordMinimumLength",
 	    "passwordPolicies", "passwordPolicies.passwordMinimumLength");
+	if ((f = want(ev, e, "passcode.set", HAL_FACT_BOOL)) == NULL)
+		return;
+	/* Without a passcode, passcode.set is the value to show. */
+	if (f->b) {
+		if ((f = index_find(&ev->ix, "passcode.length")) == NULL) {
+			confirm_needed(ev, e);
+			return;
+		}
+		if (f->type != HAL_FACT_INT64) {
+			set_error(ev, e, RULES_REASON_DEVICE_INCOMPATIBLE, f,
+			    "the fact has an unexpected type");
+			return;
+		}
+		e->fact = f;
+		if (f->i >= p->min_length)
+			return;
+	}
 	txt = policy_text(ev, &len);
 	snprintf(txt, len, "Change the passcode to one of at least %d "
 	    "characters.", p->min_length);
-	if ((set = want(ev, e, "passcode.set", HAL_FACT_BOOL)) == NULL)
-		return;
-	if (!set->b) {
-		not_sufficient(ev, e, set, txt);
-		return;
-	}
-	if ((lf = index_find(&ev->ix, "passcode.length")) == NULL) {
-		confirm_needed(ev, e);
-		return;
-	}
-	if (lf->type != HAL_FACT_INT64) {
-		set_error(ev, e, RULES_REASON_DEVICE_INCOMPATIBLE, lf,
-		    "the fact has an unexpected type");
-		return;
-	}
-	e->fact = lf;
-	if (lf->i < p->min_length)
-		not_sufficient(ev, e, lf, txt);
+	not_sufficient(ev, e, f, txt);
 }
 
 static void

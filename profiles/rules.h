@@ -155,8 +155,9 @@ int rules_load(const char *path, struct rules_set **out, char *err,
 void rules_free(struct rules_set *rs);
 
 /*
- * The hash the evaluator indexes facts by (32-bit FNV-1a of the name).
- * Stored per condition so that evaluation hashes no rule text.
+ * The hash the evaluator indexes facts by: of the name's length (at most
+ * HAL_FACT_NAME_MAX - 1 bytes are read) and its first and last eight
+ * bytes. Stored per condition so that evaluation hashes no rule text.
  */
 uint32_t rules_fact_hash(const char *name);
 
