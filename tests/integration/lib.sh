@@ -8,20 +8,20 @@ WARDEND="$WARDEN_BIN/wardend"
 WARDENCTL="$WARDEN_BIN/wardenctl"
 T=$(mktemp -d /tmp/warden-it-XXXXXX)
 SOCK="$T/ctl.sock"
-n=0
+_tn=0
 nfail=0
 # ASan's leak check does not apply to processes killed on purpose.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
 
 ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
+	_tn=$((_tn + 1))
+	echo "ok $_tn - $1"
 }
 
 not_ok() {
-	n=$((n + 1))
+	_tn=$((_tn + 1))
 	nfail=$((nfail + 1))
-	echo "not ok $n - $1"
+	echo "not ok $_tn - $1"
 	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
 	return 0
 }
