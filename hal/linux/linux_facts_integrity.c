@@ -307,23 +307,23 @@ linux_facts_integrity(struct linux_ctx *c, struct hal_facts *fs)
 	rooted = in.su || in.setuid_shell ||
 	    strcmp(in.boot_state, "orange") == 0;
 
-	add_risk(risks, sizeof(risks), in.su, "su_binary");
+	add_risk(risks, sizeof(risks), in.su, "su");
 	add_risk(risks, sizeof(risks), in.setuid_shell, "setuid_shell");
 	add_risk(risks, sizeof(risks), strcmp(in.boot_state, "orange") == 0,
-	    "bootloader_unlocked");
+	    "unlocked");
 	add_risk(risks, sizeof(risks), strcmp(in.boot_state, "red") == 0 ||
-	    strcmp(in.boot_state, "yellow") == 0, "boot_state_not_green");
+	    strcmp(in.boot_state, "yellow") == 0, "boot_state");
 	add_risk(risks, sizeof(risks), in.secure_boot_known && !in.secure_boot,
-	    "secure_boot_off");
+	    "no_secure_boot");
 	add_risk(risks, sizeof(risks), strcmp(in.lockdown, "none") == 0,
-	    "lockdown_none");
-	add_risk(risks, sizeof(risks), !in.selinux, "selinux_not_enforcing");
-	add_risk(risks, sizeof(risks), !in.verified_root, "root_not_verified");
+	    "no_lockdown");
+	add_risk(risks, sizeof(risks), !in.selinux, "no_selinux");
+	add_risk(risks, sizeof(risks), !in.verified_root, "unverified_root");
 	add_risk(risks, sizeof(risks), in.usr_known && in.usr_writable,
 	    "usr_writable");
-	add_risk(risks, sizeof(risks), in.debugger, "debugger_attached");
+	add_risk(risks, sizeof(risks), in.debugger, "debugger");
 	add_risk(risks, sizeof(risks), in.tainted_known && in.tainted != 0,
-	    "kernel_tainted");
+	    "tainted");
 
 	if ((rc = hal_fact_bool(fs, "integrity.rooted", rooted)) < 0)
 		return rc;
