@@ -699,6 +699,10 @@ parse_rule(struct parse_ctx *c, const cJSON *obj, const char *path,
 	if (get_string(c, obj, path, "id", true, "._:-", r->id,
 	    sizeof(r->id)) < 0)
 		return -1;
+	/* The ids of the policy's implicit rules share the history table. */
+	if (strncmp(r->id, "policy.", 7) == 0)
+		return fail(c, "%s.id: the prefix \"policy.\" is reserved",
+		    path);
 	if ((rc = get_int(c, obj, path, "priority", 0, RULES_PRIORITY_MAX,
 	    &v)) < 0)
 		return -1;

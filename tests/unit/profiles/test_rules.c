@@ -323,6 +323,8 @@ test_rule_errors(void **state)
 		  "rules[0].id: invalid characters in \"\"" },
 		{ "\"id\":\"a/b\",\"result\":\"DENIED\"",
 		  "rules[0].id: invalid characters in \"a/b\"" },
+		{ "\"id\":\"policy.encryptionPolicy\",\"result\":\"DENIED\"",
+		  "rules[0].id: the prefix \"policy.\" is reserved" },
 		{ "\"id\":\"a\"", "rules[0].result: missing" },
 		{ "\"id\":\"a\",\"result\":\"FAIL\"",
 		  "rules[0].result: unknown result \"FAIL\"" },
