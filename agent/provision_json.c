@@ -15,7 +15,11 @@
 /* An object or array may hold at most this many members. */
 #define JSON_MEMBERS_MAX 256
 
-/* Rejects raw NUL and control bytes, invalid UTF-8 and \u0000. */
+/*
+ * Rejects raw NUL and control bytes (white space only between tokens),
+ * invalid UTF-8 and \u0000, which cJSON would take as the end of the
+ * string.
+ */
 static int
 json_prescan(const char *buf, size_t len, const char *doc, char *err,
     size_t errlen)
@@ -28,26 +32,25 @@ json_prescan(const char *buf, size_t len, const char *doc, char *err,
 		if (c == 0)
 			return prov_err(err, errlen, "%s: NUL byte at offset %zu",
 			    doc, i);
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+		if (c < 0x20 && (in_str || (c != '\t' && c != '\n' &&
+		    c != '\r')))
 			return prov_err(err, errlen,
 			    "%s: control character at offset %zu", doc, i);
-	}
-	if ((bad = prov_utf8_check(buf, len)) != len)
-		return prov_err(err, errlen, "%s: invalid UTF-8 at offset %zu",
-		    doc, bad);
-	/* cJSON would cut a string short at an escaped NUL. */
-	for (i = 0; i < len; i++) {
-		if (buf[i] == '"') {
+		if (c == '"') {
 			in_str = !in_str;
-		} else if (in_str && buf[i] == '\\' && i + 1 < len) {
+		} else if (in_str && c == '\\' && i + 1 < len) {
 			if (buf[i + 1] == 'u' && i + 5 < len &&
 			    memcmp(buf + i + 2, "0000", 4) == 0)
 				return prov_err(err, errlen,
 				    "%s: escaped NUL (\\u0000) at offset %zu",
 				    doc, i);
-			i++;
+			if ((unsigned char)buf[i + 1] >= 0x20)
+				i++;
 		}
 	}
+	if ((bad = prov_utf8_check(buf, len)) != len)
+		return prov_err(err, errlen, "%s: invalid UTF-8 at offset %zu",
+		    doc, bad);
 	return 0;
 }
 

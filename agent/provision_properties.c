@@ -42,7 +42,7 @@ is_ws(char c)
 static int
 next_line(struct line_reader *lr, char *out, size_t *outlen, size_t *start)
 {
-	bool skip_ws = true, appended = false, new_line = true;
+	bool skip_ws = true, appended = false;
 	bool comment = false, backslash = false, skip_lf = false;
 	size_t n = 0;
 
@@ -74,8 +74,9 @@ next_line(struct line_reader *lr, char *out, size_t *outlen, size_t *start)
 			skip_ws = false;
 			appended = false;
 		}
-		if (new_line) {
-			new_line = false;
+		/* Nothing kept yet: still at the start of a logical line,
+		 * even after a continuation (as Java 9 and later read it). */
+		if (n == 0) {
 			*start = lr->lineno + 1;
 			if (c == '#' || c == '!') {
 				comment = true;
@@ -93,7 +94,6 @@ next_line(struct line_reader *lr, char *out, size_t *outlen, size_t *start)
 			skip_lf = true;
 		if (comment || n == 0) {
 			comment = false;
-			new_line = true;
 			skip_ws = true;
 			n = 0;
 			continue;
