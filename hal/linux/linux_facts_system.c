@@ -245,7 +245,13 @@ facts_storage(struct linux_ctx *c, struct hal_facts *fs)
 	if (linux_mount_find(c, "/data", src, sizeof(src), type, sizeof(type),
 	    &rw) == 0)
 		where = "/data";
-	if ((fd = linux_open(c, where, O_RDONLY | O_DIRECTORY, 0)) < 0) {
+	fd = linux_open(c, where, O_RDONLY | O_DIRECTORY, 0);
+	if (fd == -ENOENT && strcmp(where, "/") != 0) {
+		linux_note(c, where, "mounted but missing");
+		where = "/";
+		fd = linux_open(c, where, O_RDONLY | O_DIRECTORY, 0);
+	}
+	if (fd < 0) {
 		linux_note(c, where, strerror(-fd));
 		return 0;
 	}
