@@ -170,7 +170,8 @@ crypto_csr_check(const void *data, size_t len, char cn[CRYPTO_CN_MAX + 1],
 	crypto_sha256(csr.cri.p, csr.cri.len, hash);
 	if (mbedtls_pk_verify(&key->pk, MBEDTLS_MD_SHA256, hash, sizeof(hash),
 	    csr.sig.p, csr.sig.len) != 0) {
-		crypto_seterr(err, errlen, "csr.signature: verification failed");
+		crypto_seterr(err, errlen,
+		    "csr.signature: verification failed");
 		goto out;
 	}
 	if (check_subject(&csr.subject, cn, err, errlen) != 0)

@@ -57,7 +57,8 @@ crypto_eckey_generate(struct crypto_rng *rng, struct crypto_eckey **out,
 
 	*out = NULL;
 	mbedtls_pk_init(&pk);
-	ret = mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
+	ret = mbedtls_pk_setup(&pk,
+	    mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
 	if (ret == 0)
 		ret = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
 		    mbedtls_pk_ec(pk), crypto_rng_mbedtls, rng);

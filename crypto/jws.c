@@ -97,17 +97,18 @@ check_header(const char *json, struct crypto_jws *out, char *err,
 			if (strcmp(m->valuestring, "ES256") != 0) {
 				shown_name(m->valuestring, name, sizeof(name));
 				crypto_seterr(err, errlen, "jws.header.alg: "
-				    "\"%s\" is not accepted (only ES256)", name);
+				    "\"%s\" is not accepted (only ES256)",
+				    name);
 				goto out;
 			}
 			have_alg = true;
 		} else if (strcmp(m->string, "kid") == 0) {
-			if (header_string(m, "kid", CRYPTO_JWS_KID_MAX, out->kid,
-			    sizeof(out->kid), err, errlen) != 0)
+			if (header_string(m, "kid", CRYPTO_JWS_KID_MAX,
+			    out->kid, sizeof(out->kid), err, errlen) != 0)
 				goto out;
 		} else if (strcmp(m->string, "typ") == 0) {
-			if (header_string(m, "typ", CRYPTO_JWS_TYP_MAX, out->typ,
-			    sizeof(out->typ), err, errlen) != 0)
+			if (header_string(m, "typ", CRYPTO_JWS_TYP_MAX,
+			    out->typ, sizeof(out->typ), err, errlen) != 0)
 				goto out;
 		} else if (strcmp(m->string, "cty") == 0) {
 			if (header_string(m, "cty", CTY_MAX, NULL, 0, err,
@@ -162,8 +163,8 @@ crypto_jws_parse_unverified(const char *token, size_t len,
 	slen = len - (size_t)(d2 + 1 - token);
 
 	if (hlen == 0 || hlen > CRYPTO_JWS_HEADER_MAX) {
-		crypto_seterr(err, errlen, "jws.header: encoded size %zu out of "
-		    "range 1..%d", hlen, CRYPTO_JWS_HEADER_MAX);
+		crypto_seterr(err, errlen, "jws.header: encoded size %zu "
+		    "out of range 1..%d", hlen, CRYPTO_JWS_HEADER_MAX);
 		return -1;
 	}
 	if (crypto_b64url_decode(token, hlen, (uint8_t *)header,
@@ -225,7 +226,8 @@ crypto_jws_verify(const char *token, size_t len,
 		return -1;
 	if (key == NULL || crypto_es256_verify(key, token,
 	    out->signing_input_len, out->sig) != 0) {
-		crypto_seterr(err, errlen, "jws.signature: verification failed");
+		crypto_seterr(err, errlen,
+		    "jws.signature: verification failed");
 		crypto_jws_clear(out);
 		return -1;
 	}
@@ -289,8 +291,8 @@ crypto_jws_sign(struct crypto_rng *rng, const struct crypto_eckey *key,
 	cap = crypto_b64url_enclen(strlen(hjson)) + 1 +
 	    crypto_b64url_enclen(len) + 1 + SIG_B64_LEN + 1;
 	if (cap - 1 > CRYPTO_JWS_MAX) {
-		crypto_seterr(err, errlen, "jws.payload: %zu bytes make a token "
-		    "larger than %d", len, CRYPTO_JWS_MAX);
+		crypto_seterr(err, errlen, "jws.payload: %zu bytes make a "
+		    "token larger than %d", len, CRYPTO_JWS_MAX);
 		goto out;
 	}
 	if ((buf = malloc(cap)) == NULL) {

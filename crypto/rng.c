@@ -29,8 +29,8 @@ crypto_rng_new(const char *pers, struct crypto_rng **out, char *err,
 	    &rng->entropy, (const unsigned char *)pers,
 	    pers != NULL ? strlen(pers) : 0);
 	if (ret != 0) {
-		crypto_seterr_mbedtls(err, errlen, "rng: seeding from the kernel",
-		    ret);
+		crypto_seterr_mbedtls(err, errlen,
+		    "rng: seeding from the kernel", ret);
 		crypto_rng_free(rng);
 		return -1;
 	}

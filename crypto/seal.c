@@ -84,8 +84,8 @@ crypto_unseal(const uint8_t key[CRYPTO_SEAL_KEY_LEN], const void *blob,
 	}
 	ctlen = len - CRYPTO_SEAL_OVERHEAD;
 	if (cap < ctlen) {
-		crypto_seterr(err, errlen, "blob: %zu bytes of plaintext do not "
-		    "fit in %zu", ctlen, cap);
+		crypto_seterr(err, errlen, "blob: %zu bytes of plaintext do "
+		    "not fit in %zu", ctlen, cap);
 		return -1;
 	}
 	if (build_aad(fulladd, aad, aadlen) != 0) {
@@ -105,8 +105,8 @@ crypto_unseal(const uint8_t key[CRYPTO_SEAL_KEY_LEN], const void *blob,
 	if (ret != 0) {
 		crypto_zero(out, ctlen);
 		if (ret == MBEDTLS_ERR_GCM_AUTH_FAILED)
-			crypto_seterr(err, errlen, "blob: authentication failed "
-			    "(tampered, or another key or purpose)");
+			crypto_seterr(err, errlen, "blob: authentication "
+			    "failed (tampered, or another key or purpose)");
 		else
 			crypto_seterr_mbedtls(err, errlen, "blob", ret);
 		return -1;

@@ -62,7 +62,8 @@ crypto_seal_file_write(struct crypto_rng *rng, const char *path,
 		    "limit", path, len, CRYPTO_SEAL_FILE_MAX);
 		return -1;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    (int)sizeof(tmp)) {
 		crypto_seterr(err, errlen, "%s: path too long", path);
 		return -1;
 	}

@@ -272,7 +272,8 @@ copy_issuer(mbedtls_x509write_cert *w, const mbedtls_x509_name *subject,
 		cur = mbedtls_asn1_store_named_data(&w->issuer,
 		    (const char *)n->oid.p, n->oid.len, n->val.p, n->val.len);
 		if (cur == NULL) {
-			crypto_seterr(err, errlen, "certificate: out of memory");
+			crypto_seterr(err, errlen,
+			    "certificate: out of memory");
 			return -1;
 		}
 		cur->val.tag = n->val.tag;

@@ -119,8 +119,9 @@ test_parse_rejects(void **state)
 		    mbedtls_pk_ec(pk), crypto_rng_mbedtls, rng), 0);
 		n = mbedtls_pk_write_pubkey_der(&pk, buf, sizeof(buf));
 		assert_true(n > 0);
-		assert_int_equal(crypto_eckey_parse_public(buf + sizeof(buf) - n,
-		    (size_t)n, &key, err, sizeof(err)), -1);
+		assert_int_equal(crypto_eckey_parse_public(
+		    buf + sizeof(buf) - n, (size_t)n, &key, err,
+		    sizeof(err)), -1);
 		assert_string_equal(err, "key: curve is not P-256");
 		mbedtls_pk_free(&pk);
 	}

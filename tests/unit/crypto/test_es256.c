@@ -53,7 +53,8 @@ test_round_trip(void **state)
 	assert_int_equal(crypto_es256_sign(rng, key, msg, strlen(msg), sig), 0);
 	assert_int_equal(crypto_es256_verify(key, msg, strlen(msg), sig), 0);
 	/* RFC 6979: the same message gives the same signature. */
-	assert_int_equal(crypto_es256_sign(rng, key, msg, strlen(msg), sig2), 0);
+	assert_int_equal(crypto_es256_sign(rng, key, msg, strlen(msg), sig2),
+	    0);
 	assert_memory_equal(sig, sig2, sizeof(sig));
 	/* Another message, a flipped bit in r or s: all rejected. */
 	assert_int_equal(crypto_es256_verify(key, msg, strlen(msg) - 1, sig),

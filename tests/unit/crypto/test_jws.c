@@ -236,7 +236,8 @@ test_algorithms_refused(void **state)
 	expect_header_fail("{\"alg\":\"ES384\"}",
 	    "jws.header.alg: \"ES384\" is not accepted (only ES256)");
 	expect_header_fail("{\"typ\":\"JWT\"}", "jws.header.alg: missing");
-	expect_header_fail("{\"alg\":null}", "jws.header.alg: must be a string");
+	expect_header_fail("{\"alg\":null}",
+	    "jws.header.alg: must be a string");
 	/* cJSON keeps both members; a second alg must not slip through. */
 	expect_header_fail("{\"alg\":\"ES256\",\"alg\":\"none\"}",
 	    "jws.header.alg: duplicate member");
@@ -251,7 +252,8 @@ test_algorithms_refused(void **state)
 	expect_header_fail("[\"alg\",\"ES256\"]",
 	    "jws.header: must be a JSON object");
 	expect_header_fail("{\"alg\":\"ES256\"", "jws.header: not valid JSON");
-	expect_header_fail("{\"alg\":\"ES256\"} x", "jws.header: not valid JSON");
+	expect_header_fail("{\"alg\":\"ES256\"} x",
+	    "jws.header: not valid JSON");
 }
 
 static void

@@ -55,7 +55,8 @@ test_root(void **state)
 	assert_int_equal(root.crt.serial.p[0], 1);
 	assert_int_equal(root.crt.sig_md, MBEDTLS_MD_SHA256);
 	assert_int_equal(root.crt.sig_pk, MBEDTLS_PK_ECDSA);
-	assert_true(mbedtls_x509_dn_gets(dn, sizeof(dn), &root.crt.subject) > 0);
+	assert_true(mbedtls_x509_dn_gets(dn, sizeof(dn), &root.crt.subject) >
+	    0);
 	assert_string_equal(dn, "CN=Warden Test Root, O=Example Corp, C=DE");
 	assert_int_equal(root.crt.issuer_raw.len, root.crt.subject_raw.len);
 	assert_memory_equal(root.crt.issuer_raw.p, root.crt.subject_raw.p,
@@ -87,8 +88,8 @@ test_server_from_csr(void **state)
 	    MBEDTLS_OID_CLIENT_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH)),
 	    0);
 	assert_int_equal(srv.crt.serial.len, 8);
-	assert_memory_equal(srv.crt.serial.p, "\x01\x02\x03\x04\x05\x06\x07\x08",
-	    8);
+	assert_memory_equal(srv.crt.serial.p,
+	    "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
 	assert_true(mbedtls_x509_dn_gets(dn, sizeof(dn), &srv.crt.subject) > 0);
 	assert_string_equal(dn, "CN=mdm.example.test");
 	/* The issuer is the root's subject byte for byte. */
@@ -238,8 +239,8 @@ test_bad_specs(void **state)
 	spec.max_pathlen = 0;
 	spec.kind = CRYPTO_CERT_SERVER;
 	spec.subject = "XX=nonsense";
-	expect_spec_error(&spec, "spec.subject: X509 - Requested OID is unknown "
-	    "(-0x2100)");
+	expect_spec_error(&spec,
+	    "spec.subject: X509 - Requested OID is unknown (-0x2100)");
 }
 
 static void

@@ -358,16 +358,20 @@ test_pin_parse(void **state)
 
 	static const char *bad[] = {
 		"", "abc",
-		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
-		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg",
-		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
+		/* 63 digits, a non-digit, 65 digits */
+		"0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcde",
+		"0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdeg",
+		"0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0",
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB",	/* bits */
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 	};
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(crypto_pin_parse(bad[i], pin, err, sizeof(err)),
-		    -1);
+		assert_int_equal(crypto_pin_parse(bad[i], pin, err,
+		    sizeof(err)), -1);
 		assert_string_equal(err, "pin: must be the SHA-256 as 64 hex "
 		    "digits or 43 base64 characters");
 	}
@@ -489,7 +493,7 @@ handshake(const struct pki_ent *const *srv_chain, mbedtls_x509_crt *ca,
 			sr = mbedtls_ssl_handshake(&ser);
 			if (sr != 0 && sr != MBEDTLS_ERR_SSL_WANT_READ &&
 			    sr != MBEDTLS_ERR_SSL_WANT_WRITE)
-				sr = 0;	/* the client's verdict is what counts */
+				sr = 0;	/* the client's verdict counts */
 		}
 	}
 	*vr = mbedtls_ssl_get_verify_result(&cli);
