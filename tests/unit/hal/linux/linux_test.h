@@ -102,7 +102,7 @@ fixture_path(const char *name)
 static inline struct linux_ctx *
 open_root(const char *root, const char *opts)
 {
-	char arg[PATH_MAX + 256];
+	char arg[PATH_MAX * 2 + 256];
 	void *ctx = NULL;
 	int rc;
 
