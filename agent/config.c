@@ -4,16 +4,19 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/base64url.h"
 #include "warden.h"
 
 #define CONFIG_LINE_MAX 1024
 #define CONFIG_FILE_MAX (64 * 1024)
 
-enum kind { K_PATH, K_STRING, K_INT, K_MODE, K_LEVEL, K_HAL, K_MGMT };
+enum kind { K_PATH, K_STRING, K_INT, K_MODE, K_LEVEL, K_HAL, K_MGMT, K_PIN,
+	K_URL };
 
 struct keyword {
 	const char *name;
@@ -42,6 +45,8 @@ static const struct keyword keywords[] = {
 	STR("zerotouch-file", K_PATH, zerotouch_file),
 	NUM("outbox-max", outbox_max, 100, 1000000),
 	STR("mode", K_MGMT, mode),
+	STR("default-server-url", K_URL, default_server_url),
+	STR("default-server-pin", K_PIN, default_server_pin),
 };
 
 static const char *const mgmt_modes[] = { "FULLY_MANAGED", "DEDICATED",
@@ -165,6 +170,28 @@ set_value(struct config *c, const struct keyword *k, const char *val,
 			*(unsigned int *)(void *)field = (unsigned int)n;
 		else
 			*(int *)(void *)field = (int)n;
+		return 0;
+	case K_PIN: {
+		uint8_t pin[33];
+		size_t pinlen = 0;
+
+		if (strlen(val) >= k->size || base64url_decode(val, strlen(val),
+		    pin, sizeof(pin), &pinlen, 0) != 0 || pinlen != 32) {
+			snprintf(why, whylen, "%s: not the URL-safe base64 of a "
+			    "SHA-256 (32 bytes)", k->name);
+			return -1;
+		}
+		memcpy(field, val, strlen(val) + 1);
+		return 0;
+	}
+	case K_URL:
+		if (strlen(val) >= k->size || (strncmp(val, "https://", 8) != 0 &&
+		    strncmp(val, "coaps://", 8) != 0) || val[8] == '\0') {
+			snprintf(why, whylen, "%s: \"%.64s\" is not an https or "
+			    "coaps URL", k->name, val);
+			return -1;
+		}
+		memcpy(field, val, strlen(val) + 1);
 		return 0;
 	case K_MGMT:
 		for (level = 0; level < 4; level++)

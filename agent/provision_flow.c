@@ -57,13 +57,25 @@ job_free(struct prov_job *j)
 	prov_secret_free(j, sizeof(*j));
 }
 
-/* The image's defaults: the token directory and a default server are
- * in the config. */
+/* The image's defaults (wardend.conf): a default server, its pin, and
+ * the management mode, for inputs that name no server (an AMAPI
+ * enrollment token). The config was checked at start. */
 static void
 defaults(struct wardend *d, struct prov_defaults *defs)
 {
-	(void)d;
+	const char *pin = d->conf.default_server_pin;
+	size_t n = 0;
+
 	prov_defaults_init(defs);
+	prov_mode_parse(d->conf.mode, &defs->mode);
+	if (d->conf.default_server_url[0] == '\0')
+		return;
+	defs->server_url = d->conf.default_server_url;
+	defs->binding = strncmp(defs->server_url, "coap", 4) == 0 ?
+	    PROV_BINDING_LWM2M : PROV_BINDING_REST;
+	if (*pin != '\0' && base64url_decode(pin, strlen(pin), defs->server_pin,
+	    sizeof(defs->server_pin), &n, 0) == 0 && n == PROV_PIN_LEN)
+		defs->has_server_pin = true;
 }
 
 /* Runs on the work queue: the HAL steps, in order. */

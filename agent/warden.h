@@ -59,6 +59,8 @@ struct config {
 	char zerotouch_file[PATH_MAX];
 	int outbox_max;             /* rows kept while offline */
 	char mode[32];              /* management mode when standalone */
+	char default_server_url[512]; /* the image's server (afw#, clouddpc) */
+	char default_server_pin[64];  /* its certificate pin, base64url */
 };
 /* Fills in the compiled-in defaults (Kconfig). */
 void config_defaults(struct config *c);
