@@ -529,8 +529,8 @@ int crypto_seal(struct crypto_rng *rng, const uint8_t key[CRYPTO_SEAL_KEY_LEN],
 /*
  * Opens a blob sealed with the same key and aad into out (cap bytes, at
  * least len - CRYPTO_SEAL_OVERHEAD). Any change to the blob, another key
- * or another aad fails ("blob: authentication failed") and leaves out
- * zeroised.
+ * or another aad fails ("blob: authentication failed") and leaves no
+ * plaintext in out.
  */
 int crypto_unseal(const uint8_t key[CRYPTO_SEAL_KEY_LEN], const void *blob,
     size_t len, const void *aad, size_t aadlen, uint8_t *out, size_t cap,
