@@ -218,22 +218,18 @@ set_value(struct config *c, const struct keyword *k, const char *val,
 }
 
 int
-config_load(struct config *c, const char *path, char *err, size_t errlen)
+config_load_stream(struct config *c, FILE *f, const char *path, char *err,
+    size_t errlen)
 {
 	bool seen[sizeof(keywords) / sizeof(keywords[0])] = { false };
 	char *line = NULL, why[256];
 	size_t linecap = 0;
 	ssize_t got;
 	const char *reason;
-	FILE *f;
 	int lineno = 0;
 	long total = 0;
 	size_t i;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	while ((got = getline(&line, &linecap, f)) >= 0) {
 		char *kw, *val, *p;
 		size_t len = (size_t)got;
@@ -289,12 +285,25 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	free(line);
-	fclose(f);
 	return 0;
 fail:
 	free(line);
-	fclose(f);
 	return -1;
+}
+
+int
+config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f;
+	int rc;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = config_load_stream(c, f, path, err, errlen);
+	fclose(f);
+	return rc;
 }
 
 void

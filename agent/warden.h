@@ -70,6 +70,9 @@ void config_defaults(struct config *c);
  * keeps its previous copy).
  */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* The same from an open stream; `path` only names it in errors. */
+int config_load_stream(struct config *c, FILE *f, const char *path, char *err,
+    size_t errlen);
 /* Writes the effective configuration in config-file syntax. */
 void config_dump(const struct config *c, FILE *out);
 
