@@ -202,6 +202,18 @@ assert_file_eq(const char *root, const char *rel, const char *want)
 	free(got);
 }
 
+static inline void
+assert_file_contains(const char *root, const char *rel, const char *needle)
+{
+	char *got = read_in(root, rel);
+
+	if (got == NULL)
+		fail_msg("%s%s missing", root, rel);
+	if (strstr(got, needle) == NULL)
+		fail_msg("%s%s lacks \"%s\":\n%s", root, rel, needle, got);
+	free(got);
+}
+
 /* Facts helpers. */
 static inline const struct hal_fact *
 need_fact(const struct hal_facts *fs, const char *name)
