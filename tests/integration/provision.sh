@@ -5,7 +5,7 @@
 # line and change nothing.
 . "$(dirname "$0")/lib.sh"
 D=tests/data/provisioning
-SHARED=${WARDEN_SHARED:-../shared}/testdata/provisioning
+
 QR="$D/warden-fully-managed.json"
 
 fresh() {
@@ -189,7 +189,7 @@ hostile "duplicate keys" --qr-text "$T/duplicate.json" 'duplicate'
 hostile "http URL" --qr-text "$T/http.json" 'warden.SERVER_URL: not an https or coaps URL'
 hostile "short pin" --qr-text "$T/shortpin.json" 'SERVER_CERT_SHA256'
 hostile "nested bundle" --qr-text "$T/bundlebomb.json" 'nested'
-hostile "no server (TestDPC's QR)" --qr-text "$SHARED/testdpc.json" 'SERVER_URL'
+hostile "no server (TestDPC's QR)" --qr-text "$D/testdpc.json" 'SERVER_URL'
 hostile "wrong NDEF MIME type" --nfc-ndef "$T/wrongmime.ndef" 'MIME|type'
 hostile "chunked NDEF record" --nfc-ndef "$T/chunked.ndef" 'chunk'
 hostile "truncated NDEF" --nfc-ndef "$T/truncated.ndef" 'truncated|short|length'
