@@ -272,8 +272,8 @@ linux_profile_wipe(struct linux_ctx *c)
 int
 linux_profile_exists(struct linux_ctx *c, bool *exists)
 {
+	uint8_t id[FSCRYPT_KEY_IDENTIFIER_SIZE];
 	struct profile p;
-	struct stat st;
 	int rc;
 
 	*exists = false;
@@ -284,7 +284,14 @@ linux_profile_exists(struct linux_ctx *c, bool *exists)
 		return 0;
 	if (rc < 0)
 		return rc;
-	*exists = linux_stat(c, p.home, &st) == 0 && S_ISDIR(st.st_mode);
+	/* An unencrypted home (a create that failed half-way) is not a
+	 * work profile. */
+	rc = home_key_id(c, &p, id);
+	if (rc == -ENODATA)
+		return 0;
+	if (rc < 0)
+		return rc;
+	*exists = true;
 	return 0;
 }
 
