@@ -12,7 +12,8 @@
 #   make install          install into $(DESTDIR)$(PREFIX)
 #   make deps             install missing build dependencies (apt-get)
 #   make demo             the README's main job
-#   make clean            remove the build directory
+#   make clean            remove what was built (keeps .config)
+#   make distclean        remove the build directory
 #
 # Honours CC, CROSS_COMPILE, CFLAGS, LDFLAGS, DESTDIR, PREFIX, O= (build
 # directory, default ./build; .config lives there) and V=1.
@@ -281,10 +282,13 @@ install: programs
 	install -m 0644 docs/wardend.conf.example \
 		$(DESTDIR)$(PREFIX)/share/doc/warden/
 
+# clean keeps the configuration; distclean removes it too.
 clean:
+	$(Q)if [ -d $(objtree) ]; then find $(objtree) -mindepth 1 -maxdepth 1 \
+		! -name .config ! -name .config.old -exec rm -rf {} +; fi
+
+distclean:
 	rm -rf $(objtree)
 
-distclean: clean
-
 help:
-	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
