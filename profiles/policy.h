@@ -31,10 +31,10 @@
 /* Limits (docs/policy.md, "Limits"). */
 #define POLICY_DOC_MAX		(256 * 1024)	/* bytes of JSON */
 #define POLICY_DEPTH_MAX	32	/* nested objects/arrays, root = 1 */
-#define POLICY_PATH_MAX		256	/* a fieldPath, NUL included */
+#define POLICY_PATH_MAX		256	/* fieldPath, NUL included */
 #define POLICY_REASON_MAX	192
-#define POLICY_ERRORS_MAX	16	/* errors kept; the rest are counted */
-#define POLICY_NAME_MAX		128	/* policy name, 127 bytes of text */
+#define POLICY_ERRORS_MAX	16	/* kept; the rest are counted */
+#define POLICY_NAME_MAX		128	/* 127 bytes of text */
 #define POLICY_SOURCES_MAX	16	/* policies in one merge */
 #define POLICY_APPS_MAX		128
 #define POLICY_PACKAGE_MAX	129
@@ -42,7 +42,8 @@
 #define POLICY_NETS_MAX		32
 #define POLICY_RULES_MAX	32
 #define POLICY_UNSUPPORTED_MAX	64
-#define POLICY_OS_VERSION_MAX	32	/* = policy_requirements.min_os_version */
+/* The size of policy_requirements.min_os_version. */
+#define POLICY_OS_VERSION_MAX	32
 #define POLICY_PW_LEN_MAX	64	/* passwordMinimum* and history */
 #define POLICY_FAILED_WIPE_MAX	100
 #define POLICY_EXPIRATION_MAX	315360000LL	/* seconds: 3650 days */
@@ -320,7 +321,7 @@ struct policy_wifi_net {
 	char passphrase[65];	/* secret: WEP/WPA-PSK */
 	enum policy_tristate hidden;
 	enum policy_tristate auto_connect;
-	enum policy_eap_outer eap_outer;	/* POLICY_EAP_NONE without EAP */
+	enum policy_eap_outer eap_outer;	/* NONE: no EAP object */
 	char identity[128];
 	char anonymous_identity[128];
 	char eap_password[128];	/* secret */

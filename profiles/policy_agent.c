@@ -137,8 +137,9 @@ check_rule(struct policy_json *pj, const struct rule_ctx *c,
 	}
 	for (j = 0; j < p->nrules; j++) {
 		if (strcmp(p->rules[j].setting_name, r->setting_name) == 0) {
-			policy_json_error_at(pj, "settingName", "\"%s\" already "
-			    "has a rule at policyEnforcementRules[%d]",
+			policy_json_error_at(pj, "settingName",
+			    "\"%s\" already has a rule at "
+			    "policyEnforcementRules[%d]",
 			    r->setting_name, p->rules[j].index);
 			return -1;
 		}

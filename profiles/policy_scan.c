@@ -21,7 +21,7 @@
 struct frame {
 	bool obj;
 	bool want_key;		/* object: the next string is a key */
-	size_t index;		/* array: position of the current element */
+	size_t index;		/* array: position of the current one */
 	const char *key;	/* object: key of the current member */
 	size_t keylen;
 };

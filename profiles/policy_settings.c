@@ -325,7 +325,8 @@ build_restrictions(struct build *b)
 
 	name = p->camera_from_deprecated ? "cameraDisabled" : "cameraAccess";
 	if (p->camera != POLICY_CAMERA_UNSPECIFIED &&
-	    allowed(b, POLICY_CAP_CAMERA, name, name, p->src[POLICY_F_CAMERA]) &&
+	    allowed(b, POLICY_CAP_CAMERA, name, name,
+	    p->src[POLICY_F_CAMERA]) &&
 	    (s = add_setting(b, POLICY_SET_CAMERA, "cameraAccess", name, name,
 	    p->src[POLICY_F_CAMERA])) != NULL) {
 		s->v.allowed = p->camera != POLICY_CAMERA_DISABLED;
@@ -462,8 +463,8 @@ build_networks(struct build *b)
 		if (n->auto_connect == POLICY_FALSE) {
 			cat(path, sizeof(path), ".WiFi.AutoConnect");
 			add_detail(b, "openNetworkConfiguration", path,
-			    RULES_REASON_UNSUPPORTED, n->src, "the HAL joins every "
-			    "configured network automatically");
+			    RULES_REASON_UNSUPPORTED, n->src, "the HAL joins "
+			    "every configured network automatically");
 		}
 	}
 }
@@ -506,8 +507,8 @@ build_kiosk(struct build *b)
 
 			snprintf(why, sizeof(why), "a second kiosk app; "
 			    "\"%s\" is the kiosk app", kiosk->package);
-			add_detail(b, "applications", path, RULES_REASON_INVALID_VALUE,
-			    a->src, why);
+			add_detail(b, "applications", path,
+			    RULES_REASON_INVALID_VALUE, a->src, why);
 			continue;
 		}
 		if (!allowed(b, POLICY_CAP_KIOSK, "applications", path,

@@ -46,10 +46,10 @@ enum policy_setting_kind {
 	POLICY_SET_WORK_PROFILE,	/* hal_profile_create() */
 	POLICY_SET_WIFI,		/* hal_network_apply_wifi(v.wifi) */
 	POLICY_SET_PASSCODE,		/* hal_passcode_apply(v.passcode) */
-	POLICY_SET_CAMERA,		/* hal_camera_set_allowed(v.allowed) */
+	POLICY_SET_CAMERA,		/* hal_camera_set_allowed() */
 	POLICY_SET_SCREEN_CAPTURE,	/* hal_restrict_screen_capture() */
 	POLICY_SET_USB_DATA,		/* hal_restrict_usb_data() */
-	POLICY_SET_KEYGUARD,		/* hal_restrict_keyguard_features() */
+	POLICY_SET_KEYGUARD,		/* hal_restrict_keyguard_features */
 	POLICY_SET_FACTORY_RESET,	/* hal_restrict_factory_reset() */
 	POLICY_SET_KIOSK,		/* hal_kiosk_enter(v.command) */
 	POLICY_SET_UNENFORCEABLE,	/* no HAL op; v.reason says why */

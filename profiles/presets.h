@@ -33,8 +33,8 @@ enum policy_mode {
 
 /* What a policy can ask of the device, as far as modes are concerned. */
 enum policy_cap {
-	POLICY_CAP_PASSCODE_DEVICE = 0,	/* passwordPolicies, SCOPE_DEVICE */
-	POLICY_CAP_PASSCODE_PROFILE,	/* passwordPolicies, SCOPE_PROFILE */
+	POLICY_CAP_PASSCODE_DEVICE = 0,	/* SCOPE_DEVICE passwords */
+	POLICY_CAP_PASSCODE_PROFILE,	/* SCOPE_PROFILE passwords */
 	POLICY_CAP_LOCK_TIMEOUT,	/* maximumTimeToLock */
 	POLICY_CAP_CAMERA,
 	POLICY_CAP_KEYGUARD,
