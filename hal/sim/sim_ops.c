@@ -503,7 +503,11 @@ sim_read_ndef(void *ctx, uint8_t *buf, size_t len, size_t *outlen)
 	return sim_end(s, "nfc.read_ndef", args, rc, false);
 }
 
-/* The camera "scans" DIR/camera.txt (the text a QR code would carry). */
+/*
+ * The camera sees DIR/camera.png or DIR/camera.pgm (decoded like a camera
+ * frame); without an image, DIR/camera.txt stands for the text a QR code
+ * would carry.
+ */
 static int
 sim_scan_qr(void *ctx, char *buf, size_t len)
 {
@@ -513,10 +517,15 @@ sim_scan_qr(void *ctx, char *buf, size_t len)
 	if (len == 0)
 		return -EINVAL;
 	SIM_BEGIN(s, ctx, "camera_scan.scan_qr");
-	rc = read_input(s, "camera.txt", (uint8_t *)buf, len - 1, &n);
-	buf[rc == 0 ? n : 0] = '\0';
-	if (rc == 0 && memchr(buf, '\0', n) != NULL)
-		rc = -EBADMSG;
+	rc = sim_camera_image(s, buf, len);
+	if (rc == 0)
+		return sim_end(s, "camera_scan.scan_qr", "image", 0, false);
+	if (rc == -ENODATA) {
+		rc = read_input(s, "camera.txt", (uint8_t *)buf, len - 1, &n);
+		buf[rc == 0 ? n : 0] = '\0';
+		if (rc == 0 && memchr(buf, '\0', n) != NULL)
+			rc = -EBADMSG;
+	}
 	return sim_end(s, "camera_scan.scan_qr", "", rc, false);
 }
 
