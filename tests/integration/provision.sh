@@ -108,6 +108,17 @@ ctl provision --camera >"$T/out" 2>&1
 	ok "camera: a scanned QR code with string booleans" ||
 	not_ok "camera" "$(cat "$T/out")"
 
+if grep -q '^CONFIG_QR_IMAGE=y' "$WARDEN_BIN/.config"; then
+	fresh
+	start_agent
+	qrencode -o "$T/dev/camera.png" -s 4 <$D/qr-short-aliases-lwm2m.json
+	ctl provision --camera >"$T/out" 2>&1
+	[ "$(state)" = ENROLLING ] && [ "$(stored binding)" = lwm2m ] &&
+		grep -q '^camera_scan.scan_qr image -> ok' "$T/dev/ops.log" &&
+		ok "camera: a QR code in the camera's image (zbar)" ||
+		not_ok "camera image" "$(cat "$T/out")"
+fi
+
 # --- an AMAPI enrollment token with the image's default server -----------
 fresh
 printf 'default-server-url https://mdm.image.example\ndefault-server-pin n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg\n' >"$T/dflt.conf"
