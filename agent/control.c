@@ -30,8 +30,6 @@ struct ctl_conn {
 	struct ctl_conn *prev, *next;
 };
 
-static struct ctl_conn *conns;
-
 struct write_req {
 	uv_write_t w;
 	char *buf;
@@ -56,9 +54,6 @@ static const struct {
 	{ "provision-share", true, ctl_provision_share },
 };
 
-static gid_t ctl_gid;
-static char ctl_group_name[64];
-
 const struct ctl_peer *
 control_peer(struct ctl_conn *c)
 {
@@ -79,7 +74,7 @@ on_closed(uv_handle_t *h)
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
-		conns = c->next;
+		c->d->ctl_conns = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	jsonline_free(&c->in);
@@ -221,7 +216,7 @@ dispatch(char *line, void *arg)
 		control_reply_err(c, EXIT_FAIL, "permission denied: \"%s\" "
 		    "changes the device and needs root or membership in "
 		    "group \"%s\" (you are uid %d)", commands[i].cmd,
-		    ctl_group_name, (int)c->peer.uid);
+		    c->d->ctl_group, (int)c->peer.uid);
 		cJSON_Delete(req);
 		return;
 	}
@@ -235,12 +230,12 @@ dispatch(char *line, void *arg)
 static void
 on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
-	static char slab[65536];
+	struct ctl_conn *c = h->data;
 
-	(void)h;
 	(void)suggested;
-	/* One loop thread, and on_read consumes the bytes before returning. */
-	*buf = uv_buf_init(slab, sizeof(slab));
+	/* One loop thread, and on_read consumes the bytes before returning:
+	 * every connection can share the daemon's read buffer. */
+	*buf = uv_buf_init(c->d->ctl_readbuf, sizeof(c->d->ctl_readbuf));
 }
 
 static void
@@ -305,10 +300,10 @@ on_connection(uv_stream_t *server, int status)
 	if (status < 0 || (c = calloc(1, sizeof(*c))) == NULL)
 		return;
 	c->d = d;
-	c->next = conns;
-	if (conns != NULL)
-		conns->prev = c;
-	conns = c;
+	c->next = d->ctl_conns;
+	if (d->ctl_conns != NULL)
+		d->ctl_conns->prev = c;
+	d->ctl_conns = c;
 	jsonline_init(&c->in, CTL_LINE_MAX);
 	uv_pipe_init(d->loop, &c->pipe, 0);
 	c->pipe.data = c;
@@ -322,7 +317,7 @@ on_connection(uv_stream_t *server, int status)
 	c->peer.uid = cred.uid;
 	c->peer.gid = cred.gid;
 	c->peer.privileged = cred.uid == 0 || cred.uid == geteuid() ||
-	    cred.gid == ctl_gid || in_group(cred.pid, ctl_gid);
+	    cred.gid == d->ctl_gid || in_group(cred.pid, d->ctl_gid);
 	uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
 }
 
@@ -347,15 +342,15 @@ control_start(struct wardend *d)
 	struct group *gr;
 	int rc;
 
-	ctl_gid = getegid();
+	d->ctl_gid = getegid();
 	if (d->conf.control_group[0] != '\0') {
 		if ((gr = getgrnam(d->conf.control_group)) == NULL)
 			fatalx("control-group \"%s\": no such group",
 			    d->conf.control_group);
-		ctl_gid = gr->gr_gid;
+		d->ctl_gid = gr->gr_gid;
 	}
-	gr = getgrgid(ctl_gid);
-	snprintf(ctl_group_name, sizeof(ctl_group_name), "%s",
+	gr = getgrgid(d->ctl_gid);
+	snprintf(d->ctl_group, sizeof(d->ctl_group), "%s",
 	    gr != NULL ? gr->gr_name : "?");
 
 	make_parent(path);
@@ -376,14 +371,14 @@ control_start(struct wardend *d)
 		fatalx("control socket %s: %s", path, uv_strerror(rc));
 	if (chmod(path, d->conf.control_mode) != 0)
 		fatal("chmod %s", path);
-	if (ctl_gid != getegid() && chown(path, (uid_t)-1, ctl_gid) != 0)
+	if (d->ctl_gid != getegid() && chown(path, (uid_t)-1, d->ctl_gid) != 0)
 		fatal("chown %s", path);
 	if ((rc = uv_listen((uv_stream_t *)&d->ctl_server, 16,
 	    on_connection)) != 0)
 		fatalx("listen %s: %s", path, uv_strerror(rc));
 	d->ctl_active = true;
 	log_info("control socket %s (mode %04o, group %s)", path,
-	    d->conf.control_mode, ctl_group_name);
+	    d->conf.control_mode, d->ctl_group);
 }
 
 void
@@ -396,7 +391,7 @@ control_stop(struct wardend *d)
 	d->ctl_active = false;
 	uv_close((uv_handle_t *)&d->ctl_server, NULL);
 	/* Connections waiting for a reply close once it is sent. */
-	for (c = conns; c != NULL; c = next) {
+	for (c = d->ctl_conns; c != NULL; c = next) {
 		next = c->next;
 		if (c->busy) {
 			c->eof = true;

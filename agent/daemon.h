@@ -39,6 +39,10 @@ struct wardend {
 	bool hal_watch_active;
 	uv_pipe_t ctl_server;
 	bool ctl_active;
+	struct ctl_conn *ctl_conns;
+	gid_t ctl_gid;
+	char ctl_group[64];
+	char ctl_readbuf[65536];
 
 	/* HAL jobs run one at a time on libuv's work queue. */
 	struct hal_job *jobs_head, *jobs_tail;
