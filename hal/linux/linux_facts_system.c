@@ -106,7 +106,7 @@ nft_token(const char *p, char *tok, size_t len)
 bool
 linux_nft_text_drops_input(const char *text)
 {
-	char tok[64], prev[64] = "", family[16] = "ip";
+	char tok[64], prev[64] = "", family[64] = "ip";
 	const char *p = text;
 	int depth = 0, chain_depth = -1, table_words = -1;
 	bool hook_input = false, policy_drop = false;

@@ -228,7 +228,7 @@ linux_passcode_apply(void *ctx, const struct hal_passcode_policy *p)
 	struct linux_ctx *c = ctx;
 	struct linux_pwquality q;
 	struct pwreq r;
-	char text[1024], days[16], user[LINUX_NAME_MAX];
+	char text[1024], days[24], user[LINUX_NAME_MAX];
 	int rc;
 
 	if ((rc = policy_ok(p)) < 0)
