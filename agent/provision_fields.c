@@ -404,14 +404,52 @@ set_int(int64_t *dst, int64_t min, int64_t max, const char *path,
 	return 0;
 }
 
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A SHA-256 written as 64 hex digits or 32 colon-separated pairs, the
+ * way certificate tools print fingerprints. Neither can be mistaken for
+ * base64 of 32 bytes (43 or 44 characters).
+ */
+static bool
+hex_sha256(const char *val, size_t len, uint8_t out[32])
+{
+	size_t i, step = len == 95 ? 3 : 2;
+
+	if (len != 64 && len != 95)
+		return false;
+	for (i = 0; i < 32; i++) {
+		int hi = hex_value(val[i * step]), lo = hex_value(val[i * step + 1]);
+		if (hi < 0 || lo < 0 ||
+		    (step == 3 && i < 31 && val[i * step + 2] != ':'))
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
 /* A SHA-256 or SHA-1 digest in URL-safe base64 (padding optional). */
 static int
-set_digest(uint8_t *dst, size_t *dstlen, bool allow_sha1, const char *path,
-    const char *val, size_t len, char *err, size_t errlen)
+set_digest(uint8_t *dst, size_t *dstlen, bool allow_sha1, bool allow_hex,
+    const char *path, const char *val, size_t len, char *err, size_t errlen)
 {
 	uint8_t tmp[64];
 	size_t n;
 
+	if (allow_hex && hex_sha256(val, len, dst)) {
+		*dstlen = 32;
+		return 0;
+	}
 	if (len > 88)
 		return prov_err(err, errlen,
 		    "%s: too long for a SHA-256 in base64", path);
@@ -443,18 +481,6 @@ set_cert(uint8_t *dst, size_t *dstlen, const char *path, const char *val,
 	    BASE64URL_STD | BASE64URL_NEWLINES) != 0)
 		return prov_err(err, errlen, "%s: not base64", path);
 	return 0;
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* PSK key: hex digits, or "base64:" and base64 (either alphabet). */
@@ -585,8 +611,8 @@ prov_parse_set(struct prov_parse *ps, enum prov_field f, const char *path,
 		return set_str(ps->clouddpc_token, sizeof(ps->clouddpc_token),
 		    path, val, len, err, errlen);
 	case PROV_F_PIN:
-		if (set_digest(r->server_pin, &i, false, path, val, len, err,
-		    errlen) != 0)
+		if (set_digest(r->server_pin, &i, false, true, path, val, len,
+		    err, errlen) != 0)
 			return -1;
 		r->has_server_pin = true;
 		return 0;
@@ -685,11 +711,11 @@ prov_parse_set(struct prov_parse *ps, enum prov_field f, const char *path,
 		    errlen);
 	case PROV_F_PKG_CHECKSUM:
 		return set_digest(r->package_checksum, &r->package_checksum_len,
-		    true, path, val, len, err, errlen);
+		    true, false, path, val, len, err, errlen);
 	case PROV_F_SIG_CHECKSUM:
 		return set_digest(r->signature_checksum,
-		    &r->signature_checksum_len, false, path, val, len, err,
-		    errlen);
+		    &r->signature_checksum_len, false, false, path, val, len,
+		    err, errlen);
 	case PROV_F_SKIP_ENCRYPTION:
 		return set_bool(&r->skip_encryption, path, val, len, err, errlen);
 	case PROV_F_LEAVE_SYSTEM_APPS:

@@ -455,15 +455,47 @@ test_pin_errors(void **state)
 	    " \"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg\"",
 	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_SHA256: not "
 	    "URL-safe base64");
-	/* A hex fingerprint is not what the key takes. */
+	/* A hex fingerprint one digit short is neither hex nor base64. */
 	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
 	    "\"warden.ENROLLMENT_TOKEN\": \"t\", \"warden.SERVER_CERT_SHA256\":"
 	    " \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f0"
-	    "0a08\"", "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_"
-	    "SHA256: is 48 bytes, not 32 (SHA-256)");
+	    "0a0\"", "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_"
+	    "SHA256: is 47 bytes, not 32 (SHA-256)");
+	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
+	    "\"warden.ENROLLMENT_TOKEN\": \"t\", \"warden.SERVER_CERT_SHA256\":"
+	    " \"9F:86:D0:81:88:4C:7D:65:9A:2F:EA:A0:C5:5A:D0:15:A3:BF:4F:1B:2B:"
+	    "0B:82:2C:D1:5D:6C:15:B0:F0:0A;08\"", "PROVISIONING_ADMIN_EXTRAS_"
+	    "BUNDLE.warden.SERVER_CERT_SHA256: too long for a SHA-256 in "
+	    "base64");
 	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
 	    "\"warden.ENROLLMENT_TOKEN\": \"t\"", "PROVISIONING_ADMIN_EXTRAS_"
 	    "BUNDLE.warden.SERVER_CERT_SHA256: required");
+}
+
+static void
+test_pin_hex_forms(void **state)
+{
+	static const char *forms[] = {
+		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		"9F:86:D0:81:88:4C:7D:65:9A:2F:EA:A0:C5:5A:D0:15:A3:BF:4F:1B:2B:"
+		    "0B:82:2C:D1:5D:6C:15:B0:F0:0A:08",
+		PIN, PIN "=",
+	};
+	struct prov_request r;
+	char bundle[512];
+	char *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		snprintf(bundle, sizeof(bundle), "\"warden.SERVER_URL\": "
+		    "\"https://a.example\", \"warden.ENROLLMENT_TOKEN\": \"t\", "
+		    "\"warden.SERVER_CERT_SHA256\": \"%s\"", forms[i]);
+		s = qr("", bundle);
+		parse_ok(s, strlen(s), NULL, &r);
+		assert_memory_equal(r.server_pin, pin_bytes, 32);
+		free(s);
+	}
 }
 
 static void
@@ -746,6 +778,7 @@ main(void)
 		cmocka_unit_test(test_server_url_accepted_forms),
 		cmocka_unit_test(test_lwm2m_rules),
 		cmocka_unit_test(test_pin_errors),
+		cmocka_unit_test(test_pin_hex_forms),
 		cmocka_unit_test(test_token_and_mode_errors),
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_nested_bundle_bombs),
