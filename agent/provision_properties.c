@@ -410,6 +410,10 @@ apply_props(struct prov_parse *ps, const struct prov_props *props,
 
 		if ((k = prov_key_android(key)) != NULL) {
 			if (k->field == PROV_F_EXTRAS_BUNDLE) {
+				if (ps->seen[PROV_F_EXTRAS_BUNDLE])
+					return prov_err(err, errlen,
+					    "%s: given twice", PROV_EXTRAS_KEY);
+				ps->seen[PROV_F_EXTRAS_BUNDLE] = true;
 				if (apply_bundle(ps, val, vlen, err, errlen) != 0)
 					return -1;
 			} else if (k->field == PROV_F_NONE) {

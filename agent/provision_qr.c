@@ -139,6 +139,10 @@ prov_json_apply(struct prov_parse *ps, const struct cJSON *root,
 				return prov_err(err, errlen, "%s: not used in a "
 				    "zero-touch file (put the warden.* keys at "
 				    "the top level)", PROV_EXTRAS_KEY);
+			if (ps->seen[PROV_F_EXTRAS_BUNDLE])
+				return prov_err(err, errlen, "%s: given twice",
+				    PROV_EXTRAS_KEY);
+			ps->seen[PROV_F_EXTRAS_BUNDLE] = true;
 			if (apply_bundle(ps, c, err, errlen) != 0)
 				return -1;
 			continue;

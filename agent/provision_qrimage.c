@@ -104,6 +104,9 @@ read_pgm(const char *path, const char *buf, size_t len, struct grey *g,
 	size_t pos = 2;
 	const uint8_t *src;
 
+	if (len < 3 || (buf[2] != ' ' && buf[2] != '\t' && buf[2] != '\n' &&
+	    buf[2] != '\r'))
+		return prov_err(err, errlen, "%s: bad PGM header", path);
 	if (pgm_number(buf, len, &pos, &w) != 0 ||
 	    pgm_number(buf, len, &pos, &h) != 0 ||
 	    pgm_number(buf, len, &pos, &maxval) != 0 || pos >= len ||

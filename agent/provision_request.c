@@ -163,17 +163,20 @@ prov_parse_abort(struct prov_parse *ps)
 	explicit_bzero(ps->clouddpc_token, sizeof(ps->clouddpc_token));
 }
 
-static void
-apply_defaults(struct prov_parse *ps)
+static int
+apply_defaults(struct prov_parse *ps, char *err, size_t errlen)
 {
 	const struct prov_defaults *d = ps->defs;
 	struct prov_request *r = ps->req;
 
 	if (d != NULL && r->server_url[0] == '\0' && d->server_url != NULL &&
 	    d->server_url[0] != '\0') {
-		/* An over-long default is cut short, then fails validation. */
-		snprintf(r->server_url, sizeof(r->server_url), "%s",
-		    d->server_url);
+		/* Cutting it short could leave another valid URL. */
+		if (strlen(d->server_url) > PROV_URL_MAX)
+			return prov_err(err, errlen,
+			    "defaults.serverUrl: longer than %d bytes",
+			    PROV_URL_MAX);
+		memcpy(r->server_url, d->server_url, strlen(d->server_url) + 1);
 		r->server_from_defaults = true;
 		if (!ps->seen[PROV_F_BINDING])
 			r->binding = d->binding;
@@ -188,6 +191,7 @@ apply_defaults(struct prov_parse *ps)
 		snprintf(r->wifi.security, sizeof(r->wifi.security), "%s",
 		    r->wifi.password[0] != '\0' ? "WPA" : "NONE");
 	r->has_wifi = r->wifi.ssid[0] != '\0';
+	return 0;
 }
 
 int
@@ -197,7 +201,10 @@ prov_parse_finish(struct prov_parse *ps, char *err, size_t errlen)
 	bool nosec = ps->defs != NULL && ps->defs->allow_nosec;
 	char p1[192];
 
-	apply_defaults(ps);
+	if (apply_defaults(ps, err, errlen) != 0) {
+		prov_parse_abort(ps);
+		return -1;
+	}
 	if (ps->clouddpc_token[0] != '\0') {
 		prov_field_path(r, ps->naming, PROV_F_CLOUDDPC_TOKEN, p1,
 		    sizeof(p1));

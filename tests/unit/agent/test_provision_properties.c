@@ -260,6 +260,8 @@ test_nfc_errors(void **state)
 	expect_from_props_error(BUNDLE "warden.MODE\\=DEDICATED\\n"
 	    "warden.MODE\\=DEDICATED\n", "PROVISIONING_ADMIN_EXTRAS_BUNDLE: "
 	    "line 2: duplicate key warden.MODE");
+	expect_from_props_error(BASE_BUNDLE "a.a.e.PAEB=warden.MODE\\=DEDICATED\n",
+	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE: given twice");
 	expect_from_props_error(BUNDLE "warden.URL\\=x\n",
 	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.URL: unknown warden key");
 	expect_from_props_error(PFX "PROVISIONING_SKIP_ENCRYPTION=yes\n"

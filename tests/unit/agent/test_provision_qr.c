@@ -544,6 +544,9 @@ test_structure_errors(void **state)
 	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE: not an object");
 	expect_qr_error("\"com.example.blob\": {\"a\": 1}", BASE_BUNDLE,
 	    "com.example.blob: unknown key with a nested value");
+	/* The bundle under its long and short names. */
+	expect_qr_error("\"a.a.e.PAEB\": {\"warden.MODE\": \"DEDICATED\"}",
+	    BASE_BUNDLE, "PROVISIONING_ADMIN_EXTRAS_BUNDLE: given twice");
 }
 
 static void
@@ -749,6 +752,7 @@ static void
 test_default_server_problems(void **state)
 {
 	struct prov_defaults defs;
+	char longurl[PROV_URL_MAX + 2];
 	char *s = qr("", "\"warden.ENROLLMENT_TOKEN\": \"t\"");
 
 	(void)state;
@@ -759,6 +763,13 @@ test_default_server_problems(void **state)
 	defs.server_url = "https://mdm.example.com";
 	expect_error_defs(s, strlen(s), &defs, "PROVISIONING_ADMIN_EXTRAS_"
 	    "BUNDLE.warden.SERVER_CERT_SHA256: required");
+	/* Too long is an error, not a shorter (and different) URL. */
+	memset(longurl, 'a', sizeof(longurl) - 1);
+	memcpy(longurl, "https://x.example/", 18);
+	longurl[sizeof(longurl) - 1] = '\0';
+	defs.server_url = longurl;
+	expect_error_defs(s, strlen(s), &defs,
+	    "defaults.serverUrl: longer than 512 bytes");
 	free(s);
 }
 

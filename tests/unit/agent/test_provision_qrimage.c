@@ -240,6 +240,9 @@ test_errors(void **state)
 	snprintf(path, sizeof(path), "%s/bad.pgm", tmp);
 	assert_int_equal(test_write_file(path, "P5 4 x 255\n"), 0);
 	expect_decode_error(path, 100, "bad PGM header");
+	snprintf(path, sizeof(path), "%s/glued.pgm", tmp);
+	assert_int_equal(test_write_file(path, "P54 4 255\n"), 0);
+	expect_decode_error(path, 100, "bad PGM header");
 	snprintf(path, sizeof(path), "%s/zero.pgm", tmp);
 	assert_int_equal(test_write_file(path, "P5 4 4 0\n"), 0);
 	expect_decode_error(path, 100, "bad PGM maximum value");
