@@ -77,7 +77,7 @@ struct linux_lines {
 
 /* A parsed uevent (linux_uevent.c). Pointers point into the message. */
 #define LINUX_UEVENT_MAX 8192
-#define LINUX_UEVENT_KEYS 32
+#define LINUX_UEVENT_KEYS 64	/* the kernel's UEVENT_NUM_ENVP */
 struct linux_uevent {
 	const char *action;
 	const char *devpath;
@@ -219,6 +219,13 @@ int linux_device_user(const struct linux_ctx *c, char *name, size_t len);
 /* 0 when name is a valid account name (POSIX portable, <= 32). */
 int linux_user_name_ok(const char *name);
 
+/*
+ * The fact scanners, one per file below. Each appends the facts it can
+ * read to fs, notes what it could not read in c->errors (linux_note) and
+ * goes on; each returns 0, or -ENOSPC when fs is full. They only read;
+ * they may run read-only commands through the runner (nft, loginctl).
+ */
+
 /* linux_facts_os.c */
 int linux_facts_os(struct linux_ctx *c, struct hal_facts *fs);
 /* Parses os-release text; fills the value of key (quotes removed). */
@@ -284,6 +291,11 @@ bool linux_nft_text_drops_input(const char *text);
 /* linux_facts_net.c */
 int linux_facts_net(struct linux_ctx *c, struct hal_facts *fs);
 
+/*
+ * The ops tables, one per file below, each documented in hal/hal.h; the
+ * files' headers say how Linux does each (docs/hal-linux.md in full).
+ */
+
 /* linux_identity.c */
 extern const struct hal_identity_ops linux_identity_ops;
 int linux_facts_identity(struct linux_ctx *c, struct hal_facts *fs);
@@ -343,7 +355,7 @@ int linux_wifi_wpa_block(const struct linux_ctx *c, const struct hal_wifi *w,
 char *linux_wifi_wpa_merge(const char *conf, const char *ssid,
     const char *block);
 
-/* linux_locale.c */
+/* linux_locale.c: hal_network_ops.set_locale and set_timezone. */
 int linux_set_locale(void *ctx, const char *locale);
 int linux_set_timezone(void *ctx, const char *tz);
 
@@ -359,7 +371,7 @@ int linux_secret_load(struct linux_ctx *c, const char *path, uint8_t *buf,
 /* 0 when name can name a CA file ([A-Za-z0-9._-], not leading '.'). */
 int linux_ca_name_ok(const char *name);
 
-/* linux_uevent.c */
+/* linux_uevent.c: the backend's watch_fd and watch_drain (hal/hal.h). */
 int linux_watch_fd(void *ctx);
 void linux_watch_drain(void *ctx);
 /*

@@ -38,6 +38,23 @@ static char *const run_env[] = {
 	NULL,
 };
 
+#if defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+/* Closes every fd above stderr in the child, O_CLOEXEC or not. */
+static void
+close_inherited(posix_spawn_file_actions_t *fa)
+{
+	posix_spawn_file_actions_addclosefrom_np(fa, 3);
+}
+#else
+/* Older C libraries: every fd the agent opens is O_CLOEXEC already. */
+static void
+close_inherited(posix_spawn_file_actions_t *fa)
+{
+	(void)fa;
+}
+#endif
+
 /* Finds prog in run_path; copies the full path to out. */
 static int
 find_program(const char *prog, char *out, size_t len)
@@ -180,7 +197,7 @@ linux_runner_exec(void *arg, struct linux_run *r)
 		    0);
 	posix_spawn_file_actions_adddup2(&fa, outpipe[1], 1);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	close_inherited(&fa);
 	posix_spawnattr_init(&at);
 	sigfillset(&all);
 	sigemptyset(&none);
