@@ -278,8 +278,8 @@ int linux_passcode_read(struct linux_ctx *c, struct hal_passcode_status *st);
  * -EINVAL when len is not a whole number of 64-byte records.
  */
 int linux_faillock_count(const uint8_t *buf, size_t len, int64_t interval);
-/* true when the PAM password stack calls pam_pwquality. */
-bool linux_pam_uses_pwquality(struct linux_ctx *c);
+/* true when the PAM password stack calls module ("pam_pwquality.so"). */
+bool linux_pam_password_uses(struct linux_ctx *c, const char *module);
 
 /* linux_facts_system.c */
 int linux_facts_system(struct linux_ctx *c, struct hal_facts *fs);

@@ -125,7 +125,7 @@ linux_pwquality_quality(const struct linux_pwquality *q)
 }
 
 bool
-linux_pam_uses_pwquality(struct linux_ctx *c)
+linux_pam_password_uses(struct linux_ctx *c, const char *module)
 {
 	static const char *const stacks[] = {
 		"/etc/pam.d/common-password",	/* Debian, Ubuntu */
@@ -143,7 +143,7 @@ linux_pam_uses_pwquality(struct linux_ctx *c)
 			const char *s = linux_trim(l.buf);
 
 			used = !l.cont && strncmp(s, "password", 8) == 0 &&
-			    strstr(s, "pam_pwquality.so") != NULL;
+			    strstr(s, module) != NULL;
 		}
 		linux_lines_close(&l);
 	}
@@ -314,7 +314,7 @@ gather(struct linux_ctx *c, const char *user, const struct shadow *sh,
 	if (sh->set) {
 		st->quality = HAL_PW_SOMETHING;
 		/* The settings count only when PAM applies them. */
-		if (linux_pam_uses_pwquality(c)) {
+		if (linux_pam_password_uses(c, "pam_pwquality.so")) {
 			linux_pwquality_read(c, &q);
 			st->quality = linux_pwquality_quality(&q);
 			st->length = q.minlen;

@@ -11,6 +11,7 @@
  *  - lockout: deny= in /etc/security/faillock.conf (faillock has no .d
  *    directory on Debian) set to maximumFailedPasswordsForWipe, so the
  *    account locks when the daemon's wipe threshold is reached;
+ *  - history: remember= in /etc/security/pwhistory.conf;
  *  - idle lock: IdleAction=lock in a logind drop-in.
  *
  * Every file is written atomically and read back; the effective pwquality
@@ -26,6 +27,7 @@
 #define MAIN_CONF "/etc/security/pwquality.conf"
 #define LOGIN_DEFS "/etc/login.defs"
 #define FAILLOCK_CONF "/etc/security/faillock.conf"
+#define PWHISTORY_CONF "/etc/security/pwhistory.conf"
 #define LOGIND_DROPIN "/etc/systemd/logind.conf.d/50-warden-idle.conf"
 #define CONF_MAX (64 * 1024)
 #define NO_EXPIRY_DAYS 99999
@@ -191,6 +193,19 @@ neutralise_main(struct linux_ctx *c, const struct pwreq *r)
 	return rc;
 }
 
+/* passwordHistoryLength: remember= in pwhistory.conf (PAM >= 1.5.1). */
+static int
+apply_history(struct linux_ctx *c, int n)
+{
+	char val[16];
+
+	if (n <= 0)
+		return 0;
+	snprintf(val, sizeof(val), "%d", n);
+	return linux_conf_update(c, PWHISTORY_CONF, LINUX_CONF_EQ, "remember",
+	    val, 0644);
+}
+
 static int
 apply_idle_lock(struct linux_ctx *c, int64_t ms)
 {
@@ -216,6 +231,7 @@ policy_ok(const struct hal_passcode_policy *p)
 	    p->expiration_seconds < 0 ||
 	    p->expiration_seconds > (int64_t)NO_EXPIRY_DAYS * 86400 ||
 	    p->max_failed_for_wipe < 0 || p->max_failed_for_wipe > 65535 ||
+	    p->history_length < 0 || p->history_length > 400 ||
 	    p->max_time_to_lock_ms < 0 ||
 	    p->max_time_to_lock_ms > (int64_t)86400 * 1000 * 365)
 		return -EINVAL;
@@ -257,7 +273,8 @@ linux_passcode_apply(void *ctx, const struct hal_passcode_policy *p)
 		    "deny", deny, 0644)) < 0)
 			return rc;
 	}
-	if ((rc = apply_idle_lock(c, p->max_time_to_lock_ms)) < 0)
+	if ((rc = apply_history(c, p->history_length)) < 0 ||
+	    (rc = apply_idle_lock(c, p->max_time_to_lock_ms)) < 0)
 		return rc;
 	/* Another drop-in sorting after ours could still override it. */
 	linux_pwquality_read(c, &q);
@@ -269,8 +286,11 @@ linux_passcode_apply(void *ctx, const struct hal_passcode_policy *p)
 		if ((rc = linux_run_argv(c, argv)) < 0)
 			return rc;
 	}
-	/* Written but not in force: PAM does not call pam_pwquality. */
-	if (r.minlen > 0 && !linux_pam_uses_pwquality(c))
+	/* Written but not in force: PAM does not call the module. */
+	if ((r.minlen > 0 &&
+	    !linux_pam_password_uses(c, "pam_pwquality.so")) ||
+	    (p->history_length > 0 &&
+	    !linux_pam_password_uses(c, "pam_pwhistory.so")))
 		return -ENOSYS;
 	return 0;
 }

@@ -33,9 +33,17 @@ test_apply_handheld(void **state)
 	p.expiration_seconds = 30 * 86400 + 1;
 	p.max_failed_for_wipe = 8;
 	p.max_time_to_lock_ms = 120500;
+	p.history_length = 5;
 	/* The main file asks for less than the policy: it must yield. */
 	write_in(root, "/etc/security/pwquality.conf",
 	    "# site settings\nminlen = 6\nocredit = -3\ndifok = 2\n");
+	/* History needs pam_pwhistory, which this stack lacks. */
+	assert_int_equal(linux_passcode_ops.apply(c, &p), -ENOSYS);
+	write_in(root, "/etc/pam.d/common-password",
+	    "password requisite pam_pwquality.so retry=3\n"
+	    "password required pam_pwhistory.so use_authtok\n"
+	    "password [success=1 default=ignore] pam_unix.so use_authtok\n");
+	f.log[0] = '\0';
 	assert_int_equal(linux_passcode_ops.apply(c, &p), 0);
 	assert_file_eq(root, "/etc/security/pwquality.conf.d/50-warden.conf",
 	    "# Written by warden from the device passcode policy; edits are\n"
@@ -59,6 +67,7 @@ test_apply_handheld(void **state)
 	assert_file_eq(root, "/etc/systemd/logind.conf.d/50-warden-idle.conf",
 	    "# Written by warden: maximumTimeToLock.\n"
 	    "[Login]\nIdleAction=lock\nIdleActionSec=121\n");
+	assert_file_eq(root, "/etc/security/pwhistory.conf", "remember = 5\n");
 	assert_string_equal(f.log, "chage -M 31 alice\n");
 	/* The status now reflects what was enforced. */
 	assert_int_equal(linux_passcode_ops.status(c, &st), 0);
