@@ -209,9 +209,8 @@ check:
 	$(Q)mkdir -p $(objtree)/check
 	$(Q)cp $(KCONFIG_CONFIG) $(objtree)/check/.config
 	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check \
-		KCONFIG_CONFIG=$(objtree)/check/.config SANITIZE=address unit-tests
-	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check \
-		KCONFIG_CONFIG=$(objtree)/check/.config fuzz-check
+		KCONFIG_CONFIG=$(objtree)/check/.config SANITIZE=address \
+		unit-tests fuzz-check
 	$(Q)sh tests/run.sh $(objtree)/check
 
 # ------------------------------------------------------------------
