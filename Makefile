@@ -252,6 +252,70 @@ fuzz:
 fuzzers: $(fuzz-bins)
 
 # ------------------------------------------------------------------
+# tools/: wardenmdm, the reference MDM server (tools/Kbuild). `make tools`
+# builds $(O)/wardenmdm; `make check` builds and tests it. Its objects go
+# into libwardenmdm.a, not libwarden.a; its unit tests (tests/unit/tools/)
+# and fuzz targets (tests/fuzz/fuzz_mdm_*.c) link both.
+# ------------------------------------------------------------------
+
+mdm-y :=
+mdm-pkgs-y :=
+mdm-ldlibs-y :=
+include tools/Kbuild
+MDM_PKGS := $(sort $(mdm-pkgs-y))
+MDM_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(MDM_PKGS) 2>/dev/null)
+MDM_LIBS := $(shell $(PKG_CONFIG) --libs $(MDM_PKGS) 2>/dev/null) \
+	$(mdm-ldlibs-y)
+mdm-objs := $(addprefix $(objtree)/,$(mdm-y))
+mdm-main := $(objtree)/tools/mdm/mdm_main.o
+libmdm := $(objtree)/libwardenmdm.a
+wardenmdm := $(objtree)/wardenmdm
+mdm-unit-bins := $(patsubst %.c,$(objtree)/%,$(filter tests/unit/tools/%,\
+	$(unit-srcs)))
+mdm-fuzz-srcs := $(wildcard tests/fuzz/fuzz_mdm_*.c)
+
+$(mdm-objs) $(mdm-main): ALL_CFLAGS += $(MDM_CFLAGS)
+
+$(libmdm): $(mdm-objs)
+	$(call msg,AR,$(notdir $@))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(wardenmdm): $(mdm-main) $(libmdm) $(libwarden)
+	$(call msg,LD,$(notdir $@))
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(MDM_LIBS)
+
+$(objtree)/tests/unit/tools/%: tests/unit/tools/%.c $(test-support) \
+		$(libmdm) $(libwarden) $(autoconf)
+	@mkdir -p $(dir $@)
+	$(call msg,TEST,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(MDM_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+		$(test-support) $(libmdm) $(libwarden) $(ALL_LDFLAGS) $(LIBS) \
+		$(MDM_LIBS) $(TEST_PKG_FLAGS) $$($(PKG_CONFIG) --libs cmocka)
+
+$(patsubst tests/fuzz/%.c,$(objtree)/fuzz-replay/%,$(mdm-fuzz-srcs)): \
+		$(objtree)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c \
+		$(libmdm) $(libwarden)
+	@mkdir -p $(dir $@)
+	$(call msg,FUZZREPLAY,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+		tests/fuzz/replay.c $(libmdm) $(libwarden) $(ALL_LDFLAGS) \
+		$(LIBS) $(MDM_LIBS)
+
+$(patsubst tests/fuzz/%.c,$(objtree)/fuzz/%,$(mdm-fuzz-srcs)): \
+		$(objtree)/fuzz/%: tests/fuzz/%.c $(libmdm) $(libwarden)
+	@mkdir -p $(dir $@)
+	$(call msg,FUZZ,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -fsanitize=fuzzer \
+		-o $@ $< $(libmdm) $(libwarden) $(ALL_LDFLAGS) $(LIBS) \
+		$(MDM_LIBS)
+
+.PHONY: tools
+tools: $(wardenmdm)
+unit-tests: $(wardenmdm) $(mdm-unit-bins)
+
+-include $(mdm-objs:.o=.d) $(mdm-main:.o=.d)
+
+# ------------------------------------------------------------------
 # Benchmarks, demo, install, deps, clean
 # ------------------------------------------------------------------
 

@@ -1,0 +1,380 @@
+/* Tests tools/mdm/mdm_store.c and mdm_store_queue.c: tokens used once,
+ * devices and certificates, policies and their versions, reports stored
+ * once per key, the command queue and its results. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/support.h"
+#include "tools/mdm/mdm.h"
+
+struct fixture {
+	char dir[512];
+	struct mdm_store *st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char path[600], err[MDM_ERR_MAX];
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s", test_tmpdir());
+	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
+	if (mdm_store_open(path, &f->st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	mdm_store_close(f->st);
+	test_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+token_hash(const char *token, uint8_t h[CRYPTO_SHA256_LEN])
+{
+	crypto_sha256(token, strlen(token), h);
+}
+
+static void
+make_cert(const char *seed, struct mdm_cert *c)
+{
+	crypto_sha256(seed, strlen(seed), c->fingerprint);
+	c->serial = 7;
+	c->not_after = 2000000000;
+}
+
+/* Enrolls device id with a fresh token; returns the token state. */
+static enum mdm_token_state
+enroll(struct mdm_store *st, const char *token, const char *id,
+    const char *certseed)
+{
+	struct mdm_device d = { 0 };
+	enum mdm_token_state s;
+	struct mdm_cert c;
+	uint8_t h[CRYPTO_SHA256_LEN];
+
+	token_hash(token, h);
+	snprintf(d.id, sizeof(d.id), "%s", id);
+	snprintf(d.mode, sizeof(d.mode), "FULLY_MANAGED");
+	make_cert(certseed, &c);
+	assert_int_equal(mdm_store_enroll(st, h, 1000, &d, "{}", &c, &s), 0);
+	return s;
+}
+
+static void
+tokens_are_single_use(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t h[CRYPTO_SHA256_LEN];
+	enum mdm_token_state s;
+	char mode[MDM_MODE_MAX + 1];
+	struct mdm_device d;
+
+	token_hash("tok-a", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 2000),
+	    0);
+	assert_int_equal(mdm_store_token_check(f->st, h, 1000, &s, mode,
+	    sizeof(mode)), 0);
+	assert_int_equal(s, MDM_TOKEN_VALID);
+	assert_string_equal(mode, "DEDICATED");
+	assert_int_equal(enroll(f->st, "tok-a", "dev1", "c1"), MDM_TOKEN_VALID);
+	/* Used: a second enrollment is refused and stores nothing. */
+	assert_int_equal(enroll(f->st, "tok-a", "dev2", "c2"), MDM_TOKEN_USED);
+	assert_int_equal(mdm_store_token_check(f->st, h, 1000, &s, NULL, 0), 0);
+	assert_int_equal(s, MDM_TOKEN_USED);
+	assert_string_equal(mdm_token_state_text(s),
+	    "enrollment token already used");
+	assert_int_equal(enroll(f->st, "never-minted", "dev3", "c3"),
+	    MDM_TOKEN_UNKNOWN);
+	token_hash("tok-b", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 1000),
+	    0);
+	/* expires == now is expired. */
+	assert_int_equal(enroll(f->st, "tok-b", "dev4", "c4"),
+	    MDM_TOKEN_EXPIRED);
+	assert_int_equal(mdm_store_device_get(f->st, "dev1", &d), 0);
+	assert_int_equal(mdm_store_device_get(f->st, "dev2", &d), 1);
+	assert_int_equal(mdm_store_device_get(f->st, "dev4", &d), 1);
+}
+
+static void
+devices_and_certificates(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t h[CRYPTO_SHA256_LEN];
+	struct mdm_device d;
+	struct mdm_cert c1, c2;
+
+	token_hash("t", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
+	make_cert("c1", &c1);
+	make_cert("renewed", &c2);
+	assert_int_equal(mdm_store_cert_valid(f->st, "dev1", c1.fingerprint),
+	    1);
+	assert_int_equal(mdm_store_cert_valid(f->st, "dev1", c2.fingerprint),
+	    0);
+	assert_int_equal(mdm_store_cert_valid(f->st, "other", c1.fingerprint),
+	    0);
+	assert_int_equal(mdm_store_cert_add(f->st, "dev1", &c2, 1100), 0);
+	assert_int_equal(mdm_store_cert_valid(f->st, "dev1", c2.fingerprint),
+	    1);
+	assert_int_equal(mdm_store_device_get(f->st, "dev1", &d), 0);
+	assert_string_equal(d.mode, "FULLY_MANAGED");
+	assert_int_equal(d.enrolled, 1000);
+	assert_false(d.retired);
+	assert_int_equal(d.last_report, 0);
+	assert_int_equal(d.compliant, -1);
+	assert_int_equal(mdm_store_device_retire(f->st, "dev1", 1200), 0);
+	assert_int_equal(mdm_store_device_get(f->st, "dev1", &d), 0);
+	assert_true(d.retired);
+	/* A retired device's certificates stop working. */
+	assert_int_equal(mdm_store_cert_valid(f->st, "dev1", c1.fingerprint),
+	    0);
+	assert_int_equal(mdm_store_cert_valid(f->st, "dev1", c2.fingerprint),
+	    0);
+}
+
+static void
+policies(void **state)
+{
+	struct fixture *f = *state;
+	char v[MDM_VERSION_MAX + 1], err[MDM_ERR_MAX];
+	uint8_t h[CRYPTO_SHA256_LEN];
+	char *json;
+
+	token_hash("t", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
+	assert_int_equal(mdm_store_policy_get(f->st, "dev1", &json, v), 0);
+	assert_string_equal(json, "{}");
+	assert_string_equal(v, "0");
+	free(json);
+	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{\"version\":1}",
+	    "1", 10, err, sizeof(err)), 0);
+	assert_int_equal(mdm_store_policy_get(f->st, "dev1", &json, v), 0);
+	assert_string_equal(json, "{\"version\":1}");
+	assert_string_equal(v, "1");
+	free(json);
+	/* A version names one content, across scopes and for good. */
+	assert_int_equal(mdm_store_policy_set(f->st, NULL,
+	    "{\"version\":1,\"x\":2}", "1", 11, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "already used"));
+	assert_int_equal(mdm_store_policy_set(f->st, "dev1",
+	    "{\"version\":1,\"x\":2}", "1", 11, err, sizeof(err)), -1);
+	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{}", "0", 11, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "no policy"));
+	assert_int_equal(mdm_store_policy_set(f->st, "ghost", "{\"v\":2}", "2",
+	    11, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no such device"));
+	/* The device's own policy wins over the default. */
+	assert_int_equal(mdm_store_policy_set(f->st, "dev1",
+	    "{\"version\":\"7\"}", "7", 12, err, sizeof(err)), 0);
+	assert_int_equal(mdm_store_policy_get(f->st, "dev1", &json, v), 0);
+	assert_string_equal(v, "7");
+	free(json);
+	assert_int_equal(mdm_store_policy_get(f->st, "dev2", &json, v), 0);
+	assert_string_equal(v, "1");
+	free(json);
+	/* Setting the same content again under its version is fine. */
+	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{\"version\":1}",
+	    "1", 13, err, sizeof(err)), 0);
+}
+
+static int
+count_rows(const struct mdm_report_row *r, void *arg)
+{
+	int *n = arg;
+
+	(void)r;
+	(*n)++;
+	return 0;
+}
+
+static void
+reports_once_per_key(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t h[CRYPTO_SHA256_LEN];
+	struct mdm_report r[3] = {
+		{ "k1", "report", "{\"policyCompliant\":true}", 1 },
+		{ "k2", "event", "{\"e\":1}", -1 },
+		{ "k1", "report", "{\"policyCompliant\":false}", 0 },
+	};
+	struct mdm_device d;
+	long long n;
+	time_t when;
+	char *payload;
+	int rows = 0;
+
+	token_hash("t", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
+	assert_int_equal(mdm_store_last_report(f->st, "dev1", &payload,
+	    &when), 0);
+	assert_null(payload);
+	assert_int_equal(mdm_store_reports_add(f->st, "dev1", r, 3, 2000), 0);
+	assert_int_equal(mdm_store_reports_add(f->st, "dev1", r, 2, 2001), 0);
+	assert_int_equal(mdm_store_reports_count(f->st, "dev1", &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(mdm_store_reports_each(f->st, "dev1", count_rows,
+	    &rows), 0);
+	assert_int_equal(rows, 2);
+	/* The first k1 stays; the later one with the same key is dropped. */
+	assert_int_equal(mdm_store_last_report(f->st, "dev1", &payload,
+	    &when), 0);
+	assert_string_equal(payload, "{\"policyCompliant\":true}");
+	assert_int_equal(when, 2000);
+	free(payload);
+	assert_int_equal(mdm_store_device_get(f->st, "dev1", &d), 0);
+	assert_int_equal(d.last_report, 2000);
+	assert_int_equal(d.compliant, 1);
+	/* Keys are per device. */
+	assert_int_equal(mdm_store_reports_count(f->st, "dev2", &n), 0);
+	assert_int_equal(n, 0);
+}
+
+static void
+queue(struct mdm_store *st, const char *id, const char *dev, time_t created,
+    int64_t duration)
+{
+	struct mdm_command c = { .created = created, .duration = duration };
+
+	snprintf(c.id, sizeof(c.id), "%s", id);
+	snprintf(c.device, sizeof(c.device), "%s", dev);
+	snprintf(c.type, sizeof(c.type), "LOCK");
+	c.params = strdup("{\"a\":\"b\"}");
+	assert_int_equal(mdm_store_command_add(st, &c), 0);
+	free(c.params);
+}
+
+static int
+collect_status(const struct mdm_command *c, void *arg)
+{
+	char *out = arg;
+
+	strcat(out, c->id);
+	strcat(out, "=");
+	strcat(out, c->status[0] != '\0' ? c->status : "-");
+	strcat(out, ";");
+	return 0;
+}
+
+static void
+commands(void **state)
+{
+	struct fixture *f = *state;
+	struct mdm_command out[4];
+	enum mdm_result_outcome o;
+	uint8_t h[CRYPTO_SHA256_LEN];
+	char seen[256] = "";
+	size_t n, i;
+
+	token_hash("t", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
+	queue(f->st, "c1", "dev1", 1000, 600);
+	queue(f->st, "c2", "dev1", 1001, 10);	/* expires at 1011 */
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1", 1005, out, 4,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(out[0].id, "c1");
+	assert_string_equal(out[0].params, "{\"a\":\"b\"}");
+	assert_int_equal(out[0].deliveries, 1);
+	assert_string_equal(out[1].id, "c2");
+	for (i = 0; i < n; i++)
+		mdm_command_clear(&out[i]);
+	/* Delivered: not again until the redelivery delay has passed. */
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1", 1006, out, 4,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1",
+	    1005 + MDM_REDELIVER_SECONDS, out, 4, &n), 0);
+	/* c2 has expired meanwhile; c1 comes again. */
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].id, "c1");
+	assert_int_equal(out[0].deliveries, 2);
+	mdm_command_clear(&out[0]);
+	/* The first result is stored, a second one ignored. */
+	assert_int_equal(mdm_store_command_result(f->st, "dev1", "c1",
+	    "SUCCEEDED", "", "{\"r\":1}", 1200, &o), 0);
+	assert_int_equal(o, MDM_RESULT_STORED);
+	assert_int_equal(mdm_store_command_result(f->st, "dev1", "c1", "FAILED",
+	    "X", NULL, 1201, &o), 0);
+	assert_int_equal(o, MDM_RESULT_IGNORED);
+	assert_int_equal(mdm_store_command_result(f->st, "dev2", "c1", "FAILED",
+	    "", NULL, 1201, &o), 0);
+	assert_int_equal(o, MDM_RESULT_UNKNOWN);
+	assert_int_equal(mdm_store_command_result(f->st, "dev1", "zz", "FAILED",
+	    "", NULL, 1201, &o), 0);
+	assert_int_equal(o, MDM_RESULT_UNKNOWN);
+	/* Answered: never delivered again. */
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1", 1500, out, 4,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mdm_store_commands_each(f->st, "dev1", collect_status,
+	    seen), 0);
+	assert_string_equal(seen, "c1=SUCCEEDED;c2=-;");
+}
+
+static void
+schema_reopens(void **state)
+{
+	struct fixture *f = *state;
+	char path[600], err[MDM_ERR_MAX];
+	struct mdm_store *second;
+	uint8_t h[CRYPTO_SHA256_LEN];
+	enum mdm_token_state s;
+
+	token_hash("t", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 0, 5000),
+	    0);
+	/* A second connection (the CLI while the server runs) sees it. */
+	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
+	assert_int_equal(mdm_store_open(path, &second, err, sizeof(err)), 0);
+	assert_int_equal(mdm_store_token_check(second, h, 10, &s, NULL, 0), 0);
+	assert_int_equal(s, MDM_TOKEN_VALID);
+	mdm_store_close(second);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(tokens_are_single_use, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(devices_and_certificates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(policies, setup, teardown),
+		cmocka_unit_test_setup_teardown(reports_once_per_key, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(schema_reopens, setup,
+		    teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

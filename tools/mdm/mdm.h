@@ -1,0 +1,709 @@
+/*
+ * mdm.h - wardenmdm's private program header: the reference MDM server of
+ * the HTTPS binding (docs/protocol/README.md) and its admin CLI. The
+ * structs and prototypes shared by the tools/mdm/ files, grouped by file.
+ *
+ * Conventions: functions return 0 on success and -1 on failure unless
+ * stated otherwise; those taking (char *err, size_t errlen) write one
+ * line there (NUL-terminated, err may not be NULL). Buffers returned
+ * through pointers are malloc'd and owned by the caller. Nothing here
+ * exits the process except main() and the command functions' callers.
+ */
+#ifndef WARDEN_MDM_H
+#define WARDEN_MDM_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "crypto/crypto.h"
+
+#define MDM_ERR_MAX 256
+
+/* Exit codes of the CLI (the same as wardenctl's). */
+#define MDM_EXIT_OK 0
+#define MDM_EXIT_FAIL 1
+#define MDM_EXIT_USAGE 2
+
+/* Bounds on what the server accepts (bytes unless stated). */
+#define MDM_BODY_MAX (1024 * 1024)	/* request and response bodies */
+#define MDM_ID_MAX 64			/* a device or command id */
+#define MDM_HEXID_LEN 16		/* ids the server mints: hex digits */
+#define MDM_TOKEN_MAX 512		/* an enrollment token */
+#define MDM_KEY_MAX 128			/* an idempotency key */
+#define MDM_BATCH_MAX 100		/* reports in one POST */
+#define MDM_WAIT_MAX 60			/* waitSeconds */
+#define MDM_TAKE_MAX 32			/* commands in one poll response */
+#define MDM_VERSION_MAX 64		/* a policy version as text */
+#define MDM_MODE_MAX 32			/* "WORK_PROFILE_COMPANY_OWNED" */
+#define MDM_TYPE_MAX 32			/* a command type (the agent's bound) */
+#define MDM_STATUS_MAX 32		/* a command result status */
+#define MDM_ERRCODE_MAX 128		/* a command result errorCode */
+#define MDM_DEVICE_INFO_MAX (64 * 1024)	/* enrollment "device" object */
+#define MDM_TIME_LEN 21			/* "2024-05-01T12:00:00Z" + NUL */
+#define MDM_DURATION_MAX (366 * 86400)	/* a command's duration, seconds */
+
+/* Server defaults. */
+#define MDM_DEFAULT_LISTEN "127.0.0.1:8443"
+#define MDM_DEFAULT_CERT_DAYS 365
+#define MDM_DEFAULT_POLL_TIMEOUT 55	/* pollTimeoutSeconds at enrollment */
+#define MDM_DEFAULT_DURATION 600	/* a command's lifetime, seconds */
+#define MDM_DEFAULT_TOKEN_TTL 3600
+#define MDM_REDELIVER_SECONDS 120	/* a delivered command without a
+					   result is delivered again */
+#define MDM_MAX_CONNS 512
+#define MDM_HANDSHAKE_MS 10000
+#define MDM_IDLE_MS 65000		/* between requests on a connection */
+#define MDM_HEADER_MS 10000		/* from a request's first byte */
+#define MDM_BODY_MS 30000		/* reading a request body */
+#define MDM_WRITE_MS 30000		/* writing a response */
+
+/* Files in the server's directory. */
+#define MDM_DB_FILE "mdm.db"
+#define MDM_NOTIFY_FILE "notify"
+
+/* ------------------------------------------------------------------ */
+/* mdm_log.c: logging to stderr                                        */
+/* ------------------------------------------------------------------ */
+
+enum mdm_log_level { MDM_LOG_WARN = 0, MDM_LOG_INFO, MDM_LOG_DEBUG };
+
+/* Sets the level (messages above it are dropped). Call before threads. */
+void mdm_log_init(int level);
+/* One line on stderr, "HH:MM:SS.mmm wardenmdm: ...". Thread-safe. The
+ * _warn variant appends strerror(errno). */
+void mdm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mdm_log_warnx(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+void mdm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mdm_log_debug(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* ------------------------------------------------------------------ */
+/* mdm_json.c: strict JSON input, times and durations                   */
+/* ------------------------------------------------------------------ */
+
+/* True when len bytes at s are well-formed UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF) without a NUL byte. */
+bool mdm_utf8_valid(const char *s, size_t len);
+
+/*
+ * Parses a JSON text from outside: len bytes at buf (no NUL needed, at
+ * most MDM_BODY_MAX), UTF-8 without NUL bytes, exactly one value with
+ * only whitespace around it, no object with two members of one name
+ * anywhere. On success *out owns the tree (cJSON_Delete). err receives
+ * e.g. "not valid JSON (near byte 12)".
+ */
+int mdm_json_parse(const char *buf, size_t len, cJSON **out, char *err,
+    size_t errlen);
+
+/*
+ * Refuses members of obj not listed in allowed (NULL-terminated): err
+ * receives "<where>.<name>: unknown field" (where may be "").
+ */
+int mdm_json_only(const cJSON *obj, const char *const *allowed,
+    const char *where, char *err, size_t errlen);
+
+/* The serialized tree as a malloc'd string (unformatted), or NULL. */
+char *mdm_json_print(const cJSON *v);
+
+/* t as RFC 3339 UTC, "2024-05-01T12:00:00Z". */
+void mdm_time_format(time_t t, char out[MDM_TIME_LEN]);
+
+/*
+ * Parses a duration as AMAPI writes it ("600s") or plain seconds ("600"):
+ * an integer 1 .. MDM_DURATION_MAX.
+ */
+int mdm_duration_parse(const char *s, int64_t *secs);
+
+/*
+ * A policy version as text for the ETag: an integer number 0 .. 2^53 is
+ * written in decimal; a string must be 1 .. MDM_VERSION_MAX characters of
+ * [A-Za-z0-9._-]. v NULL (absent) gives "0". err names "version".
+ */
+int mdm_policy_version(const cJSON *v, char out[MDM_VERSION_MAX + 1],
+    char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* mdm_http.c: HTTP/1.1 request heads (RFC 9112), bounded and strict    */
+/* ------------------------------------------------------------------ */
+
+#define MDM_HTTP_HEAD_MAX 16384	/* request line + headers + CRLF CRLF */
+#define MDM_HTTP_TARGET_MAX 2048	/* the request target */
+#define MDM_HTTP_HEADERS_MAX 64	/* header fields */
+#define MDM_HTTP_ETAGS_MAX 512	/* the If-None-Match value */
+#define MDM_HTTP_CTYPE_MAX 128	/* the Content-Type value */
+
+enum mdm_http_method {
+	MDM_HTTP_GET = 0,
+	MDM_HTTP_HEAD,
+	MDM_HTTP_POST,
+	MDM_HTTP_DELETE,
+};
+
+/* A parsed request head. Fixed size, no pointers. */
+struct mdm_http_req {
+	enum mdm_http_method method;
+	char path[MDM_HTTP_TARGET_MAX + 1];	/* before '?' */
+	char query[MDM_HTTP_TARGET_MAX + 1];	/* after '?', "" when none */
+	int minor;			/* HTTP/1.<minor>: 0 or 1 */
+	bool keep_alive;		/* the connection may carry another */
+	bool has_length;
+	size_t content_length;		/* <= MDM_BODY_MAX */
+	bool expect_continue;		/* "Expect: 100-continue" */
+	bool has_if_none_match;
+	char if_none_match[MDM_HTTP_ETAGS_MAX + 1];
+	char content_type[MDM_HTTP_CTYPE_MAX + 1];	/* "" when absent */
+	size_t head_len;		/* bytes of the head, CRLF CRLF included */
+};
+
+/* What mdm_http_parse() found. */
+enum mdm_http_parse_result {
+	MDM_HTTP_PARSED = 0,	/* a complete, valid head: req is filled */
+	MDM_HTTP_PARTIAL,	/* valid so far: read more, parse again */
+	MDM_HTTP_BAD,		/* *status (400, 411, 413, 414, 417, 431,
+				   501, 505) and a reason in err */
+};
+
+/*
+ * Parses the request head at the start of buf (len bytes received so
+ * far; no NUL needed). Empty lines before the request line are skipped.
+ * Strict: CRLF line ends, token method, origin-form target of printable
+ * ASCII without '%', '#' or '\', HTTP/1.0 or 1.1, header names of token
+ * characters with no space before the colon, no obsolete line folding,
+ * no control characters in values, Host required in HTTP/1.1, at most
+ * MDM_HTTP_HEADERS_MAX fields and MDM_HTTP_HEAD_MAX bytes. Bodies: only
+ * Content-Length (digits, at most MDM_BODY_MAX: else 413; repeated: 400),
+ * any Transfer-Encoding is refused with 411, a POST without a length
+ * gets 411. Never blocks, never allocates; the whole of buf is examined
+ * every time (it is bounded), so the caller may call it after each read.
+ */
+enum mdm_http_parse_result mdm_http_parse(const char *buf, size_t len,
+    struct mdm_http_req *req, int *status, char *err, size_t errlen);
+
+/* The reason phrase of a status code ("Not Found"); "Unknown" otherwise. */
+const char *mdm_http_reason(int status);
+
+/* The method's name ("GET"). */
+const char *mdm_http_method_name(enum mdm_http_method m);
+
+/*
+ * Looks up name in a query string ("a=1&b=2") whose parameters must all
+ * be listed in allowed (NULL-terminated), each given at most once with a
+ * value of [A-Za-z0-9._-]. Returns 1 and copies the value to val (cap
+ * bytes) when present, 0 when absent, -1 with a reason in err.
+ */
+int mdm_http_query_get(const char *query, const char *const *allowed,
+    const char *name, char *val, size_t cap, char *err, size_t errlen);
+
+/*
+ * True when an If-None-Match value matches the entity tag etag (given
+ * without quotes): "*", or a list of "tag" / W/"tag" compared weakly.
+ */
+bool mdm_http_etag_match(const char *if_none_match, const char *etag);
+
+/* ------------------------------------------------------------------ */
+/* mdm_store.c, mdm_store_queue.c: the SQLite database                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One connection to DIR/mdm.db (WAL, busy timeout 5 s), safe to share
+ * between threads: every function takes the store's lock for its whole
+ * transaction. The server and the admin CLI each open their own; SQLite
+ * arbitrates between the processes. Functions block on the disk and, at
+ * most for the busy timeout, on the other process.
+ */
+struct mdm_store;
+
+/* Opens (creating and migrating) the database at path. */
+int mdm_store_open(const char *path, struct mdm_store **out, char *err,
+    size_t errlen);
+/* Closes it. NULL is a no-op. */
+void mdm_store_close(struct mdm_store *st);
+
+/* What a token lookup found. */
+enum mdm_token_state {
+	MDM_TOKEN_VALID = 0,
+	MDM_TOKEN_UNKNOWN,
+	MDM_TOKEN_USED,
+	MDM_TOKEN_EXPIRED,
+};
+
+/* The text for a refused token: "enrollment token already used". */
+const char *mdm_token_state_text(enum mdm_token_state s);
+
+/* Stores a new token by its SHA-256 (the token itself is never kept). */
+int mdm_store_token_add(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode, time_t created,
+    time_t expires);
+
+/*
+ * Looks a token up without using it: *state, and its mode (mode_cap
+ * bytes) when valid. Returns -1 only on a database error.
+ */
+int mdm_store_token_check(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
+    enum mdm_token_state *state, char *mode, size_t mode_cap);
+
+/* A device as stored. */
+struct mdm_device {
+	char id[MDM_ID_MAX + 1];
+	char mode[MDM_MODE_MAX + 1];
+	time_t enrolled;
+	bool retired;
+	time_t last_report;		/* 0: no report yet */
+	int compliant;			/* last report: 1 yes, 0 no, -1 unknown */
+};
+
+/* An issued certificate. */
+struct mdm_cert {
+	uint8_t fingerprint[CRYPTO_SHA256_LEN];	/* SHA-256 of the DER */
+	uint64_t serial;
+	time_t not_after;
+};
+
+/*
+ * Enrollment in one transaction: uses the token (only when it is still
+ * valid: a concurrent enrollment with the same token loses), stores the
+ * device (dev->id, dev->mode, info: the device's JSON text) and its
+ * certificate. *state tells whether the token was valid; nothing is
+ * stored unless it was. Returns -1 on a database error (or an id clash,
+ * astronomically unlikely: the caller reports an internal error).
+ */
+int mdm_store_enroll(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
+    const struct mdm_device *dev, const char *info,
+    const struct mdm_cert *cert, enum mdm_token_state *state);
+
+/*
+ * Reads device id. Returns 0 and fills *dev, 1 when there is no such
+ * device, -1 on error.
+ */
+int mdm_store_device_get(struct mdm_store *st, const char *id,
+    struct mdm_device *dev);
+
+/* Marks the device retired (its certificates stop working). */
+int mdm_store_device_retire(struct mdm_store *st, const char *id,
+    time_t now);
+
+/* Calls fn for every device, oldest enrollment first. */
+int mdm_store_devices_each(struct mdm_store *st,
+    int (*fn)(const struct mdm_device *dev, void *arg), void *arg);
+
+/* Records a certificate issued to device id (renewal). */
+int mdm_store_cert_add(struct mdm_store *st, const char *id,
+    const struct mdm_cert *cert, time_t now);
+
+/*
+ * True (1) when the certificate with this fingerprint was issued to
+ * device id and the device is not retired; 0 when not; -1 on error.
+ */
+int mdm_store_cert_valid(struct mdm_store *st, const char *id,
+    const uint8_t fingerprint[CRYPTO_SHA256_LEN]);
+
+/*
+ * Sets the default policy (device NULL) or a device's: json is the
+ * compact text of a JSON object, version its mdm_policy_version(). A
+ * version names one content for good: a version already used with other
+ * content is refused (err says so); "0" is reserved for "no policy".
+ * Returns -1 with err on refusal or error.
+ */
+int mdm_store_policy_set(struct mdm_store *st, const char *device,
+    const char *json, const char *version, time_t now, char *err,
+    size_t errlen);
+
+/*
+ * The policy in force for device id: its own, else the default. *json is
+ * malloc'd ("{}" and version "0" when there is none).
+ */
+int mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
+    char version[MDM_VERSION_MAX + 1]);
+
+/* mdm_store_queue.c */
+
+/* One entry of a report batch (borrowed strings). */
+struct mdm_report {
+	const char *key;	/* idempotencyKey */
+	const char *kind;	/* "report" or "event" */
+	const char *payload;	/* compact JSON object text */
+	int compliant;		/* payload.policyCompliant: 1, 0, -1 absent */
+};
+
+/*
+ * Stores a batch in one transaction, each entry once per (device, key):
+ * an entry whose key is already stored is left as it was.
+ */
+int mdm_store_reports_add(struct mdm_store *st, const char *id,
+    const struct mdm_report *r, size_t n, time_t now);
+
+/* Number of stored reports and events of device id. */
+int mdm_store_reports_count(struct mdm_store *st, const char *id,
+    long long *count);
+
+/* A stored report as the CLI lists it (strings owned by the store call). */
+struct mdm_report_row {
+	long long seq;
+	const char *key;
+	const char *kind;
+	const char *payload;
+	time_t received;
+};
+
+/* Calls fn for each report/event of device id in arrival order. */
+int mdm_store_reports_each(struct mdm_store *st, const char *id,
+    int (*fn)(const struct mdm_report_row *row, void *arg), void *arg);
+
+/*
+ * The payload of device id's latest kind "report" (malloc'd, NULL when
+ * there is none) and when it arrived.
+ */
+int mdm_store_last_report(struct mdm_store *st, const char *id,
+    char **payload, time_t *received);
+
+/* A command. Strings are owned by the struct (mdm_command_clear). */
+struct mdm_command {
+	char id[MDM_ID_MAX + 1];
+	char device[MDM_ID_MAX + 1];
+	char type[MDM_TYPE_MAX + 1];
+	char *params;		/* compact JSON object text */
+	time_t created;
+	int64_t duration;	/* seconds */
+	time_t delivered;	/* last delivery, 0: never */
+	int deliveries;
+	char status[MDM_STATUS_MAX + 1];	/* "" until a result */
+	char error_code[MDM_ERRCODE_MAX + 1];
+	char *result;		/* compact JSON text or NULL */
+	time_t result_time;
+};
+
+/* Frees the strings of c. NULL-safe. */
+void mdm_command_clear(struct mdm_command *c);
+
+/* Queues a command (id, device, type, params, created, duration). */
+int mdm_store_command_add(struct mdm_store *st, const struct mdm_command *c);
+
+/*
+ * Takes device id's commands due for delivery: no result yet, not
+ * expired, never delivered or delivered more than MDM_REDELIVER_SECONDS
+ * ago; marks them delivered. Fills out[0 .. *n) (at most max), oldest
+ * first; the caller clears each.
+ */
+int mdm_store_commands_take(struct mdm_store *st, const char *id,
+    time_t now, struct mdm_command *out, size_t max, size_t *n);
+
+/* What recording a command result did. */
+enum mdm_result_outcome {
+	MDM_RESULT_STORED = 0,
+	MDM_RESULT_IGNORED,	/* a result was already stored */
+	MDM_RESULT_UNKNOWN,	/* no such command for this device */
+};
+
+/*
+ * Stores the first result of command cmd of device id (status, error
+ * code "" for none, result JSON text or NULL).
+ */
+int mdm_store_command_result(struct mdm_store *st, const char *id,
+    const char *cmd, const char *status, const char *error_code,
+    const char *result, time_t now, enum mdm_result_outcome *outcome);
+
+/* Calls fn for each command of device id, oldest first. */
+int mdm_store_commands_each(struct mdm_store *st, const char *id,
+    int (*fn)(const struct mdm_command *c, void *arg), void *arg);
+
+/* ------------------------------------------------------------------ */
+/* mdm_notify.c: "a command was queued", across processes               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The admin CLI queues a command in the database, then rewrites
+ * DIR/notify; the server watches DIR with inotify (the main thread polls
+ * the descriptor) and wakes every long poll, which reads the database
+ * again. When inotify is unavailable the waiters fall back to re-reading
+ * the database every 100 ms while they wait.
+ */
+struct mdm_notify {
+	pthread_mutex_t mu;
+	pthread_cond_t cond;	/* CLOCK_MONOTONIC */
+	uint64_t gen;		/* bumped on every notification */
+	bool stopping;
+	int fd;			/* inotify, -1 in fallback mode */
+};
+
+/* Sets n up, watching dir. Fails only when threads cannot be set up. */
+int mdm_notify_init(struct mdm_notify *n, const char *dir);
+/* Releases n (after every waiter has returned). */
+void mdm_notify_free(struct mdm_notify *n);
+/* The descriptor the main loop polls for input, or -1 (fallback). */
+int mdm_notify_fd(const struct mdm_notify *n);
+/* Reads the pending inotify events; wakes the waiters when one is about
+ * the notify file. Never blocks. */
+void mdm_notify_drain(struct mdm_notify *n);
+/* Wakes every waiter. */
+void mdm_notify_bump(struct mdm_notify *n);
+/* Makes every current and future wait return at once. */
+void mdm_notify_stop(struct mdm_notify *n);
+/* The current generation (read it before looking at the database). */
+uint64_t mdm_notify_gen(struct mdm_notify *n);
+/*
+ * Blocks until the generation differs from gen, until deadline_ms
+ * (CLOCK_MONOTONIC milliseconds), until stopped, or in fallback mode for
+ * at most 100 ms. Returns false once stopped.
+ */
+bool mdm_notify_wait(struct mdm_notify *n, uint64_t gen, int64_t deadline_ms);
+/* The CLI side: rewrites DIR/notify. Failure is harmless (logged). */
+void mdm_notify_touch(const char *dir);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t mdm_now_ms(void);
+
+/* ------------------------------------------------------------------ */
+/* mdm_ca.c: the server's CA and certificates                           */
+/* ------------------------------------------------------------------ */
+
+/* Extra subjectAltName entries for a new server certificate. */
+#define MDM_SAN_EXTRA_MAX 8
+
+/*
+ * The CA, its key and the TLS server certificate, in DIR: seal.key (32
+ * random bytes, 0600) seals ca.key and server.key (0600); ca.pem and
+ * server.pem are public. Created on first use under a lock file, so the
+ * server and the CLI may race for it. issue() is serialized by mu; the
+ * rest is read-only after mdm_ca_open().
+ */
+struct mdm_ca {
+	char dir[PATH_MAX];
+	uint8_t seal_key[CRYPTO_SEAL_KEY_LEN];	/* secret */
+	struct crypto_eckey *key;	/* the CA's key pair */
+	mbedtls_x509_crt crt;		/* the CA certificate */
+	char *ca_pem;			/* the CA certificate as PEM */
+	uint8_t pin[CRYPTO_SHA256_LEN];	/* SHA-256 of the CA's DER */
+	pthread_mutex_t mu;
+};
+
+/*
+ * Loads the CA from dir, first creating it and a server certificate
+ * (SAN DNS:localhost, DNS:127.0.0.1, IP:127.0.0.1 and the extra entries,
+ * "DNS:name" / "IP:addr", NULL-terminated, may be NULL) when dir holds
+ * none. rng is used for creation only. On failure nothing is left to
+ * release; on success release with mdm_ca_close().
+ */
+int mdm_ca_open(struct mdm_ca *ca, const char *dir, struct crypto_rng *rng,
+    const char *const *san_extra, char *err, size_t errlen);
+/* Zeroises and frees. */
+void mdm_ca_close(struct mdm_ca *ca);
+
+/*
+ * Issues a client certificate for the request csr (PEM, len bytes,
+ * checked with crypto_csr_check()) with subject CN=cn, valid for days
+ * days from a minute ago. *pem is malloc'd; *cert describes it.
+ * Thread-safe.
+ */
+int mdm_ca_issue_client(struct mdm_ca *ca, struct crypto_rng *rng,
+    const char *csr, size_t len, const char *cn, int days, char **pem,
+    struct mdm_cert *cert, char *err, size_t errlen);
+
+/*
+ * The TLS server's own key and certificate chain (server certificate,
+ * then the CA), loaded afresh for one connection so that no mbedTLS key
+ * object is shared between threads. *key and chain are the caller's.
+ */
+int mdm_ca_server_creds(const struct mdm_ca *ca,
+    struct crypto_eckey **key, mbedtls_x509_crt *chain, char *err,
+    size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* mdm_tls.c: one TLS connection with deadlines                         */
+/* ------------------------------------------------------------------ */
+
+/* The client certificate's state after the handshake. */
+enum mdm_peer {
+	MDM_PEER_NONE = 0,	/* no certificate presented */
+	MDM_PEER_VERIFIED,	/* chains to the CA, clientAuth usage */
+	MDM_PEER_INVALID,	/* presented but refused (peer_error) */
+};
+
+struct mdm_tls {
+	int fd;
+	int64_t deadline_ms;		/* CLOCK_MONOTONIC; I/O fails after */
+	bool timed_out;
+	mbedtls_ssl_context ssl;
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt chain;		/* our certificate, then the CA (which
+					   also verifies client certificates) */
+	struct crypto_eckey *key;
+	enum mdm_peer peer;
+	char peer_cn[CRYPTO_CN_MAX + 1];
+	uint8_t peer_fp[CRYPTO_SHA256_LEN];
+	char peer_error[MDM_ERR_MAX];
+};
+
+/*
+ * Sets up TLS 1.2+ on the accepted socket fd (made non-blocking; it stays
+ * the caller's, who closes it after mdm_tls_close() or a failure) and
+ * runs the handshake within MDM_HANDSHAKE_MS, asking for a client
+ * certificate without requiring one. On failure t is released. Blocks.
+ */
+int mdm_tls_accept(struct mdm_tls *t, int fd, const struct mdm_ca *ca,
+    struct crypto_rng *rng, char *err, size_t errlen);
+/* Fails every later I/O once timeout_ms have passed from now. */
+void mdm_tls_deadline(struct mdm_tls *t, int timeout_ms);
+/* Reads at most cap bytes: > 0 bytes read, 0 the peer closed, -1 error
+ * or deadline (t->timed_out). Blocks until data or the deadline. */
+ssize_t mdm_tls_read(struct mdm_tls *t, void *buf, size_t cap);
+/* Writes all len bytes before the deadline. */
+int mdm_tls_write(struct mdm_tls *t, const void *buf, size_t len);
+/* Sends close_notify (best effort) and frees t (not the socket). */
+void mdm_tls_close(struct mdm_tls *t);
+
+/* ------------------------------------------------------------------ */
+/* mdm_serve.c, mdm_conn.c, mdm_route.c, mdm_api.c, mdm_enroll.c         */
+/* ------------------------------------------------------------------ */
+
+struct mdm_conn;
+
+/* The server: one per process, shared (read-only or locked) by all
+ * connection threads. */
+struct mdm_server {
+	char dir[PATH_MAX];
+	struct mdm_store *store;
+	struct mdm_ca ca;
+	struct mdm_notify notify;
+	struct crypto_rng *rng;
+	int cert_days;
+	int poll_timeout;
+	int listen_fd;
+	pthread_mutex_t conns_mu;
+	pthread_cond_t conns_cond;
+	struct mdm_conn *conns;		/* open connections (list) */
+	int nconns;
+	volatile bool stopping;
+};
+
+/* A response being built by a handler. */
+struct mdm_resp {
+	int status;
+	char *body;		/* malloc'd JSON text, NULL for none */
+	size_t len;
+	char etag[MDM_VERSION_MAX + 1];	/* "" for none (unquoted) */
+	const char *allow;	/* Allow header for 405, or NULL */
+	bool close;		/* close the connection afterwards */
+};
+
+/* What a handler sees of the request. */
+struct mdm_call {
+	struct mdm_server *srv;
+	const struct mdm_http_req *req;
+	const char *body;	/* NUL-terminated copy, len bytes */
+	size_t len;
+	const struct mdm_tls *tls;	/* the peer's identity */
+	const char *device;	/* {id} of a /v1/devices/{id} path */
+	const char *command;	/* {cmd} of a .../commands/{cmd}/result */
+};
+
+/* mdm_serve.c */
+/* `wardenmdm serve`: argv after the command word. Returns an exit code. */
+int mdm_cmd_serve(const char *dir, int argc, char **argv);
+
+/* An open connection; mdm_serve.c keeps them in a list. */
+struct mdm_conn {
+	struct mdm_conn *prev, *next;
+	struct mdm_server *srv;
+	int fd;			/* closed by mdm_serve.c after the thread */
+	char peer[64];		/* "127.0.0.1:50000", for the log */
+};
+
+/* mdm_conn.c */
+/*
+ * Serves one accepted connection until the client closes it, a deadline
+ * passes, a request is malformed or the server stops: the handshake,
+ * then requests on the kept-alive connection. Runs on the connection's
+ * own thread and blocks for as long as the connection lives.
+ */
+void mdm_conn_serve(struct mdm_conn *conn);
+
+/* mdm_route.c */
+/* Dispatches one request to its handler; fills resp. */
+void mdm_route(struct mdm_call *call, struct mdm_resp *resp);
+/*
+ * Fills resp with Google's error shape for status: {"error": {"code",
+ * "status", "message"}}. The message is printf-formatted.
+ */
+void mdm_resp_error(struct mdm_resp *resp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Fills resp with status and the tree's text; deletes the tree. */
+void mdm_resp_json(struct mdm_resp *resp, int status, cJSON *body);
+/* Parses the call's body as a JSON object; on failure fills resp (400). */
+cJSON *mdm_call_object(struct mdm_call *call, struct mdm_resp *resp);
+
+/* mdm_api.c: the device routes (mutual TLS already checked) */
+void mdm_api_policy(struct mdm_call *call, struct mdm_resp *resp);
+void mdm_api_reports(struct mdm_call *call, struct mdm_resp *resp);
+void mdm_api_commands(struct mdm_call *call, struct mdm_resp *resp);
+void mdm_api_result(struct mdm_call *call, struct mdm_resp *resp);
+void mdm_api_unenroll(struct mdm_call *call, struct mdm_resp *resp);
+
+/* mdm_enroll.c */
+/* POST /v1/enroll (no client certificate). */
+void mdm_enroll(struct mdm_call *call, struct mdm_resp *resp);
+/* POST /v1/devices/{id}/certificate. */
+void mdm_enroll_renew(struct mdm_call *call, struct mdm_resp *resp);
+
+/* ------------------------------------------------------------------ */
+/* mdm_admin.c, mdm_token.c, mdm_qr.c: the admin CLI                    */
+/* ------------------------------------------------------------------ */
+
+/* mdm_main.c: prints the usage of every command on stderr. */
+void mdm_usage(void);
+
+/* `wardenmdm policy|devices|device|command|reports|results`: argv from
+ * the command word. Returns an exit code. */
+int mdm_cmd_admin(const char *dir, int argc, char **argv);
+
+/* `wardenmdm token new ...`: argv from "token". Returns an exit code. */
+int mdm_cmd_token(const char *dir, int argc, char **argv);
+
+/* The settings of a QR provisioning payload (borrowed strings). */
+struct mdm_qr_settings {
+	const char *server_url;
+	const char *token;
+	const char *mode;
+	const uint8_t *pin;		/* CRYPTO_SHA256_LEN bytes */
+	const char *wifi_ssid;		/* NULL: no Wi-Fi */
+	const char *wifi_password;	/* NULL: an open network */
+};
+
+/*
+ * Android's QR provisioning JSON for s: the admin component, the Wi-Fi
+ * keys and the admin extras bundle with warden.SERVER_URL,
+ * warden.BINDING ("rest"), warden.ENROLLMENT_TOKEN,
+ * warden.SERVER_CERT_SHA256 (base64url of the pin, no padding) and
+ * warden.MODE; compact, or indented when pretty. *out is malloc'd and
+ * holds the token (a secret): crypto_free_secret(*out, strlen(*out)).
+ */
+int mdm_qr_payload(const struct mdm_qr_settings *s, bool pretty, char **out,
+    char *err, size_t errlen);
+
+/*
+ * Renders text as a QR code into a PNG file (4-module quiet zone, scale
+ * pixels per module, 1..32), written with mode 0600 (it holds a token).
+ */
+int mdm_qr_png(const char *text, const char *path, int scale, char *err,
+    size_t errlen);
+
+/*
+ * Renders text as a QR code for a terminal on fp: two modules per
+ * character cell with Unicode half blocks, dark modules as blanks so that
+ * it reads on a dark background.
+ */
+int mdm_qr_term(const char *text, FILE *fp, char *err, size_t errlen);
+
+#endif /* WARDEN_MDM_H */

@@ -1,0 +1,549 @@
+/*
+ * mdm_admin.c - the admin CLI on the server's database: policies, the
+ * device list, a device's compliance, commands, reports and results. It
+ * works while `serve` runs (SQLite arbitrates); after queuing a command
+ * it rewrites DIR/notify so that a waiting long poll returns at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mdm.h"
+
+#define PARAMS_MAX 32
+#define PARAM_KEY_MAX 64
+
+static struct mdm_store *
+open_store(const char *dir)
+{
+	char path[PATH_MAX], err[MDM_ERR_MAX];
+	struct mdm_store *st;
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, MDM_DB_FILE);
+	/* The admin commands work on an existing server directory. */
+	if (stat(path, &sb) != 0) {
+		fprintf(stderr, "wardenmdm: %s: %s (run `wardenmdm --dir %s "
+		    "serve` or `token new` first)\n", path, strerror(errno),
+		    dir);
+		return NULL;
+	}
+	if (mdm_store_open(path, &st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "wardenmdm: %s\n", err);
+		return NULL;
+	}
+	return st;
+}
+
+/* Reads a whole file of at most MDM_BODY_MAX bytes. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	char *buf;
+	struct stat sb;
+	ssize_t r;
+	size_t got = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0) {
+		fprintf(stderr, "wardenmdm: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size > MDM_BODY_MAX) {
+		fprintf(stderr, "wardenmdm: %s: not a file of at most %d "
+		    "bytes\n", path, MDM_BODY_MAX);
+		close(fd);
+		return NULL;
+	}
+	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	while (got < (size_t)sb.st_size) {
+		r = read(fd, buf + got, (size_t)sb.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+static int
+cmd_policy(const char *dir, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char version[MDM_VERSION_MAX + 1], err[MDM_ERR_MAX];
+	const char *device = NULL;
+	struct mdm_store *st;
+	char *text, *compact;
+	cJSON *root;
+	size_t len;
+	int ch, rc;
+
+	if (argc < 2 || strcmp(argv[1], "set") != 0) {
+		mdm_usage();
+		return MDM_EXIT_USAGE;
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'd') {
+			mdm_usage();
+			return MDM_EXIT_USAGE;
+		}
+		device = optarg;
+	}
+	if (optind != argc - 1) {
+		mdm_usage();
+		return MDM_EXIT_USAGE;
+	}
+	if ((text = read_file(argv[optind], &len)) == NULL)
+		return MDM_EXIT_USAGE;
+	rc = mdm_json_parse(text, len, &root, err, sizeof(err));
+	free(text);
+	if (rc != 0 || !cJSON_IsObject(root)) {
+		fprintf(stderr, "wardenmdm: %s: %s\n", argv[optind], rc != 0 ?
+		    err : "not a JSON object");
+		cJSON_Delete(root);
+		return MDM_EXIT_USAGE;
+	}
+	if (!cJSON_HasObjectItem(root, "version")) {
+		fprintf(stderr, "wardenmdm: %s: version: required (a number or "
+		    "a string; it becomes the ETag)\n", argv[optind]);
+		cJSON_Delete(root);
+		return MDM_EXIT_USAGE;
+	}
+	if (mdm_policy_version(cJSON_GetObjectItemCaseSensitive(root,
+	    "version"), version, err, sizeof(err)) != 0) {
+		fprintf(stderr, "wardenmdm: %s: %s\n", argv[optind], err);
+		cJSON_Delete(root);
+		return MDM_EXIT_USAGE;
+	}
+	compact = mdm_json_print(root);
+	cJSON_Delete(root);
+	if (compact == NULL || (st = open_store(dir)) == NULL) {
+		free(compact);
+		return MDM_EXIT_FAIL;
+	}
+	rc = mdm_store_policy_set(st, device, compact, version, time(NULL),
+	    err, sizeof(err));
+	mdm_store_close(st);
+	free(compact);
+	if (rc != 0) {
+		fprintf(stderr, "wardenmdm: %s\n", err);
+		return MDM_EXIT_FAIL;
+	}
+	printf("policy version %s set for %s%s\n", version,
+	    device != NULL ? "device " : "every device without its own",
+	    device != NULL ? device : "");
+	return MDM_EXIT_OK;
+}
+
+static int
+print_device(const struct mdm_device *d, void *arg)
+{
+	char enrolled[MDM_TIME_LEN], last[MDM_TIME_LEN];
+
+	(void)arg;
+	mdm_time_format(d->enrolled, enrolled);
+	if (d->last_report != 0)
+		mdm_time_format(d->last_report, last);
+	else
+		snprintf(last, sizeof(last), "-");
+	printf("%-16s  %-26s  %-20s  %-20s  %s\n", d->id, d->mode, enrolled,
+	    last, d->retired ? "retired" : d->compliant == 1 ? "yes" :
+	    d->compliant == 0 ? "no" : "-");
+	return 0;
+}
+
+static int
+cmd_devices(const char *dir, int argc)
+{
+	struct mdm_store *st;
+	int rc;
+
+	if (argc != 1) {
+		mdm_usage();
+		return MDM_EXIT_USAGE;
+	}
+	if ((st = open_store(dir)) == NULL)
+		return MDM_EXIT_FAIL;
+	printf("%-16s  %-26s  %-20s  %-20s  %s\n", "ID", "MODE", "ENROLLED",
+	    "LAST REPORT", "COMPLIANT");
+	rc = mdm_store_devices_each(st, print_device, NULL);
+	mdm_store_close(st);
+	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+}
+
+/* A JSON value for a table: strings bare, anything else compact. */
+static void
+print_value(const cJSON *v)
+{
+	char *t;
+
+	if (v == NULL) {
+		fputs("-", stdout);
+	} else if (cJSON_IsString(v)) {
+		fputs(v->valuestring, stdout);
+	} else if ((t = mdm_json_print(v)) != NULL) {
+		fputs(t, stdout);
+		free(t);
+	}
+}
+
+static void
+print_compliance(const cJSON *report)
+{
+	const cJSON *pc, *details, *d;
+
+	pc = cJSON_GetObjectItemCaseSensitive(report, "policyCompliant");
+	details = cJSON_GetObjectItemCaseSensitive(report,
+	    "nonComplianceDetails");
+	printf("compliant: %s\n", cJSON_IsTrue(pc) ? "yes" : cJSON_IsFalse(pc) ?
+	    "no" : "unknown (no policyCompliant in the report)");
+	if (!cJSON_IsArray(details) || cJSON_GetArraySize(details) == 0)
+		return;
+	printf("%-32s  %-20s  %s\n", "SETTING", "REASON", "CURRENT VALUE");
+	cJSON_ArrayForEach(d, details) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(d,
+		    "settingName");
+		const cJSON *reason = cJSON_GetObjectItemCaseSensitive(d,
+		    "nonComplianceReason");
+		const cJSON *fp = cJSON_GetObjectItemCaseSensitive(d,
+		    "fieldPath");
+		printf("%-32s  %-20s  ", cJSON_IsString(name) ?
+		    name->valuestring : "?", cJSON_IsString(reason) ?
+		    reason->valuestring : "?");
+		print_value(cJSON_GetObjectItemCaseSensitive(d,
+		    "currentValue"));
+		if (cJSON_IsString(fp))
+			printf("  (%s)", fp->valuestring);
+		putchar('\n');
+	}
+}
+
+static int
+cmd_device(const char *dir, int argc, char **argv)
+{
+	char enrolled[MDM_TIME_LEN], when[MDM_TIME_LEN];
+	struct mdm_device d;
+	struct mdm_store *st;
+	cJSON *report = NULL;
+	char *payload = NULL;
+	time_t received;
+	int rc;
+
+	if (argc != 2) {
+		mdm_usage();
+		return MDM_EXIT_USAGE;
+	}
+	if ((st = open_store(dir)) == NULL)
+		return MDM_EXIT_FAIL;
+	rc = mdm_store_device_get(st, argv[1], &d);
+	if (rc == 0)
+		rc = mdm_store_last_report(st, argv[1], &payload, &received);
+	mdm_store_close(st);
+	if (rc != 0) {
+		fprintf(stderr, "wardenmdm: device %s: %s\n", argv[1], rc > 0 ?
+		    "no such device" : "database error");
+		return MDM_EXIT_FAIL;
+	}
+	mdm_time_format(d.enrolled, enrolled);
+	printf("device %s: %s, enrolled %s%s\n", d.id, d.mode, enrolled,
+	    d.retired ? ", retired" : "");
+	if (payload == NULL) {
+		printf("no report yet\n");
+		return MDM_EXIT_OK;
+	}
+	mdm_time_format(received, when);
+	printf("last report: %s\n", when);
+	report = cJSON_Parse(payload);
+	free(payload);
+	if (report != NULL)
+		print_compliance(report);
+	cJSON_Delete(report);
+	return MDM_EXIT_OK;
+}
+
+static bool
+word_ok(const char *s, size_t max, bool upper)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > max)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '_' || (!upper && c >= 'a' && c <= 'z')))
+			return false;
+	}
+	return true;
+}
+
+/* KEY=VALUE (a string) or KEY:=JSON into params. */
+static int
+add_param(cJSON *params, const char *arg)
+{
+	char key[PARAM_KEY_MAX + 1], err[MDM_ERR_MAX];
+	const char *eq = strchr(arg, '=');
+	bool json;
+	size_t klen;
+	cJSON *v;
+
+	if (eq == NULL) {
+		fprintf(stderr, "wardenmdm: --param %s: not KEY=VALUE or "
+		    "KEY:=JSON\n", arg);
+		return -1;
+	}
+	json = eq > arg && eq[-1] == ':';
+	klen = (size_t)(eq - arg) - (json ? 1 : 0);
+	if (klen == 0 || klen > PARAM_KEY_MAX) {
+		fprintf(stderr, "wardenmdm: --param %s: bad key\n", arg);
+		return -1;
+	}
+	memcpy(key, arg, klen);
+	key[klen] = '\0';
+	if (!word_ok(key, PARAM_KEY_MAX, false)) {
+		fprintf(stderr, "wardenmdm: --param %s: a key is letters, "
+		    "digits and '_'\n", key);
+		return -1;
+	}
+	if (cJSON_HasObjectItem(params, key)) {
+		fprintf(stderr, "wardenmdm: --param %s: given twice\n", key);
+		return -1;
+	}
+	if (json) {
+		if (mdm_json_parse(eq + 1, strlen(eq + 1), &v, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "wardenmdm: --param %s: %s\n", key, err);
+			return -1;
+		}
+	} else {
+		v = cJSON_CreateString(eq + 1);
+	}
+	if (v == NULL || !cJSON_AddItemToObject(params, key, v)) {
+		cJSON_Delete(v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+command_id(char out[MDM_HEXID_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	struct crypto_rng *rng;
+	char err[MDM_ERR_MAX];
+	uint8_t b[MDM_HEXID_LEN / 2];
+	size_t i;
+	int rc;
+
+	if (crypto_rng_new("wardenmdm-command", &rng, err, sizeof(err)) != 0)
+		return -1;
+	rc = crypto_rng_bytes(rng, b, sizeof(b));
+	crypto_rng_free(rng);
+	for (i = 0; i < sizeof(b); i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[MDM_HEXID_LEN] = '\0';
+	return rc;
+}
+
+static int
+command_options(int argc, char **argv, cJSON *params, int64_t *duration)
+{
+	static const struct option opts[] = {
+		{ "param", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			if (cJSON_GetArraySize(params) >= PARAMS_MAX) {
+				fprintf(stderr, "wardenmdm: at most %d "
+				    "--param\n", PARAMS_MAX);
+				return -1;
+			}
+			if (add_param(params, optarg) != 0)
+				return -1;
+			break;
+		case 'd':
+			if (mdm_duration_parse(optarg, duration) != 0) {
+				fprintf(stderr, "wardenmdm: --duration %s: not "
+				    "1s to %ds\n", optarg, MDM_DURATION_MAX);
+				return -1;
+			}
+			break;
+		default:
+			mdm_usage();
+			return -1;
+		}
+	}
+	if (optind != argc - 2) {
+		mdm_usage();
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_command(const char *dir, int argc, char **argv)
+{
+	struct mdm_command c = { .duration = MDM_DEFAULT_DURATION };
+	cJSON *params = cJSON_CreateObject();
+	struct mdm_device d;
+	struct mdm_store *st;
+	int rc = MDM_EXIT_USAGE;
+
+	if (params == NULL ||
+	    command_options(argc, argv, params, &c.duration) != 0)
+		goto out;
+	snprintf(c.device, sizeof(c.device), "%s", argv[optind]);
+	if (!word_ok(argv[optind + 1], MDM_TYPE_MAX, true)) {
+		fprintf(stderr, "wardenmdm: %s: a command type is A-Z, 0-9 and "
+		    "'_' (LOCK, REBOOT, ...)\n", argv[optind + 1]);
+		goto out;
+	}
+	snprintf(c.type, sizeof(c.type), "%s", argv[optind + 1]);
+	rc = MDM_EXIT_FAIL;
+	if ((c.params = mdm_json_print(params)) == NULL ||
+	    command_id(c.id) != 0 || (st = open_store(dir)) == NULL)
+		goto out;
+	c.created = time(NULL);
+	if (mdm_store_device_get(st, c.device, &d) != 0 || d.retired) {
+		fprintf(stderr, "wardenmdm: device %s: not an enrolled "
+		    "device\n", c.device);
+		mdm_store_close(st);
+		goto out;
+	}
+	if (mdm_store_command_add(st, &c) != 0) {
+		fprintf(stderr, "wardenmdm: the command could not be stored\n");
+		mdm_store_close(st);
+		goto out;
+	}
+	mdm_store_close(st);
+	mdm_notify_touch(dir);
+	printf("%s\n", c.id);
+	rc = MDM_EXIT_OK;
+out:
+	free(c.params);
+	cJSON_Delete(params);
+	return rc;
+}
+
+static int
+print_report(const struct mdm_report_row *r, void *arg)
+{
+	char when[MDM_TIME_LEN];
+
+	(void)arg;
+	mdm_time_format(r->received, when);
+	printf("%lld  %s  %-6s  %s  %s\n", r->seq, when, r->kind, r->key,
+	    r->payload);
+	return 0;
+}
+
+static int
+cmd_reports(const char *dir, int argc, char **argv)
+{
+	struct mdm_store *st;
+	long long n;
+	bool count = argc == 3 && strcmp(argv[2], "--count") == 0;
+	int rc;
+
+	if (argc != 2 && !count) {
+		mdm_usage();
+		return MDM_EXIT_USAGE;
+	}
+	if ((st = open_store(dir)) == NULL)
+		return MDM_EXIT_FAIL;
+	if (count) {
+		rc = mdm_store_reports_count(st, argv[1], &n);
+		if (rc == 0)
+			printf("%lld\n", n);
+	} else {
+		rc = mdm_store_reports_each(st, argv[1], print_report, NULL);
+	}
+	mdm_store_close(st);
+	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+}
+
+static int
+print_result(const struct mdm_command *c, void *arg)
+{
+	char created[MDM_TIME_LEN], answered[MDM_TIME_LEN];
+	const char *state = c->status;
+
+	(void)arg;
+	mdm_time_format(c->created, created);
+	if (c->result_time != 0)
+		mdm_time_format(c->result_time, answered);
+	else
+		snprintf(answered, sizeof(answered), "-");
+	if (state[0] == '\0')
+		state = c->created + c->duration <= time(NULL) ? "(expired)" :
+		    c->deliveries > 0 ? "(delivered)" : "(queued)";
+	printf("%s  %-20s  %s  %-13s  %s  %s  %s\n", c->id, c->type, created,
+	    state, answered, c->error_code[0] != '\0' ? c->error_code : "-",
+	    c->result != NULL ? c->result : "-");
+	return 0;
+}
+
+static int
+cmd_results(const char *dir, int argc, char **argv)
+{
+	struct mdm_store *st;
+	int rc;
+
+	if (argc != 2) {
+		mdm_usage();
+		return MDM_EXIT_USAGE;
+	}
+	if ((st = open_store(dir)) == NULL)
+		return MDM_EXIT_FAIL;
+	rc = mdm_store_commands_each(st, argv[1], print_result, NULL);
+	mdm_store_close(st);
+	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+}
+
+int
+mdm_cmd_admin(const char *dir, int argc, char **argv)
+{
+	if (strcmp(argv[0], "policy") == 0)
+		return cmd_policy(dir, argc, argv);
+	if (strcmp(argv[0], "devices") == 0)
+		return cmd_devices(dir, argc);
+	if (strcmp(argv[0], "device") == 0)
+		return cmd_device(dir, argc, argv);
+	if (strcmp(argv[0], "command") == 0)
+		return cmd_command(dir, argc, argv);
+	if (strcmp(argv[0], "reports") == 0)
+		return cmd_reports(dir, argc, argv);
+	if (strcmp(argv[0], "results") == 0)
+		return cmd_results(dir, argc, argv);
+	mdm_usage();
+	return MDM_EXIT_USAGE;
+}

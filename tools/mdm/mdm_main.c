@@ -1,0 +1,84 @@
+/*
+ * mdm_main.c - wardenmdm, the reference MDM server of warden's HTTPS
+ * binding (docs/protocol/README.md) and its admin CLI.
+ *
+ * usage: wardenmdm --dir DIR command [argument ...]
+ * --dir may come before or after the command. Exit codes: 0 success,
+ * 1 failure, 2 bad usage or invalid input.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mdm.h"
+
+void
+mdm_usage(void)
+{
+	fprintf(stderr,
+	    "usage: wardenmdm --dir DIR command [argument ...]\n"
+	    "  serve [--listen ADDR:PORT] [--cert-days N] [--poll-timeout N] "
+	    "[--san NAME] [-v]\n"
+	    "  token new --mode MODE [--server URL] [--ttl SECONDS] "
+	    "[--qr FILE.png|-]\n"
+	    "            [--json FILE] [--wifi-ssid SSID [--wifi-password "
+	    "PASSWORD]]\n"
+	    "  policy set FILE [--device ID]\n"
+	    "  devices\n"
+	    "  device ID\n"
+	    "  command ID TYPE [--param KEY=VALUE | --param KEY:=JSON ...] "
+	    "[--duration 600s]\n"
+	    "  reports ID [--count]\n"
+	    "  results ID\n");
+}
+
+
+/* Takes every "--dir DIR" / "--dir=DIR" out of argv; the last wins. */
+static int
+take_dir(int *argc, char **argv, const char **dir)
+{
+	int i, j = 1;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--dir") == 0) {
+			if (i + 1 == *argc)
+				return -1;
+			*dir = argv[++i];
+		} else if (strncmp(argv[i], "--dir=", 6) == 0) {
+			*dir = argv[i] + 6;
+		} else {
+			argv[j++] = argv[i];
+		}
+	}
+	argv[j] = NULL;
+	*argc = j;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dir = NULL;
+
+	/* Keys, the database and QR codes holding tokens: owner-only. */
+	umask(077);
+	if (take_dir(&argc, argv, &dir) != 0 || argc < 2) {
+		mdm_usage();
+		return MDM_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		mdm_usage();
+		return MDM_EXIT_OK;
+	}
+	if (dir == NULL || dir[0] == '\0') {
+		fprintf(stderr, "wardenmdm: --dir DIR is required\n");
+		return MDM_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "serve") == 0)
+		return mdm_cmd_serve(dir, argc - 1, argv + 1);
+	if (strcmp(argv[1], "token") == 0)
+		return mdm_cmd_token(dir, argc - 1, argv + 1);
+	return mdm_cmd_admin(dir, argc - 1, argv + 1);
+}

@@ -1,0 +1,680 @@
+/*
+ * mdm_store.c - the server's SQLite database: schema, enrollment tokens,
+ * devices, their certificates and the policies. Reports and commands are
+ * in mdm_store_queue.c.
+ *
+ * Enrollment tokens are kept only as their SHA-256: the database never
+ * holds a usable token. Every change is one transaction; the server and
+ * the admin CLI share the file through WAL and a busy timeout.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdm.h"
+#include "mdm_store_int.h"
+
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 5000
+
+static const char schema[] =
+    "CREATE TABLE tokens ("
+    " hash TEXT PRIMARY KEY,"		/* hex SHA-256 of the token */
+    " mode TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL,"
+    " used INTEGER,"			/* when, NULL while unused */
+    " device_id TEXT);"
+    "CREATE TABLE devices ("
+    " id TEXT PRIMARY KEY,"
+    " mode TEXT NOT NULL,"
+    " enrolled INTEGER NOT NULL,"
+    " retired INTEGER,"			/* when, NULL while enrolled */
+    " info TEXT NOT NULL);"		/* the enrollment's device JSON */
+    "CREATE TABLE certs ("
+    " fingerprint TEXT PRIMARY KEY,"	/* hex SHA-256 of the DER */
+    " device_id TEXT NOT NULL REFERENCES devices(id),"
+    " serial TEXT NOT NULL,"
+    " not_after INTEGER NOT NULL,"
+    " issued INTEGER NOT NULL);"
+    "CREATE TABLE policies ("
+    " scope TEXT PRIMARY KEY,"		/* device id, '' for the default */
+    " version TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " updated INTEGER NOT NULL);"
+    "CREATE TABLE policy_versions ("
+    " version TEXT PRIMARY KEY,"
+    " hash TEXT NOT NULL);"		/* hex SHA-256 of the body */
+    "CREATE TABLE reports ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " device_id TEXT NOT NULL REFERENCES devices(id),"
+    " idem_key TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " payload TEXT NOT NULL,"
+    " compliant INTEGER,"		/* payload.policyCompliant */
+    " received INTEGER NOT NULL,"
+    " UNIQUE (device_id, idem_key));"
+    "CREATE TABLE commands ("
+    " id TEXT PRIMARY KEY,"
+    " device_id TEXT NOT NULL REFERENCES devices(id),"
+    " type TEXT NOT NULL,"
+    " params TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " duration INTEGER NOT NULL,"
+    " delivered INTEGER,"
+    " deliveries INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT,"
+    " error_code TEXT,"
+    " result TEXT,"
+    " result_time INTEGER);"
+    "CREATE INDEX commands_pending ON commands (device_id, result_time);";
+
+void
+mdm_store_log(struct mdm_store *st, const char *what)
+{
+	mdm_log_warnx("database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *
+mdm_store_prepare(struct mdm_store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		mdm_store_log(st, "prepare");
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+mdm_store_exec_stmt(struct mdm_store *st, sqlite3_stmt *s)
+{
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		mdm_store_log(st, "step");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int
+mdm_store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		return sqlite3_bind_null(s, i) == SQLITE_OK ? 0 : -1;
+	return sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ?
+	    0 : -1;
+}
+
+static int
+exec(struct mdm_store *st, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		mdm_log_warnx("database: %s: %s", sql,
+		    msg != NULL ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mdm_store_begin(struct mdm_store *st, bool write)
+{
+	pthread_mutex_lock(&st->mu);
+	if (exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN") != 0) {
+		pthread_mutex_unlock(&st->mu);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mdm_store_end(struct mdm_store *st, bool ok)
+{
+	int rc = 0;
+
+	if (ok && exec(st, "COMMIT") != 0)
+		ok = false;
+	if (!ok) {
+		exec(st, "ROLLBACK");
+		rc = -1;
+	}
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+static void
+hex(const uint8_t *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+migrate(struct mdm_store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int version;
+
+	if ((s = mdm_store_prepare(st, "PRAGMA user_version")) == NULL ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		snprintf(err, errlen, "reading the schema version: %s",
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version == SCHEMA_VERSION)
+		return 0;
+	if (version != 0) {
+		snprintf(err, errlen, "schema version %d is not %d (a newer "
+		    "wardenmdm?)", version, SCHEMA_VERSION);
+		return -1;
+	}
+	if (exec(st, "BEGIN IMMEDIATE") != 0)
+		goto fail;
+	/* The other process may have created it meanwhile. */
+	if ((s = mdm_store_prepare(st, "PRAGMA user_version")) == NULL ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		exec(st, "ROLLBACK");
+		goto fail;
+	}
+	version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version == SCHEMA_VERSION)
+		return exec(st, "COMMIT");
+	if (exec(st, schema) != 0 ||
+	    exec(st, "PRAGMA user_version = 1") != 0 ||
+	    exec(st, "COMMIT") != 0) {
+		exec(st, "ROLLBACK");
+		goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "creating the schema: %s",
+	    sqlite3_errmsg(st->db));
+	return -1;
+}
+
+int
+mdm_store_open(const char *path, struct mdm_store **out, char *err,
+    size_t errlen)
+{
+	struct mdm_store *st;
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&st->mu, NULL);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, st->db != NULL ?
+		    sqlite3_errmsg(st->db) : "out of memory");
+		mdm_store_close(st);
+		return -1;
+	}
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	/* Reports the server has acknowledged must survive a power cut:
+	 * the device has dropped them from its outbox. */
+	if (exec(st, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec(st, "PRAGMA synchronous = FULL") != 0 ||
+	    exec(st, "PRAGMA foreign_keys = ON") != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		mdm_store_close(st);
+		return -1;
+	}
+	if (migrate(st, err, errlen) != 0) {
+		mdm_store_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+void
+mdm_store_close(struct mdm_store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	pthread_mutex_destroy(&st->mu);
+	free(st);
+}
+
+const char *
+mdm_token_state_text(enum mdm_token_state s)
+{
+	switch (s) {
+	case MDM_TOKEN_VALID:
+		return "enrollment token valid";
+	case MDM_TOKEN_UNKNOWN:
+		return "enrollment token unknown";
+	case MDM_TOKEN_USED:
+		return "enrollment token already used";
+	case MDM_TOKEN_EXPIRED:
+		return "enrollment token expired";
+	}
+	return "enrollment token refused";
+}
+
+int
+mdm_store_token_add(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode, time_t created,
+    time_t expires)
+{
+	char h[2 * CRYPTO_SHA256_LEN + 1];
+	sqlite3_stmt *s;
+	int rc;
+
+	hex(hash, CRYPTO_SHA256_LEN, h);
+	if (mdm_store_begin(st, true) != 0)
+		return -1;
+	s = mdm_store_prepare(st, "INSERT INTO tokens (hash, mode, created, "
+	    "expires) VALUES (?, ?, ?, ?)");
+	if (s != NULL) {
+		mdm_store_bind_text(s, 1, h);
+		mdm_store_bind_text(s, 2, mode);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)created);
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)expires);
+	}
+	rc = mdm_store_exec_stmt(st, s);
+	return mdm_store_end(st, rc == 0);
+}
+
+/* The token's state inside a transaction; mode copied when valid. */
+static int
+token_state(struct mdm_store *st, const char *h, time_t now,
+    enum mdm_token_state *state, char *mode, size_t mode_cap)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = mdm_store_prepare(st, "SELECT mode, expires, used FROM tokens "
+	    "WHERE hash = ?");
+	if (s == NULL)
+		return -1;
+	mdm_store_bind_text(s, 1, h);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		*state = MDM_TOKEN_UNKNOWN;
+	} else if (rc != SQLITE_ROW) {
+		mdm_store_log(st, "token lookup");
+		sqlite3_finalize(s);
+		return -1;
+	} else if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+		*state = MDM_TOKEN_USED;
+	} else if (sqlite3_column_int64(s, 1) <= (sqlite3_int64)now) {
+		*state = MDM_TOKEN_EXPIRED;
+	} else {
+		*state = MDM_TOKEN_VALID;
+		if (mode != NULL)
+			snprintf(mode, mode_cap, "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int
+mdm_store_token_check(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
+    enum mdm_token_state *state, char *mode, size_t mode_cap)
+{
+	char h[2 * CRYPTO_SHA256_LEN + 1];
+	int rc;
+
+	hex(hash, CRYPTO_SHA256_LEN, h);
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	rc = token_state(st, h, now, state, mode, mode_cap);
+	mdm_store_end(st, true);
+	return rc;
+}
+
+static int
+cert_insert(struct mdm_store *st, const char *id, const struct mdm_cert *c,
+    time_t now)
+{
+	char fp[2 * CRYPTO_SHA256_LEN + 1], serial[17];
+	sqlite3_stmt *s;
+
+	hex(c->fingerprint, CRYPTO_SHA256_LEN, fp);
+	snprintf(serial, sizeof(serial), "%016llx",
+	    (unsigned long long)c->serial);
+	s = mdm_store_prepare(st, "INSERT INTO certs (fingerprint, "
+	    "device_id, serial, not_after, issued) VALUES (?, ?, ?, ?, ?)");
+	if (s != NULL) {
+		mdm_store_bind_text(s, 1, fp);
+		mdm_store_bind_text(s, 2, id);
+		mdm_store_bind_text(s, 3, serial);
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)c->not_after);
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+	}
+	return mdm_store_exec_stmt(st, s);
+}
+
+int
+mdm_store_enroll(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
+    const struct mdm_device *dev, const char *info,
+    const struct mdm_cert *cert, enum mdm_token_state *state)
+{
+	char h[2 * CRYPTO_SHA256_LEN + 1];
+	sqlite3_stmt *s;
+	int rc;
+
+	hex(hash, CRYPTO_SHA256_LEN, h);
+	if (mdm_store_begin(st, true) != 0)
+		return -1;
+	/* Checked again inside the write transaction: of two enrollments
+	 * racing with one token, exactly one sees it valid. */
+	if (token_state(st, h, now, state, NULL, 0) != 0)
+		return mdm_store_end(st, false);
+	if (*state != MDM_TOKEN_VALID) {
+		mdm_store_end(st, false);
+		return 0;
+	}
+	s = mdm_store_prepare(st, "UPDATE tokens SET used = ?, device_id = ? "
+	    "WHERE hash = ?");
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+		mdm_store_bind_text(s, 2, dev->id);
+		mdm_store_bind_text(s, 3, h);
+	}
+	rc = mdm_store_exec_stmt(st, s);
+	if (rc == 0) {
+		s = mdm_store_prepare(st, "INSERT INTO devices (id, mode, "
+		    "enrolled, info) VALUES (?, ?, ?, ?)");
+		if (s != NULL) {
+			mdm_store_bind_text(s, 1, dev->id);
+			mdm_store_bind_text(s, 2, dev->mode);
+			sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+			mdm_store_bind_text(s, 4, info);
+		}
+		rc = mdm_store_exec_stmt(st, s);
+	}
+	if (rc == 0)
+		rc = cert_insert(st, dev->id, cert, now);
+	return mdm_store_end(st, rc == 0);
+}
+
+static const char device_cols[] =
+    "SELECT d.id, d.mode, d.enrolled, d.retired,"
+    " (SELECT r.received FROM reports r WHERE r.device_id = d.id AND"
+    "  r.kind = 'report' ORDER BY r.seq DESC LIMIT 1),"
+    " (SELECT r.compliant FROM reports r WHERE r.device_id = d.id AND"
+    "  r.kind = 'report' ORDER BY r.seq DESC LIMIT 1)"
+    " FROM devices d";
+
+static void
+device_row(sqlite3_stmt *s, struct mdm_device *d)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->id, sizeof(d->id), "%s",
+	    (const char *)sqlite3_column_text(s, 0));
+	snprintf(d->mode, sizeof(d->mode), "%s",
+	    (const char *)sqlite3_column_text(s, 1));
+	d->enrolled = (time_t)sqlite3_column_int64(s, 2);
+	d->retired = sqlite3_column_type(s, 3) != SQLITE_NULL;
+	d->last_report = (time_t)sqlite3_column_int64(s, 4);
+	d->compliant = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(s, 5) != 0;
+}
+
+int
+mdm_store_device_get(struct mdm_store *st, const char *id,
+    struct mdm_device *dev)
+{
+	char sql[sizeof(device_cols) + 32];
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	snprintf(sql, sizeof(sql), "%s WHERE d.id = ?", device_cols);
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	if ((s = mdm_store_prepare(st, sql)) != NULL) {
+		mdm_store_bind_text(s, 1, id);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			device_row(s, dev);
+			ret = 0;
+		} else if (rc == SQLITE_DONE) {
+			ret = 1;
+		} else {
+			mdm_store_log(st, "device lookup");
+		}
+		sqlite3_finalize(s);
+	}
+	mdm_store_end(st, true);
+	return ret;
+}
+
+int
+mdm_store_device_retire(struct mdm_store *st, const char *id, time_t now)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (mdm_store_begin(st, true) != 0)
+		return -1;
+	s = mdm_store_prepare(st, "UPDATE devices SET retired = ? WHERE "
+	    "id = ? AND retired IS NULL");
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+		mdm_store_bind_text(s, 2, id);
+	}
+	rc = mdm_store_exec_stmt(st, s);
+	return mdm_store_end(st, rc == 0);
+}
+
+int
+mdm_store_devices_each(struct mdm_store *st,
+    int (*fn)(const struct mdm_device *dev, void *arg), void *arg)
+{
+	char sql[sizeof(device_cols) + 48];
+	struct mdm_device d;
+	sqlite3_stmt *s;
+	int rc, ret = 0;
+
+	snprintf(sql, sizeof(sql), "%s ORDER BY d.enrolled, d.rowid",
+	    device_cols);
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	if ((s = mdm_store_prepare(st, sql)) == NULL) {
+		mdm_store_end(st, true);
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		device_row(s, &d);
+		if (fn(&d, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		mdm_store_log(st, "device list");
+		ret = -1;
+	}
+	sqlite3_finalize(s);
+	mdm_store_end(st, true);
+	return ret;
+}
+
+int
+mdm_store_cert_add(struct mdm_store *st, const char *id,
+    const struct mdm_cert *cert, time_t now)
+{
+	if (mdm_store_begin(st, true) != 0)
+		return -1;
+	return mdm_store_end(st, cert_insert(st, id, cert, now) == 0);
+}
+
+int
+mdm_store_cert_valid(struct mdm_store *st, const char *id,
+    const uint8_t fingerprint[CRYPTO_SHA256_LEN])
+{
+	char fp[2 * CRYPTO_SHA256_LEN + 1];
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	hex(fingerprint, CRYPTO_SHA256_LEN, fp);
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	s = mdm_store_prepare(st, "SELECT 1 FROM certs c JOIN devices d ON "
+	    "d.id = c.device_id WHERE c.fingerprint = ? AND c.device_id = ? "
+	    "AND d.retired IS NULL");
+	if (s != NULL) {
+		mdm_store_bind_text(s, 1, fp);
+		mdm_store_bind_text(s, 2, id);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			ret = 1;
+		else if (rc == SQLITE_DONE)
+			ret = 0;
+		else
+			mdm_store_log(st, "certificate lookup");
+		sqlite3_finalize(s);
+	}
+	mdm_store_end(st, true);
+	return ret;
+}
+
+/* 1 when device id exists, 0 when not, -1 on error (in a transaction). */
+static int
+device_exists(struct mdm_store *st, const char *id)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = mdm_store_prepare(st, "SELECT 1 FROM devices WHERE id = ?"))
+	    == NULL)
+		return -1;
+	mdm_store_bind_text(s, 1, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+mdm_store_policy_set(struct mdm_store *st, const char *device,
+    const char *json, const char *version, time_t now, char *err,
+    size_t errlen)
+{
+	uint8_t digest[CRYPTO_SHA256_LEN];
+	char h[2 * CRYPTO_SHA256_LEN + 1];
+	sqlite3_stmt *s;
+	int rc;
+
+	if (strcmp(version, "0") == 0) {
+		snprintf(err, errlen, "version: 0 means \"no policy\"; give "
+		    "the policy a version of 1 or more");
+		return -1;
+	}
+	crypto_sha256(json, strlen(json), digest);
+	hex(digest, sizeof(digest), h);
+	if (mdm_store_begin(st, true) != 0) {
+		snprintf(err, errlen, "database busy or broken");
+		return -1;
+	}
+	if (device != NULL && (rc = device_exists(st, device)) != 1) {
+		snprintf(err, errlen, rc == 0 ? "device %s: no such device" :
+		    "device %s: database error", device);
+		mdm_store_end(st, false);
+		return -1;
+	}
+	s = mdm_store_prepare(st, "SELECT hash FROM policy_versions WHERE "
+	    "version = ?");
+	if (s == NULL) {
+		snprintf(err, errlen, "database error");
+		mdm_store_end(st, false);
+		return -1;
+	}
+	mdm_store_bind_text(s, 1, version);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(s, 0), h) != 0) {
+		sqlite3_finalize(s);
+		snprintf(err, errlen, "version: %s was already used for "
+		    "another policy; a version names one content (it is the "
+		    "ETag devices cache by)", version);
+		mdm_store_end(st, false);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	s = mdm_store_prepare(st, "INSERT OR IGNORE INTO policy_versions "
+	    "(version, hash) VALUES (?, ?)");
+	if (s != NULL) {
+		mdm_store_bind_text(s, 1, version);
+		mdm_store_bind_text(s, 2, h);
+	}
+	rc = mdm_store_exec_stmt(st, s);
+	if (rc == 0) {
+		s = mdm_store_prepare(st, "INSERT OR REPLACE INTO policies "
+		    "(scope, version, body, updated) VALUES (?, ?, ?, ?)");
+		if (s != NULL) {
+			mdm_store_bind_text(s, 1, device != NULL ? device :
+			    "");
+			mdm_store_bind_text(s, 2, version);
+			mdm_store_bind_text(s, 3, json);
+			sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+		}
+		rc = mdm_store_exec_stmt(st, s);
+	}
+	if (mdm_store_end(st, rc == 0) != 0) {
+		snprintf(err, errlen, "database error");
+		return -1;
+	}
+	return 0;
+}
+
+int
+mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
+    char version[MDM_VERSION_MAX + 1])
+{
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	*json = NULL;
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	/* The device's own policy sorts before the default (''). */
+	s = mdm_store_prepare(st, "SELECT version, body FROM policies WHERE "
+	    "scope = ? OR scope = '' ORDER BY scope DESC LIMIT 1");
+	if (s != NULL) {
+		mdm_store_bind_text(s, 1, id);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			snprintf(version, MDM_VERSION_MAX + 1, "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+			*json = strdup((const char *)sqlite3_column_text(s, 1));
+			ret = *json != NULL ? 0 : -1;
+		} else if (rc == SQLITE_DONE) {
+			snprintf(version, MDM_VERSION_MAX + 1, "0");
+			*json = strdup("{}");
+			ret = *json != NULL ? 0 : -1;
+		} else {
+			mdm_store_log(st, "policy lookup");
+		}
+		sqlite3_finalize(s);
+	}
+	mdm_store_end(st, true);
+	return ret;
+}

@@ -1,0 +1,32 @@
+/*
+ * mdm_store_int.h - what mdm_store.c and mdm_store_queue.c share: the
+ * store's struct and the statement helpers. Not for other files.
+ */
+#ifndef WARDEN_MDM_STORE_INT_H
+#define WARDEN_MDM_STORE_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sqlite3.h>
+
+struct mdm_store {
+	sqlite3 *db;
+	pthread_mutex_t mu;	/* one transaction at a time */
+};
+
+/* Locks the store and begins a transaction (BEGIN IMMEDIATE when
+ * write). On failure the store is unlocked again. */
+int mdm_store_begin(struct mdm_store *st, bool write);
+/* Commits (ok) or rolls back, then unlocks. Returns -1 when ok was
+ * false or the commit failed. */
+int mdm_store_end(struct mdm_store *st, bool ok);
+/* Prepares sql; logs and returns NULL on failure. */
+sqlite3_stmt *mdm_store_prepare(struct mdm_store *st, const char *sql);
+/* Steps a statement that returns no row; finalizes it. */
+int mdm_store_exec_stmt(struct mdm_store *st, sqlite3_stmt *s);
+/* Logs the database's last error with a context. */
+void mdm_store_log(struct mdm_store *st, const char *what);
+/* Binds text, or NULL for a NULL pointer. */
+int mdm_store_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+#endif /* WARDEN_MDM_STORE_INT_H */
