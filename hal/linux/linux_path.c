@@ -223,6 +223,8 @@ same_content(int dfd, const char *base, const void *data, size_t len,
 		if (read_fd(fd, buf, len + 2, &n) == 0 && n == len &&
 		    memcmp(buf, data, len) == 0)
 			same = true;
+		/* The file may hold a key or a Wi-Fi secret. */
+		explicit_bzero(buf, len + 2);
 		free(buf);
 	}
 	close(fd);
