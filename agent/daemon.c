@@ -141,6 +141,7 @@ scan_after(struct wardend *d, void *arg)
 		    (unsigned long long)sj->cpu_ns);
 		policy_engine_after_scan(d);
 		compliance_evaluate(d);
+		daemon_outbox_kick(d);
 	} else {
 		log_warnx("scan failed: %s", strerror(-rc));
 	}
@@ -296,6 +297,7 @@ daemon_start(struct wardend *d)
 	control_start(d);
 	policy_engine_start(d);
 	provision_start(d);
+	server_start(d);
 	/* A first scan so status and compliance are current at start. */
 	daemon_scan(d, NULL);
 }
@@ -308,6 +310,7 @@ daemon_stop(struct wardend *d, const char *why)
 	d->stopping = true;
 	log_info("stopping (%s)", why);
 	policy_engine_cancel(d);
+	server_stop(d);
 	control_stop(d);
 	uv_signal_stop(&d->sig_hup);
 	uv_close((uv_handle_t *)&d->sig_term, NULL);
@@ -328,6 +331,7 @@ daemon_cleanup(struct wardend *d)
 	hal_close(&d->hal);
 	compliance_stop(d);
 	policy_engine_stop(d);
+	server_free(d);
 	store_close(d->store);
 	d->store = NULL;
 }

@@ -22,6 +22,7 @@
 
 struct ctl_conn;
 struct hal_job;
+struct server;
 
 struct wardend {
 	uv_loop_t *loop;
@@ -72,6 +73,7 @@ struct wardend {
 	uint64_t eval_ns_last;
 
 	struct engine *engine;	/* policy_engine.c */
+	struct server *server;	/* server.c: enrollment and the session */
 };
 
 /* daemon.c */
@@ -147,6 +149,23 @@ void ctl_rules_apply(struct ctl_conn *c, const cJSON *req);
 void provision_start(struct wardend *d);
 void ctl_provision(struct ctl_conn *c, const cJSON *req);
 void ctl_provision_share(struct ctl_conn *c, const cJSON *req);
+
+/* server.c, enroll.c: the MDM server's side (agent/server.h) */
+/* Enrolls (ENROLLING) or runs the managed session (MANAGED); nothing in
+ * other states. */
+void server_start(struct wardend *d);
+/* Provisioning has just reached ENROLLING: enroll now. */
+void enroll_start(struct wardend *d);
+/* Cancels every exchange and closes the timers (daemon_stop). */
+void server_stop(struct wardend *d);
+/* Frees the server's state after the loop has ended. */
+void server_free(struct wardend *d);
+/* A row was added to the outbox: deliver it now if the session is idle
+ * (no-op when not managed or while backing off). */
+void daemon_outbox_kick(struct wardend *d);
+/* Adds server, deviceId, lastContactAt, outboxBacklog, nextRetryAt,
+ * certificateRenewAt and serverError to a status reply. */
+void server_status(struct wardend *d, cJSON *r);
 
 /* control.c */
 /* Binds the control socket (mode and group from the config); fatal on

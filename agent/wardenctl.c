@@ -159,6 +159,35 @@ format_time(double t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The server's part of the status (absent when there is none). */
+static void
+print_server(const cJSON *r)
+{
+	char when[32];
+
+	if (*wctl_str(r, "server") == '\0' && *wctl_str(r, "serverError") ==
+	    '\0')
+		return;
+	if (*wctl_str(r, "server") != '\0')
+		printf("server:       %s%s%s\n", wctl_str(r, "server"),
+		    *wctl_str(r, "deviceId") ? ", device " : "",
+		    wctl_str(r, "deviceId"));
+	format_time(wctl_num(r, "lastContactAt"), when, sizeof(when));
+	printf("last contact: %s\n", when);
+	if (wctl_num(r, "nextRetryAt") > 0) {
+		format_time(wctl_num(r, "nextRetryAt"), when, sizeof(when));
+		printf("next retry:   %s (%.0f rows in the outbox)\n", when,
+		    wctl_num(r, "outboxBacklog"));
+	}
+	if (wctl_num(r, "certificateRenewAt") > 0) {
+		format_time(wctl_num(r, "certificateRenewAt"), when,
+		    sizeof(when));
+		printf("cert renewal: %s\n", when);
+	}
+	if (*wctl_str(r, "serverError") != '\0')
+		printf("server error: %s\n", wctl_str(r, "serverError"));
+}
+
 static int
 cmd_status(const struct ctl_opts *o, int argc, char **argv)
 {
@@ -188,6 +217,7 @@ cmd_status(const struct ctl_opts *o, int argc, char **argv)
 		    wctl_num(r, "scanIntervalSeconds"));
 		printf("outbox:       %.0f waiting for the server\n",
 		    wctl_num(r, "outboxPending"));
+		print_server(r);
 	}
 	cJSON_Delete(reply);
 	return EXIT_OK;

@@ -1,0 +1,317 @@
+/*
+ * inbox.c - commands from the server: a long poll that is restarted as
+ * soon as it answers (so a command reaches an idle device within a
+ * second of being queued), the inbox table (each command stored once,
+ * with its expiry), and the commands this agent executes so far: LOCK
+ * (through the HAL job queue), SYNC_POLICY and RENEW_CERTIFICATE. Every
+ * other type is answered UNSUPPORTED, an expired command EXPIRED: the
+ * server always gets a result, through the outbox.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/server.h"
+
+/* Executed commands are kept this long after they expire, so that one
+ * delivered twice is recognised. */
+#define INBOX_KEEP (24 * 3600)
+
+struct lock_job {
+	struct server *sv;
+	char id[TRANSPORT_CMD_ID_MAX + 1];
+	int rc;
+};
+
+static void poll_now(struct server *sv);
+static void run_pending(struct server *sv, bool resume);
+
+static void
+on_poll_timer(uv_timer_t *t)
+{
+	poll_now(t->data);
+}
+
+static void
+poll_later(struct server *sv, uint64_t ms)
+{
+	if (!sv->stopping)
+		uv_timer_start(&sv->poll_timer, on_poll_timer, ms, 0);
+}
+
+/* Stores the commands not seen before; returns how many were new. */
+static int
+store_commands(struct server *sv, const struct transport_command *c,
+    size_t n)
+{
+	struct store *st = sv->d->store;
+	int64_t now = store_now(), created;
+	sqlite3_stmt *q = NULL;
+	int added = 0;
+	size_t i;
+
+	if (store_begin(st) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO inbox (id, type, "
+	    "params, created_at, expires_at) VALUES (?, ?, ?, ?, ?) "
+	    "ON CONFLICT(id) DO NOTHING", -1, &q, NULL) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		/* A creation time ahead of this clock counts from now. */
+		created = c[i].create_time > 0 && c[i].create_time <= now ?
+		    c[i].create_time : now;
+		sqlite3_bind_text(q, 1, c[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, c[i].type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, c[i].params, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 4, created);
+		sqlite3_bind_int64(q, 5, created + c[i].duration);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			goto fail;
+		if (sqlite3_changes(store_db(st)) > 0) {
+			added++;
+			log_info("command %s: %s received", c[i].id, c[i].type);
+		}
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "DELETE FROM inbox WHERE status "
+	    "= 'done' AND expires_at < ?", -1, &q, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(q, 1, now - INBOX_KEEP);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(q);
+	if (store_commit(st) != 0)
+		return -1;
+	return added;
+fail:
+	sqlite3_finalize(q);
+	store_rollback(st);
+	return -1;
+}
+
+static void
+on_commands(void *arg, const struct transport_reply *r)
+{
+	struct server *sv = arg;
+
+	sv->polling = false;
+	if (r->status != TRANSPORT_OK) {
+		server_failed(sv, "receiving commands", r,
+		    !sv->poll_error_logged);
+		sv->poll_error_logged = true;
+		poll_later(sv, backoff_next(sv->rng, &sv->poll_attempt));
+		return;
+	}
+	server_contact(sv);
+	sv->poll_attempt = 0;
+	sv->poll_error_logged = false;
+	if (r->ncommands > 0 && store_commands(sv, r->commands,
+	    r->ncommands) < 0)
+		log_warnx("commands: storing %zu received commands failed; "
+		    "the server will send them again", r->ncommands);
+	run_pending(sv, false);
+	/* The poll's answer is also a chance to send rows that were queued
+	 * without a kick. */
+	outbox_send(sv);
+	poll_later(sv, 0);
+}
+
+static void
+poll_now(struct server *sv)
+{
+	if (sv->stopping || !sv->managed || sv->t == NULL || sv->polling)
+		return;
+	if (sv->ops->receive_commands(sv->t, sv->poll_wait, on_commands,
+	    sv) != 0) {
+		log_warnx("commands: cannot start the long poll");
+		poll_later(sv, backoff_next(sv->rng, &sv->poll_attempt));
+		return;
+	}
+	sv->polling = true;
+}
+
+void
+inbox_finish(struct server *sv, const char *id, const char *status,
+    const char *error_code, const char *message)
+{
+	struct store *st = sv->d->store;
+	char key[TRANSPORT_CMD_ID_MAX + 16];
+	sqlite3_stmt *q = NULL;
+	cJSON *o, *res;
+	char *json;
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", status);
+	if (error_code != NULL)
+		cJSON_AddStringToObject(o, "errorCode", error_code);
+	if (message != NULL) {
+		res = cJSON_AddObjectToObject(o, "result");
+		cJSON_AddStringToObject(res, "message", message);
+	}
+	json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (json == NULL || store_begin(st) != 0)
+		goto out;
+	if (sqlite3_prepare_v2(store_db(st), "UPDATE inbox SET status = "
+	    "'done', attempted_at = ?, result = ? WHERE id = ? AND status != "
+	    "'done'", -1, &q, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(q, 1, store_now());
+	sqlite3_bind_text(q, 2, json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		goto fail;
+	snprintf(key, sizeof(key), "result-%s", id);
+	/* Finished already (a restart in between): the result is queued. */
+	if (sqlite3_changes(store_db(st)) > 0 && store_outbox_add(st,
+	    "result", key, json, sv->d->conf.outbox_max) != 0)
+		goto fail;
+	sqlite3_finalize(q);
+	if (store_commit(st) != 0)
+		goto out;
+	log_info("command %s: %s%s%s", id, status, message != NULL ? ": " :
+	    "", message != NULL ? message : "");
+	outbox_send(sv);
+	goto out;
+fail:
+	sqlite3_finalize(q);
+	store_rollback(st);
+	log_warnx("command %s: storing its result failed", id);
+out:
+	free(json);
+}
+
+static void
+lock_work(struct wardend *d, void *arg)
+{
+	struct lock_job *j = arg;
+
+	j->rc = hal_lock_now(&d->hal, HAL_SCOPE_DEVICE);
+}
+
+static void
+lock_after(struct wardend *d, void *arg)
+{
+	struct lock_job *j = arg;
+	char msg[128];
+
+	(void)d;
+	if (j->rc == 0) {
+		inbox_finish(j->sv, j->id, "SUCCEEDED", NULL, "device locked");
+	} else if (j->rc == -ENOSYS) {
+		inbox_finish(j->sv, j->id, "UNSUPPORTED", "UNSUPPORTED",
+		    "this device's HAL cannot lock the screen");
+	} else {
+		snprintf(msg, sizeof(msg), "locking failed: %s",
+		    strerror(-j->rc));
+		inbox_finish(j->sv, j->id, "FAILED", "UNKNOWN", msg);
+	}
+	free(j);
+}
+
+static void
+execute(struct server *sv, const char *id, const char *type)
+{
+	struct lock_job *j;
+	char msg[128];
+
+	if (strcmp(type, "LOCK") == 0) {
+		if ((j = calloc(1, sizeof(*j))) == NULL) {
+			inbox_finish(sv, id, "FAILED", "UNKNOWN",
+			    "out of memory");
+			return;
+		}
+		j->sv = sv;
+		snprintf(j->id, sizeof(j->id), "%s", id);
+		daemon_hal_job(sv->d, lock_work, lock_after, j);
+	} else if (strcmp(type, "SYNC_POLICY") == 0) {
+		if (sv->policy_cmd[0] != '\0')
+			inbox_finish(sv, sv->policy_cmd, "SUCCEEDED", NULL,
+			    "merged with a later SYNC_POLICY");
+		snprintf(sv->policy_cmd, sizeof(sv->policy_cmd), "%s", id);
+		server_policy_fetch(sv);
+	} else if (strcmp(type, "RENEW_CERTIFICATE") == 0) {
+		renew_now(sv, id);
+	} else {
+		snprintf(msg, sizeof(msg), "command type %s is not supported "
+		    "by this agent", type);
+		inbox_finish(sv, id, "UNSUPPORTED", "UNSUPPORTED", msg);
+	}
+}
+
+/* Executes the commands waiting in the inbox, oldest first. `resume`:
+ * also those that were running when the agent stopped. */
+static void
+run_pending(struct server *sv, bool resume)
+{
+	struct store *st = sv->d->store;
+	struct pend {
+		char id[TRANSPORT_CMD_ID_MAX + 1];
+		char type[TRANSPORT_CMD_TYPE_MAX + 1];
+		int64_t expires_at;
+	} *p = NULL;
+	size_t n = 0, cap = 0, i;
+	sqlite3_stmt *q;
+	int64_t now = store_now();
+
+	if (sqlite3_prepare_v2(store_db(st), resume ?
+	    "SELECT id, type, expires_at FROM inbox WHERE status IN "
+	    "('received', 'running') ORDER BY created_at, rowid" :
+	    "SELECT id, type, expires_at FROM inbox WHERE status = "
+	    "'received' ORDER BY created_at, rowid", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (n == cap) {
+			void *np = reallocarray(p, cap = cap ? cap * 2 : 8,
+			    sizeof(*p));
+			if (np == NULL)
+				break;
+			p = np;
+		}
+		snprintf(p[n].id, sizeof(p[n].id), "%s",
+		    (const char *)sqlite3_column_text(q, 0));
+		snprintf(p[n].type, sizeof(p[n].type), "%s",
+		    (const char *)sqlite3_column_text(q, 1));
+		p[n].expires_at = sqlite3_column_int64(q, 2);
+		n++;
+	}
+	sqlite3_finalize(q);
+	for (i = 0; i < n; i++) {
+		if (now > p[i].expires_at) {
+			inbox_finish(sv, p[i].id, "EXPIRED", NULL,
+			    "expired before it could be executed");
+			continue;
+		}
+		if (sqlite3_prepare_v2(store_db(st), "UPDATE inbox SET status "
+		    "= 'running', attempted_at = ? WHERE id = ?", -1, &q,
+		    NULL) != SQLITE_OK)
+			continue;
+		sqlite3_bind_int64(q, 1, now);
+		sqlite3_bind_text(q, 2, p[i].id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			sqlite3_finalize(q);
+			continue;
+		}
+		sqlite3_finalize(q);
+		execute(sv, p[i].id, p[i].type);
+	}
+	free(p);
+}
+
+void
+inbox_start(struct server *sv)
+{
+	run_pending(sv, true);
+	poll_now(sv);
+}
+
+void
+inbox_stop(struct server *sv)
+{
+	uv_timer_stop(&sv->poll_timer);
+	sv->polling = false;
+}

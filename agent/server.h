@@ -1,0 +1,193 @@
+/*
+ * server.h - the agent's side of its MDM server, shared by the files that
+ * implement it: enrollment (enroll.c), the managed session and the policy
+ * fetch (server.c), delivery of the outbox (outbox_sender.c), commands
+ * (inbox.c), certificate renewal (renew.c) and the retry schedule
+ * (backoff.c). The daemon sees only the entry points in daemon.h.
+ *
+ * Everything runs on the loop's thread; HAL and key work goes through the
+ * daemon's HAL job queue; network exchanges through a transport binding
+ * (transport/transport.h). Nothing here blocks the loop.
+ */
+#ifndef WARDEN_SERVER_H
+#define WARDEN_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "agent/transport/transport.h"
+#include "crypto/crypto.h"
+#include "daemon.h"
+
+#define SERVER_URL_MAX 512
+#define SERVER_ERROR_MAX 512
+#define SERVER_POLL_WAIT 30		/* long-poll seconds */
+#define SERVER_RENEW_BEFORE (30LL * 24 * 3600)	/* renew 30 days ahead */
+#define SERVER_RENEW_RETRY_MS (3600u * 1000u)	/* after a failed renewal */
+#define SERVER_DAY_MS (24u * 3600u * 1000u)
+/* Rows per push, and their payloads' total, so a request stays far
+ * below the protocol's 1 MiB. */
+#define SERVER_BATCH_BYTES (768 * 1024)
+/* last contact is written to the store at most this often (seconds). */
+#define SERVER_CONTACT_PERSIST 300
+#define SERVER_KEY_FILE_DEFAULT "device.key"
+
+/* An outbox row on its way to the server. */
+struct outbox_row {
+	int64_t id;
+	char kind[16];
+	char key[TRANSPORT_KEY_MAX + 1];
+	char *payload;
+};
+
+/* One exchange's worth of rows: reports and events (up to
+ * TRANSPORT_BATCH_MAX), or one command result. */
+struct outbox_batch {
+	struct outbox_row rows[TRANSPORT_BATCH_MAX];
+	size_t n;
+	bool is_result;
+};
+
+struct enroll_job;
+struct renew_job;
+
+struct server {
+	struct wardend *d;
+	struct crypto_rng *rng;
+	const struct transport_ops *ops;
+	struct transport *t;
+	bool managed;			/* the managed session runs */
+	bool stopping;
+
+	/* Who the server is and who the device is. */
+	char url[SERVER_URL_MAX + 1];
+	char binding[16];
+	uint8_t pin[CRYPTO_SHA256_LEN];
+	char device_id[TRANSPORT_ID_MAX + 1];
+	char *cert_pem, *ca_pem;
+	struct crypto_eckey *key;
+	char key_file[64];		/* in the state directory */
+	int poll_wait;
+
+	/* What `wardenctl status` shows. */
+	int64_t last_contact;
+	int64_t contact_persisted;
+	char last_error[SERVER_ERROR_MAX];
+
+	/* enroll.c */
+	struct enroll_job *enroll;
+	uv_timer_t enroll_timer;
+	unsigned enroll_attempt;
+
+	/* outbox_sender.c */
+	uv_timer_t send_timer;
+	bool sending;
+	bool send_waiting;		/* backing off */
+	unsigned send_attempt;
+	size_t batch_limit;
+	int64_t send_retry_at;
+	struct outbox_batch *batch;
+
+	/* inbox.c */
+	uv_timer_t poll_timer;
+	bool polling;
+	unsigned poll_attempt;
+	bool poll_error_logged;
+
+	/* server.c: policy */
+	uv_timer_t policy_timer, policy_retry;
+	bool policy_busy, policy_again;
+	unsigned policy_attempt;
+	char policy_cmd[TRANSPORT_CMD_ID_MAX + 1];	/* SYNC_POLICY waiting */
+
+	/* renew.c */
+	uv_timer_t renew_timer;
+	struct renew_job *renew;
+	char renew_cmd[TRANSPORT_CMD_ID_MAX + 1];	/* RENEW_CERTIFICATE */
+	int64_t renew_at;
+};
+
+/* backoff.c */
+#define BACKOFF_BASE_MS 1000u
+#define BACKOFF_CAP_MS (5u * 60u * 1000u)
+/*
+ * The delay before retry number attempt (0 = the first): BACKOFF_BASE_MS
+ * doubled attempt times, capped at BACKOFF_CAP_MS, times a factor from
+ * 0.8 to 1.2 taken from random (uniform over 32 bits), never above the
+ * cap. Pure: the same inputs give the same delay.
+ */
+uint64_t backoff_delay_ms(unsigned attempt, uint32_t random);
+/* backoff_delay_ms() with a random draw from rng; increments *attempt. */
+uint64_t backoff_next(struct crypto_rng *rng, unsigned *attempt);
+
+/* server.c */
+/* Sets sv->last_error (what status shows), printf-style, truncated. */
+void server_seterr(struct server *sv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Records a successful exchange (status, and the store now and then). */
+void server_contact(struct server *sv);
+/* Records and logs a failed exchange: what failed, the transport's
+ * reason. Security failures (UNTRUSTED) are always logged as warnings;
+ * others once per streak, then at debug level. */
+void server_failed(struct server *sv, const char *what,
+    const struct transport_reply *r, bool first);
+/* Fetches the policy now (coalesced with a fetch in progress). */
+void server_policy_fetch(struct server *sv);
+/* Opens the managed session's transport with the current credentials
+ * and (re)starts delivery, commands and the policy fetch. */
+int server_session_open(struct server *sv);
+/* Closes the session and opens it again (new credentials). */
+void server_reconnect(struct server *sv);
+/* The sealed key file's path in the state directory. */
+void server_key_path(const struct server *sv, const char *file, char *buf,
+    size_t len);
+
+/* enroll.c */
+/* Runs the enrollment of the request stored for ENROLLING. */
+void enroll_run(struct server *sv);
+void enroll_stop(struct server *sv);
+
+/* outbox_sender.c */
+/*
+ * Loads the next batch from the outbox, oldest first: up to max rows
+ * (<= TRANSPORT_BATCH_MAX) of kind "report" or "event" whose payloads
+ * total at most max_bytes (at least one row), or when there is none, the
+ * oldest "result" alone. b->n == 0 when nothing is pending. Rows owned
+ * by b until outbox_batch_clear().
+ */
+int outbox_batch_load(struct store *st, size_t max, size_t max_bytes,
+    struct outbox_batch *b);
+/* Deletes, in one transaction, the rows of b whose keys are in accepted;
+ * *deleted receives how many. */
+int outbox_batch_ack(struct store *st, const struct outbox_batch *b,
+    const char *const *accepted, size_t n, size_t *deleted);
+/* Records a failed attempt on b's rows (attempts + 1, next_try_at). */
+int outbox_batch_failed(struct store *st, const struct outbox_batch *b,
+    int64_t next_try_at);
+/* Deletes one row (a payload the server refuses for good). */
+int outbox_row_drop(struct store *st, const struct outbox_row *row);
+void outbox_batch_clear(struct outbox_batch *b);
+/* Starts sending (when idle and not backing off). */
+void outbox_send(struct server *sv);
+void outbox_sender_stop(struct server *sv);
+
+/* inbox.c */
+/* Starts the command long poll and executes commands left over. */
+void inbox_start(struct server *sv);
+void inbox_stop(struct server *sv);
+/* Finishes a command: its result goes to the outbox. */
+void inbox_finish(struct server *sv, const char *id, const char *status,
+    const char *error_code, const char *message);
+
+/* renew.c */
+/* Schedules the renewal from the certificate's expiry. */
+void renew_schedule(struct server *sv);
+/* Renews now (RENEW_CERTIFICATE: cmd is the command to finish, or
+ * NULL). */
+void renew_now(struct server *sv, const char *cmd);
+void renew_stop(struct server *sv);
+
+#endif /* WARDEN_SERVER_H */
