@@ -392,6 +392,7 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	const char *san[MDM_SAN_EXTRA_MAX + 1] = { NULL };
 	char bound[INET6_ADDRSTRLEN + 16], pin[65];
 	struct sigaction sa;
+	pthread_condattr_t ca;
 	sigset_t block, unblocked;
 	size_t nsan = 0;
 	int level = MDM_LOG_INFO, rc;
@@ -420,7 +421,11 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &block, &unblocked);
 	pthread_mutex_init(&srv.conns_mu, NULL);
-	pthread_cond_init(&srv.conns_cond, NULL);
+	/* stop_all() waits on it with a CLOCK_MONOTONIC deadline. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv.conns_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	if (setup(&srv, san) != 0)
 		return MDM_EXIT_FAIL;
 	if ((srv.listen_fd = listen_on(listen_spec, bound, sizeof(bound))) < 0) {
