@@ -446,6 +446,17 @@ code=$(as a -H "$H" -d '{"status":"DONE"}' \
 expect_fail "command refuses an unknown device" 1 'not an enrolled device' \
 	mdm command 0000000000000000 LOCK
 
+# --- docs/protocol/openapi.yaml names the paths the server serves ------------
+missing=
+for p in $(sed -n 's|^  \(/v1/[^:]*\):$|\1|p' docs/protocol/openapi.yaml); do
+	p=$(echo "$p" | sed "s|{id}|$ID_a|; s|{cmd}|$CMD|")
+	code=$(as a "$URL$p?waitSeconds=0")
+	[ "$code" = 404 ] && missing="$missing $p"
+done
+[ -z "$missing" ] && [ "$(grep -c '^  /v1/' docs/protocol/openapi.yaml)" = 7 ] &&
+	ok "every path of openapi.yaml is served" ||
+	not_ok "openapi.yaml paths" "404:$missing"
+
 # --- renewal and unenrollment ---------------------------------------------------------------
 csr a2 "$ID_a"
 $PY -c 'import json,sys; print(json.dumps({"csr": open(sys.argv[1]).read()}))' \
