@@ -122,6 +122,37 @@ echo "$out" | grep -q 'Verify return code: 0 (ok)' &&
 	ok "TLS 1.2 with the chain verified against ca.pem" ||
 	not_ok "TLS 1.2" "$out"
 
+# Raw TLS clients (Python's ssl): two pipelined requests on one write, and
+# in the background, a head that never ends (answered 408 after 10 s).
+cat >"$T/raw.py" <<'EOF'
+import re, socket, ssl, sys, time
+mode, hp, ca = sys.argv[1:4]
+h, p = hp.rsplit(":", 1)
+ctx = ssl.create_default_context(cafile=ca)
+s = ctx.wrap_socket(socket.create_connection((h, int(p))), server_hostname=h)
+s.settimeout(30)
+if mode == "pipelined":
+    s.sendall(b"GET /v1/enroll HTTP/1.1\r\nHost: a\r\n\r\n"
+              b"POST /v1/enroll HTTP/1.0\r\nContent-Length: 2\r\n"
+              b"Content-Type: application/json\r\n\r\n[]")
+else:
+    s.sendall(b"POST /v1/enroll HTTP/1.1\r\nHost: a\r\n")
+t0 = time.time()
+data = b""
+while True:
+    try:
+        chunk = s.recv(4096)
+    except (ConnectionError, ssl.SSLError):
+        break
+    if not chunk:
+        break
+    data += chunk
+print("%.1f %s" % (time.time() - t0, " ".join(
+    c.decode() for c in re.findall(rb"HTTP/1\.1 ([0-9]{3}) ", data))))
+EOF
+$PY "$T/raw.py" slow "$hp" "$D/ca.pem" >"$T/slow.out" 2>&1 &
+SLOW_PID=$!
+
 # --- token new and the QR payload --------------------------------------------
 mdm token new --mode DEDICATED --qr "$T/qr.png" --json "$T/qr.json" \
 	--wifi-ssid Depot --wifi-password 'correct horse' >"$T/token.out"
@@ -239,16 +270,16 @@ hostile "a body over 1 MiB" 413 'larger than 1048576' -H "$H" \
 hostile "a chunked upload" 411 'Transfer-Encoding' -H "$H" \
 	-H 'Transfer-Encoding: chunked' -d '{}'
 enroll_body "$TOKEN2" /dev/null >"$T/nocsr.req"
-hostile "an empty CSR" 400 '^\{"error".*csr: ' -H "$H" \
+hostile "an empty CSR" 400 '"message":"csr: ' -H "$H" \
 	--data-binary @"$T/nocsr.req"
 printf 'garbage' >"$T/junk.csr"
 enroll_body "$TOKEN2" "$T/junk.csr" >"$T/junk.req"
-hostile "a CSR that does not parse" 400 'csr: ' -H "$H" \
+hostile "a CSR that does not parse" 400 '"message":"csr: ' -H "$H" \
 	--data-binary @"$T/junk.req"
 openssl req -new -newkey rsa:2048 -nodes -keyout "$T/rsa.key" \
 	-subj /CN=rsa -out "$T/rsa.csr" 2>/dev/null
 enroll_body "$TOKEN2" "$T/rsa.csr" >"$T/rsa.req"
-hostile "an RSA CSR" 400 'csr: ' -H "$H" --data-binary @"$T/rsa.req"
+hostile "an RSA CSR" 400 '"message":"csr[.:]' -H "$H" --data-binary @"$T/rsa.req"
 code=$(anon -X PUT "$URL/v1/enroll")
 [ "$code" = 501 ] && ok "an unknown method: 501" || not_ok "PUT" "$code"
 code=$(anon "$URL/v1/enroll")
@@ -271,6 +302,11 @@ EOF
 grep -Eq 'closed|reset' "$T/raw.out" && kill -0 "$SRV_PID" &&
 	ok "plain HTTP on the TLS port: dropped" ||
 	not_ok "plain HTTP" "$(cat "$T/raw.out")"
+$PY "$T/raw.py" pipelined "$hp" "$D/ca.pem" >"$T/pipe.out" 2>&1
+read -r secs codes <"$T/pipe.out"
+[ "$codes" = "405 400" ] &&
+	ok "two pipelined requests, the second HTTP/1.0: 405, then 400 and close" ||
+	not_ok "pipelining" "$(cat "$T/pipe.out")"
 # The token survived the bad requests (it is used only on success).
 csr b serial-b
 enroll_body "$TOKEN2" "$T/b.csr" >"$T/b.req"
@@ -518,6 +554,13 @@ echo "# $n concurrent clients (enroll, report, 1 s poll): $(( (t1 - t0) / 100000
 	[ "$(mdm devices | grep -c ' yes$')" = $n ] &&
 	ok "$n concurrent clients: every enroll, report and poll succeeded" ||
 	not_ok "$n concurrent clients" "$good good; $(cat "$T"/c*.out | sort | uniq -c)"
+
+wait "$SLOW_PID"
+read -r secs codes <"$T/slow.out"
+case "$secs" in 9.*|1[0-4].*) in_time=1 ;; *) in_time= ;; esac
+[ "$codes" = 408 ] && [ -n "$in_time" ] &&
+	ok "a request head unfinished after 10 s: 408 and close (${secs} s)" ||
+	not_ok "header timeout" "$(cat "$T/slow.out")"
 
 # --- restart: same CA, same data ---------------------------------------------------------------
 stop_server

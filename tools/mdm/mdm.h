@@ -14,6 +14,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -585,7 +586,7 @@ struct mdm_server {
 	pthread_cond_t conns_cond;
 	struct mdm_conn *conns;		/* open connections (list) */
 	int nconns;
-	volatile bool stopping;
+	atomic_bool stopping;		/* set once by the main thread */
 };
 
 /* A response being built by a handler. */

@@ -48,10 +48,10 @@ key_valid(const char *s)
 	return true;
 }
 
-/* Checks one batch entry; fills r (payload text malloc'd). */
+/* Checks one batch entry; fills r, its payload in *text (malloc'd). */
 static int
-report_entry(const cJSON *e, size_t i, struct mdm_report *r, char *err,
-    size_t errlen)
+report_entry(const cJSON *e, size_t i, struct mdm_report *r, char **text,
+    char *err, size_t errlen)
 {
 	static const char *const fields[] = { "idempotencyKey", "kind",
 		"payload", NULL };
@@ -89,10 +89,11 @@ report_entry(const cJSON *e, size_t i, struct mdm_report *r, char *err,
 	pc = cJSON_GetObjectItemCaseSensitive(payload, "policyCompliant");
 	if (strcmp(r->kind, "report") == 0 && cJSON_IsBool(pc))
 		r->compliant = cJSON_IsTrue(pc) ? 1 : 0;
-	if ((r->payload = mdm_json_print(payload)) == NULL) {
+	if ((*text = mdm_json_print(payload)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	r->payload = *text;
 	return 0;
 }
 
@@ -123,6 +124,7 @@ mdm_api_reports(struct mdm_call *call, struct mdm_resp *resp)
 {
 	static const char *const fields[] = { "reports", NULL };
 	struct mdm_report r[MDM_BATCH_MAX];
+	char *texts[MDM_BATCH_MAX] = { NULL };
 	char err[MDM_ERR_MAX];
 	const cJSON *arr, *e;
 	cJSON *root;
@@ -146,9 +148,8 @@ mdm_api_reports(struct mdm_call *call, struct mdm_resp *resp)
 		goto out;
 	}
 	cJSON_ArrayForEach(e, arr) {
-		if (report_entry(e, n, &r[n], err, sizeof(err)) != 0) {
-			free((char *)(uintptr_t)r[n].payload);
-			r[n].payload = NULL;
+		if (report_entry(e, n, &r[n], &texts[n], err, sizeof(err)) !=
+		    0) {
 			mdm_resp_error(resp, 400, "%s", err);
 			goto out;
 		}
@@ -163,7 +164,7 @@ mdm_api_reports(struct mdm_call *call, struct mdm_resp *resp)
 	mdm_resp_json(resp, 200, accepted(r, n));
 out:
 	for (i = 0; i < n; i++)
-		free((char *)(uintptr_t)r[i].payload);
+		free(texts[i]);
 	cJSON_Delete(root);
 }
 

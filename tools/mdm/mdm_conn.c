@@ -209,11 +209,12 @@ serve_one(struct conn_io *io)
 	call.len = req.content_length;
 	call.tls = &io->tls;
 	mdm_route(&call, &resp);
-	closing = !req.keep_alive || resp.close || srv->stopping;
+	closing = !req.keep_alive || resp.close || atomic_load(&srv->stopping);
 	log_request(io, &req, &resp, mdm_now_ms() - t0);
 	rc = send_response(io, &req, &resp, closing);
 	free(resp.body);
-	free(body);
+	/* An enrollment body holds a token. */
+	crypto_free_secret(body, req.content_length + 1);
 	return rc != 0 || closing ? -1 : 0;
 }
 
@@ -235,8 +236,8 @@ mdm_conn_serve(struct mdm_conn *conn)
 		free(io);
 		return;
 	}
-	while (!conn->srv->stopping && serve_one(io) == 0)
+	while (!atomic_load(&conn->srv->stopping) && serve_one(io) == 0)
 		;
 	mdm_tls_close(&io->tls);
-	free(io);
+	crypto_free_secret(io, sizeof(*io));
 }

@@ -115,6 +115,16 @@ enroll_reply(struct mdm_server *srv, const char *id, const char *pem)
 	return root;
 }
 
+/* The token is a secret: it leaves no copy in freed memory. */
+static void
+wipe_token(cJSON *root)
+{
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "enrollmentToken");
+
+	if (cJSON_IsString(t))
+		crypto_zero(t->valuestring, strlen(t->valuestring));
+}
+
 void
 mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 {
@@ -147,7 +157,7 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 	}
 	if (crypto_csr_check(er.csr, strlen(er.csr), cn, NULL, err,
 	    sizeof(err)) != 0) {
-		mdm_resp_error(resp, 400, "csr: %s", err);
+		mdm_resp_error(resp, 400, "%s", err);
 		goto out;
 	}
 	if (new_id(srv->rng, dev.id) != 0 ||
@@ -175,8 +185,7 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 	    dev.id, dev.mode, cn);
 	mdm_resp_json(resp, 201, reply);
 out:
-	if (er.token != NULL)
-		crypto_zero((char *)(uintptr_t)er.token, strlen(er.token));
+	wipe_token(root);
 	crypto_zero(hash, sizeof(hash));
 	free(er.info);
 	free(pem);
@@ -209,7 +218,7 @@ mdm_enroll_renew(struct mdm_call *call, struct mdm_resp *resp)
 	}
 	if (crypto_csr_check(csr->valuestring, strlen(csr->valuestring), cn,
 	    NULL, err, sizeof(err)) != 0) {
-		mdm_resp_error(resp, 400, "csr: %s", err);
+		mdm_resp_error(resp, 400, "%s", err);
 		goto out;
 	}
 	if (mdm_ca_issue_client(&srv->ca, srv->rng, csr->valuestring,

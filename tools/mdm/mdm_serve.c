@@ -245,7 +245,7 @@ stop_all(struct mdm_server *srv)
 	struct mdm_conn *c;
 	int64_t until = mdm_now_ms() + STOP_WAIT_MS;
 
-	srv->stopping = true;
+	atomic_store(&srv->stopping, true);
 	mdm_notify_stop(&srv->notify);
 	ts.tv_sec = (time_t)(until / 1000);
 	ts.tv_nsec = (long)(until % 1000) * 1000000L;
