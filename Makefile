@@ -220,7 +220,12 @@ check:
 # each target (tests/fuzz/replay.c stands in for libFuzzer's driver).
 # ------------------------------------------------------------------
 
-fuzz-srcs := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+# A target whose source says "requires: CONFIG_X" is built only when X is
+# set in the configuration.
+fuzz-all := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+fuzz-needs = $(shell sed -n 's/.*requires: \(CONFIG_[A-Z0-9_]*\).*/\1/p' $(1))
+fuzz-srcs := $(foreach t,$(fuzz-all),$(if $(strip $(foreach c,\
+	$(call fuzz-needs,$(t)),$(if $(filter y,$($(c))),,no))),,$(t)))
 fuzz-check-bins := $(patsubst tests/fuzz/%.c,$(objtree)/fuzz-replay/%,$(fuzz-srcs))
 
 $(objtree)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(libwarden)

@@ -4,6 +4,8 @@
  * (read and rewrite), the kernel command line, /proc/self/mounts lines,
  * nftables rulesets (text and nft's JSON), wpa_supplicant.conf merging and
  * pam_faillock tally records. The first byte picks the parser.
+ *
+ * requires: CONFIG_HAL_LINUX
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
  * fuzz_uevent.c - the kernel uevent parser of the Linux HAL's hot-plug
  * watch (hal/linux/linux_uevent.c). Seeds use the kernel's format: NUL
  * separated strings.
+ *
+ * requires: CONFIG_HAL_LINUX
  */
 #include <stdint.h>
 #include <stdlib.h>
