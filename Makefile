@@ -326,7 +326,16 @@ unit-tests: $(wardenmdm) $(mdm-unit-bins)
 
 .PHONY: bench demo deps install clean distclean help
 
-bench: programs
+bench-bins := $(patsubst tests/bench/%.c,$(objtree)/bench/%,\
+	$(wildcard tests/bench/bench_*.c))
+
+$(objtree)/bench/%: tests/bench/%.c $(libwarden)
+	@mkdir -p $(dir $@)
+	$(call msg,BENCH,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(libwarden) \
+		$(ALL_LDFLAGS) $(LIBS) -lm
+
+bench: programs $(bench-bins)
 	$(Q)sh tests/bench/run.sh $(objtree)
 
 demo:

@@ -40,3 +40,8 @@ rm -rf "$T"
 
 echo "== idle system calls (10 s)"
 sh "$here/idle_syscalls.sh" "$bin" 10 | tail -n 1 | sed 's/^/  /'
+
+echo "== posture evaluation and report (no I/O)"
+for b in "$bin"/bench/bench_*; do
+	[ -x "$b" ] && "$b" | sed 's/^/  /'
+done
