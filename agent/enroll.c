@@ -331,6 +331,8 @@ enrolled(struct server *sv, const struct transport_reply *r)
 	    sizeof(err)) != 0)
 		log_warnx("enrollment: the server's policy was rejected: %s",
 		    err);
+	else if (r->etag[0] != '\0')
+		store_kv_set(sv->d->store, "policy_etag", r->etag);
 	close_transport(sv);
 	job_free(sv->enroll);
 	sv->enroll = NULL;
@@ -484,6 +486,8 @@ enroll_run(struct server *sv)
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		fatal("calloc");
 	j->sv = sv;
+	sv->last_error[0] = '\0';
+	sv->enroll_attempt = 0;
 	snprintf(sv->key_file, sizeof(sv->key_file), "%s",
 	    SERVER_KEY_FILE_DEFAULT);
 	server_key_path(sv, sv->key_file, j->key_path, sizeof(j->key_path));

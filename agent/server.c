@@ -470,16 +470,13 @@ void
 server_status(struct wardend *d, cJSON *r)
 {
 	struct server *sv = d->server;
-	int64_t backlog = 0;
 	char *err = NULL;
 
-	store_outbox_count(d->store, NULL, &backlog);
 	cJSON_AddStringToObject(r, "server", sv != NULL ? sv->url : "");
 	cJSON_AddStringToObject(r, "deviceId", sv != NULL ? sv->device_id :
 	    "");
 	cJSON_AddNumberToObject(r, "lastContactAt", sv != NULL ?
 	    (double)sv->last_contact : 0);
-	cJSON_AddNumberToObject(r, "outboxBacklog", (double)backlog);
 	cJSON_AddNumberToObject(r, "nextRetryAt", sv != NULL &&
 	    sv->send_waiting ? (double)sv->send_retry_at : 0);
 	cJSON_AddNumberToObject(r, "certificateRenewAt", sv != NULL &&

@@ -177,7 +177,7 @@ print_server(const cJSON *r)
 	if (wctl_num(r, "nextRetryAt") > 0) {
 		format_time(wctl_num(r, "nextRetryAt"), when, sizeof(when));
 		printf("next retry:   %s (%.0f rows in the outbox)\n", when,
-		    wctl_num(r, "outboxBacklog"));
+		    wctl_num(r, "outboxPending"));
 	}
 	if (wctl_num(r, "certificateRenewAt") > 0) {
 		format_time(wctl_num(r, "certificateRenewAt"), when,

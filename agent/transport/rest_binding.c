@@ -151,7 +151,8 @@ on_reply(void *arg, const struct rest_http_reply *h)
 			r.ca_certificate = j.ca_certificate;
 			r.poll_timeout = j.poll_timeout;
 			r.policy = j.policy;
-			r.etag = c->op == OP_POLICY ? etag_of(h->resp) : "";
+			r.etag = c->op == OP_POLICY ? etag_of(h->resp) :
+			    j.etag;
 			r.accepted = (const char *const *)j.accepted;
 			r.naccepted = j.naccepted;
 			r.commands = j.commands;

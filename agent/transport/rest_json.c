@@ -140,6 +140,26 @@ copy_string(const cJSON *o, const char *name, size_t max, char **out,
 	return 0;
 }
 
+/* The entity tag the server gives policy p (docs/protocol/README.md). */
+static void
+policy_etag(const cJSON *p, char out[TRANSPORT_ETAG_MAX + 1])
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "version");
+
+	out[0] = '\0';
+	if (p->child == NULL)
+		snprintf(out, TRANSPORT_ETAG_MAX + 1, "\"0\"");
+	else if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    v->valuedouble < 9e15 &&
+	    v->valuedouble == (double)(long long)v->valuedouble)
+		snprintf(out, TRANSPORT_ETAG_MAX + 1, "\"%lld\"",
+		    (long long)v->valuedouble);
+	else if (cJSON_IsString(v) && strlen(v->valuestring) <= 64 &&
+	    rest_json_safe_id(v->valuestring, 64))
+		snprintf(out, TRANSPORT_ETAG_MAX + 1, "\"%s\"",
+		    v->valuestring);
+}
+
 int
 rest_json_enroll_reply(const char *body, size_t len,
     struct rest_json_reply *out, char *why, size_t whylen)
@@ -173,6 +193,7 @@ rest_json_enroll_reply(const char *body, size_t len,
 		fail(why, whylen, "policy: out of memory");
 		goto bad;
 	}
+	policy_etag(v, out->etag);
 	out->poll_timeout = 30;
 	v = cJSON_GetObjectItemCaseSensitive(o, "pollTimeoutSeconds");
 	if (v != NULL) {

@@ -16,7 +16,9 @@
 
 #include "agent/transport/tls_stream.h"
 
-#define RX_MAX (64 * 1024)
+/* Both drain completely at every step (mbedTLS reads until WANT_READ),
+ * so one TLS record's worth is enough. */
+#define RX_MAX (17 * 1024)
 #define PLAIN_MAX (16 * 1024)
 /* Ciphertext handed to libuv and not yet written: beyond this, mbedTLS
  * is told to wait (WANT_WRITE) until the kernel takes some. */

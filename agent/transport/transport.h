@@ -102,7 +102,9 @@ struct transport_reply {
 	int poll_timeout;		/* seconds the server suggests */
 	/* enroll, fetch_policy: the policy JSON ("{}" for none) */
 	const char *policy;
-	const char *etag;		/* fetch_policy; "" when none */
+	/* fetch_policy: the policy's entity tag; enroll: the one a fetch
+	 * would give, when the binding can tell; "" when none. */
+	const char *etag;
 	/* push_reports: the keys the server now holds */
 	const char *const *accepted;
 	size_t naccepted;

@@ -160,7 +160,7 @@ wait_until 5 sh -c "'$MDM' --dir '$D' results '$ID' | grep -q '^$CMD .* UNSUPPOR
 
 # --- the outage: 1,000 reports while the server is down -------------------
 wait_until 10 sh -c "[ \"\$('$WARDENCTL' -s '$SOCK' status --json |
-	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"outboxBacklog\"])')\" = 0 ]"
+	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"outboxPending\"])')\" = 0 ]"
 n0=$(mdm reports "$ID" --count)
 stop_server
 t0=$(date +%s)
@@ -171,8 +171,8 @@ while [ $i -lt 1000 ]; do
 	i=$((i + 1))
 done
 wait_until 30 sh -c "[ \"\$('$WARDENCTL' -s '$SOCK' status --json |
-	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"outboxBacklog\"])')\" -ge 1000 ]"
-backlog=$(field outboxBacklog)
+	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"outboxPending\"])')\" -ge 1000 ]"
+backlog=$(field outboxPending)
 echo "# 1000 reports generated in $(($(date +%s) - t0)) s"
 [ "$backlog" = 1000 ] && ok "1,000 reports wait in the outbox while the server is down" ||
 	not_ok "backlog" "$backlog"
@@ -196,7 +196,7 @@ dups=$(mdm reports "$ID" | awk '{print $4}' | sort | uniq -d | wc -l)
 [ "$n1" = $((n0 + 1000)) ] && [ "$dups" = 0 ] &&
 	ok "after the outage the server holds exactly the 1,000 reports, none twice" ||
 	not_ok "exactly 1,000" "before $n0, after $n1, duplicated keys $dups"
-[ "$(field outboxBacklog)" = 0 ] && ok "the outbox is empty again" ||
+[ "$(field outboxPending)" = 0 ] && ok "the outbox is empty again" ||
 	not_ok "outbox empty" "$(ctl status)"
 
 # --- a restart in the middle of enrollment ---------------------------------

@@ -39,6 +39,17 @@ enroll_reply(void **state)
 	assert_string_equal(r.policy,
 	    "{\"cameraAccess\":\"CAMERA_ACCESS_DISABLED\"}");
 	assert_int_equal(r.poll_timeout, 20);
+	assert_string_equal(r.etag, "");	/* no version */
+	rest_json_reply_clear(&r);
+	assert_int_equal(rest_json_enroll_reply(J("{\"deviceId\":\"d\","
+	    "\"certificate\":\"C\",\"caCertificate\":\"A\",\"policy\":"
+	    "{\"version\":42}}"), &r, why, sizeof(why)), 0);
+	assert_string_equal(r.etag, "\"42\"");
+	rest_json_reply_clear(&r);
+	assert_int_equal(rest_json_enroll_reply(J("{\"deviceId\":\"d\","
+	    "\"certificate\":\"C\",\"caCertificate\":\"A\",\"policy\":"
+	    "{\"version\":\"v-7\"}}"), &r, why, sizeof(why)), 0);
+	assert_string_equal(r.etag, "\"v-7\"");
 	rest_json_reply_clear(&r);
 	assert_null(r.device_id);
 	/* Default poll timeout. */
@@ -46,6 +57,7 @@ enroll_reply(void **state)
 	    "\"certificate\":\"C\",\"caCertificate\":\"A\",\"policy\":{}}"),
 	    &r, why, sizeof(why)), 0);
 	assert_int_equal(r.poll_timeout, 30);
+	assert_string_equal(r.etag, "\"0\"");
 	rest_json_reply_clear(&r);
 
 	expect_fail(rest_json_enroll_reply(J("{\"deviceId\":\"../x\","
