@@ -164,8 +164,8 @@ mdm_notify_touch(const char *dir)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd < 0) {
-		mdm_log_warn("%s (a running server notices the command within "
-		    "its next poll)", path);
+		mdm_log_warn("%s (a waiting long poll is not woken; the device "
+		    "gets the command at its next poll)", path);
 		return;
 	}
 	/* The close is the event (IN_CLOSE_WRITE); the byte is for humans. */
