@@ -359,7 +359,8 @@ on_enroll_reply(void *arg, const struct transport_reply *r)
 		server_seterr(sv, "%s (%s)",
 		    r->why, transport_status_name(r->status));
 		if (r->status == TRANSPORT_UNTRUSTED)
-			server_seterr(sv, "server %s not trusted: %s", sv->url, r->why);
+			server_seterr(sv, "server %s not trusted: %s",
+			    sv->url, r->why);
 		retry_later(sv);
 		break;
 	}

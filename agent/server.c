@@ -316,7 +316,8 @@ load_enrollment(struct server *sv, bool managed)
 		if (sqlite3_column_type(q, 1) != SQLITE_TEXT ||
 		    sqlite3_column_type(q, 2) != SQLITE_TEXT ||
 		    sqlite3_column_type(q, 3) != SQLITE_TEXT) {
-			server_seterr(sv, "managed, but no device id or certificate stored");
+			server_seterr(sv, "managed, but no device id or "
+			    "certificate stored");
 			goto out;
 		}
 		snprintf(sv->device_id, sizeof(sv->device_id), "%s",

@@ -101,7 +101,8 @@ struct server {
 	uv_timer_t policy_timer, policy_retry;
 	bool policy_busy, policy_again;
 	unsigned policy_attempt;
-	char policy_cmd[TRANSPORT_CMD_ID_MAX + 1];	/* SYNC_POLICY waiting */
+	/* A SYNC_POLICY command waiting for the fetch. */
+	char policy_cmd[TRANSPORT_CMD_ID_MAX + 1];
 
 	/* renew.c */
 	uv_timer_t renew_timer;

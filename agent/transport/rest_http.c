@@ -459,8 +459,8 @@ rest_http_url_parse(const char *url, char host[TLS_HOST_MAX + 1],
 	for (e = p; e < p + n; e++) {
 		if ((unsigned char)*e <= 0x20 || (unsigned char)*e >= 0x7f ||
 		    *e == '?' || *e == '#' || *e == '%') {
-			snprintf(err, errlen, "url: path holds a space, control "
-			    "character, '?', '#' or '%%'");
+			snprintf(err, errlen, "url: path holds a space, "
+			    "control character, '?', '#' or '%%'");
 			return -1;
 		}
 	}

@@ -571,7 +571,8 @@ tls_stream_open(uv_loop_t *loop, struct tls_conf *conf, const char *host,
 	s->gai.data = s;
 	if ((rc = uv_getaddrinfo(loop, &s->gai, on_resolved, host, portstr,
 	    &hints)) != 0) {
-		snprintf(err, errlen, "resolving %s: %s", host, uv_strerror(rc));
+		snprintf(err, errlen, "resolving %s: %s", host,
+		    uv_strerror(rc));
 		tls_stream_close(s);
 		return -1;
 	}

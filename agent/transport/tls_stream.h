@@ -37,7 +37,7 @@ struct tls_params {
 	uint8_t pin[CRYPTO_SHA256_LEN];
 	const char *ca_pem;		/* copied; NULL before enrollment */
 	const char *cert_pem;		/* copied; the device's, or NULL */
-	struct crypto_eckey *key;	/* borrowed, outlives the conf; or NULL */
+	struct crypto_eckey *key;	/* borrowed, or NULL */
 };
 
 struct tls_conf;
@@ -48,7 +48,9 @@ struct tls_conf;
  * handshake; VERIFY_REQUIRED with one), renegotiation off, the device
  * certificate and key for mutual TLS when given. *out is owned by the
  * caller: tls_conf_free() releases it, and each open stream keeps it
- * alive until the stream is closed.
+ * alive until the stream is closed. The key is borrowed: it must stay
+ * valid while a stream on the conf is open (a closed stream makes no
+ * more use of it).
  */
 int tls_conf_new(const struct tls_params *p, struct tls_conf **out,
     char *err, size_t errlen);

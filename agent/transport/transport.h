@@ -71,7 +71,7 @@ struct transport_enrollment {
 	const char *serial;		/* NULL on a personally-owned device */
 	const char *agent_version;
 	const char *management_mode;	/* "DEVICE_OWNER", "PROFILE_OWNER" */
-	const char *ownership;		/* "COMPANY_OWNED", "PERSONALLY_OWNED" */
+	const char *ownership;		/* COMPANY_OWNED, PERSONALLY_OWNED */
 };
 
 /* A report or event from the outbox. */

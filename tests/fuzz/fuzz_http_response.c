@@ -72,7 +72,8 @@ run(struct http_response *r, const uint8_t *data, size_t size, size_t cut,
 static void
 same(const struct outcome *a, const struct outcome *b)
 {
-	if (a->rc != b->rc || (a->rc == HTTP_PARSE_DONE && a->used != b->used) ||
+	if (a->rc != b->rc ||
+	    (a->rc == HTTP_PARSE_DONE && a->used != b->used) ||
 	    a->status != b->status ||
 	    a->body_len != b->body_len || a->body_hash != b->body_hash)
 		abort();
