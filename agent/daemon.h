@@ -163,9 +163,9 @@ void server_free(struct wardend *d);
 /* A row was added to the outbox: deliver it now if the session is idle
  * (no-op when not managed or while backing off). */
 void daemon_outbox_kick(struct wardend *d);
-/* Adds server, deviceId, lastContactAt, nextRetryAt (of the outbox;
- * 0 when not backing off), certificateRenewAt and serverError to a
- * status reply. */
+/* Adds server, deviceId, lastContactAt, nextRetryAt (of the outbox or
+ * the enrollment; 0 when not backing off), certificateRenewAt and
+ * serverError to a status reply. */
 void server_status(struct wardend *d, cJSON *r);
 
 /* control.c */

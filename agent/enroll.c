@@ -146,6 +146,7 @@ retry_later(struct server *sv)
 
 	log_warnx("enrollment: %s; next attempt in %.1f s", sv->last_error,
 	    (double)ms / 1000.0);
+	sv->enroll_retry_at = store_now() + (int64_t)((ms + 999) / 1000);
 	if (!sv->stopping)
 		uv_timer_start(&sv->enroll_timer, on_retry, ms, 0);
 }
@@ -382,6 +383,7 @@ attempt(struct server *sv)
 
 	if (sv->stopping || j->running)
 		return;
+	sv->enroll_retry_at = 0;
 	if (sv->t == NULL) {
 		memset(&p, 0, sizeof(p));
 		p.loop = sv->d->loop;

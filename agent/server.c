@@ -471,20 +471,26 @@ void
 server_status(struct wardend *d, cJSON *r)
 {
 	struct server *sv = d->server;
+	enum agent_state state = STATE_UNPROVISIONED;
+	int64_t retry = 0;
 	char *err = NULL;
 
+	if (sv != NULL)
+		retry = sv->send_waiting ? sv->send_retry_at :
+		    sv->enroll != NULL ? sv->enroll_retry_at : 0;
+	store_get_state(d->store, &state, NULL, 0);
 	cJSON_AddStringToObject(r, "server", sv != NULL ? sv->url : "");
 	cJSON_AddStringToObject(r, "deviceId", sv != NULL ? sv->device_id :
 	    "");
 	cJSON_AddNumberToObject(r, "lastContactAt", sv != NULL ?
 	    (double)sv->last_contact : 0);
-	cJSON_AddNumberToObject(r, "nextRetryAt", sv != NULL &&
-	    sv->send_waiting ? (double)sv->send_retry_at : 0);
+	cJSON_AddNumberToObject(r, "nextRetryAt", (double)retry);
 	cJSON_AddNumberToObject(r, "certificateRenewAt", sv != NULL &&
 	    sv->managed ? (double)sv->renew_at : 0);
 	if (sv != NULL && sv->last_error[0] != '\0')
 		cJSON_AddStringToObject(r, "serverError", sv->last_error);
-	else if ((err = store_kv_get(d->store, "enroll_error")) != NULL)
+	else if (state == STATE_UNPROVISIONED &&
+	    (err = store_kv_get(d->store, "enroll_error")) != NULL)
 		cJSON_AddStringToObject(r, "serverError", err);
 	else
 		cJSON_AddStringToObject(r, "serverError", "");

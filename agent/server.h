@@ -81,6 +81,7 @@ struct server {
 	struct enroll_job *enroll;
 	uv_timer_t enroll_timer;
 	unsigned enroll_attempt;
+	int64_t enroll_retry_at;
 
 	/* outbox_sender.c */
 	uv_timer_t send_timer;

@@ -176,8 +176,7 @@ print_server(const cJSON *r)
 	printf("last contact: %s\n", when);
 	if (wctl_num(r, "nextRetryAt") > 0) {
 		format_time(wctl_num(r, "nextRetryAt"), when, sizeof(when));
-		printf("next retry:   %s (%.0f rows in the outbox)\n", when,
-		    wctl_num(r, "outboxPending"));
+		printf("next retry:   %s\n", when);
 	}
 	if (wctl_num(r, "certificateRenewAt") > 0) {
 		format_time(wctl_num(r, "certificateRenewAt"), when,
