@@ -27,6 +27,10 @@
 #define LINUX_NAME_MAX 33	/* a user name: 32 bytes + NUL */
 #define LINUX_PATH_MAX 256	/* a path inside the root */
 #define LINUX_ERRORS_MAX HAL_FACT_STR_MAX
+#define LINUX_NFC_CONN_MAX 128	/* an nfc= libnfc connstring + NUL */
+#define LINUX_CAMERA_DEFAULT "/dev/video0"
+#define LINUX_SCAN_TIMEOUT_DEFAULT 30	/* seconds */
+#define LINUX_SCAN_TIMEOUT_MAX 600
 
 /* One external program run; see linux_run(). */
 struct linux_run {
@@ -62,6 +66,9 @@ struct linux_ctx {
 	linux_runner_fn run_fn;		/* set by tests; NULL = default */
 	void *run_arg;
 	int uevent_fd;			/* -1 until watch_fd() */
+	char camera[LINUX_PATH_MAX];	/* V4L2 device inside ROOT */
+	int scan_timeout_s;		/* bound of a QR scan or NFC poll */
+	char nfc[LINUX_NFC_CONN_MAX];	/* libnfc connstring, "" = default */
 	/* "file: reason" notes gathered during a facts read. */
 	char errors[LINUX_ERRORS_MAX];
 };
@@ -98,7 +105,8 @@ struct linux_pwquality {
 void linux_note(struct linux_ctx *c, const char *what, const char *reason);
 /*
  * Parses the backend argument "ROOT[,user=NAME][,profile=NAME]
- * [,kiosk_user=NAME][,state=DIR][,runner=PROG]" into c (which the caller
+ * [,kiosk_user=NAME][,state=DIR][,runner=PROG][,camera=DEV]
+ * [,scan_timeout=SECONDS][,nfc=CONNSTRING]" into c (which the caller
  * zeroed). Returns -EINVAL on any malformed or unknown option.
  */
 int linux_parse_arg(struct linux_ctx *c, const char *arg);
@@ -382,5 +390,72 @@ void linux_watch_drain(void *ctx);
 int linux_uevent_parse(const char *buf, size_t len, struct linux_uevent *ev);
 /* true when the event may concern a camera (usb interface, v4l). */
 bool linux_uevent_is_camera(const struct linux_uevent *ev);
+
+/*
+ * linux_ndef_tlv.c: the memory of an NFC Forum Type 2 Tag (NTAG21x,
+ * MIFARE Ultralight) and the NDEF message in it. No libnfc: the reader
+ * is a callback, so this file is built with the backend and tested.
+ */
+#define LINUX_T2T_HEADER 16	/* pages 0-3: UID, static lock bytes, CC */
+/* Pages 0..255: what READ addresses without SECTOR_SELECT. */
+#define LINUX_T2T_MEM_MAX 1024
+/*
+ * Reads 4 pages (16 bytes) from `page` on into out, as the READ command
+ * (0x30) does. Returns 0 or a negative errno.
+ */
+typedef int (*linux_t2t_read_fn)(void *arg, uint8_t page, uint8_t *out);
+/*
+ * Checks a capability container (4 bytes: magic 0xE1, major version 1,
+ * read access 0) and sets *size to the data area size it declares
+ * (CC2 * 8 bytes). -ENODATA when it is not one of an NDEF tag.
+ */
+int linux_t2t_cc(const uint8_t *cc, size_t *size);
+/*
+ * Reads a tag's memory image through read4: pages 0-3, then the data
+ * area the capability container declares, cut at page 255. mem has cap
+ * bytes (LINUX_T2T_MEM_MAX always suffices; -ENOBUFS when too few);
+ * *memlen gets the bytes read. Errors: read4's, -ENODATA as
+ * linux_t2t_cc(). May block as long as read4 does.
+ */
+int linux_t2t_read(linux_t2t_read_fn read4, void *arg, uint8_t *mem,
+    size_t cap, size_t *memlen);
+/*
+ * Extracts the first NDEF message of a Type 2 Tag memory image (memlen
+ * bytes from page 0) into out (cap bytes, owned by the caller); *outlen
+ * gets its length. NULL TLVs are skipped, lock and memory control TLVs
+ * are skipped and the areas they reserve inside the data area left out,
+ * other TLVs skipped by their length; a terminator TLV ends the search.
+ * Returns 0; -ENODATA when the capability container is not one of an
+ * NDEF tag or the tag holds no NDEF message (or an empty one);
+ * -EBADMSG when a TLV is malformed or runs past the data area or past
+ * memlen; -EMSGSIZE when the message is longer than cap. On error out
+ * is zeroised and *outlen is 0.
+ */
+int linux_ndef_tlv_extract(const uint8_t *mem, size_t memlen, uint8_t *out,
+    size_t cap, size_t *outlen);
+
+/*
+ * The provisioning inputs. Each ops table exists only when its library
+ * is configured; otherwise the backend leaves the subsystem NULL and the
+ * hal_*() wrapper answers -ENOSYS (UNSUPPORTED).
+ */
+
+/* linux_camera_scan.c (CONFIG_QR_IMAGE): the first QR code a V4L2 camera
+ * sees, through zbar; bounded by scan_timeout=. */
+#ifdef CONFIG_QR_IMAGE
+extern const struct hal_camera_scan_ops linux_camera_scan_ops;
+#define LINUX_CAMERA_SCAN_OPS (&linux_camera_scan_ops)
+#else
+#define LINUX_CAMERA_SCAN_OPS NULL
+#endif
+
+/* linux_nfc.c (CONFIG_NFC_LIBNFC): the NDEF message of a Type 2 tag on a
+ * libnfc reader; bounded by scan_timeout=. */
+#ifdef CONFIG_NFC_LIBNFC
+extern const struct hal_nfc_ops linux_nfc_ops;
+#define LINUX_NFC_OPS (&linux_nfc_ops)
+#else
+#define LINUX_NFC_OPS NULL
+#endif
 
 #endif /* WARDEN_HAL_LINUX_H */

@@ -3,8 +3,9 @@
  * argument, open/close, and the facts read that calls every scanner.
  *
  * Spec: "linux:ROOT[,user=NAME][,profile=NAME][,kiosk_user=NAME]
- * [,state=DIR][,runner=PROG]". ROOT is "/" on a device and a fixture tree
- * in tests; see docs/hal-linux.md for every option.
+ * [,state=DIR][,runner=PROG][,camera=DEV][,scan_timeout=SECONDS]
+ * [,nfc=CONNSTRING]". ROOT is "/" on a device and a fixture tree in
+ * tests; see docs/hal-linux.md for every option.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +59,47 @@ set_path(char *dst, const char *val)
 	return 0;
 }
 
+/* A decimal number of seconds in [1, max], digits only. */
+static int
+set_seconds(int *dst, const char *val, int max)
+{
+	size_t i;
+	int v = 0;
+
+	for (i = 0; val[i] != '\0'; i++) {
+		if (val[i] < '0' || val[i] > '9' || i >= 4)
+			return -EINVAL;
+		v = v * 10 + (val[i] - '0');
+	}
+	if (v < 1 || v > max)
+		return -EINVAL;
+	*dst = v;
+	return 0;
+}
+
+/*
+ * A libnfc connstring ("pn532_uart:/dev/ttyS0", "pn53x_usb:001:004"):
+ * driver name and device fields, nothing a shell or libnfc's own parser
+ * would read otherwise.
+ */
+static int
+set_connstring(char *dst, const char *val)
+{
+	size_t i, n = strlen(val);
+
+	if (n >= LINUX_NFC_CONN_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		char ch = val[i];
+
+		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    !(ch >= '0' && ch <= '9') && strchr("_.:/-", ch) == NULL)
+			return -EINVAL;
+	}
+	snprintf(dst, LINUX_NFC_CONN_MAX, "%s", val);
+	return 0;
+}
+
 static int
 set_option(struct linux_ctx *c, char *opt)
 {
@@ -78,6 +120,13 @@ set_option(struct linux_ctx *c, char *opt)
 		return set_path(c->state_dir, val);
 	if (strcmp(key, "runner") == 0)
 		return set_path(c->runner, val);
+	if (strcmp(key, "camera") == 0)
+		return set_path(c->camera, val);
+	if (strcmp(key, "scan_timeout") == 0)
+		return set_seconds(&c->scan_timeout_s, val,
+		    LINUX_SCAN_TIMEOUT_MAX);
+	if (strcmp(key, "nfc") == 0)
+		return set_connstring(c->nfc, val);
 	return -EINVAL;
 }
 
@@ -103,6 +152,8 @@ linux_parse_arg(struct linux_ctx *c, const char *arg)
 	    CONFIG_DEFAULT_STATE_DIR);
 	snprintf(c->profile_user, sizeof(c->profile_user), "%s",
 	    PROFILE_USER_DEFAULT);
+	snprintf(c->camera, sizeof(c->camera), "%s", LINUX_CAMERA_DEFAULT);
+	c->scan_timeout_s = LINUX_SCAN_TIMEOUT_DEFAULT;
 	while ((opt = next) != NULL) {
 		if ((next = strchr(opt, ',')) != NULL)
 			*next++ = '\0';
@@ -238,4 +289,6 @@ const struct hal_backend hal_linux_backend = {
 	.network = &linux_network_ops,
 	.certstore = &linux_certstore_ops,
 	.facts = &linux_facts_ops,
+	.nfc = LINUX_NFC_OPS,
+	.camera_scan = LINUX_CAMERA_SCAN_OPS,
 };
