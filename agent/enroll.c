@@ -332,8 +332,12 @@ enrolled(struct server *sv, const struct transport_reply *r)
 	    sizeof(err)) != 0)
 		log_warnx("enrollment: the server's policy was rejected: %s",
 		    err);
-	else if (r->etag[0] != '\0')
-		store_kv_set(sv->d->store, "policy_etag", r->etag);
+	else {
+		log_info("policy from the server in force (ETag %s)",
+		    r->etag[0] != '\0' ? r->etag : "none");
+		if (r->etag[0] != '\0')
+			store_kv_set(sv->d->store, "policy_etag", r->etag);
+	}
 	close_transport(sv);
 	job_free(sv->enroll);
 	sv->enroll = NULL;
