@@ -1,6 +1,7 @@
 /*
  * renew.c - the device certificate's renewal: scheduled 30 days before it
- * expires (and on RENEW_CERTIFICATE), it takes the steps of enrollment
+ * expires (a third of its life before, for a certificate of less than 90
+ * days) and on RENEW_CERTIFICATE, it takes the steps of enrollment
  * over the managed session: a new key generated and sealed under a new
  * file name, a CSR under the device id, POST .../certificate. The new
  * certificate and the new key's file name are stored in one transaction,
@@ -51,6 +52,20 @@ on_renew_timer(uv_timer_t *t)
 		renew_schedule(sv);
 }
 
+int64_t
+renew_time(int64_t not_before, int64_t not_after)
+{
+	int64_t before = SERVER_RENEW_BEFORE;
+
+	/* A certificate issued for 30 days or less would be renewed over and
+	 * over: it is renewed with a third of its life left instead. */
+	if (not_after - not_before < 3 * before)
+		before = (not_after - not_before) / 3;
+	if (before < 0)
+		before = 0;
+	return not_after - before;
+}
+
 void
 renew_schedule(struct server *sv)
 {
@@ -68,8 +83,8 @@ renew_schedule(struct server *sv)
 		    "parse");
 		return;
 	}
-	sv->renew_at = (int64_t)crypto_cert_not_after(&crt) -
-	    SERVER_RENEW_BEFORE;
+	sv->renew_at = renew_time(crypto_cert_not_before(&crt),
+	    crypto_cert_not_after(&crt));
 	mbedtls_x509_crt_free(&crt);
 	delay = sv->renew_at - store_now();
 	if (delay <= 0) {

@@ -25,7 +25,7 @@
 #define SERVER_URL_MAX 512
 #define SERVER_ERROR_MAX 512
 #define SERVER_POLL_WAIT 30		/* long-poll seconds */
-#define SERVER_RENEW_BEFORE (30LL * 24 * 3600)	/* renew 30 days ahead */
+#define SERVER_RENEW_BEFORE (30LL * 24 * 3600)	/* see renew_time() */
 #define SERVER_RENEW_RETRY_MS (3600u * 1000u)	/* after a failed renewal */
 #define SERVER_DAY_MS (24u * 3600u * 1000u)
 /* Rows per push, and their payloads' total, so a request stays far
@@ -185,6 +185,11 @@ void inbox_finish(struct server *sv, const char *id, const char *status,
     const char *error_code, const char *message);
 
 /* renew.c */
+/* When a certificate valid from not_before to not_after (Unix seconds)
+ * is renewed: SERVER_RENEW_BEFORE ahead of its expiry, or a third of its
+ * lifetime ahead when that is shorter (so a short-lived certificate is
+ * not renewed again at once). */
+int64_t renew_time(int64_t not_before, int64_t not_after);
 /* Schedules the renewal from the certificate's expiry. */
 void renew_schedule(struct server *sv);
 /* Renews now (RENEW_CERTIFICATE: cmd is the command to finish, or

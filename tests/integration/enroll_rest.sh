@@ -158,6 +158,29 @@ wait_until 5 sh -c "'$MDM' --dir '$D' results '$ID' | grep -q '^$CMD .* UNSUPPOR
 	ok "a command not executed yet (REBOOT) is answered UNSUPPORTED" ||
 	not_ok "REBOOT result" "$(mdm results "$ID")"
 
+# --- certificate renewal ----------------------------------------------------
+renew_at=$(field certificateRenewAt)
+not_after=$(sqlite3 "$T/state/warden.db" "SELECT certificate FROM enrollment" |
+	openssl x509 -noout -enddate | cut -d= -f2)
+not_after=$(date -d "$not_after" +%s)
+[ $((not_after - renew_at)) -eq $((30 * 86400)) ] &&
+	ok "renewal scheduled 30 days before the certificate expires" ||
+	not_ok "renewal schedule" "renew at $renew_at, expires $not_after"
+CMD=$(mdm command "$ID" RENEW_CERTIFICATE)
+if wait_until 10 sh -c "'$MDM' --dir '$D' results '$ID' | grep -q '^$CMD .* SUCCEEDED'" &&
+	[ ! -e "$T/state/device.key" ] && ls "$T/state"/device-*.key >/dev/null 2>&1; then
+	ok "RENEW_CERTIFICATE: a new key and certificate, the old key destroyed"
+else
+	not_ok "renewal" "$(mdm results "$ID"; ls "$T/state")"
+fi
+stop_agent
+start_agent
+n=$(mdm reports "$ID" --count)
+ctl sim set storage.total_bytes 63000000000 >/dev/null
+wait_until 10 sh -c "[ \"\$('$MDM' --dir '$D' reports '$ID' --count)\" -gt $n ]" &&
+	ok "after a restart the renewed credentials authenticate the device" ||
+	not_ok "after renewal" "$(mdm reports "$ID" --count); $(tail -n 5 "$T/wardend.log")"
+
 # --- the outage: 1,000 reports while the server is down -------------------
 wait_until 10 sh -c "[ \"\$('$WARDENCTL' -s '$SOCK' status --json |
 	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"outboxPending\"])')\" = 0 ]"
