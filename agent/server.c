@@ -265,6 +265,7 @@ key_after(struct wardend *d, void *arg)
 	struct server *sv = j->sv;
 
 	(void)d;
+	sv->loading = false;
 	if (j->rc != 0) {
 		server_seterr(sv, "the device "
 		    "key %s cannot be loaded (%s): the device cannot "
@@ -393,7 +394,7 @@ server_start(struct wardend *d)
 	if (d->server == NULL)
 		d->server = server_new(d);
 	sv = d->server;
-	if (sv->managed || sv->enroll != NULL)
+	if (sv->managed || sv->loading || sv->enroll != NULL)
 		return;
 	if (load_enrollment(sv, s == STATE_MANAGED) != 0) {
 		log_warnx("server: %s", sv->last_error);
@@ -413,6 +414,7 @@ server_start(struct wardend *d)
 		fatal("calloc");
 	j->sv = sv;
 	server_key_path(sv, sv->key_file, j->path, sizeof(j->path));
+	sv->loading = true;
 	daemon_hal_job(d, key_work, key_after, j);
 }
 

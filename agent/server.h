@@ -59,6 +59,7 @@ struct server {
 	struct crypto_rng *rng;
 	const struct transport_ops *ops;
 	struct transport *t;
+	bool loading;			/* the device key is being loaded */
 	bool managed;			/* the managed session runs */
 	bool stopping;
 
