@@ -307,8 +307,7 @@ enrolled(struct server *sv, const struct transport_reply *r)
 		return;
 	}
 	if (commit_enrollment(sv, r) != 0) {
-		server_seterr(sv, "storing the "
-		    "enrollment failed");
+		server_seterr(sv, "storing the enrollment failed");
 		retry_later(sv);
 		return;
 	}
@@ -319,6 +318,8 @@ enrolled(struct server *sv, const struct transport_reply *r)
 	free(sv->ca_pem);
 	sv->cert_pem = strdup(r->certificate);
 	sv->ca_pem = strdup(r->ca_certificate);
+	if (sv->cert_pem == NULL || sv->ca_pem == NULL)
+		fatal("strdup");
 	sv->poll_wait = r->poll_timeout;
 	crypto_eckey_free(sv->key);
 	sv->key = sv->enroll->key;
@@ -342,8 +343,6 @@ enrolled(struct server *sv, const struct transport_reply *r)
 	job_free(sv->enroll);
 	sv->enroll = NULL;
 	sv->enroll_attempt = 0;
-	if (sv->cert_pem == NULL || sv->ca_pem == NULL)
-		fatal("strdup");
 	server_session_open(sv);
 }
 
@@ -361,11 +360,12 @@ on_enroll_reply(void *arg, const struct transport_reply *r)
 		give_up(sv, r->why);
 		break;
 	default:
-		server_seterr(sv, "%s (%s)",
-		    r->why, transport_status_name(r->status));
 		if (r->status == TRANSPORT_UNTRUSTED)
 			server_seterr(sv, "server %s not trusted: %s",
 			    sv->url, r->why);
+		else
+			server_seterr(sv, "%s (%s)", r->why,
+			    transport_status_name(r->status));
 		retry_later(sv);
 		break;
 	}
@@ -395,8 +395,7 @@ attempt(struct server *sv)
 		p.server_url = sv->url;
 		memcpy(p.pin, sv->pin, sizeof(p.pin));
 		if (sv->ops->connect(&p, &sv->t, err, sizeof(err)) != 0) {
-			server_seterr(sv, "%s",
-			    err);
+			server_seterr(sv, "%s", err);
 			retry_later(sv);
 			return;
 		}
@@ -443,8 +442,7 @@ attempt(struct server *sv)
 	prov_request_clear(req);
 	free(req);
 	if (rc != 0) {
-		server_seterr(sv, "cannot send "
-		    "the enrollment request");
+		server_seterr(sv, "cannot send the enrollment request");
 		retry_later(sv);
 		return;
 	}

@@ -254,8 +254,8 @@ on_sent(void *arg, const struct transport_reply *r)
 			return;
 		}
 		/* An answer that takes nothing would make us spin. */
-		server_seterr(sv, "outbox: the "
-		    "server acknowledged none of %zu rows", b->n);
+		server_seterr(sv, "outbox: the server acknowledged none of "
+		    "%zu rows", b->n);
 		log_warnx("%s", sv->last_error);
 		back_off(sv);
 		outbox_batch_clear(b);

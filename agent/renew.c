@@ -144,8 +144,7 @@ failed(struct server *sv, const char *why)
 {
 	struct renew_job *j = sv->renew;
 
-	server_seterr(sv, "certificate "
-	    "renewal: %s", why);
+	server_seterr(sv, "certificate renewal: %s", why);
 	log_warnx("%s; next attempt in an hour", sv->last_error);
 	finish_cmd(sv, "FAILED", "UNKNOWN", why);
 	if (j != NULL) {

@@ -63,8 +63,8 @@ void
 server_failed(struct server *sv, const char *what,
     const struct transport_reply *r, bool first)
 {
-	server_seterr(sv, "%s: %s (%s)", what,
-	    r->why, transport_status_name(r->status));
+	server_seterr(sv, "%s: %s (%s)", what, r->why,
+	    transport_status_name(r->status));
 	if (first || r->status == TRANSPORT_UNTRUSTED)
 		log_warnx("server %s: %s", sv->url, sv->last_error);
 	else
@@ -209,8 +209,7 @@ server_session_open(struct server *sv)
 	p.cert_pem = sv->cert_pem;
 	p.key = sv->key;
 	if (sv->ops->connect(&p, &sv->t, err, sizeof(err)) != 0) {
-		server_seterr(sv, "cannot set up "
-		    "the session: %s", err);
+		server_seterr(sv, "cannot set up the session: %s", err);
 		log_warnx("server %s: %s", sv->url, sv->last_error);
 		return -1;
 	}
@@ -267,9 +266,9 @@ key_after(struct wardend *d, void *arg)
 	(void)d;
 	sv->loading = false;
 	if (j->rc != 0) {
-		server_seterr(sv, "the device "
-		    "key %s cannot be loaded (%s): the device cannot "
-		    "authenticate to its server", j->path, j->err);
+		server_seterr(sv, "the device key %s cannot be loaded (%s): "
+		    "the device cannot authenticate to its server", j->path,
+		    j->err);
 		log_warnx("%s", sv->last_error);
 	} else if (!sv->stopping) {
 		sv->key = j->key;
@@ -298,15 +297,14 @@ load_enrollment(struct server *sv, bool managed)
 		return -1;
 	}
 	if (sqlite3_step(q) != SQLITE_ROW) {
-		server_seterr(sv, "no stored "
-		    "enrollment request");
+		server_seterr(sv, "no stored enrollment request");
 		goto out;
 	}
 	if (prov_request_from_json((const char *)sqlite3_column_text(q, 0),
 	    (size_t)sqlite3_column_bytes(q, 0), true, req, err,
 	    sizeof(err)) != 0) {
-		server_seterr(sv, "the stored "
-		    "enrollment request is unreadable: %s", err);
+		server_seterr(sv, "the stored enrollment request is "
+		    "unreadable: %s", err);
 		goto out;
 	}
 	snprintf(sv->url, sizeof(sv->url), "%s", req->server_url);
@@ -401,8 +399,8 @@ server_start(struct wardend *d)
 		return;
 	}
 	if ((sv->ops = transport_find(sv->binding)) == NULL) {
-		server_seterr(sv, "binding %s: "
-		    "UNSUPPORTED by this build", sv->binding);
+		server_seterr(sv, "binding %s: UNSUPPORTED by this build",
+		    sv->binding);
 		log_warnx("server %s: %s", sv->url, sv->last_error);
 		return;
 	}
