@@ -114,9 +114,11 @@ savedefconfig: | $(KCONFIG_CONFIG)
 	$(Q)$(KCONF) --savedefconfig=$(objtree)/defconfig Kconfig
 	@echo "minimal configuration written to $(objtree)/defconfig"
 
-# auto.conf and autoconf.h follow .config.
+# auto.conf and autoconf.h follow .config; symbols added to Kconfig since
+# .config was written take their defaults (olddefconfig), never a prompt.
 $(autoconf_mk) $(autoconf): $(KCONFIG_CONFIG) Kconfig
 	$(Q)mkdir -p $(objtree)/include/generated $(objtree)/include/config
+	$(Q)cd $(objtree) && $(KCONF) -s --olddefconfig $(srctree)/Kconfig
 	$(Q)cd $(objtree) && KCONFIG_AUTOHEADER=$(autoconf) \
 		KCONFIG_AUTOCONFIG=$(autoconf_mk) \
 		$(KCONF) -s --silentoldconfig $(srctree)/Kconfig

@@ -193,10 +193,13 @@ compliance_evaluate(struct wardend *d)
 	}
 	if (store_commit(st) != 0)
 		goto fail;
-	if (changed)
+	if (changed) {
 		log_info("compliance: %s (policy version %lld)",
 		    posture_state_name(d->result.verdict),
 		    d->result.policy_version);
+		/* A new report goes out now, whatever produced it. */
+		daemon_outbox_kick(d);
+	}
 	policy_engine_after_evaluation(d);
 	goto out;
 fail:

@@ -141,7 +141,6 @@ scan_after(struct wardend *d, void *arg)
 		    (unsigned long long)sj->cpu_ns);
 		policy_engine_after_scan(d);
 		compliance_evaluate(d);
-		daemon_outbox_kick(d);
 	} else {
 		log_warnx("scan failed: %s", strerror(-rc));
 	}

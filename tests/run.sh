@@ -64,7 +64,8 @@ for t in $(find "$build/fuzz-replay" -type f -name 'fuzz_*' -perm -u+x 2>/dev/nu
 done
 
 # Integration tests: shell scripts printing "ok ..." / "not ok ..." lines.
-for t in $(find "$srctree/tests/integration" -maxdepth 1 -type f -name '*.sh' 2>/dev/null | sort); do
+for t in $(find "$srctree/tests/integration" -maxdepth 1 -type f -name '*.sh' \
+    ! -name lib.sh 2>/dev/null | sort); do
 	name="integration/$(basename "$t" .sh)"
 	selected "$name" || continue
 	log="$logdir/$(basename "$t" .sh).log"
