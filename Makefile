@@ -337,11 +337,11 @@ $(objtree)/bench/%: tests/bench/%.c $(libwarden)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(libwarden) \
 		$(ALL_LDFLAGS) $(LIBS) -lm
 
-bench: programs $(bench-bins)
+bench: programs tools $(bench-bins)
 	$(Q)sh tests/bench/run.sh $(objtree)
 
 demo:
-	$(Q)$(MAKE) --no-print-directory programs
+	$(Q)$(MAKE) --no-print-directory programs tools
 	$(Q)sh tools/demo.sh $(objtree)
 
 deps:

@@ -1,6 +1,9 @@
 #!/bin/sh
-# The README's main job: warden on simulated handhelds in a temporary
-# directory, driven only through wardenctl, narrated step by step. Stops
+# The README's main job, on one machine, all on 127.0.0.1, in a temporary
+# directory: the reference MDM server mints a token and its QR code; a
+# simulated handheld provisions from it, enrolls, takes the policy, reports
+# non-compliance (its passcode is weak), is fixed, reports compliance and
+# executes a LOCK; a kiosk runs standalone. Narrated step by step; stops
 # and cleans up by itself.
 # usage: demo.sh BUILD_DIR
 set -eu
@@ -43,51 +46,103 @@ start() {
 	[ -S "$T/$dev.sock" ] || { cat "$T/$dev.log"; exit 1; }
 }
 
+wait_until() { # SECONDS command...
+	n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+mdm() {
+	printf '$ wardenmdm %s\n' "$*"
+	"$bin/wardenmdm" --dir "$T/mdm" "$@"
+}
+
+state_is() {
+	[ "$("$bin/wardenctl" -s "$T/$dev.sock" --json status |
+		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" = "$1" ]
+}
+
+server_says() {
+	"$bin/wardenmdm" --dir "$T/mdm" device "$ID" | grep -q -- "$1"
+}
+
 cd "$src"
-say "A field handheld with no server: wardend --policy and --rules"
-echo "(state and logs in $T)"
-start handheld --policy examples/policies/fully_managed.json \
-	--rules examples/rules/handheld.json
-sleep 0.5
-run status
-run policy show
+say "The reference MDM server on 127.0.0.1 (its own CA, made at first start)"
+"$bin/wardenmdm" --dir "$T/mdm" serve --listen 127.0.0.1:0 >"$T/mdm.log" 2>&1 &
+pids="$pids $!"
+wait_until 10 test -s "$T/mdm/server.url" || { cat "$T/mdm.log"; exit 1; }
+echo "serving on $(cat "$T/mdm/server.url")"
+mdm policy set examples/policies/fully_managed.json
 
-say "What warden enforced, as the simulated device's op log shows"
-sed 's/^/  /' "$T/handheld/ops.log"
+say "A one-time enrollment token, as the QR code a technician scans"
+qr=--json
+grep -q '^CONFIG_QR_IMAGE=y' "$bin/.config" && qr="--qr $T/qr.png --json"
+# shellcheck disable=SC2086
+mdm token new --mode FULLY_MANAGED $qr "$T/qr.json"
+sed 's/^/  /' "$T/qr.json"
 
-say "Compliance"
-run compliance
-
-say "The user sets a 4-digit passcode and the disk loses its encryption"
+say "A blank handheld (simulated), with a weak 4-digit passcode"
+dev=handheld
+start handheld
 run sim set passcode.length 4
 run sim set passcode.quality NUMERIC
-run sim set disk.encrypted false
-quiet scan
-run compliance
+run status
 
-say "The user fixes both; compliant at the next scan"
+say "Provisioning from the QR code, then enrollment with a key made on the device"
+if [ -f "$T/qr.png" ]; then
+	run provision --qr-image "$T/qr.png"
+else
+	run provision --qr-text "$T/qr.json"
+fi
+t0=$(date +%s%N)
+wait_until 20 state_is MANAGED || { tail -n 20 "$T/handheld.log"; exit 1; }
+echo "MANAGED $((($(date +%s%N) - t0) / 1000000)) ms after provisioning"
+run status
+ID=$("$bin/wardenctl" -s "$T/$dev.sock" --json status |
+	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["deviceId"])')
+
+say "The server's policy, enforced through the HAL (the simulated device's op log)"
+wait_until 10 grep -q 'camera.set_allowed' "$T/handheld/ops.log"
+sed 's/^/  /' "$T/handheld/ops.log"
+
+say "Compliance, as the device judges it and as the server receives it"
+run compliance
+wait_until 15 server_says '^compliant: no'
+mdm device "$ID"
+
+say "The user sets a proper passcode; the server sees the device compliant"
 run sim set passcode.length 8
 run sim set passcode.quality NUMERIC_COMPLEX
-run sim set disk.encrypted true
-quiet scan
-run compliance
+wait_until 15 server_says '^compliant: yes'
+mdm device "$ID"
+
+say "The administrator locks the device"
+: >"$T/handheld/ops.log"
+CMD=$("$bin/wardenmdm" --dir "$T/mdm" command "$ID" LOCK)
+echo "\$ wardenmdm command $ID LOCK"
+echo "$CMD"
+wait_until 10 grep -q '^lock.now' "$T/handheld/ops.log"
+sed 's/^/  op log: /' "$T/handheld/ops.log"
+wait_until 10 sh -c "'$bin/wardenmdm' --dir '$T/mdm' results '$ID' | grep -q SUCCEEDED"
+mdm results "$ID"
 
 say "Someone re-enables the camera behind the agent's back"
 run sim set camera.blocked false
-sleep 0.6
-tail -n 1 "$T/handheld/ops.log" | sed 's/^/  op log: /'
+wait_until 5 grep -q 'drift' "$T/handheld.log"
 grep 'drift' "$T/handheld.log" | sed 's/^.*wardend: /  agent: /'
 
-say "A second, blank device is provisioned from a QR code (PNG)"
-dev=blank
-start blank
-if grep -q '^CONFIG_QR_IMAGE=y' "$bin/.config" && command -v qrencode >/dev/null; then
-	qrencode -o "$T/qr.png" -s 4 <tests/data/provisioning/warden-fully-managed.json
-	run provision --qr-image "$T/qr.png"
-else
-	run provision --qr-text tests/data/provisioning/warden-fully-managed.json
-fi
+say "A kiosk with no server at all: wardend --policy, standalone"
+dev=kiosk
+start kiosk --policy examples/policies/kiosk.json
+wait_until 5 grep -q 'kiosk.enter' "$T/kiosk/ops.log"
 run status
+tail -n 1 "$T/kiosk/ops.log" | sed 's/^/  op log: /'
+run compliance
 
 say "Stopping the agents (SIGTERM)"
 for p in $pids; do kill -TERM "$p"; wait "$p" || true; done

@@ -45,3 +45,8 @@ echo "== posture evaluation and report (no I/O)"
 for b in "$bin"/bench/bench_*; do
 	[ -x "$b" ] && "$b" | sed 's/^/  /'
 done
+
+if [ -x "$bin/wardenmdm" ]; then
+	echo "== enrollment against the reference server"
+	sh "$here/enroll.sh" "$bin" 5
+fi
