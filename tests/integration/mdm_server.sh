@@ -458,6 +458,18 @@ echo "# long-poll latency: $ms ms from the CLI's start to the response"
 		grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' &&
 	ok "the command: type, createTime, duration, params" ||
 	not_ok "command body" "$(cat "$T/poll.json")"
+# A device that gave up its long poll (killed, reconnecting) is not handed
+# the next command on the dead connection: its next poll gets it.
+curl -sS --max-time 1 --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
+	-o /dev/null "$URL/v1/devices/$ID_a/commands?waitSeconds=30" 2>/dev/null
+GONE=$(mdm command "$ID_a" RESCAN)
+sleep 0.5
+code=$(as a "$URL/v1/devices/$ID_a/commands?waitSeconds=5")
+[ "$(json_get commands/0/id <"$T/body")" = "$GONE" ] &&
+	ok "a poll whose client hung up does not take the command" ||
+	not_ok "hung-up poll took the command" "$code $(cat "$T/body")"
+as a -H "$H" -d '{"status":"SUCCEEDED"}' \
+	"$URL/v1/devices/$ID_a/commands/$GONE/result" >/dev/null
 code=$(as a "$URL/v1/devices/$ID_a/commands?waitSeconds=0")
 [ "$(json_get commands <"$T/body")" = '[]' ] &&
 	ok "a delivered command is not delivered again at once" ||

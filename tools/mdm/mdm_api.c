@@ -4,6 +4,7 @@
  * long poll, command results and the device's own unenrollment. The
  * router has already checked mutual TLS for call->device.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,16 @@ command_json(const struct mdm_command *c)
 	return o;
 }
 
+/* True when the peer has closed its side of the connection. */
+static bool
+peer_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) == 1 &&
+	    (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
 /* waitSeconds from the query: 0 .. MDM_WAIT_MAX, 0 when absent. */
 static int
 wait_seconds(const char *query, int *secs, char *err, size_t errlen)
@@ -239,6 +250,13 @@ mdm_api_commands(struct mdm_call *call, struct mdm_resp *resp)
 	}
 	deadline = mdm_now_ms() + (int64_t)secs * 1000;
 	for (;;) {
+		/* A device that hung up while it waited must not be handed
+		 * the command: it would be redelivered only much later. */
+		if (peer_gone(call->tls->fd)) {
+			mdm_resp_error(resp, 408, "the device closed the "
+			    "connection");
+			return;
+		}
 		/* The generation is read first: a command queued while the
 		 * database is read bumps it and the wait returns at once. */
 		gen = mdm_notify_gen(&srv->notify);
