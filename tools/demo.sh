@@ -62,9 +62,14 @@ mdm() {
 	"$bin/wardenmdm" --dir "$T/mdm" "$@"
 }
 
+# status_field NAME: one string member of `wardenctl --json status`.
+status_field() {
+	"$bin/wardenctl" -s "$T/$dev.sock" --json status |
+		sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\(.*\)\",*$/\1/p"
+}
+
 state_is() {
-	[ "$("$bin/wardenctl" -s "$T/$dev.sock" --json status |
-		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" = "$1" ]
+	[ "$(status_field state)" = "$1" ]
 }
 
 server_says() {
@@ -103,8 +108,7 @@ t0=$(date +%s%N)
 wait_until 20 state_is MANAGED || { tail -n 20 "$T/handheld.log"; exit 1; }
 echo "MANAGED $((($(date +%s%N) - t0) / 1000000)) ms after provisioning"
 run status
-ID=$("$bin/wardenctl" -s "$T/$dev.sock" --json status |
-	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["deviceId"])')
+ID=$(status_field deviceId)
 
 say "The server's policy, enforced through the HAL (the simulated device's op log)"
 wait_until 10 grep -q 'camera.set_allowed' "$T/handheld/ops.log"
