@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/commands.h"
 #include "daemon.h"
 
 /* Hot-plug and file events arrive in bursts; one scan per burst. */
@@ -297,6 +298,7 @@ daemon_start(struct wardend *d)
 	policy_engine_start(d);
 	provision_start(d);
 	server_start(d);
+	commands_start(d);
 	/* A first scan so status and compliance are current at start. */
 	daemon_scan(d, NULL);
 }

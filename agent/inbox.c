@@ -1,28 +1,23 @@
 /*
  * inbox.c - commands from the server: a long poll that is restarted as
  * soon as it answers (so a command reaches an idle device within a
- * second of being queued), the inbox table (each command stored once,
- * with its expiry), and the commands this agent executes so far: LOCK
- * (through the HAL job queue), SYNC_POLICY and RENEW_CERTIFICATE. Every
- * other type is answered UNSUPPORTED, an expired command EXPIRED: the
- * server always gets a result, through the outbox.
+ * second of being queued), and the inbox table (each command stored once,
+ * with its expiry). Each command is marked "running" in a committed
+ * transaction, then executed by the command engine (commands.h); an
+ * expired one is answered EXPIRED and never run: the server always gets
+ * a result, through the outbox.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/commands.h"
 #include "agent/server.h"
 
 /* Executed commands are kept this long after they expire, so that one
  * delivered twice is recognised. */
 #define INBOX_KEEP (24 * 3600)
-
-struct lock_job {
-	struct server *sv;
-	char id[TRANSPORT_CMD_ID_MAX + 1];
-	int rc;
-};
 
 static void poll_now(struct server *sv);
 static void run_pending(struct server *sv, bool resume);
@@ -85,6 +80,7 @@ store_commands(struct server *sv, const struct transport_command *c,
 	sqlite3_finalize(q);
 	if (store_commit(st) != 0)
 		return -1;
+	commands_fault("received");
 	return added;
 fail:
 	sqlite3_finalize(q);
@@ -137,20 +133,34 @@ void
 inbox_finish(struct server *sv, const char *id, const char *status,
     const char *error_code, const char *message)
 {
+	inbox_finish_with(sv, id, status, error_code, message, NULL, NULL);
+}
+
+int
+inbox_finish_with(struct server *sv, const char *id, const char *status,
+    const char *error_code, const char *message, cJSON *result,
+    const char *after_ack)
+{
 	struct store *st = sv->d->store;
 	char key[TRANSPORT_CMD_ID_MAX + 16];
 	sqlite3_stmt *q = NULL;
-	cJSON *o, *res;
+	cJSON *o, *res, *item;
 	char *json;
+	int rc = -1;
 
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "status", status);
 	if (error_code != NULL)
 		cJSON_AddStringToObject(o, "errorCode", error_code);
-	if (message != NULL) {
+	if (message != NULL || result != NULL) {
 		res = cJSON_AddObjectToObject(o, "result");
-		cJSON_AddStringToObject(res, "message", message);
+		if (message != NULL)
+			cJSON_AddStringToObject(res, "message", message);
+		while (result != NULL && (item = result->child) != NULL)
+			cJSON_AddItemToObject(res, item->string,
+			    cJSON_DetachItemViaPointer(result, item));
 	}
+	cJSON_Delete(result);
 	json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (json == NULL || store_begin(st) != 0)
@@ -166,15 +176,19 @@ inbox_finish(struct server *sv, const char *id, const char *status,
 		goto fail;
 	snprintf(key, sizeof(key), "result-%s", id);
 	/* Finished already (a restart in between): the result is queued. */
-	if (sqlite3_changes(store_db(st)) > 0 && store_outbox_add(st,
-	    "result", key, json, sv->d->conf.outbox_max) != 0)
+	if (sqlite3_changes(store_db(st)) > 0 && (store_outbox_add(st,
+	    "result", key, json, sv->d->conf.outbox_max) != 0 ||
+	    (after_ack != NULL && store_kv_set(st, COMMANDS_AFTER_ACK_KEY,
+	    after_ack) != 0)))
 		goto fail;
 	sqlite3_finalize(q);
 	if (store_commit(st) != 0)
 		goto out;
+	commands_fault("result");
 	log_info("command %s: %s%s%s", id, status, message != NULL ? ": " :
 	    "", message != NULL ? message : "");
 	outbox_send(sv);
+	rc = 0;
 	goto out;
 fail:
 	sqlite3_finalize(q);
@@ -182,64 +196,7 @@ fail:
 	log_warnx("command %s: storing its result failed", id);
 out:
 	free(json);
-}
-
-static void
-lock_work(struct wardend *d, void *arg)
-{
-	struct lock_job *j = arg;
-
-	j->rc = hal_lock_now(&d->hal, HAL_SCOPE_DEVICE);
-}
-
-static void
-lock_after(struct wardend *d, void *arg)
-{
-	struct lock_job *j = arg;
-	char msg[128];
-
-	(void)d;
-	if (j->rc == 0) {
-		inbox_finish(j->sv, j->id, "SUCCEEDED", NULL, "device locked");
-	} else if (j->rc == -ENOSYS) {
-		inbox_finish(j->sv, j->id, "UNSUPPORTED", "UNSUPPORTED",
-		    "this device's HAL cannot lock the screen");
-	} else {
-		snprintf(msg, sizeof(msg), "locking failed: %s",
-		    strerror(-j->rc));
-		inbox_finish(j->sv, j->id, "FAILED", "UNKNOWN", msg);
-	}
-	free(j);
-}
-
-static void
-execute(struct server *sv, const char *id, const char *type)
-{
-	struct lock_job *j;
-	char msg[128];
-
-	if (strcmp(type, "LOCK") == 0) {
-		if ((j = calloc(1, sizeof(*j))) == NULL) {
-			inbox_finish(sv, id, "FAILED", "UNKNOWN",
-			    "out of memory");
-			return;
-		}
-		j->sv = sv;
-		snprintf(j->id, sizeof(j->id), "%s", id);
-		daemon_hal_job(sv->d, lock_work, lock_after, j);
-	} else if (strcmp(type, "SYNC_POLICY") == 0) {
-		if (sv->policy_cmd[0] != '\0')
-			inbox_finish(sv, sv->policy_cmd, "SUCCEEDED", NULL,
-			    "merged with a later SYNC_POLICY");
-		snprintf(sv->policy_cmd, sizeof(sv->policy_cmd), "%s", id);
-		server_policy_fetch(sv);
-	} else if (strcmp(type, "RENEW_CERTIFICATE") == 0) {
-		renew_now(sv, id);
-	} else {
-		snprintf(msg, sizeof(msg), "command type %s is not supported "
-		    "by this agent", type);
-		inbox_finish(sv, id, "UNSUPPORTED", "UNSUPPORTED", msg);
-	}
+	return rc;
 }
 
 /* Executes the commands waiting in the inbox, oldest first. `resume`:
@@ -252,16 +209,18 @@ run_pending(struct server *sv, bool resume)
 		char id[TRANSPORT_CMD_ID_MAX + 1];
 		char type[TRANSPORT_CMD_TYPE_MAX + 1];
 		int64_t expires_at;
+		bool running;
+		char *params;
 	} *p = NULL;
 	size_t n = 0, cap = 0, i;
 	sqlite3_stmt *q;
 	int64_t now = store_now();
 
 	if (sqlite3_prepare_v2(store_db(st), resume ?
-	    "SELECT id, type, expires_at FROM inbox WHERE status IN "
-	    "('received', 'running') ORDER BY created_at, rowid" :
-	    "SELECT id, type, expires_at FROM inbox WHERE status = "
-	    "'received' ORDER BY created_at, rowid", -1, &q, NULL) !=
+	    "SELECT id, type, expires_at, status, params FROM inbox WHERE "
+	    "status IN ('received', 'running') ORDER BY created_at, rowid" :
+	    "SELECT id, type, expires_at, status, params FROM inbox WHERE "
+	    "status = 'received' ORDER BY created_at, rowid", -1, &q, NULL) !=
 	    SQLITE_OK)
 		return;
 	while (sqlite3_step(q) == SQLITE_ROW) {
@@ -277,10 +236,19 @@ run_pending(struct server *sv, bool resume)
 		snprintf(p[n].type, sizeof(p[n].type), "%s",
 		    (const char *)sqlite3_column_text(q, 1));
 		p[n].expires_at = sqlite3_column_int64(q, 2);
+		p[n].running = strcmp((const char *)sqlite3_column_text(q, 3),
+		    "running") == 0;
+		p[n].params = strdup((const char *)sqlite3_column_text(q, 4));
 		n++;
 	}
 	sqlite3_finalize(q);
 	for (i = 0; i < n; i++) {
+		if (p[i].running) {
+			/* Attempted before a crash: the engine's rule. */
+			commands_resume(sv, p[i].id, p[i].type, p[i].params,
+			    now > p[i].expires_at);
+			continue;
+		}
 		if (now > p[i].expires_at) {
 			inbox_finish(sv, p[i].id, "EXPIRED", NULL,
 			    "expired before it could be executed");
@@ -297,15 +265,22 @@ run_pending(struct server *sv, bool resume)
 			continue;
 		}
 		sqlite3_finalize(q);
-		execute(sv, p[i].id, p[i].type);
+		commands_execute(sv, p[i].id, p[i].type, p[i].params);
 	}
+	for (i = 0; i < n; i++)
+		free(p[i].params);
 	free(p);
 }
 
 void
 inbox_start(struct server *sv)
 {
-	run_pending(sv, true);
+	/* Rows left "running" by the previous process are resumed once;
+	 * a reconnect later (a renewal) must not take the commands now in
+	 * flight for interrupted ones. */
+	run_pending(sv, !sv->inbox_resumed);
+	sv->inbox_resumed = true;
+	commands_session_open(sv);
 	poll_now(sv);
 }
 

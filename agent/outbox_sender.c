@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/commands.h"
 #include "agent/server.h"
 
 #define RESULT_KEY_PREFIX "result-"
@@ -238,9 +239,13 @@ on_sent(void *arg, const struct transport_reply *r)
 	sv->sending = false;
 	if (r->status == TRANSPORT_OK) {
 		server_contact(sv);
-		if (b->is_result)
+		if (b->is_result) {
 			outbox_batch_ack(sv->d->store, b, &key, 1, &deleted);
-		else
+			/* A WIPE waits for exactly this. */
+			if (deleted > 0)
+				commands_result_delivered(sv, key +
+				    strlen(RESULT_KEY_PREFIX));
+		} else
 			outbox_batch_ack(sv->d->store, b, r->accepted,
 			    r->naccepted, &deleted);
 		log_debug("outbox: %zu of %zu delivered", deleted, b->n);

@@ -461,6 +461,21 @@ server_reconnect(struct server *sv)
 }
 
 void
+server_session_end(struct server *sv)
+{
+	session_close(sv);
+	renew_stop(sv);
+	crypto_eckey_free(sv->key);
+	sv->key = NULL;
+	free(sv->cert_pem);
+	free(sv->ca_pem);
+	sv->cert_pem = sv->ca_pem = NULL;
+	sv->device_id[0] = '\0';
+	sv->policy_cmd[0] = '\0';
+	sv->renew_at = 0;
+}
+
+void
 daemon_outbox_kick(struct wardend *d)
 {
 	if (d->server != NULL)

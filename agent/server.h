@@ -98,6 +98,7 @@ struct server {
 	bool polling;
 	unsigned poll_attempt;
 	bool poll_error_logged;
+	bool inbox_resumed;	/* rows of the previous process handled */
 
 	/* server.c: policy */
 	uv_timer_t policy_timer, policy_retry;
@@ -111,6 +112,9 @@ struct server {
 	struct renew_job *renew;
 	char renew_cmd[TRANSPORT_CMD_ID_MAX + 1];	/* RENEW_CERTIFICATE */
 	int64_t renew_at;
+
+	/* commands.c: a WIPE or RELINQUISH_OWNERSHIP is under way. */
+	bool after_ack_busy;
 };
 
 /* backoff.c */
@@ -144,6 +148,9 @@ void server_policy_fetch(struct server *sv);
 int server_session_open(struct server *sv);
 /* Closes the session and opens it again (new credentials). */
 void server_reconnect(struct server *sv);
+/* Ends the managed session for good (the device leaves management):
+ * the transport is closed, the credentials in memory freed. */
+void server_session_end(struct server *sv);
 /* The sealed key file's path in the state directory. */
 void server_key_path(const struct server *sv, const char *file, char *buf,
     size_t len);
@@ -184,6 +191,16 @@ void inbox_stop(struct server *sv);
 /* Finishes a command: its result goes to the outbox. */
 void inbox_finish(struct server *sv, const char *id, const char *status,
     const char *error_code, const char *message);
+/*
+ * inbox_finish() with command-specific result fields (an object whose
+ * members join "result"; ownership taken; NULL for none) and, when
+ * after_ack is non-NULL, the action to take once the server holds the
+ * result (kv COMMANDS_AFTER_ACK_KEY), in the same transaction. 0, or -1
+ * (logged) when nothing was stored.
+ */
+int inbox_finish_with(struct server *sv, const char *id, const char *status,
+    const char *error_code, const char *message, cJSON *result,
+    const char *after_ack);
 
 /* renew.c */
 /* When a certificate valid from not_before to not_after (Unix seconds)
