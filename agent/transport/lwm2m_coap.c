@@ -697,8 +697,8 @@ open_session(struct lwm2m_coap *c, const coap_address_t *dst, char *err,
 		    COAP_PROTO_DTLS, &pki);
 	}
 	if (c->session == NULL) {
-		snprintf(err, errlen, "libcoap cannot open a %s session to %.64s",
-		    c->secure ? "DTLS" : "UDP", c->host);
+		snprintf(err, errlen, "libcoap cannot open a %s session to "
+		    "%.64s", c->secure ? "DTLS" : "UDP", c->host);
 		return -1;
 	}
 	coap_session_set_app_data(c->session, c);
@@ -788,7 +788,8 @@ copy_security(struct lwm2m_coap *c, const struct lwm2m_coap_params *p,
 	c->mode = c->secure ? p->mode : LWM2M_SEC_NOSEC;
 	if (!c->secure) {
 		if (!p->allow_nosec || p->mode != LWM2M_SEC_NOSEC) {
-			snprintf(err, errlen, "coap:// (no DTLS) is not allowed");
+			snprintf(err, errlen, "coap:// (no DTLS) is not "
+			    "allowed");
 			return -1;
 		}
 		return 0;

@@ -103,8 +103,9 @@ lwm2m_link_encode(const struct lwm2m_link *links, size_t n, char **out,
 			const char *v = links[i].attr[k].value;
 			bool q = links[i].attr[k].quoted;
 
-			off += (size_t)snprintf(p + off, cap - off, ";%s%s%s%s%s",
-			    links[i].attr[k].name, v[0] || q ? "=" : "",
+			off += (size_t)snprintf(p + off, cap - off,
+			    ";%s%s%s%s%s", links[i].attr[k].name,
+			    v[0] || q ? "=" : "",
 			    q ? "\"" : "", v, q ? "\"" : "");
 		}
 	}
@@ -129,8 +130,9 @@ lwm2m_link_decode(const char *buf, size_t len, struct lwm2m_link *links,
 	}
 	for (;;) {
 		if (*n == cap || *n == LWM2M_LINKS_MAX) {
-			snprintf(err, errlen, "link format: more than %zu links",
-			    cap < LWM2M_LINKS_MAX ? cap : (size_t)LWM2M_LINKS_MAX);
+			snprintf(err, errlen, "link format: more than %zu "
+			    "links", cap < LWM2M_LINKS_MAX ? cap :
+			    (size_t)LWM2M_LINKS_MAX);
 			goto fail;
 		}
 		l = &links[*n];

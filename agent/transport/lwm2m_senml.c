@@ -432,8 +432,8 @@ records(const cJSON *arr, const char *bn0, const struct lwm2m_path *base,
 		for (k = 0; k < rs->n; k++)
 			if (lwm2m_path_covers(&rs->r[k].path, &p) ||
 			    lwm2m_path_covers(&p, &rs->r[k].path)) {
-				snprintf(err, errlen, "record %zu: its resource "
-				    "is given twice", idx);
+				snprintf(err, errlen, "record %zu: its "
+				    "resource is given twice", idx);
 				return -1;
 			}
 		tmp = NULL;
