@@ -549,6 +549,8 @@ policy_engine_after_scan(struct wardend *d)
 		save_result(d, &r);
 	}
 	load_applied(d);
+	/* The posture extras point into the rows just reloaded. */
+	update_extras(d);
 	policy_engine_enforce(d, 0);
 }
 

@@ -266,8 +266,8 @@ fi
 wait_until 5 grep -q '"c-lock-1": {"status": "SUCCEEDED"' "$G/results.json" &&
 	ok "the LOCK result reaches the server: SUCCEEDED" ||
 	not_ok "LOCK result" "$(cat "$G/results.json" 2>/dev/null)"
-echo '{"id": "c-wipe-1", "type": "WIPE"}' >"$G/cmd-2.json"
-wait_until 5 grep -q '"c-wipe-1": {"status": "UNSUPPORTED", "errorCode": "UNSUPPORTED"' "$G/results.json" &&
+echo '{"id": "c-unknown-1", "type": "SELF_DESTRUCT"}' >"$G/cmd-2.json"
+wait_until 5 grep -q '"c-unknown-1": {"status": "UNSUPPORTED", "errorCode": "UNSUPPORTED"' "$G/results.json" &&
 	! grep -q wipe "$T/dev/ops.log" &&
 	ok "a command this agent does not execute is answered UNSUPPORTED" ||
 	not_ok "UNSUPPORTED result" "$(cat "$G/results.json" 2>/dev/null)"
