@@ -52,6 +52,7 @@ static const struct {
 	{ "policy-show", false, ctl_policy_show },
 	{ "provision", true, ctl_provision },
 	{ "provision-share", true, ctl_provision_share },
+	{ "attest", false, ctl_attest },
 };
 
 const struct ctl_peer *

@@ -168,6 +168,15 @@ void daemon_outbox_kick(struct wardend *d);
  * serverError to a status reply. */
 void server_status(struct wardend *d, cJSON *r);
 
+/* attest.c */
+/*
+ * The compliance token: a compact JWS (ES256) signed with the device key
+ * (loaded on the HAL job queue), claims from the last evaluation; open to
+ * any peer. req: optional "audience" and "nonce" (bounded, safe
+ * characters). Errors when the device is not MANAGED with a device key.
+ */
+void ctl_attest(struct ctl_conn *c, const cJSON *req);
+
 /* control.c */
 /* Binds the control socket (mode and group from the config); fatal on
  * error. */

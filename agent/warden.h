@@ -155,4 +155,7 @@ int wctl_cmd_policy(const struct ctl_opts *o, int argc, char **argv);
 /* wardenctl_provision.c */
 int wctl_cmd_provision(const struct ctl_opts *o, int argc, char **argv);
 
+/* wardenctl_attest.c */
+int wctl_cmd_attest(const struct ctl_opts *o, int argc, char **argv);
+
 #endif /* WARDEN_H */

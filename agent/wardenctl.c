@@ -39,7 +39,9 @@ wctl_usage(void)
 	    "             --camera | --nfc) [--dry-run]\n"
 	    "                          provision this device\n"
 	    "  provision share --ndef OUT\n"
-	    "                          write the NDEF message for the next device\n");
+	    "                          write the NDEF message for the next device\n"
+	    "  attest [--audience AUD] [--nonce N]\n"
+	    "                          a signed compliance token (any user)\n");
 	exit(EXIT_USAGE);
 }
 
@@ -323,6 +325,7 @@ static const struct {
 	{ "rules", wctl_cmd_rules },
 	{ "provision", wctl_cmd_provision },
 	{ "policy", wctl_cmd_policy },
+	{ "attest", wctl_cmd_attest },
 };
 
 int

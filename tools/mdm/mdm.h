@@ -672,6 +672,15 @@ int mdm_cmd_admin(const char *dir, int argc, char **argv);
 /* `wardenmdm token new ...`: argv from "token". Returns an exit code. */
 int mdm_cmd_token(const char *dir, int argc, char **argv);
 
+/* mdm_attest.c */
+/* `wardenmdm attest-verify ...`: argv from "attest-verify"; dir may be
+ * NULL (then only --cert works). Returns an exit code. */
+int mdm_cmd_attest_verify(const char *dir, int argc, char **argv);
+/* Keeps the certificate just issued to device id (PEM) as
+ * DIR/certs/ID.pem for attest-verify --device; logs and returns -1 on
+ * failure (the enrollment stands). Blocks on the file system. */
+int mdm_attest_cert_save(const char *dir, const char *id, const char *pem);
+
 /* The settings of a QR provisioning payload (borrowed strings). */
 struct mdm_qr_settings {
 	const char *server_url;

@@ -181,6 +181,7 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 		mdm_resp_error(resp, 500, "out of memory or database error");
 		goto out;
 	}
+	mdm_attest_cert_save(srv->dir, dev.id, pem);
 	mdm_log_info("enrolled device %s (%s; its request named CN=%s)",
 	    dev.id, dev.mode, cn);
 	mdm_resp_json(resp, 201, reply);
@@ -238,6 +239,7 @@ mdm_enroll_renew(struct mdm_call *call, struct mdm_resp *resp)
 		cJSON_Delete(reply);
 		reply = NULL;
 	}
+	mdm_attest_cert_save(srv->dir, call->device, pem);
 	mdm_log_info("device %s: certificate renewed", call->device);
 	mdm_resp_json(resp, 200, reply);
 out:

@@ -30,7 +30,11 @@ mdm_usage(void)
 	    "  command ID TYPE [--param KEY=VALUE | --param KEY:=JSON ...] "
 	    "[--duration 600s]\n"
 	    "  reports ID [--count]\n"
-	    "  results ID\n");
+	    "  results ID\n"
+	    "  attest-verify (--cert DEVICE_CERT.pem | --device ID) "
+	    "[--audience AUD]\n"
+	    "                [--nonce N] TOKEN|-   (--dir only with "
+	    "--device)\n");
 }
 
 
@@ -72,6 +76,9 @@ main(int argc, char **argv)
 		mdm_usage();
 		return MDM_EXIT_OK;
 	}
+	/* A gateway developer verifies with the certificate alone. */
+	if (strcmp(argv[1], "attest-verify") == 0)
+		return mdm_cmd_attest_verify(dir, argc - 1, argv + 1);
 	if (dir == NULL || dir[0] == '\0') {
 		fprintf(stderr, "wardenmdm: --dir DIR is required\n");
 		return MDM_EXIT_USAGE;
