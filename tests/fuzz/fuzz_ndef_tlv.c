@@ -7,6 +7,8 @@
  * a buffer one byte short the same image gives -EMSGSIZE and a zeroised
  * buffer, with exactly its size the same bytes; the image read back
  * page by page through linux_t2t_read() gives the same answer.
+ *
+ * requires: CONFIG_HAL_LINUX
  */
 #include <errno.h>
 #include <stdint.h>
