@@ -47,6 +47,7 @@ static const struct keyword keywords[] = {
 	STR("mode", K_MGMT, mode),
 	STR("default-server-url", K_URL, default_server_url),
 	STR("default-server-pin", K_PIN, default_server_pin),
+	NUM("lwm2m-allow-nosec", lwm2m_allow_nosec, 0, 1),
 };
 
 static const char *const mgmt_modes[] = { "FULLY_MANAGED", "DEDICATED",

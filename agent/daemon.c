@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agent/commands.h"
+#include "agent/transport/lwm2m_session.h"
 #include "daemon.h"
 
 /* Hot-plug and file events arrive in bursts; one scan per burst. */
@@ -142,6 +143,7 @@ scan_after(struct wardend *d, void *arg)
 		    (unsigned long long)sj->cpu_ns);
 		policy_engine_after_scan(d);
 		compliance_evaluate(d);
+		lwm2m_session_changed(d);
 	} else {
 		log_warnx("scan failed: %s", strerror(-rc));
 	}
@@ -312,6 +314,7 @@ daemon_stop(struct wardend *d, const char *why)
 	log_info("stopping (%s)", why);
 	policy_engine_cancel(d);
 	server_stop(d);
+	lwm2m_session_stop(d);
 	control_stop(d);
 	uv_signal_stop(&d->sig_hup);
 	uv_close((uv_handle_t *)&d->sig_term, NULL);
@@ -333,6 +336,7 @@ daemon_cleanup(struct wardend *d)
 	compliance_stop(d);
 	policy_engine_stop(d);
 	server_free(d);
+	lwm2m_session_free(d);
 	store_close(d->store);
 	d->store = NULL;
 }

@@ -22,6 +22,7 @@
 
 struct ctl_conn;
 struct hal_job;
+struct lwm2m_session;
 struct server;
 
 struct wardend {
@@ -74,6 +75,7 @@ struct wardend {
 
 	struct engine *engine;	/* policy_engine.c */
 	struct server *server;	/* server.c: enrollment and the session */
+	struct lwm2m_session *lwm2m;	/* transport/lwm2m_session.c */
 };
 
 /* daemon.c */

@@ -67,6 +67,7 @@ defaults(struct wardend *d, struct prov_defaults *defs)
 	size_t n = 0;
 
 	prov_defaults_init(defs);
+	defs->allow_nosec = d->conf.lwm2m_allow_nosec != 0;
 	prov_mode_parse(d->conf.mode, &defs->mode);
 	if (d->conf.default_server_url[0] == '\0')
 		return;

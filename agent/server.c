@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "agent/provision.h"
+#include "agent/transport/lwm2m_session.h"
 #include "agent/server.h"
 
 struct key_job {
@@ -389,6 +390,11 @@ server_start(struct wardend *d)
 	if (d->stopping || store_get_state(d->store, &s, NULL, 0) != 0 ||
 	    (s != STATE_ENROLLING && s != STATE_MANAGED))
 		return;
+	/* The LwM2M binding runs its own session (lwm2m_session.c). */
+	if (lwm2m_session_wanted(d)) {
+		lwm2m_session_start(d);
+		return;
+	}
 	if (d->server == NULL)
 		d->server = server_new(d);
 	sv = d->server;
@@ -510,4 +516,5 @@ server_status(struct wardend *d, cJSON *r)
 	else
 		cJSON_AddStringToObject(r, "serverError", "");
 	free(err);
+	lwm2m_session_status(d, r);
 }

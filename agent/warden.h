@@ -61,6 +61,7 @@ struct config {
 	char mode[32];              /* management mode when standalone */
 	char default_server_url[512]; /* the image's server (afw#, clouddpc) */
 	char default_server_pin[64];  /* its certificate pin, base64url */
+	int lwm2m_allow_nosec;        /* 1: coap:// (no DTLS) accepted */
 };
 /* Fills in the compiled-in defaults (Kconfig). */
 void config_defaults(struct config *c);

@@ -375,9 +375,12 @@ location_of(const coap_pdu_t *pdu, char *buf, size_t len)
 		}
 		if (off > 0)
 			buf[off++] = '/';
+		/* a '/' inside a segment (lwm2m-node-lib sends "rd/1" as
+		 * one option) is kept: it separates segments again when the
+		 * location is used */
 		for (i = 0; i < n; i++)
 			buf[off++] = (v[i] >= 0x21 && v[i] <= 0x7e &&
-			    v[i] != '/') ? (char)v[i] : '_';
+			    v[i] != '?' && v[i] != '&') ? (char)v[i] : '_';
 		buf[off] = '\0';
 	}
 }

@@ -186,8 +186,8 @@ void lwm2m_coap_free(struct lwm2m_coap *c);
  * Sends a confirmable request (once connected): method to the path
  * segments of path ("rd", "rd/5a3f", "bs"), with the Uri-Query options
  * of query ("ep=x&lt=300": '&' separates them), a Content-Format
- * (LWM2M_CF_NONE: none) and payload (copied; Block1 when large). cb runs exactly once, unless
- * the session is freed first. Returns 0, or -1 when it cannot be sent.
+ * (LWM2M_CF_NONE: none) and payload (copied; Block1 when large). cb
+ * runs exactly once, unless the session is freed first. Returns 0, or -1 when it cannot be sent.
  */
 int lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
     const char *path, const char *query, int cf, const uint8_t *payload,

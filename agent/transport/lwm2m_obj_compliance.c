@@ -4,7 +4,9 @@
  * non-compliance detail one instance of each of the multiple resources
  * Setting Name, Reason, Current Value, Field Path and Specific Reason
  * (instance i of each describes detail i, in the report's order). Meant
- * to be observed: the session notifies when a scan changes it.
+ * to be observed: the session notifies when a scan changes it. Last
+ * Change is when the verdict or a detail last changed, so that a scan
+ * that changes nothing changes nothing here either.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,7 @@ static const struct lwm2m_res_def res[] = {
 	    0 },
 	{ 2, "Applied Policy Version", LWM2M_T_INTEGER, LWM2M_OP_R, false,
 	    true, 0, 0 },
-	{ 3, "Evaluation Time", LWM2M_T_TIME, LWM2M_OP_R, false, true, 0, 0 },
+	{ 3, "Last Change", LWM2M_T_TIME, LWM2M_OP_R, false, true, 0, 0 },
 	{ 4, "Setting Name", LWM2M_T_STRING, LWM2M_OP_R, true, true, 0, 0 },
 	{ 5, "Non-compliance Reason", LWM2M_T_STRING, LWM2M_OP_R, true, true,
 	    0, 0 },
@@ -60,7 +62,7 @@ do_read(struct lwm2m_object *o, uint16_t inst, uint16_t r,
 	switch (r) {
 	case 0:
 		lwm2m_emit_str(e, LWM2M_ID_NONE, c->valid ? c->verdict :
-		    "UNKNOWN");
+		    "Unknown");
 		return 0;
 	case 1:
 		lwm2m_emit(e, LWM2M_ID_NONE, lwm2m_bool(c->valid &&
@@ -72,7 +74,7 @@ do_read(struct lwm2m_object *o, uint16_t inst, uint16_t r,
 	case 3:
 		if (!c->valid)
 			return 404;
-		lwm2m_emit(e, LWM2M_ID_NONE, lwm2m_time(c->evaluated_at));
+		lwm2m_emit(e, LWM2M_ID_NONE, lwm2m_time(c->changed_at));
 		return 0;
 	case 9:
 		if (!c->valid || c->posture[0] == '\0')

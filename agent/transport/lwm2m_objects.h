@@ -86,10 +86,10 @@ struct lwm2m_noncompliance {
 
 struct lwm2m_compliance {
 	bool valid;			/* an evaluation exists */
-	char verdict[24];		/* COMPLIANT, NON_COMPLIANT, ... */
+	char verdict[24];		/* Compliant, NonCompliant, ... */
 	bool compliant;			/* AMAPI policyCompliant */
 	int64_t policy_version;
-	int64_t evaluated_at;		/* Unix seconds */
+	int64_t changed_at;		/* Unix seconds: last change */
 	char posture[32];		/* AMAPI devicePosture */
 	struct lwm2m_noncompliance detail[LWM2M_DETAILS_MAX];
 	size_t n;

@@ -268,12 +268,12 @@ compliance_read(void **state)
 
 	(void)state;
 	assert_int_equal(rd(p, &rs), 205);
-	assert_string_equal((char *)rs.r[0].v.bytes, "UNKNOWN");
+	assert_string_equal((char *)rs.r[0].v.bytes, "Unknown");
 	lwm2m_records_clear(&rs);
 	F.comp.valid = true;
-	snprintf(F.comp.verdict, sizeof(F.comp.verdict), "NON_COMPLIANT");
+	snprintf(F.comp.verdict, sizeof(F.comp.verdict), "NonCompliant");
 	F.comp.policy_version = 7;
-	F.comp.evaluated_at = 1700000000;
+	F.comp.changed_at = 1700000000;
 	F.comp.n = 2;
 	snprintf(F.comp.detail[0].setting, 64, "passwordPolicies");
 	snprintf(F.comp.detail[0].reason, 40, "USER_ACTION");
@@ -281,7 +281,7 @@ compliance_read(void **state)
 	snprintf(F.comp.detail[1].setting, 64, "cameraAccess");
 	snprintf(F.comp.detail[1].reason, 40, "PENDING");
 	assert_int_equal(rd(p, &rs), 205);
-	assert_string_equal((char *)rs.r[0].v.bytes, "NON_COMPLIANT");
+	assert_string_equal((char *)rs.r[0].v.bytes, "NonCompliant");
 	assert_false(rs.r[1].v.b);
 	assert_int_equal(rs.r[2].v.i, 7);
 	assert_int_equal(lwm2m_encode(LWM2M_CF_SENML_JSON, &p, &rs, &out,

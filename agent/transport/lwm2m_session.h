@@ -1,0 +1,78 @@
+/*
+ * lwm2m_session.h - the daemon's side of the LwM2M binding
+ * (lwm2m_session.c): started by server_start() when the stored
+ * provisioning request has binding lwm2m, in ENROLLING (the first
+ * registration makes the device MANAGED) or MANAGED. It gives the object
+ * layer the device (facts, identity, compliance, the policy engine, the
+ * HAL job queue) and keeps Security and Server in the store.
+ *
+ * Built with CONFIG_TRANSPORT_LWM2M; without it these are no-ops and a
+ * device provisioned for LwM2M reports the binding UNSUPPORTED.
+ */
+#ifndef WARDEN_LWM2M_SESSION_H
+#define WARDEN_LWM2M_SESSION_H
+
+#include <stdbool.h>
+
+struct wardend;
+struct cJSON;
+
+#ifdef CONFIG_TRANSPORT_LWM2M
+/* true when the stored provisioning request has binding lwm2m. */
+bool lwm2m_session_wanted(struct wardend *d);
+/* Starts the client (ENROLLING or MANAGED only); the identity is read
+ * on the HAL job queue first. Idempotent. Problems go to the log and to
+ * `wardenctl status` (serverError). */
+void lwm2m_session_start(struct wardend *d);
+/* After a posture scan and its evaluation: the compliance object and
+ * the observations are brought up to date (notified within pmin). */
+void lwm2m_session_changed(struct wardend *d);
+/* De-registers (at most 2 s) and closes the client's handles. */
+void lwm2m_session_stop(struct wardend *d);
+/* Frees the session after the loop has ended. */
+void lwm2m_session_free(struct wardend *d);
+/* Overrides what `wardenctl status` shows of the server (server,
+ * deviceId, lastContactAt, serverError) and adds lwm2mRegistration and
+ * lwm2mObservations, when the session runs. */
+void lwm2m_session_status(struct wardend *d, struct cJSON *r);
+#else
+static inline bool
+lwm2m_session_wanted(struct wardend *d)
+{
+	(void)d;
+	return false;
+}
+
+static inline void
+lwm2m_session_start(struct wardend *d)
+{
+	(void)d;
+}
+
+static inline void
+lwm2m_session_changed(struct wardend *d)
+{
+	(void)d;
+}
+
+static inline void
+lwm2m_session_stop(struct wardend *d)
+{
+	(void)d;
+}
+
+static inline void
+lwm2m_session_free(struct wardend *d)
+{
+	(void)d;
+}
+
+static inline void
+lwm2m_session_status(struct wardend *d, struct cJSON *r)
+{
+	(void)d;
+	(void)r;
+}
+#endif
+
+#endif /* WARDEN_LWM2M_SESSION_H */
