@@ -1,0 +1,320 @@
+#!/bin/sh
+# LwM2M over DTLS against libcoap's own programs (libcoap3-bin, OpenSSL
+# build): wardend registers with coap-rd-openssl (a CoRE resource
+# directory, which takes LwM2M's POST /rd) with a pre-shared key, and with
+# certificates handed over by an LwM2M bootstrap server (a node-coap
+# script, tests/interop/lwm2m_bootstrap.js); the registration shows in
+# the directory as coap-client-openssl reads it, and goes at shutdown;
+# and completes a PSK handshake with coap-server-openssl. A wrong key, or
+# a server certificate that does not lead to the anchor, registers
+# nothing. The certificate part needs node and the npm peers
+# (tests/interop/install.sh; skipped, outside CI, when they cannot be
+# had).
+#
+# coap-client exits 0 even when its DTLS handshake fails, so its output
+# is what is checked. coap-rd 4.3.1 dies of a double free when a
+# registration is deleted: the de-registration is checked in its debug
+# log (the DELETE arrived, decrypted), and it is started again after.
+. "$(dirname "$0")/lib.sh"
+IDIR="$WARDEN_SRCTREE/tests/interop"
+RD=coap-rd-openssl
+CLIENT=coap-client-openssl
+RD_PID=
+PSK=dtls-test-key-16
+PSK_HEX=$(printf %s "$PSK" | od -An -tx1 | tr -d ' \n')
+
+if ! grep -q '^CONFIG_TRANSPORT_LWM2M=y' "$WARDEN_BIN/.config"; then
+	echo "# SKIP lwm2m dtls: built without CONFIG_TRANSPORT_LWM2M"
+	finish
+	exit 0
+fi
+for p in $RD $CLIENT coap-server-openssl openssl; do
+	if ! command -v $p >/dev/null 2>&1; then
+		not_ok "$p is installed (libcoap3-bin, openssl)"
+		finish
+		exit 1
+	fi
+done
+
+free_udp_port() {
+	/usr/bin/python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# Two free UDP ports in a row: coap-rd takes -p PORT for coap:// and
+# PORT + 1 for coaps://; prints PORT + 1.
+free_port_pair() {
+	/usr/bin/python3 -c 'import socket
+for _ in range(100):
+    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    a.bind(("127.0.0.1", 0))
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        b.bind(("127.0.0.1", a.getsockname()[1] + 1))
+    except OSError:
+        continue
+    print(a.getsockname()[1] + 1)
+    break'
+}
+
+start_rd() { # COAPS-PORT ARGS...
+	port=$(($1 - 1))
+	shift
+	$RD -A 127.0.0.1 -p "$port" -v 7 "$@" >>"$T/rd.log" 2>&1 &
+	RD_PID=$!
+	sleep 0.5
+}
+
+trap 'stop_rd' EXIT
+stop_rd() {
+	if [ -n "$RD_PID" ]; then
+		kill "$RD_PID" 2>/dev/null
+		wait "$RD_PID" 2>/dev/null
+		RD_PID=
+	fi
+}
+
+# The directory's resources as coap-client sees them (ARGS: its
+# credentials); empty when its handshake fails.
+rd_listing() { # PORT ARGS...
+	port=$1
+	shift
+	timeout 10 $CLIENT -B 3 "$@" -m get \
+	    "coaps://127.0.0.1:$port/.well-known/core" 2>&1
+}
+
+qr() { # FILE URL EXTRA-JSON
+	cat >"$1" <<EOF
+{
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "warden/.Agent",
+  "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE": {
+    "warden.SERVER_URL": "$2",
+    "warden.BINDING": "lwm2m"$3
+  }
+}
+EOF
+}
+
+wait_state() { # STATE SECONDS
+	n=$(($2 * 10))
+	while [ $n -gt 0 ]; do
+		s=$(ctl status --json 2>/dev/null | json_get state)
+		[ "$s" = "$1" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+fresh_agent() { # [wardend args]
+	rm -rf "$T/dev" "$T/state" "$SOCK"
+	start_agent "$@"
+}
+
+# --- PSK -----------------------------------------------------------------
+PORT=$(free_port_pair)
+start_rd "$PORT" -k "$PSK"
+out=$(rd_listing "$PORT" -u warden-test -k "$PSK")
+printf '%s' "$out" | grep -q '</rd>' &&
+    ok "coap-client: PSK handshake with coap-rd (the fixture works)" ||
+    not_ok "coap-client: PSK handshake with coap-rd" "$out"
+out=$(rd_listing "$PORT" -u warden-test -k wrong-key-wrong)
+what="coap-client: a wrong key gets nothing (its exit status says 0)"
+printf '%s' "$out" | grep -q '</rd>' && not_ok "$what" "$out" || ok "$what"
+
+if fresh_agent; then
+	qr "$T/qr.json" "coaps://127.0.0.1:$PORT" ",
+    \"warden.PSK_IDENTITY\": \"warden-test\",
+    \"warden.PSK_KEY\": \"$PSK_HEX\""
+	check "wardend: provisioned with coaps:// and a PSK" \
+	    ctl provision --qr-text "$T/qr.json"
+	wait_state MANAGED 20 &&
+	    ok "wardend: DTLS (PSK) registration with coap-rd: MANAGED" ||
+	    not_ok "wardend: DTLS (PSK) registration with coap-rd: MANAGED" \
+	    "$(ctl status 2>&1; tail -n 20 "$T/wardend.log")"
+	out=$(rd_listing "$PORT" -u warden-test -k "$PSK")
+	printf '%s' "$out" | grep -q '</rd/' &&
+	    ok "coap-rd lists the registration" ||
+	    not_ok "coap-rd lists the registration" "$out"
+	loc=$(printf '%s' "$out" | sed -n 's|.*</rd/\([^>]*\)>.*|\1|p' |
+	    head -n 1)
+	: >"$T/rd.log"
+	stop_agent
+	grep -q "c:DELETE .*Uri-Path:rd, Uri-Path:$loc" "$T/rd.log" &&
+	    ok "wardend de-registers when it stops (DELETE /rd/$loc)" ||
+	    not_ok "wardend de-registers when it stops (DELETE /rd/$loc)" \
+	    "$(grep -i delete "$T/rd.log" | head -n 5)"
+	stop_rd
+	start_rd "$PORT" -k "$PSK"
+else
+	not_ok "wardend starts" "$(tail -n 5 "$T/wardend.log")"
+fi
+
+# A wrong key: the handshake never completes, nothing registers.
+if fresh_agent; then
+	qr "$T/qr.json" "coaps://127.0.0.1:$PORT" ",
+    \"warden.PSK_IDENTITY\": \"warden-test\",
+    \"warden.PSK_KEY\": \"00112233445566778899aabbccddeeff\""
+	ctl provision --qr-text "$T/qr.json" >/dev/null 2>&1
+	i=0
+	while [ $i -lt 400 ] && ! ctl status --json 2>/dev/null |
+	    json_get serverError | grep -q .; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	err=$(ctl status --json | json_get serverError)
+	[ "$(ctl status --json | json_get state)" = ENROLLING ] &&
+	    printf '%s' "$err" | grep -Eqi 'dtls|handshake' &&
+	    ok "a wrong PSK: still ENROLLING, the status says why ($err)" ||
+	    not_ok "a wrong PSK: still ENROLLING, the status says why" \
+	    "$(ctl status 2>&1)"
+	out=$(rd_listing "$PORT" -u warden-test -k "$PSK")
+	printf '%s' "$out" | grep -q '</rd/' &&
+	    not_ok "a wrong PSK registers nothing" "$out" ||
+	    ok "a wrong PSK registers nothing"
+	stop_agent
+fi
+stop_rd
+
+# coap-server-openssl has no /rd: its 4.04 to the registration, arriving
+# over the DTLS session, shows the handshake completed.
+SPORT=$(free_port_pair)
+coap-server-openssl -A 127.0.0.1 -p $((SPORT - 1)) -k "$PSK" -v 4 \
+    >>"$T/server.log" 2>&1 &
+SRV_PID=$!
+sleep 0.5
+if fresh_agent; then
+	qr "$T/qr.json" "coaps://127.0.0.1:$SPORT" ",
+    \"warden.PSK_IDENTITY\": \"warden-test\",
+    \"warden.PSK_KEY\": \"$PSK_HEX\""
+	ctl provision --qr-text "$T/qr.json" >/dev/null 2>&1
+	i=0
+	while [ $i -lt 100 ] && ! ctl status --json 2>/dev/null |
+	    json_get serverError | grep -q 'refused: 4.0'; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	err=$(ctl status --json | json_get serverError)
+	printf '%s' "$err" | grep -q 'registration refused: 4.0' &&
+	    ok "DTLS (PSK) handshake with coap-server-openssl ($err)" ||
+	    not_ok "DTLS (PSK) handshake with coap-server-openssl" \
+	    "$(ctl status 2>&1)"
+	stop_agent
+fi
+kill "$SRV_PID" 2>/dev/null
+wait "$SRV_PID" 2>/dev/null
+
+# --- Certificates, from a bootstrap server -------------------------------
+if ! sh "$IDIR/install.sh" 2>"$T/npm.log"; then
+	if [ -n "${CI:-}" ] || [ -n "${WARDEN_REQUIRE_INTEROP:-}" ]; then
+		not_ok "node and the npm peers for the bootstrap server" \
+		    "$(cat "$T/npm.log")"
+	else
+		echo "# SKIP certificate mode: $(cat "$T/npm.log")"
+	fi
+	finish
+	exit
+fi
+
+P="$T/pki"
+mkdir -p "$P"
+pki() {
+	cd "$P" &&
+	openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
+	openssl req -x509 -new -key ca.key -subj "/CN=warden test LwM2M CA" \
+	    -days 2 -out ca.pem &&
+	openssl ecparam -name prime256v1 -genkey -noout -out server.key &&
+	openssl req -new -key server.key -subj "/CN=127.0.0.1" \
+	    -out server.csr &&
+	printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
+	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+	    -CAcreateserial -days 2 -extfile server.ext -out server.crt &&
+	cat server.crt server.key >server.pem &&
+	openssl ecparam -name prime256v1 -genkey -noout -out client.key &&
+	openssl req -new -key client.key -subj "/CN=warden-client" \
+	    -out client.csr &&
+	openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key \
+	    -CAcreateserial -days 2 -out client.crt &&
+	cat client.crt client.key >client.pem &&
+	openssl x509 -in client.crt -outform DER -out client.der &&
+	openssl pkcs8 -topk8 -nocrypt -in client.key -outform DER \
+	    -out client.key.der &&
+	openssl x509 -in ca.pem -outform DER -out ca.der &&
+	openssl req -x509 -new -key client.key -subj "/CN=stranger" -days 2 \
+	    -outform DER -out stranger.der
+}
+if ! (pki) >"$T/pki.log" 2>&1; then
+	not_ok "a test PKI from openssl" "$(tail -n 5 "$T/pki.log")"
+	finish
+	exit
+fi
+
+RDPORT=$(free_port_pair)
+start_rd "$RDPORT" -c "$P/server.pem" -C "$P/ca.pem"
+out=$(rd_listing "$RDPORT" -c "$P/client.pem" -C "$P/ca.pem")
+printf '%s' "$out" | grep -q '</rd>' &&
+    ok "coap-client: certificate handshake with coap-rd (the fixture works)" ||
+    not_ok "coap-client: certificate handshake with coap-rd" "$out"
+
+bootstrap_round() { # NAME ANCHOR-DER
+	rm -f "$T/ready"
+	BSPORT=$(free_udp_port)
+	printf 'lwm2m-allow-nosec 1\nlog-level debug\n' >"$T/wardend.conf"
+	fresh_agent -f "$T/wardend.conf" || return 1
+	READY="$T/ready" LWM2M_PORT=$BSPORT WARDENCTL=$WARDENCTL SOCK=$SOCK \
+	    SIMDIR="$T/dev" SERVER_URI="coaps://127.0.0.1:$RDPORT" \
+	    CLIENT_CERT="$P/client.der" CLIENT_KEY="$P/client.key.der" \
+	    SERVER_ANCHOR="$2" node "$IDIR/lwm2m_bootstrap.js" \
+	    >"$T/bs.out" 2>"$T/bs.err" &
+	bs=$!
+	i=0
+	while [ ! -f "$T/ready" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	qr "$T/qr.json" "coap://127.0.0.1:$BSPORT" ",
+    \"warden.LWM2M_BOOTSTRAP\": true"
+	check "$1: provisioned with a bootstrap server" \
+	    ctl provision --qr-text "$T/qr.json"
+	wait "$bs"
+	cat "$T/bs.out"
+}
+
+if bootstrap_round "certificates" "$P/ca.der"; then
+	what="wardend: bootstrapped, then DTLS (certificate) registration"
+	wait_state MANAGED 20 && ok "$what: MANAGED" ||
+	    not_ok "$what: MANAGED" "$(ctl status 2>&1;
+	    tail -n 20 "$T/wardend.log")"
+	out=$(rd_listing "$RDPORT" -c "$P/client.pem" -C "$P/ca.pem")
+	printf '%s' "$out" | grep -q '</rd/' &&
+	    ok "coap-rd lists the certificate registration" ||
+	    not_ok "coap-rd lists the certificate registration" "$out"
+	stop_agent
+fi
+stop_rd
+start_rd "$RDPORT" -c "$P/server.pem" -C "$P/ca.pem"
+
+# The anchor the bootstrap server gives is not the server's CA: the
+# server's certificate is refused, nothing registers.
+if bootstrap_round "wrong anchor" "$P/stranger.der"; then
+	sleep 3
+	[ "$(ctl status --json | json_get state)" = ENROLLING ] &&
+	    ctl status --json | json_get serverError | grep -q DTLS &&
+	    ok "a server certificate outside the anchor: not registered" ||
+	    not_ok "a server certificate outside the anchor: not registered" \
+	    "$(ctl status 2>&1)"
+	out=$(rd_listing "$RDPORT" -c "$P/client.pem" -C "$P/ca.pem")
+	printf '%s' "$out" | grep -q '</rd/' &&
+	    not_ok "nothing in coap-rd" "$out" || ok "nothing in coap-rd"
+	stop_agent
+fi
+if grep -Eq 'AddressSanitizer|runtime error' "$T/wardend.log"; then
+	not_ok "no sanitizer report from wardend" \
+	    "$(grep -E -A 5 'AddressSanitizer|runtime error' "$T/wardend.log")"
+else
+	ok "no sanitizer report from wardend"
+fi
+stop_rd
+finish

@@ -1,0 +1,86 @@
+// lib.js - what the interop scripts share: TAP-style "ok"/"not ok" lines
+// (counted by tests/run.sh), waiting, the simulated device's ops.log, and
+// wardenctl. Everything comes from the environment the shell driver
+// (tests/integration/lwm2m_interop.sh) sets.
+'use strict';
+
+const fs = require('fs');
+const { execFileSync } = require('child_process');
+
+const env = {
+  port: Number(process.env.LWM2M_PORT),
+  wardenctl: process.env.WARDENCTL,
+  sock: process.env.SOCK,
+  simdir: process.env.SIMDIR,
+  agentPid: Number(process.env.AGENT_PID || 0),
+  ready: process.env.READY,
+};
+
+let failures = 0;
+
+function ok(what) {
+  console.log(`ok - ${what}`);
+}
+
+function notOk(what, why) {
+  failures++;
+  console.log(`not ok - ${what}`);
+  if (why !== undefined)
+    String(why).split('\n').forEach((l) => console.log(`# ${l}`));
+}
+
+function check(cond, what, why) {
+  if (cond)
+    ok(what);
+  else
+    notOk(what, why);
+  return cond;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Resolves with fn()'s first truthy value, or undefined after ms.
+async function waitFor(fn, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v)
+      return v;
+    if (Date.now() > end)
+      return undefined;
+    await sleep(50);
+  }
+}
+
+function opsLog() {
+  try {
+    return fs.readFileSync(`${env.simdir}/ops.log`, 'utf8');
+  } catch (e) {
+    return '';
+  }
+}
+
+// The ops.log lines added after mark (its length when taken).
+function opsSince(mark) {
+  return opsLog().slice(mark);
+}
+
+function ctl(...args) {
+  return execFileSync(env.wardenctl, ['-s', env.sock, ...args],
+    { encoding: 'utf8' });
+}
+
+function simSet(key, value) {
+  ctl('sim', 'set', key, String(value));
+}
+
+function ready() {
+  fs.writeFileSync(env.ready, 'ready\n');
+}
+
+function finish() {
+  process.exit(failures === 0 ? 0 : 1);
+}
+
+module.exports = { env, ok, notOk, check, sleep, waitFor, opsLog, opsSince,
+  ctl, simSet, ready, finish };
