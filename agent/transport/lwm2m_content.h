@@ -80,6 +80,7 @@ struct lwm2m_records {
 };
 
 /* lwm2m_content.c */
+/* Makes rs an empty list (nothing allocated yet). */
 void lwm2m_records_init(struct lwm2m_records *rs);
 /* Frees the records and their bytes (zeroised: values may be secrets);
  * the list is empty and usable again. */

@@ -213,9 +213,12 @@ struct lwm2m_objects {
  */
 int lwm2m_objects_init(struct lwm2m_objects *objs,
     const struct lwm2m_host *host, const char *policy);
+/* Frees every object's state (secrets zeroised) and the policy. */
 void lwm2m_objects_free(struct lwm2m_objects *objs);
+/* Object id, or NULL when this client has none. */
 struct lwm2m_object *lwm2m_objects_find(struct lwm2m_objects *objs,
     uint16_t id);
+/* Resource res of an object's definition, or NULL. */
 const struct lwm2m_res_def *lwm2m_res_find(const struct lwm2m_obj_def *d,
     uint16_t res);
 /* true when instance inst of object o exists. */
@@ -261,10 +264,12 @@ int lwm2m_objects_discover(struct lwm2m_objects *objs,
 int lwm2m_objects_links(struct lwm2m_objects *objs, char **out,
     size_t *len);
 
+/* Raises ev for the client (objs->event), if one listens. */
 void lwm2m_objects_event(struct lwm2m_objects *objs, enum lwm2m_event ev,
     uint16_t ssid, int64_t value);
 
-/* Definitions (one per lwm2m_obj_*.c) and their set-up. */
+/* Definitions (one per lwm2m_obj_*.c), and the set-up that gives an
+ * object its definition, handlers and state (0, or -1 out of memory). */
 extern const struct lwm2m_obj_def lwm2m_security_def;
 extern const struct lwm2m_obj_def lwm2m_server_def;
 extern const struct lwm2m_obj_def lwm2m_device_def;
@@ -331,13 +336,18 @@ struct lwm2m_server {
 };
 #define LWM2M_LIFETIME_DEFAULT 3600
 #define LWM2M_LIFETIME_MIN 10
+/* The instance of short server id ssid, or NULL. */
 const struct lwm2m_server *lwm2m_server_find(struct lwm2m_objects *objs,
     uint16_t ssid);
 /* The first server instance, or NULL. */
 const struct lwm2m_server *lwm2m_server_first(struct lwm2m_objects *objs);
+/* Replaces every instance by s (provisioning's server). 0. */
 int lwm2m_server_set(struct lwm2m_objects *objs,
     const struct lwm2m_server *s);
+/* Removes every instance. */
 void lwm2m_server_clear(struct lwm2m_objects *objs);
+/* The instances as JSON text (*out malloc'd) and back, for the store;
+ * a load that fails (err) changes nothing. 0 or -1. */
 int lwm2m_server_dump(struct lwm2m_objects *objs, char **out);
 int lwm2m_server_load(struct lwm2m_objects *objs, const char *json,
     char *err, size_t errlen);
@@ -359,6 +369,7 @@ enum lwm2m_lw_result {
 /* lwm2m_policy.c */
 /* Loads the policy document (NULL or "": none). 0 or -1. */
 int lwm2m_policy_load(struct lwm2m_objects *objs, const char *json);
+/* Frees the document. */
 void lwm2m_policy_free(struct lwm2m_objects *objs);
 /* A copy of the current document to edit (never NULL but when out of
  * memory); free it with cJSON_Delete(). */

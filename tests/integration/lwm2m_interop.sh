@@ -110,6 +110,7 @@ run_peer() { # NAME SCRIPT
 	kill "$watchdog" 2>/dev/null
 	wait "$watchdog" 2>/dev/null
 	cat "$T/$name.out"
+	nfail=$((nfail + $(grep -c '^not ok' "$T/$name.out")))
 	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$T/$name.out"; then
 		not_ok "$name: the peer's script ends cleanly" \
 		    "exit $rc: $(tail -n 20 "$T/$name.err")"

@@ -4,8 +4,9 @@
 // SenML JSON, 4.06 for an Accept that cannot carry the answer, the
 // Security object kept from the server, a SenML write, observation of a
 // whole instance with non-confirmable notifications, Write-Attributes
-// and Discover, the Reboot execute, an Update answered 4.04 (the client
-// registers again), and de-registration.
+// and Discover, the Reboot execute, an Update from a new session when the
+// device's address changes, an Update answered 4.04 (the client registers
+// again), and de-registration.
 'use strict';
 
 const coap = require('coap');
@@ -35,7 +36,10 @@ server.on('request', (req, res) => {
     res.end();
   } else if (req.method === 'POST' && url.pathname.startsWith('/rd/')) {
     updates.push({ path: url.pathname,
-      query: Object.fromEntries(url.searchParams), at: Date.now() });
+      query: Object.fromEntries(url.searchParams), at: Date.now(),
+      from: req.rsinfo.port });
+    // an Update may come from a new address: use it from now on
+    client = { address: req.rsinfo.address, port: req.rsinfo.port };
     res.code = refuseUpdates ? '4.04' : '2.04';
     res.end();
   } else if (req.method === 'DELETE' && url.pathname.startsWith('/rd/')) {
@@ -191,6 +195,19 @@ async function scenario() {
     .test(lib.opsSince(mark)), 10000);
   check(rebooted, 'node-coap: the reboot runs (ops.log power.reboot)',
     lib.opsSince(mark));
+
+  // A new address: a new session and an Update from it.
+  const before = updates.length;
+  const port = client.port;
+  // quoted: the simulator reads the value as JSON first
+  lib.simSet('network.addresses', '"10.9.8.7"');
+  const moved = await waitFor(() => updates.slice(before)
+    .find((u) => u.from !== port), 5000);
+  check(moved !== undefined, 'node-coap: an address change is followed by ' +
+    'an Update from a new session', JSON.stringify(updates.slice(before)));
+  r = await request('GET', '/3/0/9');
+  check(r.code === '2.05', 'node-coap: requests reach the client at its new ' +
+    'address', r.code);
 
   // A shorter lifetime makes an Update; a 4.04 to it, a new registration.
   refuseUpdates = true;
