@@ -406,7 +406,9 @@ sim_control(void *ctx, const char *verb, const char *key, const char *value,
 			sim_unload(s);
 			return -EINVAL;
 		}
-		v = cJSON_Parse(value);
+		/* The whole value must be JSON ("10.9.8.7" is text, not the
+		 * number 10.9 followed by garbage). */
+		v = cJSON_ParseWithOpts(value, NULL, true);
 		if (v == NULL || cJSON_IsArray(v) || cJSON_IsObject(v)) {
 			cJSON_Delete(v);
 			if (strlen(value) >= HAL_FACT_STR_MAX) {

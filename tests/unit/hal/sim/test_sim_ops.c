@@ -139,11 +139,15 @@ control_set_and_errors(void **state)
 	    &reply), 0);
 	assert_int_equal(hal_control(&fx->h, "set", "battery.level", "null",
 	    &reply), 0);
+	assert_int_equal(hal_control(&fx->h, "set", "network.addresses",
+	    "10.9.8.7", &reply), 0);
 	assert_int_equal(hal_facts_read(&fx->h, &fs), 0);
 	assert_int_equal(hal_fact_find(&fs, "passcode.length")->i, 4);
 	assert_false(hal_fact_find(&fs, "disk.encrypted")->b);
 	assert_string_equal(hal_fact_find(&fs, "os.name")->s, "Warden OS");
 	assert_null(hal_fact_find(&fs, "battery.level"));
+	assert_string_equal(hal_fact_find(&fs, "network.addresses")->s,
+	    "10.9.8.7");
 
 	assert_int_equal(hal_control(&fx->h, "fail", "no.such.op", "EIO",
 	    &reply), -EINVAL);
