@@ -6,8 +6,12 @@
  * The core speaks only this interface and the AMAPI vocabulary (policies,
  * reports and command results are AMAPI JSON documents in every binding);
  * a binding knows its wire protocol and nothing of the HAL or the policy
- * engine. Bindings: `rest` (JSON over HTTPS, rest_binding.c; the contract
- * is docs/protocol/README.md); LwM2M is to come.
+ * engine. This is the shape of client-driven bindings: `rest` (JSON over
+ * HTTPS, rest_binding.c; the contract is docs/protocol/README.md). LwM2M
+ * is server-driven (the server reads, writes and executes objects on a
+ * registered device; there is no CSR exchange) and runs as its own
+ * session (lwm2m_session.c), started by server_start() for a device
+ * provisioned with the lwm2m binding.
  *
  * Every operation is asynchronous: it queues the exchange and returns at
  * once; the callback runs later on the loop's thread, exactly once,
