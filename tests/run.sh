@@ -65,7 +65,7 @@ done
 
 # Integration tests: shell scripts printing "ok ..." / "not ok ..." lines.
 for t in $(find "$srctree/tests/integration" -maxdepth 1 -type f -name '*.sh' \
-    ! -name lib.sh 2>/dev/null | sort); do
+    ! -name 'lib*.sh' 2>/dev/null | sort); do
 	name="integration/$(basename "$t" .sh)"
 	selected "$name" || continue
 	log="$logdir/$(basename "$t" .sh).log"

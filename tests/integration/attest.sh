@@ -6,50 +6,8 @@
 # refused; any local user gets a token; a non-compliant device's token
 # says so; a device that is not enrolled gets none.
 . "$(dirname "$0")/lib.sh"
-MDM="$WARDEN_BIN/wardenmdm"
-D="$T/mdm"
-SRV_PID=
+. "$(dirname "$0")/lib_mdm.sh"
 AUD="https://vpn.example.com/gw"
-
-mdm() {
-	"$MDM" --dir "$D" "$@"
-}
-
-start_server() {
-	rm -f "$D/server.url"
-	"$MDM" --dir "$D" serve --listen 127.0.0.1:0 >>"$T/mdm.log" 2>&1 &
-	SRV_PID=$!
-	i=0
-	while [ ! -s "$D/server.url" ] && [ $i -lt 200 ]; do
-		kill -0 "$SRV_PID" 2>/dev/null || break
-		sleep 0.05
-		i=$((i + 1))
-	done
-	[ -s "$D/server.url" ]
-}
-
-stop_server() {
-	if [ -n "$SRV_PID" ]; then
-		kill -TERM "$SRV_PID" 2>/dev/null
-		wait "$SRV_PID" 2>/dev/null
-		SRV_PID=
-	fi
-}
-
-wait_until() { # SECONDS command...
-	n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
-is_state() {
-	[ "$(ctl status --json | json_get state)" = "$1" ]
-}
 
 compliant_is() { # true|false
 	ctl scan >/dev/null &&
