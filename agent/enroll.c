@@ -159,29 +159,12 @@ close_transport(struct server *sv)
 	sv->t = NULL;
 }
 
-static void
-destroy_work(struct wardend *d, void *arg)
-{
-	char err[CRYPTO_ERR_MAX];
-
-	(void)d;
-	if (crypto_devkey_destroy(arg, err, sizeof(err)) != 0)
-		log_warnx("enrollment: destroying the unused key: %s", err);
-}
-
-static void
-destroy_after(struct wardend *d, void *arg)
-{
-	(void)d;
-	free(arg);
-}
-
 /* The server refused for good: back to UNPROVISIONED, loudly. */
 static void
 give_up(struct server *sv, const char *why)
 {
 	struct store *st = sv->d->store;
-	char msg[SERVER_ERROR_MAX], *path;
+	char msg[SERVER_ERROR_MAX];
 
 	snprintf(msg, sizeof(msg), "enrollment with %.200s refused: %.280s",
 	    sv->url, why);
@@ -200,10 +183,8 @@ give_up(struct server *sv, const char *why)
 	}
 	store_set_step(st, "");
 	store_event(st, "enrollment-failed", msg);
-	if ((path = malloc(PATH_MAX)) != NULL) {
-		snprintf(path, PATH_MAX, "%s", sv->enroll->key_path);
-		daemon_hal_job(sv->d, destroy_work, destroy_after, path);
-	}
+	server_destroy_key_later(sv, sv->enroll->key_path,
+	    "enrollment (the unused key)");
 	job_free(sv->enroll);
 	sv->enroll = NULL;
 }

@@ -112,32 +112,6 @@ finish_cmd(struct server *sv, const char *status, const char *code,
 	inbox_finish(sv, id, status, code, msg);
 }
 
-static void
-destroy_work(struct wardend *d, void *arg)
-{
-	char err[CRYPTO_ERR_MAX];
-
-	(void)d;
-	if (crypto_devkey_destroy(arg, err, sizeof(err)) != 0)
-		log_warnx("renewal: destroying a key: %s", err);
-}
-
-static void
-destroy_after(struct wardend *d, void *arg)
-{
-	(void)d;
-	free(arg);
-}
-
-static void
-destroy_later(struct server *sv, const char *path)
-{
-	char *p = strdup(path);
-
-	if (p != NULL)
-		daemon_hal_job(sv->d, destroy_work, destroy_after, p);
-}
-
 /* The renewal failed: the old certificate stays, another try later. */
 static void
 failed(struct server *sv, const char *why)
@@ -148,7 +122,7 @@ failed(struct server *sv, const char *why)
 	log_warnx("%s; next attempt in an hour", sv->last_error);
 	finish_cmd(sv, "FAILED", "UNKNOWN", why);
 	if (j != NULL) {
-		destroy_later(sv, j->path);
+		server_destroy_key_later(sv, j->path, "renewal");
 		job_free(j);
 		sv->renew = NULL;
 	}
@@ -244,7 +218,7 @@ on_renewed(void *arg, const struct transport_reply *r)
 		return;
 	}
 	server_key_path(sv, sv->key_file, old, sizeof(old));
-	destroy_later(sv, old);
+	server_destroy_key_later(sv, old, "renewal");
 	snprintf(sv->key_file, sizeof(sv->key_file), "%s", j->file);
 	free(sv->cert_pem);
 	sv->cert_pem = pem;

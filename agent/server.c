@@ -518,3 +518,39 @@ server_status(struct wardend *d, cJSON *r)
 	free(err);
 	lwm2m_session_status(d, r);
 }
+
+struct key_destroy {
+	const char *what;
+	char path[PATH_MAX];
+};
+
+static void
+key_destroy_work(struct wardend *d, void *arg)
+{
+	struct key_destroy *k = arg;
+	char err[CRYPTO_ERR_MAX];
+
+	(void)d;
+	if (crypto_devkey_destroy(k->path, err, sizeof(err)) != 0)
+		log_warnx("%s: destroying a key: %s", k->what, err);
+}
+
+static void
+key_destroy_after(struct wardend *d, void *arg)
+{
+	(void)d;
+	free(arg);
+}
+
+void
+server_destroy_key_later(struct server *sv, const char *path,
+    const char *what)
+{
+	struct key_destroy *k = calloc(1, sizeof(*k));
+
+	if (k == NULL)
+		return;
+	k->what = what;
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	daemon_hal_job(sv->d, key_destroy_work, key_destroy_after, k);
+}

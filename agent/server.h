@@ -152,6 +152,10 @@ void server_reconnect(struct server *sv);
  * the transport is closed, the credentials in memory freed. */
 void server_session_end(struct server *sv);
 /* The sealed key file's path in the state directory. */
+/* Destroys the key file at path (overwrite, unlink) on the HAL job queue;
+ * `what` names the caller in the log line of a failure. */
+void server_destroy_key_later(struct server *sv, const char *path,
+    const char *what);
 void server_key_path(const struct server *sv, const char *file, char *buf,
     size_t len);
 
