@@ -136,6 +136,29 @@ enforce_plan_free(struct enforce_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
+static const char *witness_of_kind(enum policy_setting_kind kind);
+
+bool
+enforce_step_needs_prior(const struct enforce_step *st)
+{
+	return st->action == ENFORCE_APPLY && st->had == NULL &&
+	    witness_of_kind(st->want->kind) != NULL;
+}
+
+void
+enforce_step_set_prior(struct enforce_step *st, const struct hal_facts *facts)
+{
+	const struct hal_fact *f;
+
+	st->prior[0] = '\0';
+	if (!enforce_step_needs_prior(st))
+		return;
+	f = hal_fact_find(facts, witness_of_kind(st->want->kind));
+	if (f != NULL && f->type == HAL_FACT_BOOL)
+		snprintf(st->prior, sizeof(st->prior), "%s",
+		    f->b ? "true" : "false");
+}
+
 /* ------------------------------------------------------------------ */
 /* Running a step                                                       */
 /* ------------------------------------------------------------------ */
@@ -144,6 +167,8 @@ static void
 result_init(const struct enforce_step *st, struct enforce_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	snprintf(res->prior, sizeof(res->prior), "%s", st->had != NULL ?
+	    st->had->prior : st->prior);
 	if (st->action == ENFORCE_APPLY) {
 		snprintf(res->key, sizeof(res->key), "%s", st->want->key);
 		snprintf(res->field_path, sizeof(res->field_path), "%s",
@@ -257,6 +282,8 @@ revert(struct hal *h, const struct enforce_step *st,
 {
 	enum policy_setting_kind kind;
 	enum hal_scope scope;
+	/* The witness fact was true before warden: blocked, in kiosk. */
+	bool blocked_before = strcmp(st->had->prior, "true") == 0;
 
 	/* Nothing was done for a setting the HAL never took. */
 	if (st->had->status == ENFORCE_UNSUPPORTED) {
@@ -284,17 +311,18 @@ revert(struct hal *h, const struct enforce_step *st,
 		outcome(res, "passcode.apply",
 		    hal_passcode_apply(h, &st->passcode));
 		break;
+	/* Back to how warden found the device (allowed when unknown). */
 	case POLICY_SET_CAMERA:
 		outcome(res, "camera.set_allowed",
-		    hal_camera_set_allowed(h, true));
+		    hal_camera_set_allowed(h, !blocked_before));
 		break;
 	case POLICY_SET_SCREEN_CAPTURE:
 		outcome(res, "restrict.set_screen_capture",
-		    hal_restrict_screen_capture(h, true));
+		    hal_restrict_screen_capture(h, !blocked_before));
 		break;
 	case POLICY_SET_USB_DATA:
 		outcome(res, "restrict.set_usb_data",
-		    hal_restrict_usb_data(h, true));
+		    hal_restrict_usb_data(h, !blocked_before));
 		break;
 	case POLICY_SET_KEYGUARD:
 		outcome(res, "restrict.set_keyguard_features",
@@ -305,6 +333,11 @@ revert(struct hal *h, const struct enforce_step *st,
 		    hal_restrict_factory_reset(h, true));
 		break;
 	case POLICY_SET_KIOSK:
+		/* Warden found the device locked to an app: it stays so. */
+		if (blocked_before) {
+			drop(res, "left as it was before the policy");
+			return;
+		}
 		outcome(res, "kiosk.exit", hal_kiosk_exit(h));
 		break;
 	}
@@ -349,29 +382,41 @@ enforce_run(struct hal *h, const struct enforce_plan *plan,
 /* Drift                                                                */
 /* ------------------------------------------------------------------ */
 
+/* The fact that shows a setting of kind in force. */
+static const char *
+witness_of_kind(enum policy_setting_kind kind)
+{
+	switch (kind) {
+	case POLICY_SET_CAMERA:
+		return "camera.blocked";
+	case POLICY_SET_SCREEN_CAPTURE:
+		return "screen_capture.blocked";
+	case POLICY_SET_USB_DATA:
+		return "usb.data_blocked";
+	case POLICY_SET_WORK_PROFILE:
+		return "profile.exists";
+	case POLICY_SET_KIOSK:
+		return "kiosk.active";
+	default:
+		return NULL;
+	}
+}
+
 /* The fact that shows setting w in force, and the value it must have. */
 static const char *
 witness(const struct policy_setting *w, bool *expect)
 {
 	switch (w->kind) {
 	case POLICY_SET_CAMERA:
-		*expect = !w->v.allowed;
-		return "camera.blocked";
 	case POLICY_SET_SCREEN_CAPTURE:
-		*expect = !w->v.allowed;
-		return "screen_capture.blocked";
 	case POLICY_SET_USB_DATA:
 		*expect = !w->v.allowed;
-		return "usb.data_blocked";
-	case POLICY_SET_WORK_PROFILE:
-		*expect = true;
-		return "profile.exists";
-	case POLICY_SET_KIOSK:
-		*expect = true;
-		return "kiosk.active";
+		break;
 	default:
-		return NULL;
+		*expect = true;
+		break;
 	}
+	return witness_of_kind(w->kind);
 }
 
 size_t

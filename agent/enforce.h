@@ -29,6 +29,9 @@
 #include "profiles/policy_settings.h"
 
 #define ENFORCE_REASON_MAX 192
+/* "true" / "false": the witness fact before warden first applied a
+ * setting; "" when unknown. */
+#define ENFORCE_PRIOR_MAX 8
 
 enum enforce_status {
 	ENFORCE_APPLIED = 0,
@@ -50,6 +53,8 @@ struct enforce_applied {
 	enum enforce_status status;
 	char reason[ENFORCE_REASON_MAX];
 	char source[POLICY_SOURCE_TEXT_MAX];
+	/* How the device was before warden first applied the setting. */
+	char prior[ENFORCE_PRIOR_MAX];
 };
 
 enum enforce_action {
@@ -65,6 +70,9 @@ struct enforce_step {
 	const struct enforce_applied *had;
 	/* REVERT of a passcode: what stays wanted for its scope. */
 	struct hal_passcode_policy passcode;
+	/* APPLY of a setting without a record: how the device was before
+	 * (enforce_step_set_prior()). */
+	char prior[ENFORCE_PRIOR_MAX];
 };
 
 struct enforce_plan {
@@ -90,6 +98,19 @@ int enforce_plan(const struct policy_settings *wanted,
     struct enforce_plan *plan);
 void enforce_plan_free(struct enforce_plan *plan);
 
+/*
+ * How the device was before warden touched a setting, so that a revert
+ * restores it ("restore what warden changed"): a step that applies a
+ * setting for the first time (no record) and has a witness fact
+ * (camera.blocked, screen_capture.blocked, usb.data_blocked, kiosk.active)
+ * needs it; the caller reads the facts from the HAL right before the
+ * step runs and passes them to enforce_step_set_prior(). Every other
+ * step carries its record's prior. Never block.
+ */
+bool enforce_step_needs_prior(const struct enforce_step *st);
+void enforce_step_set_prior(struct enforce_step *st,
+    const struct hal_facts *facts);
+
 /* The outcome of one step: the record to store under `key`. */
 struct enforce_result {
 	char key[POLICY_SETTING_KEY_MAX];
@@ -98,6 +119,7 @@ struct enforce_result {
 	char source[POLICY_SOURCE_TEXT_MAX];
 	enum enforce_status status;
 	char reason[ENFORCE_REASON_MAX];
+	char prior[ENFORCE_PRIOR_MAX];
 	/* The record is to be deleted (a revert that is done with). */
 	bool remove;
 };

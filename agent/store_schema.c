@@ -91,6 +91,9 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  kind TEXT NOT NULL,"
 	"  detail TEXT NOT NULL);",
+	/* 1 -> 2: how the device was before warden first applied a
+	 * setting, so that a revert restores it. */
+	"ALTER TABLE applied_settings ADD COLUMN prior TEXT;",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

@@ -543,6 +543,93 @@ missing_ops_are_unsupported(void **state)
 	policy_settings_free(&want);
 }
 
+/*
+ * A revert restores how warden found the device: the witness fact read
+ * before the first apply is kept in the record (prior), a camera blocked
+ * before the policy is blocked again, a kiosk found running stays.
+ */
+static void
+reverts_restore_prior_state(void **state)
+{
+	struct policy_settings want, none;
+	struct enforce_applied rec[20];
+	struct enforce_plan plan;
+	struct enforce_result res[20];
+	struct hal_facts facts;
+	size_t i, n;
+
+	(void)state;
+	reset_fake();
+	wanted_of("{\"cameraAccess\":\"CAMERA_ACCESS_DISABLED\","
+	    "\"screenCaptureDisabled\":true,\"maximumTimeToLock\":60000}",
+	    POLICY_MODE_FULLY_MANAGED, &want);
+	memset(&facts, 0, sizeof(facts));
+	assert_int_equal(hal_fact_bool(&facts, "camera.blocked", true), 0);
+	assert_int_equal(hal_fact_bool(&facts, "screen_capture.blocked",
+	    false), 0);
+	/* First applies: each step with a witness takes the fact. */
+	assert_int_equal(enforce_plan(&want, NULL, 0, 0, &plan), 0);
+	for (i = 0; i < plan.n; i++) {
+		const char *k = plan.steps[i].want->key;
+
+		if (strcmp(k, "maximumTimeToLock") == 0) {
+			assert_false(enforce_step_needs_prior(&plan.steps[i]));
+			continue;
+		}
+		assert_true(enforce_step_needs_prior(&plan.steps[i]));
+		enforce_step_set_prior(&plan.steps[i], &facts);
+		enforce_step_run(&fake, &plan.steps[i], &res[i]);
+		assert_string_equal(res[i].prior, strcmp(k, "cameraAccess") ==
+		    0 ? "true" : "false");
+	}
+	/* The records carry it; a later apply keeps it. */
+	n = 0;
+	for (i = 0; i < want.n; i++) {
+		record(&rec[n], &want.s[i], ENFORCE_APPLIED);
+		if (strcmp(want.s[i].key, "cameraAccess") == 0)
+			snprintf(rec[n].prior, sizeof(rec[n].prior), "true");
+		else if (strcmp(want.s[i].key, "screenCaptureDisabled") == 0)
+			snprintf(rec[n].prior, sizeof(rec[n].prior), "false");
+		n++;
+	}
+	snprintf(rec[n].key, sizeof(rec[0].key), POLICY_KIOSK_KEY);
+	snprintf(rec[n].value, sizeof(rec[0].value), "packageName=\"k\"");
+	snprintf(rec[n].prior, sizeof(rec[0].prior), "true");
+	rec[n++].status = ENFORCE_APPLIED;
+	enforce_plan_free(&plan);
+	assert_int_equal(enforce_plan(&want, rec, n, ENFORCE_FORCE, &plan),
+	    0);
+	for (i = 0; i < plan.n; i++)
+		assert_false(enforce_step_needs_prior(&plan.steps[i]));
+	enforce_plan_free(&plan);
+
+	/* Everything reverted. */
+	reset_fake();
+	memset(&none, 0, sizeof(none));
+	assert_int_equal(enforce_plan(&none, rec, n, 0, &plan), 0);
+	assert_int_equal(plan.n, n);
+	enforce_run(&fake, &plan, res, NULL, NULL);
+	for (i = 0; i < plan.n; i++) {
+		assert_true(res[i].remove);
+		if (strcmp(res[i].key, POLICY_KIOSK_KEY) == 0)
+			assert_non_null(strstr(res[i].reason, "before"));
+	}
+	{
+		static const char *const expect[] = {
+			"passcode.apply(scope=0,quality=0,len=0,lock=0)",
+			"camera.set_allowed(false)",
+			"restrict.set_screen_capture(true)",
+		};
+
+		assert_int_equal(ncalls, sizeof(expect) / sizeof(expect[0]));
+		for (i = 0; i < ncalls; i++)
+			assert_string_equal(calls[i], expect[i]);
+	}
+	enforce_plan_free(&plan);
+	policy_settings_free(&want);
+}
+
+
 static void
 reverts(void **state)
 {
@@ -741,6 +828,7 @@ main(void)
 		cmocka_unit_test(failure_does_not_stop_the_rest),
 		cmocka_unit_test(missing_ops_are_unsupported),
 		cmocka_unit_test(reverts),
+		cmocka_unit_test(reverts_restore_prior_state),
 		cmocka_unit_test(pending_record),
 		cmocka_unit_test(drift),
 	};
