@@ -18,7 +18,7 @@
 #define POLL_SLACK_MS 15000
 
 enum op { OP_ENROLL, OP_POLICY, OP_REPORTS, OP_COMMANDS, OP_RESULT,
-	OP_RENEW };
+	OP_RENEW, OP_UNENROLL };
 
 struct call {
 	struct call *next, *prev;
@@ -68,6 +68,7 @@ classify(const struct rest_http_reply *h, enum op op,
 	}
 	r->code = s;
 	if ((op == OP_ENROLL && (s == 201 || s == 200)) ||
+	    (op == OP_UNENROLL && (s == 204 || s == 200)) ||
 	    (op != OP_ENROLL && s == 200))
 		return 0;
 	if (op == OP_POLICY && s == 304) {
@@ -105,6 +106,7 @@ decode(enum op op, const char *body, size_t len, struct rest_json_reply *j,
 	case OP_RENEW:
 		return rest_json_certificate_reply(body, len, j, why, whylen);
 	case OP_RESULT:
+	case OP_UNENROLL:
 		break;
 	}
 	return 0;
@@ -392,6 +394,20 @@ rest_renew_certificate(struct transport *t, const char *csr_pem,
 	return rc;
 }
 
+static int
+rest_unenroll(struct transport *t, transport_cb cb, void *arg)
+{
+	struct rest_http_request req;
+	char path[REST_HTTP_PATH_MAX];
+
+	if (device_path(t, "", path, sizeof(path)) != 0)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	req.method = "DELETE";
+	req.path = path;
+	return issue(t, t->main, OP_UNENROLL, &req, cb, arg);
+}
+
 const struct transport_ops transport_rest = {
 	.name = "rest",
 	.connect = rest_connect,
@@ -402,4 +418,5 @@ const struct transport_ops transport_rest = {
 	.receive_commands = rest_receive_commands,
 	.send_command_result = rest_send_command_result,
 	.renew_certificate = rest_renew_certificate,
+	.unenroll = rest_unenroll,
 };

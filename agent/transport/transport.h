@@ -1,7 +1,8 @@
 /*
  * transport.h - what the agent core asks of a protocol binding: connect
  * to the server, enroll, fetch the policy, push reports, receive
- * commands, send a command's result, renew the device certificate, close.
+ * commands, send a command's result, renew the device certificate,
+ * unenroll, close.
  *
  * The core speaks only this interface and the AMAPI vocabulary (policies,
  * reports and command results are AMAPI JSON documents in every binding);
@@ -153,6 +154,12 @@ struct transport_ops {
 	/* Asks for a new certificate for the key of csr_pem. */
 	int (*renew_certificate)(struct transport *t, const char *csr_pem,
 	    transport_cb cb, void *arg);
+	/*
+	 * Tells the server the device leaves management (retire). OK once
+	 * the server has forgotten the device; REFUSED with code 403 when it
+	 * had already (every later request would be refused too).
+	 */
+	int (*unenroll)(struct transport *t, transport_cb cb, void *arg);
 };
 
 /* transport.c */
