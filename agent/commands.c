@@ -620,6 +620,14 @@ run_relinquish(struct server *sv, const char *id, const cJSON *params)
 	    "acknowledged");
 }
 
+static void
+run_retire(struct server *sv, const char *id, const cJSON *params)
+{
+	(void)params;
+	then_after_ack(sv, id, "RETIRE", "the device restores the settings "
+	    "warden changed and unenrolls once this result is acknowledged");
+}
+
 static const struct cmd_def cmds[] = {
 	{ "LOCK", false, run_lock },
 	{ "RESET_PASSWORD", true, run_reset_password },
@@ -632,6 +640,7 @@ static const struct cmd_def cmds[] = {
 	{ "RESCAN", false, run_rescan },
 	{ "SYNC_POLICY", false, run_sync_policy },
 	{ "RENEW_CERTIFICATE", false, run_renew_certificate },
+	{ "RETIRE", true, run_retire },
 };
 
 static const struct cmd_def *
@@ -743,6 +752,22 @@ after_ack_done(struct wardend *d, const char *what)
 	retire_forget(d, what);
 }
 
+/* The rest of a RELINQUISH_OWNERSHIP or RETIRE is a retire (retire.h):
+ * device-wide settings restored, the server told, the key destroyed. The
+ * retire is recorded before the waiting action is dropped, so a crash
+ * between the two runs neither twice nor not at all. */
+static void
+after_ack_retire(struct wardend *d, const char *why)
+{
+	char err[256];
+
+	if (retire_start(d, NULL, RETIRE_SERVER, why, err, sizeof(err)) != 0)
+		log_warnx("%s: the retire cannot start: %s", why, err);
+	store_kv_del(d->store, COMMANDS_AFTER_ACK_KEY);
+	if (d->server != NULL)
+		d->server->after_ack_busy = false;
+}
+
 static void
 after_ack_step(struct wardend *d, struct cmd_job *j)
 {
@@ -773,10 +798,7 @@ after_ack_step(struct wardend *d, struct cmd_job *j)
 			    "profile failed: %s", strerror(-j->rc));
 		store_event(d->store, "command-relinquish", j->rc == 0 ?
 		    "work profile removed" : "work profile removal failed");
-		store_kv_del(d->store, COMMANDS_AFTER_ACK_KEY);
-		if (d->server != NULL)
-			d->server->after_ack_busy = false;
-		retire_forget(d, "ownership relinquished");
+		after_ack_retire(d, "ownership relinquished");
 		break;
 	default:
 		break;
@@ -805,6 +827,11 @@ after_ack_start(struct server *sv, const char *then)
 		    "the device key, then the factory reset", sp + 1);
 		j = job_new(sv, sp + 1, JOB_DESTROY_KEY);
 		server_key_path(sv, sv->key_file, j->path, sizeof(j->path));
+	} else if (strcmp(type, "RETIRE") == 0) {
+		store_event(sv->d->store, "command-retire", "result "
+		    "acknowledged by the server");
+		after_ack_retire(sv->d, "retired by the server");
+		return;
 	} else if (strcmp(type, "RELINQUISH_OWNERSHIP") == 0) {
 		store_event(sv->d->store, "command-relinquish", "result "
 		    "acknowledged by the server");

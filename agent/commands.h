@@ -11,14 +11,15 @@
  * At most once, even across a crash: a row found "running" at start was
  * interrupted somewhere between that commit and its result. A destructive
  * or disruptive command (WIPE, CLEAR_APP_DATA, RELINQUISH_OWNERSHIP,
- * RESET_PASSWORD, REBOOT) is then never run again: it is answered FAILED,
- * errorCode UNKNOWN, "interrupted". An idempotent one (LOCK, RESCAN,
+ * RETIRE, RESET_PASSWORD, REBOOT) is then never run again: it is
+ * answered FAILED, errorCode UNKNOWN, "interrupted". An idempotent one (LOCK, RESCAN,
  * SYNC_POLICY, RENEW_CERTIFICATE, START_LOST_MODE, STOP_LOST_MODE) is run
  * again: doing it twice leaves the device as doing it once.
  *
- * WIPE and RELINQUISH_OWNERSHIP act only once their result has been
- * acknowledged by the server (the outbox row is gone): the action waits
- * in the store (kv "command_after_ack") across restarts.
+ * WIPE, RELINQUISH_OWNERSHIP and RETIRE act only once their result has
+ * been acknowledged by the server (the outbox row is gone): the action
+ * waits in the store (kv "command_after_ack") across restarts. The last
+ * two then run a retire (retire.h).
  */
 #ifndef WARDEN_COMMANDS_H
 #define WARDEN_COMMANDS_H
@@ -58,7 +59,8 @@ void commands_session_open(struct server *sv);
 void commands_start(struct wardend *d);
 /*
  * Fault injection for crash tests: when WARDEN_FAULT_KILL_AT names point
- * ("received", "inbox", "hal", "result"), the agent raises SIGKILL there.
+ * ("received", "inbox", "hal", "result", or "retire": a retire's RETIRED
+ * just committed), the agent raises SIGKILL there.
  */
 void commands_fault(const char *point);
 

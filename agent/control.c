@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/retire.h"
 #include "daemon.h"
 
 struct ctl_conn {
@@ -53,6 +54,7 @@ static const struct {
 	{ "provision", true, ctl_provision },
 	{ "provision-share", true, ctl_provision_share },
 	{ "attest", false, ctl_attest },
+	{ "retire", true, ctl_retire },
 };
 
 const struct ctl_peer *

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agent/commands.h"
+#include "agent/retire.h"
 #include "agent/transport/lwm2m_session.h"
 #include "daemon.h"
 
@@ -301,6 +302,7 @@ daemon_start(struct wardend *d)
 	provision_start(d);
 	server_start(d);
 	commands_start(d);
+	retire_resume(d);
 	/* A first scan so status and compliance are current at start. */
 	daemon_scan(d, NULL);
 }
@@ -313,6 +315,7 @@ daemon_stop(struct wardend *d, const char *why)
 	d->stopping = true;
 	log_info("stopping (%s)", why);
 	policy_engine_cancel(d);
+	retire_stop(d);
 	server_stop(d);
 	lwm2m_session_stop(d);
 	control_stop(d);

@@ -23,6 +23,7 @@
 struct ctl_conn;
 struct hal_job;
 struct lwm2m_session;
+struct retire;
 struct server;
 
 struct wardend {
@@ -76,6 +77,7 @@ struct wardend {
 	struct engine *engine;	/* policy_engine.c */
 	struct server *server;	/* server.c: enrollment and the session */
 	struct lwm2m_session *lwm2m;	/* transport/lwm2m_session.c */
+	struct retire *retire;		/* retire.c: a retire under way */
 };
 
 /* daemon.c */
@@ -120,6 +122,15 @@ void policy_engine_stop(struct wardend *d);
  */
 int policy_engine_set(struct wardend *d, const char *text, const char *source,
     bool standalone, bool enforce_now, char *err, size_t errlen);
+/*
+ * Retire: puts every setting out of force (not even the mode's baseline
+ * stays) and runs the reverts, each restoring how warden found the
+ * device; then done(d, arg). The state must be RETIRED.
+ */
+void policy_engine_revert_all(struct wardend *d,
+    void (*done)(struct wardend *, void *), void *arg);
+/* Reloads the records and the stored policy (after a retire). */
+void policy_engine_reload(struct wardend *d);
 /* Plans and runs the enforcement (flags: enforce.h ENFORCE_*). */
 void policy_engine_enforce(struct wardend *d, unsigned flags);
 /* Drift and failed-attempt checks on the new facts. */

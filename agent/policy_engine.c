@@ -50,6 +50,11 @@ struct engine {
 	struct waiter *waiters;
 
 	bool wipe_triggered;	/* failed-attempts wipe already started */
+	/* policy_engine_revert_all(): nothing is wanted; done runs when
+	 * the reverts have run. */
+	bool retiring;
+	void (*retire_done)(struct wardend *, void *);
+	void *retire_arg;
 	/* Storage for the texts the posture extras point to. */
 	char extra_text[POSTURE_EXTRAS_MAX][ENFORCE_REASON_MAX + 16];
 };
@@ -75,7 +80,8 @@ load_applied(struct wardend *d)
 	e->applied = NULL;
 	e->napplied = 0;
 	if (sqlite3_prepare_v2(store_db(d->store), "SELECT setting, "
-	    "field_path, value, status, reason, source FROM applied_settings "
+	    "field_path, value, status, reason, source, prior FROM "
+	    "applied_settings "
 	    "ORDER BY rowid", -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	if ((e->applied = calloc(cap, sizeof(*e->applied))) == NULL)
@@ -105,6 +111,9 @@ load_applied(struct wardend *d)
 		    (const char *)sqlite3_column_text(q, 4));
 		snprintf(a->source, sizeof(a->source), "%s",
 		    (const char *)sqlite3_column_text(q, 5));
+		if (sqlite3_column_type(q, 6) == SQLITE_TEXT)
+			snprintf(a->prior, sizeof(a->prior), "%s",
+			    (const char *)sqlite3_column_text(q, 6));
 		e->napplied++;
 	}
 	sqlite3_finalize(q);
@@ -128,7 +137,8 @@ save_result(struct wardend *d, const struct enforce_result *r)
 	} else {
 		rc = sqlite3_prepare_v2(store_db(d->store), "INSERT OR REPLACE "
 		    "INTO applied_settings (setting, field_path, value, status, "
-		    "reason, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		    "reason, source, updated_at, prior) VALUES (?, ?, ?, ?, ?, "
+		    "?, ?, NULLIF(?, ''))",
 		    -1, &q, NULL);
 		if (rc == SQLITE_OK) {
 			sqlite3_bind_text(q, 1, r->key, -1, SQLITE_STATIC);
@@ -139,6 +149,7 @@ save_result(struct wardend *d, const struct enforce_result *r)
 			sqlite3_bind_text(q, 5, r->reason, -1, SQLITE_STATIC);
 			sqlite3_bind_text(q, 6, r->source, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(q, 7, store_now());
+			sqlite3_bind_text(q, 8, r->prior, -1, SQLITE_STATIC);
 		}
 	}
 	if (rc != SQLITE_OK || sqlite3_step(q) != SQLITE_DONE) {
@@ -287,6 +298,11 @@ load_policy(struct wardend *d)
 		    e->effective->reporting.scan_interval_seconds;
 		daemon_rearm_scan(d);
 	}
+	/* Leaving management: not even the mode's baseline stays. */
+	if (e->retiring) {
+		e->wanted.n = 0;
+		e->details.n = 0;
+	}
 	return 0;
 }
 
@@ -300,8 +316,17 @@ static void
 step_work(struct wardend *d, void *arg)
 {
 	struct engine *e = arg;
+	struct enforce_step *st = &e->plan.steps[e->step];
+	struct hal_facts *now;
 
-	enforce_step_run(&d->hal, &e->plan.steps[e->step], &e->res);
+	/* How the device is before warden first touches the setting. */
+	if (enforce_step_needs_prior(st) &&
+	    (now = calloc(1, sizeof(*now))) != NULL) {
+		if (hal_facts_read(&d->hal, now) == 0)
+			enforce_step_set_prior(st, now);
+		free(now);
+	}
+	enforce_step_run(&d->hal, st, &e->res);
 }
 
 static void
@@ -388,6 +413,14 @@ plan_done(struct wardend *d)
 		return;
 	}
 	update_extras(d);
+	if (e->retiring) {
+		void (*done)(struct wardend *, void *) = e->retire_done;
+
+		e->retiring = false;
+		e->retire_done = NULL;
+		done(d, e->retire_arg);
+		return;
+	}
 	for (w = e->waiters, e->waiters = NULL; w != NULL; w = next) {
 		cJSON *r = cJSON_CreateObject();
 
@@ -433,7 +466,8 @@ policy_engine_enforce(struct wardend *d, unsigned flags)
 	/* A mode's policy is in force only once the device is managed or
 	 * standalone; an unprovisioned device is left alone. */
 	if (store_get_state(d->store, &s, NULL, 0) != 0 ||
-	    (s != STATE_STANDALONE && s != STATE_MANAGED))
+	    (s != STATE_STANDALONE && s != STATE_MANAGED &&
+	    !(s == STATE_RETIRED && e->retiring)))
 		return;
 	if (e->running) {
 		e->rerun = true;
@@ -746,6 +780,37 @@ policy_engine_start(struct wardend *d)
 	/* Everything again after a start: a reboot may have undone it, and
 	 * a crash may have left pending steps. */
 	policy_engine_enforce(d, ENFORCE_FORCE);
+}
+
+void
+policy_engine_revert_all(struct wardend *d,
+    void (*done)(struct wardend *, void *), void *arg)
+{
+	struct engine *e = eng(d);
+
+	e->retiring = true;
+	e->retire_done = done;
+	e->retire_arg = arg;
+	/* A plan under way ends first; its end reloads and plans again. */
+	if (e->running) {
+		e->reload = true;
+		return;
+	}
+	load_policy(d);
+	update_extras(d);
+	policy_engine_enforce(d, 0);
+}
+
+void
+policy_engine_reload(struct wardend *d)
+{
+	struct engine *e = eng(d);
+
+	if (e == NULL || e->running)
+		return;
+	load_applied(d);
+	load_policy(d);
+	update_extras(d);
 }
 
 void

@@ -159,4 +159,7 @@ int wctl_cmd_provision(const struct ctl_opts *o, int argc, char **argv);
 /* wardenctl_attest.c */
 int wctl_cmd_attest(const struct ctl_opts *o, int argc, char **argv);
 
+/* wardenctl_retire.c */
+int wctl_cmd_retire(const struct ctl_opts *o, int argc, char **argv);
+
 #endif /* WARDEN_H */

@@ -41,7 +41,10 @@ wctl_usage(void)
 	    "  provision share --ndef OUT\n"
 	    "                          write the NDEF message for the next device\n"
 	    "  attest [--audience AUD] [--nonce N]\n"
-	    "                          a signed compliance token (any user)\n");
+	    "                          a signed compliance token (any user)\n"
+	    "  retire [--yes] [--force]\n"
+	    "                          leave management: restore, unenroll, "
+	    "forget\n");
 	exit(EXIT_USAGE);
 }
 
@@ -326,6 +329,7 @@ static const struct {
 	{ "provision", wctl_cmd_provision },
 	{ "policy", wctl_cmd_policy },
 	{ "attest", wctl_cmd_attest },
+	{ "retire", wctl_cmd_retire },
 };
 
 int
