@@ -26,6 +26,7 @@
 
 #include <sqlite3.h>
 
+#include "agent/commands.h"
 #include "agent/server.h"
 #include "daemon.h"
 
@@ -157,6 +158,10 @@ claims(struct wardend *d, const char *id, const cJSON *aud,
 	if (p == NULL)
 		return NULL;
 	cJSON_AddStringToObject(p, "sub", id);
+	/* A lost device is not one a gateway should trust, whatever its
+	 * posture: it says so. */
+	cJSON_AddStringToObject(p, "deviceState", commands_lost_mode(d) ?
+	    "LOST" : "ACTIVE");
 	cJSON_AddStringToObject(p, "verdict",
 	    posture_state_name(d->result.verdict));
 	cJSON_AddBoolToObject(p, "policyCompliant",

@@ -326,6 +326,8 @@ job_after(struct wardend *d, void *arg)
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(r,
 		    "startLostModeStatus"), "status", "SUCCESS");
 		finish(sv, j->id, "SUCCEEDED", NULL, "lost mode started", r);
+		/* The next report says LOST. */
+		compliance_evaluate(d);
 		break;
 	case JOB_LOST_STOP:
 		if (j->rc != 0) {
@@ -338,6 +340,7 @@ job_after(struct wardend *d, void *arg)
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(r,
 		    "stopLostModeStatus"), "status", "SUCCESS");
 		finish(sv, j->id, "SUCCEEDED", NULL, "lost mode stopped", r);
+		compliance_evaluate(d);
 		break;
 	case JOB_LOST_REAPPLY:
 		if (j->rc != 0)
@@ -879,6 +882,15 @@ commands_session_open(struct server *sv)
 		after_ack_start(sv, then);
 out:
 	free(then);
+}
+
+bool
+commands_lost_mode(struct wardend *d)
+{
+	char *v = store_kv_get(d->store, LOST_MODE_KEY);
+
+	free(v);
+	return v != NULL;
 }
 
 void

@@ -57,6 +57,8 @@ void commands_result_delivered(struct server *sv, const char *id);
 void commands_session_open(struct server *sv);
 /* At start: lost mode recorded in the store is shown and locked again. */
 void commands_start(struct wardend *d);
+/* The device is in lost mode (reports say state LOST, tokens too). */
+bool commands_lost_mode(struct wardend *d);
 /*
  * Fault injection for crash tests: when WARDEN_FAULT_KILL_AT names point
  * ("received", "inbox", "hal", "result", or "retire": a retire's RETIRED

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/commands.h"
 #include "agent/report.h"
 #include "daemon.h"
 
@@ -150,7 +151,8 @@ compliance_evaluate(struct wardend *d)
 
 	memset(&info, 0, sizeof(info));
 	info.mode = current_mode(st);
-	info.state = REPORT_STATE_ACTIVE;
+	info.state = (commands_lost_mode(d) ? REPORT_STATE_LOST :
+	    REPORT_STATE_ACTIVE);
 	info.agent_version = WARDEN_VERSION;
 	if (report_json(&d->result, &d->facts, &info, &json) != 0) {
 		log_warnx("compliance: building the report: out of memory");
@@ -270,7 +272,8 @@ ctl_compliance(struct ctl_conn *c, const cJSON *req)
 	}
 	memset(&info, 0, sizeof(info));
 	info.mode = current_mode(d->store);
-	info.state = REPORT_STATE_ACTIVE;
+	info.state = (commands_lost_mode(d) ? REPORT_STATE_LOST :
+	    REPORT_STATE_ACTIVE);
 	info.agent_version = WARDEN_VERSION;
 	if (report_json(&d->result, &d->facts, &info, &json) != 0 ||
 	    report_text(&d->result, &text) != 0 ||

@@ -156,6 +156,15 @@ wait_result "$CMD" 'SUCCEEDED.*startLostModeStatus.*SUCCESS' &&
 	grep 'lockMessage' "$T/dev/device.json" | grep -q 'Phone: +49 30 1234' &&
 	ok "START_LOST_MODE shows the message and contacts and locks" ||
 	not_ok "START_LOST_MODE" "$(mdm results "$ID"; tail -n 3 "$OPS")"
+# last_state: the state in the newest report the server holds.
+last_state() {
+	mdm reports "$ID" | grep ' report ' | tail -n 1 | sed 's/.*"state":"\([A-Z]*\)".*/\1/'
+}
+wait_until 10 sh -c "[ \"\$('$MDM' --dir '$D' reports '$ID' | grep ' report ' | tail -n 1 |
+	grep -o '\"state\":\"[A-Z]*\"')\" = '\"state\":\"LOST\"' ]" &&
+	ctl attest | cut -d. -f2 | tr '_-' '/+' | base64 -d 2>/dev/null | grep -q '"deviceState":"LOST"' &&
+	ok "in lost mode the server's report and the compliance token say LOST" ||
+	not_ok "report state LOST" "$(last_state; ctl attest)"
 sets=$(ops lock.set_message)
 stop_agent
 start_agent
@@ -168,6 +177,10 @@ wait_result "$CMD" 'stopLostModeStatus.*"SUCCESS"' &&
 	grep -q '^lock.set_message message=none' "$OPS" &&
 	ok "STOP_LOST_MODE clears the message" ||
 	not_ok "STOP_LOST_MODE" "$(mdm results "$ID")"
+wait_until 10 sh -c "'$MDM' --dir '$D' reports '$ID' | grep ' report ' | tail -n 1 |
+	grep -q '\"state\":\"ACTIVE\"'" &&
+	ok "out of lost mode the report says ACTIVE again" ||
+	not_ok "report state ACTIVE" "$(last_state)"
 sets=$(ops lock.set_message)
 stop_agent
 start_agent
