@@ -275,6 +275,7 @@ wait_result "$CMD" 'clearAppsDataStatus' && [ "$(ops wipe.profile)" = 1 ] &&
 crash_case hal CLEAR_APP_DATA wipe.profile 1 'FAILED .*UNKNOWN.*interrupted'
 crash_case inbox CLEAR_APP_DATA wipe.profile 0 'FAILED .*UNKNOWN.*interrupted'
 removes=$(ops profile.remove)
+resets=$(ops wipe.factory_reset)
 CMD=$(mdm command "$ID" RELINQUISH_OWNERSHIP)
 if wait_result "$CMD" 'SUCCEEDED' && wait_until 10 is_state UNPROVISIONED &&
 	[ "$(ops profile.remove)" = $((removes + 1)) ]; then
@@ -282,6 +283,12 @@ if wait_result "$CMD" 'SUCCEEDED' && wait_until 10 is_state UNPROVISIONED &&
 else
 	not_ok "RELINQUISH_OWNERSHIP" "$(mdm results "$ID"; ctl status)"
 fi
+grep '^passcode.apply .*scope=device' "$OPS" | tail -n 1 |
+	grep -q 'minLength=0 scope=device .*maxTimeToLock=0ms -> ok' &&
+	[ "$(ops wipe.factory_reset)" = "$resets" ] &&
+	wait_until 5 sh -c "'$MDM' --dir '$D' devices | grep '^$ID ' | grep -q retired" &&
+	ok "RELINQUISH_OWNERSHIP: device-wide policy lifted, personal data kept, the server told" ||
+	not_ok "RELINQUISH device-wide" "$(grep '^passcode.apply' "$OPS" | tail -n 2; mdm devices)"
 mdm token new --mode FULLY_MANAGED --json "$T/qr3.json" >/dev/null
 ctl provision --qr-text "$T/qr3.json" >/dev/null 2>&1
 wait_until 20 is_state MANAGED && ok "after it, the device can be provisioned again" ||
