@@ -91,6 +91,10 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  kind TEXT NOT NULL,"
 	"  detail TEXT NOT NULL);",
+	/* 1 -> 2: signed commands (commands_signature.c). The server's
+	 * command key is an enrollment credential and goes with the row. */
+	"ALTER TABLE inbox ADD COLUMN signature TEXT;"
+	"ALTER TABLE enrollment ADD COLUMN command_key TEXT;",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))
