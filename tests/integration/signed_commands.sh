@@ -98,7 +98,7 @@ db "SELECT signature FROM inbox WHERE id = '$CMD'" | grep -q '^sha256:[0-9a-f]\{
 # --- refused: forged, unsigned, copied, changed after signing --------------
 openssl ecparam -name prime256v1 -genkey -noout -out "$T/other.pem" 2>/dev/null
 CMD=$(mdm command "$ID" WIPE --signing-key "$T/other.pem")
-wait_result "$CMD" "FAILED .*INVALID_VALUE.*signature: does not verify with the server's command key" &&
+wait_result "$CMD" "FAILED .*INVALID_VALUE.*signature: does not verify with the server.s command key" &&
 	[ "$(ops wipe.factory_reset)" = 0 ] && is_state MANAGED &&
 	ok "a WIPE signed with another key is refused, nothing wiped" ||
 	not_ok "forged WIPE" "$(mdm results "$ID"; tail -n 3 "$OPS")"
