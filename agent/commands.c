@@ -661,23 +661,41 @@ find(const char *type)
  * Wipes a secret parameter out of the stored row before it is used:
  * secure_delete zeroes the freed bytes in the database file, and the
  * checkpoint empties the write-ahead log, which still holds the row as
- * it was received.
+ * it was received. The signature's payload holds the secret too: its
+ * digest is enough to recognise the command if it comes again.
  */
-static void
-scrub_params(struct server *sv, const char *id)
+void
+commands_scrub(struct server *sv, const char *id)
 {
 	sqlite3 *db = store_db(sv->d->store);
+	char digest[COMMANDS_DIGEST_LEN];
+	const char *sig;
 	sqlite3_stmt *q;
+	bool have_sig = false;
 	int ok;
 
+	if (sqlite3_prepare_v2(db, "SELECT signature FROM inbox WHERE id = ?",
+	    -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW && (sig = (const char *)
+		    sqlite3_column_text(q, 0)) != NULL) {
+			commands_signature_digest(sig, digest);
+			have_sig = true;
+		}
+		sqlite3_finalize(q);
+	}
 	if (sqlite3_exec(db, "PRAGMA secure_delete = ON", NULL, NULL, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(db, "UPDATE inbox SET params = "
-	    "'{}' WHERE id = ?", -1, &q, NULL) != SQLITE_OK) {
+	    "'{}', signature = ? WHERE id = ?", -1, &q, NULL) != SQLITE_OK) {
 		log_warnx("command %s: removing its secret from the store "
 		    "failed: %s", id, sqlite3_errmsg(db));
 		return;
 	}
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if (have_sig)
+		sqlite3_bind_text(q, 1, digest, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 1);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
 	ok = sqlite3_step(q) == SQLITE_DONE;
 	sqlite3_finalize(q);
 	if (!ok || sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
@@ -709,7 +727,7 @@ commands_execute(struct server *sv, const char *id, const char *type,
 		return;
 	}
 	if (strcmp(type, "RESET_PASSWORD") == 0)
-		scrub_params(sv, id);
+		commands_scrub(sv, id);
 	c->run(sv, id, p);
 	/* The passcode's only other copy is in p: wipe it before freeing. */
 	if ((pw = cJSON_GetObjectItemCaseSensitive(p, "newPassword")) !=

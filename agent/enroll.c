@@ -190,10 +190,11 @@ give_up(struct server *sv, const char *why)
 }
 
 /* The answer's certificate must certify our key under our device id,
- * and the CA must be the pinned certificate. */
+ * the CA must be the pinned certificate, and a command key (*ck, NULL
+ * when none) must be a P-256 public key. */
 static int
-check_answer(struct server *sv, const struct transport_reply *r, char *why,
-    size_t whylen)
+check_answer(struct server *sv, const struct transport_reply *r,
+    struct crypto_eckey **ck, char *why, size_t whylen)
 {
 	mbedtls_x509_crt crt, ca;
 	const mbedtls_x509_crt *c;
@@ -233,6 +234,12 @@ check_answer(struct server *sv, const struct transport_reply *r, char *why,
 		    "certificate");
 		goto out;
 	}
+	if (r->command_key != NULL && crypto_eckey_parse_public(
+	    r->command_key, strlen(r->command_key), ck, err,
+	    sizeof(err)) != 0) {
+		snprintf(why, whylen, "commandKey: %.200s", err);
+		goto out;
+	}
 	rc = 0;
 out:
 	mbedtls_x509_crt_free(&crt);
@@ -252,13 +259,18 @@ commit_enrollment(struct server *sv, const struct transport_reply *r)
 	if (store_begin(st) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(store_db(st), "UPDATE enrollment SET device_id "
-	    "= ?, certificate = ?, ca_chain = ?, enrolled_at = ? WHERE id = 1",
+	    "= ?, certificate = ?, ca_chain = ?, enrolled_at = ?, command_key "
+	    "= ? WHERE id = 1",
 	    -1, &q, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_text(q, 1, r->device_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, r->certificate, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, r->ca_certificate, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, store_now());
+	if (r->command_key != NULL)
+		sqlite3_bind_text(q, 5, r->command_key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 5);
 	if (sqlite3_step(q) != SQLITE_DONE ||
 	    sqlite3_changes(store_db(st)) != 1)
 		goto fail;
@@ -281,17 +293,24 @@ fail:
 static void
 enrolled(struct server *sv, const struct transport_reply *r)
 {
+	struct crypto_eckey *ck = NULL;
 	char why[256], err[2048];
 
-	if (check_answer(sv, r, why, sizeof(why)) != 0) {
+	if (check_answer(sv, r, &ck, why, sizeof(why)) != 0) {
 		give_up(sv, why);
 		return;
 	}
 	if (commit_enrollment(sv, r) != 0) {
+		crypto_eckey_free(ck);
 		server_seterr(sv, "storing the enrollment failed");
 		retry_later(sv);
 		return;
 	}
+	crypto_eckey_free(sv->command_key);
+	sv->command_key = ck;
+	if (ck == NULL)
+		log_warnx("enrollment: the server signs no commands; they are "
+		    "trusted on the strength of the TLS session alone");
 	store_set_step(sv->d->store, "");
 	store_event(sv->d->store, "enrolled", r->device_id);
 	snprintf(sv->device_id, sizeof(sv->device_id), "%s", r->device_id);

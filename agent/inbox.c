@@ -18,6 +18,13 @@
 /* Executed commands are kept this long after they expire, so that one
  * delivered twice is recognised. */
 #define INBOX_KEEP (24 * 3600)
+/* A signed one is kept this long after it was answered: a signature
+ * valid then expires at most COMMANDS_SIGNED_SKEW +
+ * COMMANDS_SIGNED_LIFETIME_MAX later, so the row outlives every copy
+ * of the command that could still pass the check; once it is gone, a
+ * copy delivered again is answered EXPIRED. */
+#define INBOX_KEEP_SIGNED (COMMANDS_SIGNED_SKEW + \
+    COMMANDS_SIGNED_LIFETIME_MAX + INBOX_KEEP)
 
 static void poll_now(struct server *sv);
 static void run_pending(struct server *sv, bool resume);
@@ -35,6 +42,102 @@ poll_later(struct server *sv, uint64_t ms)
 		uv_timer_start(&sv->poll_timer, on_poll_timer, ms, 0);
 }
 
+/* Two params texts as the same JSON object. */
+static bool
+same_params(const char *a, const char *b)
+{
+	cJSON *x = cJSON_Parse(a), *y = cJSON_Parse(b);
+	bool same = x != NULL && y != NULL && cJSON_Compare(x, y, true);
+
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+	return same;
+}
+
+/* A stored signature (as received, or its digest once scrubbed) and
+ * one received now. */
+static bool
+same_signature(const char *stored, const char *sig)
+{
+	char digest[COMMANDS_DIGEST_LEN];
+
+	if (stored == NULL || sig == NULL)
+		return stored == sig;
+	if (strncmp(stored, "sha256:", 7) == 0) {
+		commands_signature_digest(sig, digest);
+		return strcmp(stored, digest) == 0;
+	}
+	return strcmp(stored, sig) == 0;
+}
+
+/* True while the result of command id waits in the outbox. */
+static bool
+result_queued(struct store *st, const char *id)
+{
+	char key[TRANSPORT_CMD_ID_MAX + 16];
+	sqlite3_stmt *q;
+	bool queued = true;
+
+	snprintf(key, sizeof(key), "result-%s", id);
+	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM outbox WHERE "
+	    "idem_key = ?", -1, &q, NULL) != SQLITE_OK)
+		return true;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	queued = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return queued;
+}
+
+/*
+ * Command c arrived with an id the inbox holds already. The server sends
+ * a command again while it has no result for it: that is normal. The
+ * same command again after the server acknowledged its result is a
+ * replay, and another command under a used id is refused: neither runs,
+ * both are reported.
+ */
+static void
+seen_before(struct server *sv, const struct transport_command *c)
+{
+	struct store *st = sv->d->store;
+	const char *type, *params, *sig, *status;
+	bool same, done;
+	sqlite3_stmt *q;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT type, params, "
+	    "signature, status FROM inbox WHERE id = ?", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return;
+	sqlite3_bind_text(q, 1, c->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		return;
+	}
+	type = (const char *)sqlite3_column_text(q, 0);
+	params = (const char *)sqlite3_column_text(q, 1);
+	sig = (const char *)sqlite3_column_text(q, 2);
+	status = (const char *)sqlite3_column_text(q, 3);
+	done = strcmp(status, "done") == 0;
+	/* A RESET_PASSWORD's params are scrubbed once it has started. */
+	same = strcmp(type, c->type) == 0 &&
+	    same_signature(sig, c->signature) &&
+	    ((strcmp(type, "RESET_PASSWORD") == 0 &&
+	    strcmp(status, "received") != 0) || same_params(params, c->params));
+	sqlite3_finalize(q);
+	if (!same) {
+		log_warnx("command %s: the id of an earlier command, with "
+		    "another type, params or signature; refused", c->id);
+		commands_event(sv, "command-id-reused", c->id, c->type,
+		    "the id of an earlier command with another type, params "
+		    "or signature; not run");
+	} else if (done && !result_queued(st, c->id)) {
+		log_warnx("command %s: %s delivered again after the server "
+		    "acknowledged its result; not run again", c->id, c->type);
+		commands_event(sv, "command-replayed", c->id, c->type,
+		    "delivered again after its result was acknowledged; not "
+		    "run again");
+	}
+}
+
 /* Stores the commands not seen before; returns how many were new. */
 static int
 store_commands(struct server *sv, const struct transport_command *c,
@@ -42,15 +145,18 @@ store_commands(struct server *sv, const struct transport_command *c,
 {
 	struct store *st = sv->d->store;
 	int64_t now = store_now(), created;
+	bool seen[TRANSPORT_COMMANDS_MAX];
 	sqlite3_stmt *q = NULL;
 	int added = 0;
 	size_t i;
 
+	if (n > TRANSPORT_COMMANDS_MAX)
+		n = TRANSPORT_COMMANDS_MAX;
 	if (store_begin(st) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO inbox (id, type, "
-	    "params, created_at, expires_at) VALUES (?, ?, ?, ?, ?) "
-	    "ON CONFLICT(id) DO NOTHING", -1, &q, NULL) != SQLITE_OK)
+	    "params, created_at, expires_at, signature) VALUES (?, ?, ?, ?, "
+	    "?, ?) ON CONFLICT(id) DO NOTHING", -1, &q, NULL) != SQLITE_OK)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		/* A creation time ahead of this clock counts from now. */
@@ -61,9 +167,15 @@ store_commands(struct server *sv, const struct transport_command *c,
 		sqlite3_bind_text(q, 3, c[i].params, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 4, created);
 		sqlite3_bind_int64(q, 5, created + c[i].duration);
+		if (c[i].signature != NULL)
+			sqlite3_bind_text(q, 6, c[i].signature, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_null(q, 6);
 		if (sqlite3_step(q) != SQLITE_DONE)
 			goto fail;
-		if (sqlite3_changes(store_db(st)) > 0) {
+		seen[i] = sqlite3_changes(store_db(st)) == 0;
+		if (!seen[i]) {
 			added++;
 			log_info("command %s: %s received", c[i].id, c[i].type);
 		}
@@ -72,15 +184,20 @@ store_commands(struct server *sv, const struct transport_command *c,
 	sqlite3_finalize(q);
 	q = NULL;
 	if (sqlite3_prepare_v2(store_db(st), "DELETE FROM inbox WHERE status "
-	    "= 'done' AND expires_at < ?", -1, &q, NULL) != SQLITE_OK)
+	    "= 'done' AND expires_at < ? AND (signature IS NULL OR "
+	    "COALESCE(attempted_at, 0) < ?)", -1, &q, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(q, 1, now - INBOX_KEEP);
+	sqlite3_bind_int64(q, 2, now - INBOX_KEEP_SIGNED);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(q);
 	if (store_commit(st) != 0)
 		return -1;
 	commands_fault("received");
+	for (i = 0; i < n; i++)
+		if (seen[i])
+			seen_before(sv, &c[i]);
 	return added;
 fail:
 	sqlite3_finalize(q);
@@ -211,16 +328,18 @@ run_pending(struct server *sv, bool resume)
 		int64_t expires_at;
 		bool running;
 		char *params;
+		char *signature;	/* NULL when unsigned */
 	} *p = NULL;
 	size_t n = 0, cap = 0, i;
 	sqlite3_stmt *q;
 	int64_t now = store_now();
 
 	if (sqlite3_prepare_v2(store_db(st), resume ?
-	    "SELECT id, type, expires_at, status, params FROM inbox WHERE "
-	    "status IN ('received', 'running') ORDER BY created_at, rowid" :
-	    "SELECT id, type, expires_at, status, params FROM inbox WHERE "
-	    "status = 'received' ORDER BY created_at, rowid", -1, &q, NULL) !=
+	    "SELECT id, type, expires_at, status, params, signature FROM "
+	    "inbox WHERE status IN ('received', 'running') ORDER BY "
+	    "created_at, rowid" :
+	    "SELECT id, type, expires_at, status, params, signature FROM "
+	    "inbox WHERE status = 'received' ORDER BY created_at, rowid", -1, &q, NULL) !=
 	    SQLITE_OK)
 		return;
 	while (sqlite3_step(q) == SQLITE_ROW) {
@@ -239,6 +358,8 @@ run_pending(struct server *sv, bool resume)
 		p[n].running = strcmp((const char *)sqlite3_column_text(q, 3),
 		    "running") == 0;
 		p[n].params = strdup((const char *)sqlite3_column_text(q, 4));
+		p[n].signature = sqlite3_column_type(q, 5) == SQLITE_TEXT ?
+		    strdup((const char *)sqlite3_column_text(q, 5)) : NULL;
 		n++;
 	}
 	sqlite3_finalize(q);
@@ -254,6 +375,10 @@ run_pending(struct server *sv, bool resume)
 			    "expired before it could be executed");
 			continue;
 		}
+		/* Refused or expired by its signature: answered there. */
+		if (commands_signature_admit(sv, p[i].id, p[i].type,
+		    p[i].params, p[i].signature) != 0)
+			continue;
 		if (sqlite3_prepare_v2(store_db(st), "UPDATE inbox SET status "
 		    "= 'running', attempted_at = ? WHERE id = ?", -1, &q,
 		    NULL) != SQLITE_OK)
@@ -267,8 +392,10 @@ run_pending(struct server *sv, bool resume)
 		sqlite3_finalize(q);
 		commands_execute(sv, p[i].id, p[i].type, p[i].params);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(p[i].params);
+		free(p[i].signature);
+	}
 	free(p);
 }
 

@@ -33,7 +33,8 @@ static const char *const origin_names[] = {
 	[RETIRE_SERVER] = "server",
 };
 
-/* What the enrollment leaves in the kv table. */
+/* The enrollment row goes as a whole: device id, certificate, CA and the
+ * server's command key. These kv keys go with it. */
 static const char *const forgotten_kv[] = { "device_key_file", "device_cn",
     "mode", "policy_etag", "poll_wait", "last_contact_at", "enroll_error",
     "lost_mode", COMMANDS_AFTER_ACK_KEY, RETIRE_KEY, NULL };

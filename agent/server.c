@@ -292,7 +292,8 @@ load_enrollment(struct server *sv, bool managed)
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		return -1;
 	if (sqlite3_prepare_v2(store_db(sv->d->store), "SELECT request, "
-	    "device_id, certificate, ca_chain FROM enrollment WHERE id = 1",
+	    "device_id, certificate, ca_chain, command_key FROM enrollment "
+	    "WHERE id = 1",
 	    -1, &q, NULL) != SQLITE_OK) {
 		free(req);
 		return -1;
@@ -328,6 +329,18 @@ load_enrollment(struct server *sv, bool managed)
 		sv->ca_pem = strdup((const char *)sqlite3_column_text(q, 3));
 		if (sv->cert_pem == NULL || sv->ca_pem == NULL)
 			goto out;
+		crypto_eckey_free(sv->command_key);
+		sv->command_key = NULL;
+		/* Without its key the device would run unsigned commands it
+		 * was told to refuse: no session rather than that. */
+		if (sqlite3_column_type(q, 4) == SQLITE_TEXT &&
+		    crypto_eckey_parse_public(sqlite3_column_text(q, 4),
+		    (size_t)sqlite3_column_bytes(q, 4), &sv->command_key, err,
+		    sizeof(err)) != 0) {
+			server_seterr(sv, "the stored command key is "
+			    "unreadable: %s", err);
+			goto out;
+		}
 	}
 	kf = store_kv_get(sv->d->store, "device_key_file");
 	snprintf(sv->key_file, sizeof(sv->key_file), "%s", kf != NULL ? kf :
@@ -449,6 +462,7 @@ server_free(struct wardend *d)
 	if (sv == NULL)
 		return;
 	crypto_eckey_free(sv->key);
+	crypto_eckey_free(sv->command_key);
 	crypto_rng_free(sv->rng);
 	free(sv->cert_pem);
 	free(sv->ca_pem);
@@ -473,6 +487,8 @@ server_session_end(struct server *sv)
 	renew_stop(sv);
 	crypto_eckey_free(sv->key);
 	sv->key = NULL;
+	crypto_eckey_free(sv->command_key);
+	sv->command_key = NULL;
 	free(sv->cert_pem);
 	free(sv->ca_pem);
 	sv->cert_pem = sv->ca_pem = NULL;

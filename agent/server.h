@@ -71,6 +71,9 @@ struct server {
 	char *cert_pem, *ca_pem;
 	struct crypto_eckey *key;
 	char key_file[64];		/* in the state directory */
+	/* The server's command key (public; commands_signature.c), NULL
+	 * when the server signs no commands. */
+	struct crypto_eckey *command_key;
 	int poll_wait;
 
 	/* What `wardenctl status` shows. */

@@ -124,6 +124,15 @@ int crypto_eckey_generate(struct crypto_rng *rng, struct crypto_eckey **out,
 int crypto_eckey_parse_public(const void *data, size_t len,
     struct crypto_eckey **out, char *err, size_t errlen);
 
+/*
+ * Parses a P-256 key pair: an unencrypted SEC1 or PKCS#8 private key, DER
+ * or PEM, len bytes at data (at most 8 KiB). For tools that sign with a
+ * key an operator gives them; the device's own key is only ever sealed
+ * (devkey.c). The input copy is zeroised.
+ */
+int crypto_eckey_parse_private(const void *data, size_t len,
+    struct crypto_eckey **out, char *err, size_t errlen);
+
 /* Copies the public key of a certificate; it must be an EC P-256 key. */
 int crypto_eckey_from_cert(const mbedtls_x509_crt *crt,
     struct crypto_eckey **out, char *err, size_t errlen);
@@ -221,6 +230,11 @@ struct crypto_jws {
 int crypto_jws_sign(struct crypto_rng *rng, const struct crypto_eckey *key,
     const char *kid, const char *payload, size_t len, char **out, char *err,
     size_t errlen);
+/* crypto_jws_sign() with the header's "typ" given (1 .. CRYPTO_JWS_TYP_MAX
+ * printable ASCII characters) instead of "JWT". */
+int crypto_jws_sign_typ(struct crypto_rng *rng, const struct crypto_eckey *key,
+    const char *typ, const char *kid, const char *payload, size_t len,
+    char **out, char *err, size_t errlen);
 
 /*
  * Parses a compact JWS without checking its signature: len bytes at token

@@ -259,6 +259,15 @@ crypto_jws_sign(struct crypto_rng *rng, const struct crypto_eckey *key,
     const char *kid, const char *payload, size_t len, char **out, char *err,
     size_t errlen)
 {
+	return crypto_jws_sign_typ(rng, key, "JWT", kid, payload, len, out,
+	    err, errlen);
+}
+
+int
+crypto_jws_sign_typ(struct crypto_rng *rng, const struct crypto_eckey *key,
+    const char *typ, const char *kid, const char *payload, size_t len,
+    char **out, char *err, size_t errlen)
+{
 	uint8_t sig[CRYPTO_ES256_SIG_LEN];
 	cJSON *hdr = NULL;
 	char *hjson = NULL, *buf = NULL;
@@ -275,6 +284,11 @@ crypto_jws_sign(struct crypto_rng *rng, const struct crypto_eckey *key,
 		    "printable ASCII characters", CRYPTO_JWS_KID_MAX);
 		return -1;
 	}
+	if (typ == NULL || !printable(typ, CRYPTO_JWS_TYP_MAX)) {
+		crypto_seterr(err, errlen, "jws.header.typ: must be 1..%d "
+		    "printable ASCII characters", CRYPTO_JWS_TYP_MAX);
+		return -1;
+	}
 	if (len == 0 || memchr(payload, '\0', len) != NULL) {
 		crypto_seterr(err, errlen,
 		    "jws.payload: empty or contains a NUL byte");
@@ -282,7 +296,7 @@ crypto_jws_sign(struct crypto_rng *rng, const struct crypto_eckey *key,
 	}
 	if ((hdr = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(hdr, "alg", "ES256") == NULL ||
-	    cJSON_AddStringToObject(hdr, "typ", "JWT") == NULL ||
+	    cJSON_AddStringToObject(hdr, "typ", typ) == NULL ||
 	    (kid != NULL && cJSON_AddStringToObject(hdr, "kid", kid) == NULL) ||
 	    (hjson = cJSON_PrintUnformatted(hdr)) == NULL) {
 		crypto_seterr(err, errlen, "jws.header: out of memory");

@@ -152,6 +152,7 @@ on_reply(void *arg, const struct rest_http_reply *h)
 			r.certificate = j.certificate;
 			r.ca_certificate = j.ca_certificate;
 			r.poll_timeout = j.poll_timeout;
+			r.command_key = j.command_key;
 			r.policy = j.policy;
 			r.etag = c->op == OP_POLICY ? etag_of(h->resp) :
 			    j.etag;

@@ -32,11 +32,14 @@ rest_json_reply_clear(struct rest_json_reply *r)
 	free(r->certificate);
 	free(r->ca_certificate);
 	free(r->policy);
+	free(r->command_key);
 	for (i = 0; i < r->naccepted; i++)
 		free(r->accepted[i]);
 	free(r->accepted);
-	for (i = 0; i < r->ncommands; i++)
+	for (i = 0; i < r->ncommands; i++) {
 		free(r->commands[i].params);
+		free(r->commands[i].signature);
+	}
 	free(r->commands);
 	memset(r, 0, sizeof(*r));
 }
@@ -206,6 +209,10 @@ rest_json_enroll_reply(const char *body, size_t len,
 		}
 		out->poll_timeout = (int)v->valuedouble;
 	}
+	if (cJSON_GetObjectItemCaseSensitive(o, "commandKey") != NULL &&
+	    copy_string(o, "commandKey", TRANSPORT_COMMAND_KEY_MAX,
+	    &out->command_key, why, whylen) != 0)
+		goto bad;
 	cJSON_Delete(o);
 	return 0;
 bad:
@@ -339,6 +346,18 @@ command(const cJSON *c, size_t i, struct transport_command *out, char *why,
 	if (strlen(out->params) > REST_JSON_PARAMS_MAX)
 		return fail(why, whylen, "commands[%zu].params: larger than "
 		    "%d bytes", i, REST_JSON_PARAMS_MAX);
+	if ((v = cJSON_GetObjectItemCaseSensitive(c, "signature")) == NULL)
+		return 0;
+	/* Only bounded and stored here: the command engine verifies it. */
+	if (!cJSON_IsString(v) || strlen(v->valuestring) >
+	    TRANSPORT_SIGNATURE_MAX || v->valuestring[0] == '\0' ||
+	    strspn(v->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+	    "opqrstuvwxyz0123456789-_.") != strlen(v->valuestring))
+		return fail(why, whylen, "commands[%zu].signature: not a "
+		    "compact JWS of at most %d bytes", i,
+		    TRANSPORT_SIGNATURE_MAX);
+	if ((out->signature = strdup(v->valuestring)) == NULL)
+		return fail(why, whylen, "commands: out of memory");
 	return 0;
 }
 

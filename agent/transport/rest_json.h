@@ -29,6 +29,7 @@ struct rest_json_reply {
 	char *certificate;
 	char *ca_certificate;
 	char *policy;		/* JSON object text */
+	char *command_key;	/* enroll: PEM, NULL when none */
 	char etag[TRANSPORT_ETAG_MAX + 1];	/* enroll: the policy's */
 	int poll_timeout;
 	char **accepted;
@@ -54,13 +55,17 @@ char *rest_json_renew_request(const char *csr_pem);
  * Reply decoders, len bytes at body (no NUL needed). Return 0, or -1
  * with "member: reason" in why.
  *  enroll:      deviceId, certificate, caCertificate, policy (an object),
- *               pollTimeoutSeconds (optional, 1..60, default 30); etag
+ *               pollTimeoutSeconds (optional, 1..60, default 30),
+ *               commandKey (optional, a PEM public key of at most
+ *               TRANSPORT_COMMAND_KEY_MAX bytes; checked by the caller); etag
  *               is the one GET .../policy would give (the protocol's
  *               ETag is the policy's version, "0" for {}), "" when the
  *               version is not a plain number or name
  *  policy:      the body is the policy object itself
  *  reports:     accepted (array of at most TRANSPORT_BATCH_MAX keys)
- *  commands:    commands (array of at most TRANSPORT_COMMANDS_MAX)
+ *  commands:    commands (array of at most TRANSPORT_COMMANDS_MAX), each
+ *               with an optional signature (checked by the command
+ *               engine; here only its size and alphabet)
  *  certificate: certificate
  */
 int rest_json_enroll_reply(const char *body, size_t len,

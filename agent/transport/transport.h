@@ -41,6 +41,8 @@
 #define TRANSPORT_ETAG_MAX 128
 #define TRANSPORT_WAIT_MAX 60		/* long-poll seconds */
 #define TRANSPORT_WHY_MAX 512
+#define TRANSPORT_SIGNATURE_MAX (16 * 1024)	/* a command's compact JWS */
+#define TRANSPORT_COMMAND_KEY_MAX 1024	/* the command key's PEM */
 
 enum transport_status {
 	TRANSPORT_OK = 0,
@@ -93,6 +95,9 @@ struct transport_command {
 	int64_t create_time;	/* Unix seconds */
 	int64_t duration;	/* seconds; the command expires after */
 	char *params;		/* JSON object text */
+	/* The server's signature (compact JWS of [A-Za-z0-9_.-], at most
+	 * TRANSPORT_SIGNATURE_MAX), or NULL when the command has none. */
+	char *signature;
 };
 
 /* The outcome of an operation; pointers are valid during the callback. */
@@ -105,6 +110,9 @@ struct transport_reply {
 	const char *certificate;	/* PEM; also renew_certificate */
 	const char *ca_certificate;	/* PEM */
 	int poll_timeout;		/* seconds the server suggests */
+	/* The public key the server signs commands with (PEM), or NULL
+	 * when it signs none. */
+	const char *command_key;
 	/* enroll, fetch_policy: the policy JSON ("{}" for none) */
 	const char *policy;
 	/* fetch_policy: the policy's entity tag; enroll: the one a fetch

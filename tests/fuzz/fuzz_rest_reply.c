@@ -25,6 +25,7 @@ empty(const struct rest_json_reply *r)
 {
 	if (r->device_id != NULL || r->certificate != NULL ||
 	    r->ca_certificate != NULL || r->policy != NULL ||
+	    r->command_key != NULL ||
 	    r->accepted != NULL || r->naccepted != 0 || r->commands != NULL ||
 	    r->ncommands != 0)
 		abort();
@@ -52,7 +53,11 @@ check(const struct rest_json_reply *r)
 		    r->commands[i].params == NULL ||
 		    r->commands[i].params[0] != '{' ||
 		    r->commands[i].duration < 0 ||
-		    r->commands[i].duration > REST_JSON_DURATION_MAX)
+		    r->commands[i].duration > REST_JSON_DURATION_MAX ||
+		    (r->commands[i].signature != NULL &&
+		    (r->commands[i].signature[0] == '\0' ||
+		    strlen(r->commands[i].signature) >
+		    TRANSPORT_SIGNATURE_MAX)))
 			abort();
 }
 

@@ -52,6 +52,9 @@
 #define MDM_DEVICE_INFO_MAX (64 * 1024)	/* enrollment "device" object */
 #define MDM_TIME_LEN 21			/* "2024-05-01T12:00:00Z" + NUL */
 #define MDM_DURATION_MAX (366 * 86400)	/* a command's duration, seconds */
+#define MDM_SIGNATURE_MAX (16 * 1024)	/* a command's signature (JWS) */
+#define MDM_SIGNED_LIFETIME_MAX (7 * 86400)	/* what devices accept */
+#define MDM_COMMAND_TYP "warden-command+jwt"	/* the signature's typ */
 
 /* Server defaults. */
 #define MDM_DEFAULT_LISTEN "127.0.0.1:8443"
@@ -384,6 +387,7 @@ struct mdm_command {
 	char error_code[MDM_ERRCODE_MAX + 1];
 	char *result;		/* compact JSON text or NULL */
 	time_t result_time;
+	char *signature;	/* compact JWS or NULL (unsigned) */
 };
 
 /* Frees the strings of c. NULL-safe. */
@@ -419,6 +423,15 @@ int mdm_store_command_result(struct mdm_store *st, const char *id,
 /* Calls fn for each command of device id, oldest first. */
 int mdm_store_commands_each(struct mdm_store *st, const char *id,
     int (*fn)(const struct mdm_command *c, void *arg), void *arg);
+
+/*
+ * Forgets the result and the deliveries of command cmd of device id, so
+ * that the next poll delivers it again as it was: what a replaying
+ * proxy or a compromised server would do (for tests of the device's
+ * replay protection). 1 when there is no such command.
+ */
+int mdm_store_command_redeliver(struct mdm_store *st, const char *id,
+    const char *cmd);
 
 /* ------------------------------------------------------------------ */
 /* mdm_notify.c: "a command was queued", across processes               */
@@ -474,9 +487,9 @@ int64_t mdm_now_ms(void);
 #define MDM_SAN_EXTRA_MAX 8
 
 /*
- * The CA, its key and the TLS server certificate, in DIR: seal.key (32
- * random bytes, 0600) seals ca.key and server.key (0600); ca.pem and
- * server.pem are public. Created on first use under a lock file, so the
+ * The CA, its key, the TLS server certificate and the command signing
+ * key, in DIR: seal.key (32 random bytes, 0600) seals ca.key, server.key
+ * and command.key (0600); ca.pem and server.pem are public. Created on first use under a lock file, so the
  * server and the CLI may race for it. issue() is serialized by mu; the
  * rest is read-only after mdm_ca_open().
  */
@@ -487,6 +500,8 @@ struct mdm_ca {
 	mbedtls_x509_crt crt;		/* the CA certificate */
 	char *ca_pem;			/* the CA certificate as PEM */
 	uint8_t pin[CRYPTO_SHA256_LEN];	/* SHA-256 of the CA's DER */
+	struct crypto_eckey *command_key;	/* signs commands */
+	char *command_key_pem;	/* its public half (SubjectPublicKeyInfo) */
 	pthread_mutex_t mu;
 };
 
@@ -581,6 +596,7 @@ struct mdm_server {
 	struct crypto_rng *rng;
 	int cert_days;
 	int poll_timeout;
+	bool command_signing;	/* commandKey at enrollment, signatures */
 	int listen_fd;
 	pthread_mutex_t conns_mu;
 	pthread_cond_t conns_cond;
@@ -671,6 +687,18 @@ int mdm_cmd_admin(const char *dir, int argc, char **argv);
 
 /* `wardenmdm token new ...`: argv from "token". Returns an exit code. */
 int mdm_cmd_token(const char *dir, int argc, char **argv);
+
+/* mdm_sign.c */
+/*
+ * Signs command c (id, device, type, params, created, duration) with key:
+ * a compact JWS, header {"alg":"ES256","typ":MDM_COMMAND_TYP}, payload
+ * {"deviceId","id","type","params","createTime","expireTime"} (Unix
+ * seconds; expireTime is created + lifetime, lifetime 0 meaning
+ * c->duration). *out is malloc'd. Blocks only on the CPU.
+ */
+int mdm_command_sign(struct crypto_rng *rng, const struct crypto_eckey *key,
+    const struct mdm_command *c, int64_t lifetime, char **out, char *err,
+    size_t errlen);
 
 /* mdm_attest.c */
 /* `wardenmdm attest-verify ...`: argv from "attest-verify"; dir may be

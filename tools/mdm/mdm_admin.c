@@ -3,6 +3,9 @@
  * device list, a device's compliance, commands, reports and results. It
  * works while `serve` runs (SQLite arbitrates); after queuing a command
  * it rewrites DIR/notify so that a waiting long poll returns at once.
+ * A command is signed with the server's command key as it is queued
+ * (mdm_sign.c); the options that queue a forged, copied or unsigned
+ * one, and command-redeliver, exist to test devices against them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -368,12 +371,25 @@ command_id(char out[MDM_HEXID_LEN + 1])
 	return rc;
 }
 
+/* How `command` queues and signs. */
+struct command_opts {
+	int64_t duration;
+	int64_t sign_lifetime;		/* 0: the duration */
+	const char *signing_key;	/* a PEM key file instead of ours */
+	const char *signature;		/* attached as given */
+	bool unsigned_;
+};
+
 static int
-command_options(int argc, char **argv, cJSON *params, int64_t *duration)
+command_options(int argc, char **argv, cJSON *params, struct command_opts *o)
 {
 	static const struct option opts[] = {
 		{ "param", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "signing-key", required_argument, NULL, 'k' },
+		{ "signature", required_argument, NULL, 's' },
+		{ "unsigned", no_argument, NULL, 'u' },
+		{ "sign-lifetime", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -391,16 +407,40 @@ command_options(int argc, char **argv, cJSON *params, int64_t *duration)
 				return -1;
 			break;
 		case 'd':
-			if (mdm_duration_parse(optarg, duration) != 0) {
-				fprintf(stderr, "wardenmdm: --duration %s: not "
-				    "1s to %ds\n", optarg, MDM_DURATION_MAX);
+		case 'l':
+			if (mdm_duration_parse(optarg, ch == 'd' ?
+			    &o->duration : &o->sign_lifetime) != 0) {
+				fprintf(stderr, "wardenmdm: --%s %s: not "
+				    "1s to %ds\n", ch == 'd' ? "duration" :
+				    "sign-lifetime", optarg, MDM_DURATION_MAX);
 				return -1;
 			}
+			break;
+		case 'k':
+			o->signing_key = optarg;
+			break;
+		case 's':
+			o->signature = optarg;
+			break;
+		case 'u':
+			o->unsigned_ = true;
 			break;
 		default:
 			mdm_usage();
 			return -1;
 		}
+	}
+	if ((o->signing_key != NULL) + (o->signature != NULL) +
+	    o->unsigned_ > 1) {
+		fprintf(stderr, "wardenmdm: --signing-key, --signature and "
+		    "--unsigned exclude each other\n");
+		return -1;
+	}
+	if (o->sign_lifetime == 0 && o->signature == NULL && !o->unsigned_ &&
+	    o->duration > MDM_SIGNED_LIFETIME_MAX) {
+		fprintf(stderr, "wardenmdm: --duration: a signed command lives "
+		    "at most %ds\n", MDM_SIGNED_LIFETIME_MAX);
+		return -1;
 	}
 	if (optind != argc - 2) {
 		mdm_usage();
@@ -409,18 +449,84 @@ command_options(int argc, char **argv, cJSON *params, int64_t *duration)
 	return 0;
 }
 
+/* A signature given on the command line: attached as it is, so that a
+ * test can hand a device one that belongs to another command. */
+static int
+given_signature(const char *sig, char **out)
+{
+	size_t n = strlen(sig);
+
+	if (n == 0 || n > MDM_SIGNATURE_MAX || strspn(sig, "ABCDEFGHIJKLMNOP"
+	    "QRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") != n) {
+		fprintf(stderr, "wardenmdm: --signature: not a compact JWS of "
+		    "at most %d bytes\n", MDM_SIGNATURE_MAX);
+		return -1;
+	}
+	if ((*out = strdup(sig)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Signs c with the server's command key, or with the key in file. */
+static int
+sign_command(const char *dir, const char *file, struct mdm_command *c,
+    int64_t lifetime)
+{
+	struct crypto_eckey *key = NULL;
+	struct crypto_rng *rng;
+	char err[MDM_ERR_MAX];
+	struct mdm_ca ca;
+	bool have_ca = false;
+	char *text;
+	size_t len;
+	int rc = -1;
+
+	if (crypto_rng_new("wardenmdm-sign", &rng, err, sizeof(err)) != 0) {
+		fprintf(stderr, "wardenmdm: %s\n", err);
+		return -1;
+	}
+	if (file != NULL) {
+		if ((text = read_file(file, &len)) == NULL)
+			goto out;
+		rc = crypto_eckey_parse_private(text, len, &key, err,
+		    sizeof(err));
+		crypto_free_secret(text, len);
+		if (rc != 0) {
+			fprintf(stderr, "wardenmdm: %s: %s\n", file, err);
+			goto out;
+		}
+	} else {
+		if (mdm_ca_open(&ca, dir, rng, NULL, err, sizeof(err)) != 0) {
+			fprintf(stderr, "wardenmdm: %s\n", err);
+			goto out;
+		}
+		have_ca = true;
+	}
+	rc = mdm_command_sign(rng, key != NULL ? key : ca.command_key, c,
+	    lifetime, &c->signature, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "wardenmdm: %s\n", err);
+out:
+	crypto_eckey_free(key);
+	if (have_ca)
+		mdm_ca_close(&ca);
+	crypto_rng_free(rng);
+	return rc;
+}
+
 static int
 cmd_command(const char *dir, int argc, char **argv)
 {
-	struct mdm_command c = { .duration = MDM_DEFAULT_DURATION };
+	struct command_opts o = { .duration = MDM_DEFAULT_DURATION };
+	struct mdm_command c = { 0 };
 	cJSON *params = cJSON_CreateObject();
 	struct mdm_device d;
 	struct mdm_store *st;
 	int rc = MDM_EXIT_USAGE;
 
-	if (params == NULL ||
-	    command_options(argc, argv, params, &c.duration) != 0)
+	if (params == NULL || command_options(argc, argv, params, &o) != 0)
 		goto out;
+	c.duration = o.duration;
 	snprintf(c.device, sizeof(c.device), "%s", argv[optind]);
 	if (!word_ok(argv[optind + 1], MDM_TYPE_MAX, true)) {
 		fprintf(stderr, "wardenmdm: %s: a command type is A-Z, 0-9 and "
@@ -428,6 +534,9 @@ cmd_command(const char *dir, int argc, char **argv)
 		goto out;
 	}
 	snprintf(c.type, sizeof(c.type), "%s", argv[optind + 1]);
+	if (o.signature != NULL && given_signature(o.signature,
+	    &c.signature) != 0)
+		goto out;
 	rc = MDM_EXIT_FAIL;
 	if ((c.params = mdm_json_print(params)) == NULL ||
 	    command_id(c.id) != 0 || (st = open_store(dir)) == NULL)
@@ -436,6 +545,12 @@ cmd_command(const char *dir, int argc, char **argv)
 	if (mdm_store_device_get(st, c.device, &d) != 0 || d.retired) {
 		fprintf(stderr, "wardenmdm: device %s: not an enrolled "
 		    "device\n", c.device);
+		mdm_store_close(st);
+		goto out;
+	}
+	/* Signed at queue time: what the admin asked for is what is kept. */
+	if (!o.unsigned_ && o.signature == NULL && sign_command(dir,
+	    o.signing_key, &c, o.sign_lifetime) != 0) {
 		mdm_store_close(st);
 		goto out;
 	}
@@ -449,9 +564,33 @@ cmd_command(const char *dir, int argc, char **argv)
 	printf("%s\n", c.id);
 	rc = MDM_EXIT_OK;
 out:
-	free(c.params);
+	mdm_command_clear(&c);
 	cJSON_Delete(params);
 	return rc;
+}
+
+static int
+cmd_redeliver(const char *dir, int argc, char **argv)
+{
+	struct mdm_store *st;
+	int rc;
+
+	if (argc != 3) {
+		mdm_usage();
+		return MDM_EXIT_USAGE;
+	}
+	if ((st = open_store(dir)) == NULL)
+		return MDM_EXIT_FAIL;
+	rc = mdm_store_command_redeliver(st, argv[1], argv[2]);
+	mdm_store_close(st);
+	if (rc != 0) {
+		fprintf(stderr, "wardenmdm: device %s: %s\n", argv[1], rc > 0 ?
+		    "no such command" : "database error");
+		return MDM_EXIT_FAIL;
+	}
+	mdm_notify_touch(dir);
+	printf("%s delivered again on the next poll\n", argv[2]);
+	return MDM_EXIT_OK;
 }
 
 static int
@@ -512,20 +651,71 @@ print_result(const struct mdm_command *c, void *arg)
 	return 0;
 }
 
+/* One command as an element of `results --json`. */
+static int
+add_result(const struct mdm_command *c, void *arg)
+{
+	char created[MDM_TIME_LEN], answered[MDM_TIME_LEN];
+	cJSON *o, *v;
+
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arg, o))
+		return -1;
+	mdm_time_format(c->created, created);
+	cJSON_AddStringToObject(o, "id", c->id);
+	cJSON_AddStringToObject(o, "type", c->type);
+	cJSON_AddItemToObject(o, "params", cJSON_Parse(c->params));
+	cJSON_AddStringToObject(o, "createTime", created);
+	cJSON_AddNumberToObject(o, "durationSeconds", (double)c->duration);
+	cJSON_AddNumberToObject(o, "deliveries", c->deliveries);
+	if (c->signature != NULL)
+		cJSON_AddStringToObject(o, "signature", c->signature);
+	if (c->status[0] != '\0')
+		cJSON_AddStringToObject(o, "status", c->status);
+	if (c->error_code[0] != '\0')
+		cJSON_AddStringToObject(o, "errorCode", c->error_code);
+	if (c->result != NULL && (v = cJSON_Parse(c->result)) != NULL)
+		cJSON_AddItemToObject(o, "result", v);
+	if (c->result_time != 0) {
+		mdm_time_format(c->result_time, answered);
+		cJSON_AddStringToObject(o, "resultTime", answered);
+	}
+	return 0;
+}
+
 static int
 cmd_results(const char *dir, int argc, char **argv)
 {
+	bool json = argc == 3 && strcmp(argv[2], "--json") == 0;
 	struct mdm_store *st;
+	cJSON *arr = NULL;
+	char *text;
 	int rc;
 
-	if (argc != 2) {
+	if (argc != 2 && !json) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
 	if ((st = open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
-	rc = mdm_store_commands_each(st, argv[1], print_result, NULL);
+	if (json) {
+		if ((arr = cJSON_CreateArray()) == NULL)
+			rc = -1;
+		else
+			rc = mdm_store_commands_each(st, argv[1], add_result,
+			    arr);
+	} else {
+		rc = mdm_store_commands_each(st, argv[1], print_result, NULL);
+	}
 	mdm_store_close(st);
+	if (rc == 0 && json) {
+		if ((text = cJSON_Print(arr)) == NULL)
+			rc = -1;
+		else
+			printf("%s\n", text);
+		free(text);
+	}
+	cJSON_Delete(arr);
 	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }
 
@@ -540,6 +730,8 @@ mdm_cmd_admin(const char *dir, int argc, char **argv)
 		return cmd_device(dir, argc, argv);
 	if (strcmp(argv[0], "command") == 0)
 		return cmd_command(dir, argc, argv);
+	if (strcmp(argv[0], "command-redeliver") == 0)
+		return cmd_redeliver(dir, argc, argv);
 	if (strcmp(argv[0], "reports") == 0)
 		return cmd_reports(dir, argc, argv);
 	if (strcmp(argv[0], "results") == 0)

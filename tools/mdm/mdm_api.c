@@ -169,8 +169,9 @@ out:
 	cJSON_Delete(root);
 }
 
+/* A command as delivered; its signature only when the server signs. */
 static cJSON *
-command_json(const struct mdm_command *c)
+command_json(const struct mdm_command *c, bool signing)
 {
 	char when[MDM_TIME_LEN], dur[24];
 	cJSON *o = cJSON_CreateObject(), *params;
@@ -186,6 +187,11 @@ command_json(const struct mdm_command *c)
 	    cJSON_AddStringToObject(o, "duration", dur) == NULL ||
 	    !cJSON_AddItemToObject(o, "params", params)) {
 		cJSON_Delete(params);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	if (signing && c->signature != NULL &&
+	    cJSON_AddStringToObject(o, "signature", c->signature) == NULL) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -273,7 +279,7 @@ mdm_api_commands(struct mdm_call *call, struct mdm_resp *resp)
 	root = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(root, "commands");
 	for (i = 0; i < n; i++) {
-		o = command_json(&cmds[i]);
+		o = command_json(&cmds[i], srv->command_signing);
 		if (arr != NULL && o != NULL)
 			cJSON_AddItemToArray(arr, o);
 		else

@@ -10,6 +10,9 @@
  *   ca.pem      the CA certificate; its SHA-256 is the devices' pin
  *   server.pem  the server certificate (SAN DNS:localhost, DNS:127.0.0.1,
  *               IP:127.0.0.1 and any --san given at creation)
+ *   command.key the key commands are signed with, sealed; created with
+ *               the CA, or on the first use of a directory made before
+ *               commands were signed
  * crypto/ writes private keys only sealed; for a reference server the
  * sealing key beside them is what protects them, so DIR must be the
  * operator's alone. ca.pem is written last: a directory without it is
@@ -277,6 +280,40 @@ load(struct mdm_ca *ca, char *err, size_t errlen)
 	return 0;
 }
 
+/* The command signing key, created when the directory has none. Runs
+ * under the CA lock. */
+static int
+command_key(struct mdm_ca *ca, struct crypto_rng *rng, char *err,
+    size_t errlen)
+{
+	struct crypto_eckey *key = NULL;
+	char path[PATH_MAX];
+
+	if (path_in(path, sizeof(path), ca->dir, "command.key", err,
+	    errlen) != 0)
+		return -1;
+	if (access(path, F_OK) != 0) {
+		if (crypto_eckey_generate(rng, &key, err, errlen) != 0 ||
+		    crypto_devkey_save_sealed(rng, path, key, ca->seal_key,
+		    err, errlen) != 0) {
+			crypto_eckey_free(key);
+			return -1;
+		}
+		crypto_eckey_free(key);
+		mdm_log_info("created the command signing key in %s",
+		    ca->dir);
+	}
+	if (crypto_devkey_load_sealed(path, ca->seal_key, &ca->command_key,
+	    err, errlen) != 0)
+		return -1;
+	if (crypto_eckey_public_pem(ca->command_key, &ca->command_key_pem) !=
+	    0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 int
 mdm_ca_open(struct mdm_ca *ca, const char *dir, struct crypto_rng *rng,
     const char *const *san_extra, char *err, size_t errlen)
@@ -306,6 +343,8 @@ mdm_ca_open(struct mdm_ca *ca, const char *dir, struct crypto_rng *rng,
 	    create(dir, rng, san_extra, err, errlen) != 0)
 		goto out;
 	rc = load(ca, err, errlen);
+	if (rc == 0)
+		rc = command_key(ca, rng, err, errlen);
 out:
 	if (lock >= 0)
 		close(lock);
@@ -320,6 +359,10 @@ mdm_ca_close(struct mdm_ca *ca)
 	crypto_zero(ca->seal_key, sizeof(ca->seal_key));
 	crypto_eckey_free(ca->key);
 	ca->key = NULL;
+	crypto_eckey_free(ca->command_key);
+	ca->command_key = NULL;
+	free(ca->command_key_pem);
+	ca->command_key_pem = NULL;
 	mbedtls_x509_crt_free(&ca->crt);
 	free(ca->ca_pem);
 	ca->ca_pem = NULL;

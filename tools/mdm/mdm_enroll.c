@@ -108,7 +108,9 @@ enroll_reply(struct mdm_server *srv, const char *id, const char *pem)
 	}
 	policy = NULL;
 	if (cJSON_AddNumberToObject(root, "pollTimeoutSeconds",
-	    srv->poll_timeout) == NULL) {
+	    srv->poll_timeout) == NULL || (srv->command_signing &&
+	    cJSON_AddStringToObject(root, "commandKey",
+	    srv->ca.command_key_pem) == NULL)) {
 		cJSON_Delete(root);
 		return NULL;
 	}

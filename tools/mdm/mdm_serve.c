@@ -44,7 +44,7 @@ serve_usage(void)
 	fprintf(stderr, "usage: wardenmdm serve --dir DIR [--listen ADDR:PORT] "
 	    "[--cert-days N]\n"
 	    "                      [--poll-timeout N] [--san DNS:name|IP:addr] "
-	    "[-v]\n");
+	    "[--no-command-signing] [-v]\n");
 }
 
 static int
@@ -305,6 +305,7 @@ serve_options(struct mdm_server *srv, int argc, char **argv,
 		{ "poll-timeout", required_argument, NULL, 'p' },
 		{ "san", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-command-signing", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -340,6 +341,9 @@ serve_options(struct mdm_server *srv, int argc, char **argv,
 			break;
 		case 'v':
 			*level = MDM_LOG_DEBUG;
+			break;
+		case 'n':
+			srv->command_signing = false;
 			break;
 		default:
 			serve_usage();
@@ -399,6 +403,7 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 
 	srv.cert_days = MDM_DEFAULT_CERT_DAYS;
 	srv.poll_timeout = MDM_DEFAULT_POLL_TIMEOUT;
+	srv.command_signing = true;
 	srv.listen_fd = -1;
 	if (serve_options(&srv, argc, argv, &listen_spec, san, &nsan, &level)
 	    != 0)
@@ -435,6 +440,9 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	write_url(dir, bound);
 	crypto_pin_format(srv.ca.pin, pin);
 	mdm_log_info("listening on https://%s (CA SHA-256 %s)", bound, pin);
+	if (!srv.command_signing)
+		mdm_log_warnx("command signing is off: devices enrolled now "
+		    "get no command key, and no command carries a signature");
 	rc = run(&srv, &unblocked) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 	mdm_log_info("stopping (%d connections open)", srv.nconns);
 	close(srv.listen_fd);

@@ -14,7 +14,7 @@
 #include "mdm.h"
 #include "mdm_store_int.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 5000
 
 static const char schema[] =
@@ -68,6 +68,15 @@ static const char schema[] =
     " result TEXT,"
     " result_time INTEGER);"
     "CREATE INDEX commands_pending ON commands (device_id, result_time);";
+
+/* upgrades[v - 1] brings version v to v + 1; never edited once released. */
+static const char *const upgrades[] = {
+	/* 1 -> 2: signed commands. */
+	"ALTER TABLE commands ADD COLUMN signature TEXT;",
+};
+
+_Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == SCHEMA_VERSION - 1,
+    "one upgrade per schema version after the first");
 
 void
 mdm_store_log(struct mdm_store *st, const char *what)
@@ -168,43 +177,58 @@ hex(const uint8_t *b, size_t n, char *out)
 }
 
 static int
-migrate(struct mdm_store *st, char *err, size_t errlen)
+user_version(struct mdm_store *st, int *version)
 {
 	sqlite3_stmt *s;
-	int version;
 
 	if ((s = mdm_store_prepare(st, "PRAGMA user_version")) == NULL ||
 	    sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
+		return -1;
+	}
+	*version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int
+migrate(struct mdm_store *st, char *err, size_t errlen)
+{
+	char sql[64];
+	int version;
+
+	if (user_version(st, &version) != 0) {
 		snprintf(err, errlen, "reading the schema version: %s",
 		    sqlite3_errmsg(st->db));
 		return -1;
 	}
-	version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
 	if (version == SCHEMA_VERSION)
 		return 0;
-	if (version != 0) {
+	if (version < 0 || version > SCHEMA_VERSION) {
 		snprintf(err, errlen, "schema version %d is not %d (a newer "
 		    "wardenmdm?)", version, SCHEMA_VERSION);
 		return -1;
 	}
 	if (exec(st, "BEGIN IMMEDIATE") != 0)
 		goto fail;
-	/* The other process may have created it meanwhile. */
-	if ((s = mdm_store_prepare(st, "PRAGMA user_version")) == NULL ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	/* The other process may have created or upgraded it meanwhile. */
+	if (user_version(st, &version) != 0) {
 		exec(st, "ROLLBACK");
 		goto fail;
 	}
-	version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (version == SCHEMA_VERSION)
-		return exec(st, "COMMIT");
-	if (exec(st, schema) != 0 ||
-	    exec(st, "PRAGMA user_version = 1") != 0 ||
-	    exec(st, "COMMIT") != 0) {
+	if (version == 0 && exec(st, schema) != 0) {
+		exec(st, "ROLLBACK");
+		goto fail;
+	}
+	for (version = version == 0 ? 1 : version; version < SCHEMA_VERSION;
+	    version++)
+		if (exec(st, upgrades[version - 1]) != 0) {
+			exec(st, "ROLLBACK");
+			goto fail;
+		}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    SCHEMA_VERSION);
+	if (exec(st, sql) != 0 || exec(st, "COMMIT") != 0) {
 		exec(st, "ROLLBACK");
 		goto fail;
 	}

@@ -145,6 +145,7 @@ mdm_command_clear(struct mdm_command *c)
 		return;
 	free(c->params);
 	free(c->result);
+	free(c->signature);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -157,7 +158,8 @@ mdm_store_command_add(struct mdm_store *st, const struct mdm_command *c)
 	if (mdm_store_begin(st, true) != 0)
 		return -1;
 	s = mdm_store_prepare(st, "INSERT INTO commands (id, device_id, type, "
-	    "params, created, duration) VALUES (?, ?, ?, ?, ?, ?)");
+	    "params, created, duration, signature) VALUES (?, ?, ?, ?, ?, ?, "
+	    "?)");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, c->id);
 		mdm_store_bind_text(s, 2, c->device);
@@ -165,6 +167,7 @@ mdm_store_command_add(struct mdm_store *st, const struct mdm_command *c)
 		mdm_store_bind_text(s, 4, c->params != NULL ? c->params : "{}");
 		sqlite3_bind_int64(s, 5, (sqlite3_int64)c->created);
 		sqlite3_bind_int64(s, 6, (sqlite3_int64)c->duration);
+		mdm_store_bind_text(s, 7, c->signature);
 	}
 	rc = mdm_store_exec_stmt(st, s);
 	return mdm_store_end(st, rc == 0);
@@ -172,7 +175,8 @@ mdm_store_command_add(struct mdm_store *st, const struct mdm_command *c)
 
 static const char command_cols[] =
     "SELECT id, device_id, type, params, created, duration, delivered, "
-    "deliveries, status, error_code, result, result_time FROM commands";
+    "deliveries, status, error_code, result, result_time, signature "
+    "FROM commands";
 
 static int
 command_row(sqlite3_stmt *s, struct mdm_command *c)
@@ -201,6 +205,11 @@ command_row(sqlite3_stmt *s, struct mdm_command *c)
 		return -1;
 	}
 	c->result_time = (time_t)sqlite3_column_int64(s, 11);
+	if ((t = (const char *)sqlite3_column_text(s, 12)) != NULL &&
+	    (c->signature = strdup(t)) == NULL) {
+		mdm_command_clear(c);
+		return -1;
+	}
 	if (c->params == NULL) {
 		mdm_command_clear(c);
 		return -1;
@@ -351,4 +360,28 @@ mdm_store_commands_each(struct mdm_store *st, const char *id,
 	sqlite3_finalize(s);
 	mdm_store_end(st, true);
 	return ret;
+}
+
+int
+mdm_store_command_redeliver(struct mdm_store *st, const char *id,
+    const char *cmd)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (mdm_store_begin(st, true) != 0)
+		return -1;
+	s = mdm_store_prepare(st, "UPDATE commands SET status = NULL, "
+	    "error_code = NULL, result = NULL, result_time = NULL, delivered "
+	    "= NULL WHERE id = ? AND device_id = ?");
+	if (s != NULL) {
+		mdm_store_bind_text(s, 1, cmd);
+		mdm_store_bind_text(s, 2, id);
+	}
+	rc = mdm_store_exec_stmt(st, s);
+	if (rc == 0 && sqlite3_changes(st->db) == 0)
+		rc = 1;
+	if (mdm_store_end(st, rc >= 0) != 0)
+		return -1;
+	return rc;
 }

@@ -1,5 +1,6 @@
 /*
- * test_eckey.c - crypto/eckey.c: generation, public export and import.
+ * test_eckey.c - crypto/eckey.c: generation, public export and import,
+ * import of a private key (PEM and DER).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -139,6 +140,54 @@ test_parse_rejects(void **state)
 	free(der);
 }
 
+static void
+test_parse_private(void **state)
+{
+	struct crypto_eckey *key, *pub;
+	char err[CRYPTO_ERR_MAX], pem[1024];
+	unsigned char der[512];
+	mbedtls_pk_context pk;
+	uint8_t sig[CRYPTO_ES256_SIG_LEN];
+	int n;
+
+	(void)state;
+	mbedtls_pk_init(&pk);
+	assert_int_equal(mbedtls_pk_setup(&pk,
+	    mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)), 0);
+	assert_int_equal(mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
+	    mbedtls_pk_ec(pk), crypto_rng_mbedtls, rng), 0);
+	assert_int_equal(mbedtls_pk_write_key_pem(&pk, (unsigned char *)pem,
+	    sizeof(pem)), 0);
+	n = mbedtls_pk_write_key_der(&pk, der, sizeof(der));
+	assert_true(n > 0);
+	/* PEM: it signs, and its public half verifies. */
+	assert_int_equal(crypto_eckey_parse_private(pem, strlen(pem), &key,
+	    err, sizeof(err)), 0);
+	assert_true(crypto_eckey_has_private(key));
+	assert_int_equal(crypto_es256_sign(rng, key, "m", 1, sig), 0);
+	/* DER: the same key. */
+	assert_int_equal(crypto_eckey_parse_private(der + sizeof(der) - n,
+	    (size_t)n, &pub, err, sizeof(err)), 0);
+	assert_true(crypto_eckey_public_equal(key, pub));
+	assert_int_equal(crypto_es256_verify(pub, "m", 1, sig), 0);
+	crypto_eckey_free(pub);
+	/* A public key is not a private one. */
+	{
+		char *ppem;
+
+		assert_int_equal(crypto_eckey_public_pem(key, &ppem), 0);
+		assert_int_equal(crypto_eckey_parse_private(ppem, strlen(ppem),
+		    &pub, err, sizeof(err)), -1);
+		assert_null(pub);
+		free(ppem);
+	}
+	crypto_eckey_free(key);
+	assert_int_equal(crypto_eckey_parse_private("garbage", 7, &key, err,
+	    sizeof(err)), -1);
+	assert_null(key);
+	mbedtls_pk_free(&pk);
+}
+
 int
 main(void)
 {
@@ -146,6 +195,7 @@ main(void)
 		cmocka_unit_test(test_generate_and_export),
 		cmocka_unit_test(test_two_keys_differ),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_parse_private),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

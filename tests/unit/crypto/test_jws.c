@@ -338,6 +338,29 @@ test_sign_rejects(void **state)
 	assert_null(tok);
 	crypto_eckey_free(pub);
 	free(pem);
+	assert_int_equal(crypto_jws_sign_typ(rng, key, "bad\ttyp", NULL, "{}",
+	    2, &tok, err, sizeof(err)), -1);
+	assert_int_equal(crypto_jws_sign_typ(rng, key, NULL, NULL, "{}", 2,
+	    &tok, err, sizeof(err)), -1);
+	assert_null(tok);
+}
+
+static void
+test_sign_typ(void **state)
+{
+	struct crypto_jws jws;
+	char *tok = NULL, err[CRYPTO_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(crypto_jws_sign_typ(rng, key, "warden-command+jwt",
+	    NULL, payload, strlen(payload), &tok, err, sizeof(err)), 0);
+	assert_int_equal(crypto_jws_verify(tok, strlen(tok), key, &jws, err,
+	    sizeof(err)), 0);
+	assert_string_equal(jws.typ, "warden-command+jwt");
+	assert_string_equal(jws.kid, "");
+	assert_string_equal(jws.payload, payload);
+	crypto_jws_clear(&jws);
+	free(tok);
 }
 
 static void
@@ -407,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_structure_refused),
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_sign_rejects),
+		cmocka_unit_test(test_sign_typ),
 		cmocka_unit_test(test_parse_unverified),
 		cmocka_unit_test(test_rfc7515_example),
 	};

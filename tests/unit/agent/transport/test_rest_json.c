@@ -58,6 +58,19 @@ enroll_reply(void **state)
 	    &r, why, sizeof(why)), 0);
 	assert_int_equal(r.poll_timeout, 30);
 	assert_string_equal(r.etag, "\"0\"");
+	assert_null(r.command_key);
+	rest_json_reply_clear(&r);
+	/* A command key: a bounded string (the enrollment parses it). */
+	assert_int_equal(rest_json_enroll_reply(J("{\"deviceId\":\"d\","
+	    "\"certificate\":\"C\",\"caCertificate\":\"A\",\"policy\":{},"
+	    "\"commandKey\":\"K\"}"), &r, why, sizeof(why)), 0);
+	assert_string_equal(r.command_key, "K");
+	rest_json_reply_clear(&r);
+	expect_fail(rest_json_enroll_reply(J("{\"deviceId\":\"d\","
+	    "\"certificate\":\"C\",\"caCertificate\":\"A\",\"policy\":{},"
+	    "\"commandKey\":7}"), &r, why, sizeof(why)), why,
+	    "commandKey: not a string");
+	assert_null(r.device_id);
 	rest_json_reply_clear(&r);
 
 	expect_fail(rest_json_enroll_reply(J("{\"deviceId\":\"../x\","
@@ -191,6 +204,24 @@ commands_reply(void **state)
 	    why, "commands[0].id: given twice");
 	expect_fail(rest_json_commands_reply(J("{\"commands\":{}}"), &r, why,
 	    sizeof(why)), why, "commands: not an array");
+
+	/* A signature is kept as given, or the reply refused. */
+	assert_int_equal(rest_json_commands_reply(J("{\"commands\":[{\"id\":"
+	    "\"c\",\"type\":\"WIPE\",\"signature\":\"aB-_.x.y\"},{\"id\":"
+	    "\"d\",\"type\":\"LOCK\"}]}"), &r, why, sizeof(why)), 0);
+	assert_string_equal(r.commands[0].signature, "aB-_.x.y");
+	assert_null(r.commands[1].signature);
+	rest_json_reply_clear(&r);
+	expect_fail(rest_json_commands_reply(J("{\"commands\":[{\"id\":"
+	    "\"c\",\"type\":\"WIPE\",\"signature\":\"a b\"}]}"), &r, why,
+	    sizeof(why)), why, "commands[0].signature");
+	expect_fail(rest_json_commands_reply(J("{\"commands\":[{\"id\":"
+	    "\"c\",\"type\":\"WIPE\",\"signature\":\"\"}]}"), &r, why,
+	    sizeof(why)), why, "commands[0].signature");
+	expect_fail(rest_json_commands_reply(J("{\"commands\":[{\"id\":"
+	    "\"c\",\"type\":\"WIPE\",\"signature\":{}}]}"), &r, why,
+	    sizeof(why)), why, "commands[0].signature");
+	assert_int_equal(r.ncommands, 0);
 }
 
 static void

@@ -1,6 +1,7 @@
 /* Tests tools/mdm/mdm_store.c and mdm_store_queue.c: tokens used once,
  * devices and certificates, policies and their versions, reports stored
- * once per key, the command queue and its results. */
+ * once per key, the command queue and its results, signatures and
+ * redelivery, the upgrade of a version 1 database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "tests/unit/support.h"
 #include "tools/mdm/mdm.h"
@@ -341,6 +343,101 @@ commands(void **state)
 	assert_string_equal(seen, "c1=SUCCEEDED;c2=-;");
 }
 
+static int
+first_signature(const struct mdm_command *c, void *arg)
+{
+	snprintf(arg, 64, "%s", c->signature != NULL ? c->signature : "-");
+	return 1;
+}
+
+static void
+signed_and_redelivered(void **state)
+{
+	struct fixture *f = *state;
+	struct mdm_command c = { .created = 1000, .duration = 600 }, out[2];
+	enum mdm_result_outcome o;
+	uint8_t h[CRYPTO_SHA256_LEN];
+	char sig[64] = "", params[] = "{}", given[] = "aaa.bbb.ccc";
+	size_t n;
+
+	token_hash("t", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
+	snprintf(c.id, sizeof(c.id), "s1");
+	snprintf(c.device, sizeof(c.device), "dev1");
+	snprintf(c.type, sizeof(c.type), "WIPE");
+	c.params = params;
+	c.signature = given;
+	assert_int_equal(mdm_store_command_add(f->st, &c), 0);
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1", 1001, out, 2,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].signature, "aaa.bbb.ccc");
+	mdm_command_clear(&out[0]);
+	assert_int_equal(mdm_store_commands_each(f->st, "dev1",
+	    first_signature, sig), 0);
+	assert_string_equal(sig, "aaa.bbb.ccc");
+	assert_int_equal(mdm_store_command_result(f->st, "dev1", "s1",
+	    "SUCCEEDED", "", NULL, 1002, &o), 0);
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1", 1003, out, 2,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	/* Redelivered: taken again at once, as it was, without its result. */
+	assert_int_equal(mdm_store_command_redeliver(f->st, "dev1", "s1"), 0);
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1", 1004, out, 2,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].signature, "aaa.bbb.ccc");
+	assert_string_equal(out[0].status, "");
+	mdm_command_clear(&out[0]);
+	assert_int_equal(mdm_store_command_redeliver(f->st, "dev2", "s1"), 1);
+	assert_int_equal(mdm_store_command_redeliver(f->st, "dev1", "zz"), 1);
+}
+
+static void
+schema_upgrades(void **state)
+{
+	struct fixture *f = *state;
+	char path[600], err[MDM_ERR_MAX], sig[64] = "", params[] = "{}";
+	char given[] = "x.y.z";
+	struct mdm_command c = { .created = 1000, .duration = 600 };
+	uint8_t h[CRYPTO_SHA256_LEN];
+	sqlite3 *db;
+
+	/* Make it a version 1 database: no signature column. */
+	mdm_store_close(f->st);
+	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE commands DROP COLUMN "
+	    "signature; PRAGMA user_version = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(mdm_store_open(path, &f->st, err, sizeof(err)), 0);
+	token_hash("t", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
+	snprintf(c.id, sizeof(c.id), "s1");
+	snprintf(c.device, sizeof(c.device), "dev1");
+	snprintf(c.type, sizeof(c.type), "LOCK");
+	c.params = params;
+	c.signature = given;
+	assert_int_equal(mdm_store_command_add(f->st, &c), 0);
+	assert_int_equal(mdm_store_commands_each(f->st, "dev1",
+	    first_signature, sig), 0);
+	assert_string_equal(sig, "x.y.z");
+	/* A newer version is refused. */
+	mdm_store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 9", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(mdm_store_open(path, &f->st, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "schema version 9"));
+}
+
 static void
 schema_reopens(void **state)
 {
@@ -373,6 +470,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(reports_once_per_key, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(signed_and_redelivered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(schema_upgrades, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(schema_reopens, setup,
 		    teardown),
 	};
