@@ -512,8 +512,8 @@ policy_engine_after_evaluation(struct wardend *d)
 {
 	struct engine *e = eng(d);
 
-	if (e->admin != NULL)
-		enforcement_rules_check(d, e->effective);
+	/* Without an admin policy no rule counts non-compliance time. */
+	enforcement_rules_check(d, e->admin != NULL ? e->effective : NULL);
 }
 
 void
