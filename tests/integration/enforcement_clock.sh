@@ -7,7 +7,8 @@
 # survives a restart of the agent; a reboot credits the wall-clock gap,
 # never a negative one; the wipe happens once, at 5 days; compliance
 # lifts the block and the next failure counts from 0; a damaged count
-# starts again, loudly; a bad clock file falls back to the real clocks.
+# starts again, loudly; a bad clock file falls back to the real clocks;
+# blockAfterDays 0 blocks at once.
 . "$(dirname "$0")/lib.sh"
 HOUR=3600
 DAY=86400
@@ -181,8 +182,10 @@ expect "compliance forgets the count" "" 1 1
 n=$(sqlite3 "$DB" "SELECT count(*) FROM kv WHERE key = 'blocked:encryptionPolicy'")
 [ "$n" = 0 ] && ok "the block flag is gone" || not_ok "the block flag is gone" "$n"
 
-ctl sim set disk.encrypted false >/dev/null
+# The clock first: a change on the simulated device brings a scan of
+# its own.
 set_clock $((WALL + DAY)) $((BOOT + DAY)) boot-four
+ctl sim set disk.encrypted false >/dev/null
 scan
 expect "the next failure counts from 0" 0 1 1
 set_clock $WALL $((BOOT + 2 * DAY)) boot-four
@@ -193,9 +196,9 @@ scan
 expect "but never wiped twice" $((7 * DAY)) 2 1
 
 # --- a damaged count, a bad clock file --------------------------------------
+set_clock $WALL $((BOOT + DAY)) boot-four
 sqlite3 "$DB" "UPDATE kv SET value = '{\"seconds\":-5}'
 	WHERE key = 'noncompliant:encryptionPolicy'"
-set_clock $WALL $((BOOT + DAY)) boot-four
 scan
 expect "a damaged count starts again" 0 2 1
 check "a damaged count is said loudly, with the member and the reason" \
@@ -212,5 +215,32 @@ n=$(sqlite3 "$DB" "SELECT json_extract(value, '\$.boot_id') FROM kv
 real=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)
 [ "$n" = "$real" ] && ok "the count was taken on the real clocks" ||
 	not_ok "the count was taken on the real clocks" "boot_id $n, want $real"
+
+# --- blockAfterDays 0: blocked as soon as the setting fails -----------------
+set_clock $((WALL + DAY)) 500 boot-five
+ctl sim set disk.encrypted true >/dev/null
+scan
+wait_ops 2 'lock.set_message message=none' ||
+	not_ok "compliance lifts the second block" "$(tail -n 3 "$T/dev/ops.log")"
+cat >"$T/policy0.json" <<'EOF'
+{
+  "name": "enterprises/acme/policies/encrypted",
+  "version": "2",
+  "encryptionPolicy": "ENABLED_WITHOUT_PASSWORD",
+  "policyEnforcementRules": [
+    {
+      "settingName": "encryptionPolicy",
+      "blockAction": { "blockAfterDays": 0 }
+    }
+  ]
+}
+EOF
+check "a policy with blockAfterDays 0 applies" ctl policy apply "$T/policy0.json"
+ctl sim set disk.encrypted false >/dev/null
+scan
+expect "blockAfterDays 0 blocks at the first failing scan" 0 3 1
+check "... saying 0 days" grep -q \
+	'message="This device is blocked: encryptionPolicy has not been compliant for 0 days' \
+	"$T/dev/ops.log"
 
 finish
