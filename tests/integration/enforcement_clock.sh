@@ -93,6 +93,8 @@ set_clock $W0 1000 boot-one
 start_agent -f "$T/mode.conf" || { not_ok "agent starts"; finish; exit 1; }
 ctl sim set disk.encrypted false >/dev/null
 check "the policy applies" ctl policy apply "$T/policy.json"
+check "applying it again replies though there is nothing to apply" \
+	timeout 20 "$WARDENCTL" -s "$SOCK" policy apply "$T/policy.json"
 scan
 expect "the first failing scan starts the count at 0" 0 0 0
 
@@ -235,7 +237,9 @@ cat >"$T/policy0.json" <<'EOF'
   ]
 }
 EOF
-check "a policy with blockAfterDays 0 applies" ctl policy apply "$T/policy0.json"
+# Nothing for the HAL to do: the reply must still come.
+check "a policy with blockAfterDays 0 applies" \
+	timeout 20 "$WARDENCTL" -s "$SOCK" policy apply "$T/policy0.json"
 ctl sim set disk.encrypted false >/dev/null
 scan
 expect "blockAfterDays 0 blocks at the first failing scan" 0 3 1
