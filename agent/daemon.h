@@ -143,7 +143,9 @@ void ctl_policy_show(struct ctl_conn *c, const cJSON *req);
 /* enforcement_rules.c */
 struct policy;
 /* Blocks or wipes per p's policyEnforcementRules, from the last
- * evaluation; lifts a block when the setting is compliant again. */
+ * evaluation and the non-compliance time counted so far (clock.h);
+ * lifts a block when the setting is compliant again. p NULL (no admin
+ * policy): forgets every count. */
 void enforcement_rules_check(struct wardend *d, const struct policy *p);
 
 /* compliance.c */

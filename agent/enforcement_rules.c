@@ -1,9 +1,15 @@
 /*
  * enforcement_rules.c - AMAPI policyEnforcementRules: block the device
  * (or the work profile) after blockAfterDays of non-compliance of a
- * setting, wipe it after wipeAfterDays. How long a setting has been
- * failing comes from the compliance history (rule_state: the first time
- * each entry failed), so the count survives restarts.
+ * setting, wipe it after wipeAfterDays.
+ *
+ * How long a setting has been failing is counted by noncompliance.c on
+ * the boot clock, not read off the wall clock, so setting the time back
+ * does not postpone a wipe and setting it forward does not hasten one
+ * (clock.h). The count is kept in the store (kv "noncompliant:<setting>")
+ * so it survives restarts and reboots; it is forgotten when the setting
+ * is compliant again or no rule watches the setting any more, and the
+ * next failure counts from 0.
  *
  * A block locks the device and shows why on the lock screen; it lifts
  * when the setting is compliant again. A wipe happens once.
@@ -13,12 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/clock.h"
 #include "daemon.h"
 #include "profiles/policy.h"
 
 #define DAY (24 * 60 * 60)
+#define KEY_PREFIX "noncompliant:"
 
 struct action {
+	struct action *next;
 	bool wipe;
 	enum hal_scope scope;
 	char message[256];
@@ -60,8 +69,10 @@ action_after(struct wardend *d, void *arg)
 	free(a);
 }
 
+/* Queues an action on *list; it runs once the transaction commits. */
 static void
-act(struct wardend *d, bool wipe, enum hal_scope scope, const char *message)
+act(struct action **list, bool wipe, enum hal_scope scope,
+    const char *message)
 {
 	struct action *a = calloc(1, sizeof(*a));
 
@@ -70,83 +81,193 @@ act(struct wardend *d, bool wipe, enum hal_scope scope, const char *message)
 	a->wipe = wipe;
 	a->scope = scope;
 	snprintf(a->message, sizeof(a->message), "%s", message);
-	daemon_hal_job(d, action_work, action_after, a);
+	a->next = *list;
+	*list = a;
 }
 
-/* Earliest first-failed time of the failing entries of setting `name`;
- * 0 when the setting is not failing. */
-static int64_t
-failing_since(const struct posture_result *r, const char *name)
+/* True when an entry of setting `name` is failing (past any grace). */
+static bool
+failing(const struct posture_result *r, const char *name)
 {
-	int64_t first = 0;
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		const struct posture_entry *e = &r->entry[i];
 
-		if (!posture_entry_failing(e) || e->setting_name == NULL ||
-		    strcmp(e->setting_name, name) != 0)
-			continue;
-		if (first == 0 || e->first_failed < first)
-			first = e->first_failed;
+		if (posture_entry_failing(e) && e->setting_name != NULL &&
+		    strcmp(e->setting_name, name) == 0)
+			return true;
 	}
-	return first;
+	return false;
+}
+
+/* Forgets every count: run before writing the ones still wanted, so a
+ * setting no rule watches keeps no stale count (a rule added later
+ * would otherwise credit it the whole time in between). */
+static int
+forget_counts(struct store *st)
+{
+	return store_exec(st, "DELETE FROM kv WHERE key >= '" KEY_PREFIX "' "
+	    "AND key < 'noncompliant;'");
+}
+
+/* The stored count of setting `name`; false when there is none or it is
+ * not valid (said loudly: the count starts again). */
+static bool
+load_count(struct store *st, const char *name, struct noncompliance *nc)
+{
+	char key[96], err[128], *v;
+	bool ok;
+
+	snprintf(key, sizeof(key), KEY_PREFIX "%s", name);
+	if ((v = store_kv_get(st, key)) == NULL)
+		return false;
+	ok = noncompliance_parse(v, nc, err, sizeof(err)) == 0;
+	if (!ok)
+		log_warnx("enforcement rule: %s: the stored non-compliance "
+		    "time is not valid (%s); counting again from now", name,
+		    err);
+	free(v);
+	return ok;
+}
+
+/*
+ * One rule on the new verdict, inside the caller's transaction: counts
+ * the time of a failing setting (prev: its count before forget_counts,
+ * or NULL) and decides the block, unblock and wipe. -1 on a store error.
+ */
+static int
+check_rule(struct wardend *d, const struct policy_rule *rule,
+    const struct noncompliance *prev, const struct clock_now *now,
+    struct action **list)
+{
+	struct noncompliance nc;
+	enum hal_scope scope = rule->block_scope ==
+	    POLICY_BLOCK_SCOPE_WORK_PROFILE ? HAL_SCOPE_PROFILE :
+	    HAL_SCOPE_DEVICE;
+	char key[96], text[NONCOMPLIANCE_TEXT_MAX], msg[256], *flag;
+	int64_t added, days;
+	bool blocked;
+
+	snprintf(key, sizeof(key), "blocked:%s", rule->setting_name);
+	flag = store_kv_get(d->store, key);
+	blocked = flag != NULL;
+	free(flag);
+	if (!failing(&d->result, rule->setting_name)) {
+		/* Compliant again: the count is gone; lift the block. */
+		if (blocked) {
+			log_info("enforcement rule: %s compliant again; "
+			    "unblocking", rule->setting_name);
+			if (store_kv_del(d->store, key) != 0)
+				return -1;
+			act(list, false, scope, "");
+		}
+		return 0;
+	}
+
+	added = noncompliance_accrue(prev, now, &nc);
+	days = nc.seconds / DAY;
+	log_debug("enforcement rule: %s non-compliant for %lld s (+%lld s)",
+	    rule->setting_name, (long long)nc.seconds, (long long)added);
+	snprintf(key, sizeof(key), KEY_PREFIX "%s", rule->setting_name);
+	if (noncompliance_format(&nc, text, sizeof(text)) != 0 ||
+	    store_kv_set(d->store, key, text) != 0)
+		return -1;
+
+	/* blockAfterDays 0 blocks as soon as the setting fails. */
+	if (days >= rule->block_after_days && !blocked) {
+		snprintf(msg, sizeof(msg), "This device is blocked: %s has "
+		    "not been compliant for %lld days. Fix it or contact IT.",
+		    rule->setting_name, (long long)days);
+		log_warnx("enforcement rule: %s", msg);
+		snprintf(key, sizeof(key), "blocked:%s", rule->setting_name);
+		if (store_kv_set(d->store, key, "1") != 0)
+			return -1;
+		act(list, false, scope, msg);
+	}
+
+	/* wipeAfterDays 0: the rule has no wipe action. */
+	if (rule->wipe_after_days <= 0 || days < rule->wipe_after_days)
+		return 0;
+	snprintf(key, sizeof(key), "wiped:%s", rule->setting_name);
+	if ((flag = store_kv_get(d->store, key)) != NULL) {
+		free(flag);
+		return 0;
+	}
+	log_warnx("enforcement rule: %s non-compliant for %lld days "
+	    "(wipeAfterDays %d): WIPING the device", rule->setting_name,
+	    (long long)days, rule->wipe_after_days);
+	if (store_kv_set(d->store, key, "1") != 0)
+		return -1;
+	act(list, true, HAL_SCOPE_DEVICE, "");
+	return 0;
+}
+
+static void
+free_actions(struct action *list)
+{
+	struct action *next;
+
+	for (; list != NULL; list = next) {
+		next = list->next;
+		free(list);
+	}
 }
 
 void
 enforcement_rules_check(struct wardend *d, const struct policy *p)
 {
-	const struct posture_result *r = &d->result;
-	char key[96], msg[256], *flag;
+	struct noncompliance *prev = NULL;
+	struct action *list = NULL, *a, *next, *rev = NULL;
+	struct clock_now now;
+	bool *have = NULL;
 	size_t i;
 
-	if (p == NULL || !d->have_result)
+	if (p == NULL || p->nrules == 0) {
+		/* No rule watches any setting: nothing is counted. */
+		forget_counts(d->store);
 		return;
-	for (i = 0; i < p->nrules; i++) {
-		const struct policy_rule *rule = &p->rules[i];
-		int64_t since = failing_since(r, rule->setting_name);
-		int64_t days = since > 0 && r->now > since ?
-		    (r->now - since) / DAY : 0;
-		enum hal_scope scope = rule->block_scope ==
-		    POLICY_BLOCK_SCOPE_WORK_PROFILE ? HAL_SCOPE_PROFILE :
-		    HAL_SCOPE_DEVICE;
-
-		snprintf(key, sizeof(key), "blocked:%s", rule->setting_name);
-		flag = store_kv_get(d->store, key);
-		if (since == 0) {
-			/* Compliant again: lift the block. */
-			if (flag != NULL) {
-				log_info("enforcement rule: %s compliant again; "
-				    "unblocking", rule->setting_name);
-				store_kv_del(d->store, key);
-				act(d, false, scope, "");
-			}
-			free(flag);
-			continue;
-		}
-		if (rule->block_after_days > 0 &&
-		    days >= rule->block_after_days && flag == NULL) {
-			snprintf(msg, sizeof(msg), "This device is blocked: "
-			    "%s has not been compliant for %lld days. Fix it "
-			    "or contact IT.", rule->setting_name,
-			    (long long)days);
-			log_warnx("enforcement rule: %s", msg);
-			store_kv_set(d->store, key, "1");
-			act(d, false, scope, msg);
-		}
-		free(flag);
-		snprintf(key, sizeof(key), "wiped:%s", rule->setting_name);
-		if (rule->wipe_after_days > 0 &&
-		    days >= rule->wipe_after_days &&
-		    (flag = store_kv_get(d->store, key)) == NULL) {
-			log_warnx("enforcement rule: %s non-compliant for %lld "
-			    "days (wipeAfterDays %d): WIPING the device",
-			    rule->setting_name, (long long)days,
-			    rule->wipe_after_days);
-			store_kv_set(d->store, key, "1");
-			act(d, true, HAL_SCOPE_DEVICE, "");
-		} else {
-			free(flag);
-		}
 	}
+	if (!d->have_result)
+		return;
+	if ((prev = calloc(p->nrules, sizeof(*prev))) == NULL ||
+	    (have = calloc(p->nrules, sizeof(*have))) == NULL)
+		fatal("calloc");
+	clock_read(&now);
+
+	if (store_begin(d->store) != 0)
+		goto out;
+	for (i = 0; i < p->nrules; i++)
+		have[i] = load_count(d->store, p->rules[i].setting_name,
+		    &prev[i]);
+	if (forget_counts(d->store) != 0)
+		goto fail;
+	for (i = 0; i < p->nrules; i++)
+		if (check_rule(d, &p->rules[i], have[i] ? &prev[i] : NULL,
+		    &now, &list) != 0)
+			goto fail;
+	if (store_commit(d->store) != 0)
+		goto fail;
+
+	/* The actions run in the order of the rules: the list is built
+	 * backwards. */
+	for (a = list; a != NULL; a = next) {
+		next = a->next;
+		a->next = rev;
+		rev = a;
+	}
+	for (a = rev; a != NULL; a = next) {
+		next = a->next;
+		daemon_hal_job(d, action_work, action_after, a);
+	}
+	list = NULL;
+	goto out;
+fail:
+	log_warnx("enforcement rules: storing the non-compliance time "
+	    "failed; kept the previous");
+	store_rollback(d->store);
+out:
+	free_actions(list);
+	free(prev);
+	free(have);
 }

@@ -546,8 +546,8 @@ policy_engine_after_evaluation(struct wardend *d)
 {
 	struct engine *e = eng(d);
 
-	if (e->admin != NULL)
-		enforcement_rules_check(d, e->effective);
+	/* Without an admin policy no rule counts non-compliance time. */
+	enforcement_rules_check(d, e->admin != NULL ? e->effective : NULL);
 }
 
 void
@@ -697,19 +697,23 @@ ctl_policy_apply(struct ctl_conn *c, const cJSON *req)
 		    "not a string");
 		return;
 	}
-	rc = policy_engine_set(d, doc->valuestring, "local", true, true, err,
-	    sizeof(err));
-	if (rc != 0) {
-		control_reply_err(c, rc == -1 ? EXIT_USAGE : EXIT_FAIL, "%s",
-		    err);
-		return;
-	}
-	/* The reply waits for the enforcement to finish. */
+	/* The reply waits for the enforcement to finish, which ends before
+	 * policy_engine_set returns when there is nothing to apply (a
+	 * policy that changes only its enforcement rules): wait first. */
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		fatal("calloc");
 	w->conn = c;
 	w->next = e->waiters;
 	e->waiters = w;
+	rc = policy_engine_set(d, doc->valuestring, "local", true, true, err,
+	    sizeof(err));
+	if (rc != 0) {
+		/* Nothing ran: w is still first. */
+		e->waiters = w->next;
+		free(w);
+		control_reply_err(c, rc == -1 ? EXIT_USAGE : EXIT_FAIL, "%s",
+		    err);
+	}
 }
 
 void
