@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "agent/clock.h"
+#include "agent/commands.h"
 #include "daemon.h"
 #include "profiles/policy.h"
 
@@ -29,6 +30,9 @@
 struct action {
 	struct action *next;
 	bool wipe;
+	/* Lost mode's message owns the lock screen: a block only locks, an
+	 * unblock leaves it. */
+	bool lost;
 	enum hal_scope scope;
 	char message[256];
 	int rc;
@@ -42,6 +46,11 @@ action_work(struct wardend *d, void *arg)
 	if (a->wipe) {
 		a->rc = a->scope == HAL_SCOPE_PROFILE ?
 		    hal_wipe_profile(&d->hal) : hal_wipe_factory_reset(&d->hal);
+		return;
+	}
+	if (a->lost) {
+		a->rc = a->message[0] != '\0' ? hal_lock_now(&d->hal, a->scope) :
+		    0;
 		return;
 	}
 	if (a->message[0] != '\0') {
@@ -203,6 +212,74 @@ check_rule(struct wardend *d, const struct policy_rule *rule,
 	return 0;
 }
 
+/* A rule of p watches setting name. */
+static bool
+watched(const struct policy *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; p != NULL && i < p->nrules; i++)
+		if (strcmp(p->rules[i].setting_name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Lifts the blocks of settings no rule watches any more (the rule or the
+ * whole policy was removed): nothing else would ever lift them. Inside
+ * the caller's transaction; -1 on a store error.
+ */
+static int
+lift_orphans(struct wardend *d, const struct policy *p, struct action **list)
+{
+	char orphan[16][96];
+	const char *key;
+	sqlite3_stmt *q;
+	size_t n = 0, i;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(d->store), "SELECT key FROM kv WHERE "
+	    "key >= 'blocked:' AND key < 'blocked;'", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < 16) {
+		key = (const char *)sqlite3_column_text(q, 0);
+		if (!watched(p, key + strlen("blocked:")))
+			snprintf(orphan[n++], sizeof(orphan[0]), "%s", key);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return -1;
+	for (i = 0; i < n; i++) {
+		log_info("enforcement rule: no rule watches %s any more; "
+		    "unblocking", orphan[i] + strlen("blocked:"));
+		if (store_kv_del(d->store, orphan[i]) != 0)
+			return -1;
+		act(list, false, HAL_SCOPE_DEVICE, "");
+	}
+	return 0;
+}
+
+/* Runs the actions after the commit, in the order they were decided (the
+ * list is built backwards). */
+static void
+dispatch(struct wardend *d, struct action *list)
+{
+	struct action *a, *next, *rev = NULL;
+	bool lost = commands_lost_mode(d);
+
+	for (a = list; a != NULL; a = next) {
+		next = a->next;
+		a->next = rev;
+		rev = a;
+	}
+	for (a = rev; a != NULL; a = next) {
+		next = a->next;
+		a->lost = lost;
+		daemon_hal_job(d, action_work, action_after, a);
+	}
+}
+
 static void
 free_actions(struct action *list)
 {
@@ -218,48 +295,36 @@ void
 enforcement_rules_check(struct wardend *d, const struct policy *p)
 {
 	struct noncompliance *prev = NULL;
-	struct action *list = NULL, *a, *next, *rev = NULL;
+	struct action *list = NULL;
 	struct clock_now now;
 	bool *have = NULL;
-	size_t i;
+	size_t i, nrules = p != NULL ? p->nrules : 0;
 
-	if (p == NULL || p->nrules == 0) {
-		/* No rule watches any setting: nothing is counted. */
-		forget_counts(d->store);
+	if (nrules > 0 && !d->have_result)
 		return;
-	}
-	if (!d->have_result)
-		return;
-	if ((prev = calloc(p->nrules, sizeof(*prev))) == NULL ||
-	    (have = calloc(p->nrules, sizeof(*have))) == NULL)
+	if (nrules > 0 && ((prev = calloc(nrules, sizeof(*prev))) == NULL ||
+	    (have = calloc(nrules, sizeof(*have))) == NULL))
 		fatal("calloc");
 	clock_read(&now);
 
 	if (store_begin(d->store) != 0)
 		goto out;
-	for (i = 0; i < p->nrules; i++)
+	/* A block no rule watches any more is lifted; with no rule nothing
+	 * is counted. */
+	if (lift_orphans(d, p, &list) != 0)
+		goto fail;
+	for (i = 0; i < nrules; i++)
 		have[i] = load_count(d->store, p->rules[i].setting_name,
 		    &prev[i]);
 	if (forget_counts(d->store) != 0)
 		goto fail;
-	for (i = 0; i < p->nrules; i++)
+	for (i = 0; i < nrules; i++)
 		if (check_rule(d, &p->rules[i], have[i] ? &prev[i] : NULL,
 		    &now, &list) != 0)
 			goto fail;
 	if (store_commit(d->store) != 0)
 		goto fail;
-
-	/* The actions run in the order of the rules: the list is built
-	 * backwards. */
-	for (a = list; a != NULL; a = next) {
-		next = a->next;
-		a->next = rev;
-		rev = a;
-	}
-	for (a = rev; a != NULL; a = next) {
-		next = a->next;
-		daemon_hal_job(d, action_work, action_after, a);
-	}
+	dispatch(d, list);
 	list = NULL;
 	goto out;
 fail:

@@ -8,7 +8,7 @@
 # never a negative one; the wipe happens once, at 5 days; compliance
 # lifts the block and the next failure counts from 0; a damaged count
 # starts again, loudly; a bad clock file falls back to the real clocks;
-# blockAfterDays 0 blocks at once.
+# blockAfterDays 0 blocks at once; removing the rule lifts its block.
 . "$(dirname "$0")/lib.sh"
 HOUR=3600
 DAY=86400
@@ -246,5 +246,21 @@ expect "blockAfterDays 0 blocks at the first failing scan" 0 3 1
 check "... saying 0 days" grep -q \
 	'message="This device is blocked: encryptionPolicy has not been compliant for 0 days' \
 	"$T/dev/ops.log"
+
+# --- the rule removed: its block does not stay ------------------------------
+cat >"$T/policy3.json" <<'EOF2'
+{
+  "name": "enterprises/acme/policies/encrypted",
+  "version": "3",
+  "encryptionPolicy": "ENABLED_WITHOUT_PASSWORD"
+}
+EOF2
+check "a policy without the rule applies" \
+	timeout 20 "$WARDENCTL" -s "$SOCK" policy apply "$T/policy3.json"
+scan
+wait_ops 3 'lock.set_message message=none' &&
+	[ "$(sqlite3 "$DB" "SELECT count(*) FROM kv WHERE key LIKE 'blocked:%'")" = 0 ] &&
+	ok "the rule removed: the block is lifted, though still non-compliant" ||
+	not_ok "the rule removed: the block is lifted" "$(tail -n 3 "$T/dev/ops.log")"
 
 finish
