@@ -93,8 +93,8 @@ static const char *const migrations[] = {
 	"  detail TEXT NOT NULL);",
 	/* 1 -> 2: signed commands (commands_signature.c). The server's
 	 * command key is an enrollment credential and goes with the row. */
-	"ALTER TABLE inbox ADD COLUMN signature TEXT;"
-	"ALTER TABLE enrollment ADD COLUMN command_key TEXT;",
+	("ALTER TABLE inbox ADD COLUMN signature TEXT;"
+	"ALTER TABLE enrollment ADD COLUMN command_key TEXT;"),
 	/* 2 -> 3: how the device was before warden first applied a
 	 * setting, so that a revert restores it. */
 	"ALTER TABLE applied_settings ADD COLUMN prior TEXT;",
