@@ -2,8 +2,9 @@
 # The README's main job, on one machine, all on 127.0.0.1, in a temporary
 # directory: the reference MDM server mints a token and its QR code; a
 # simulated handheld provisions from it, enrolls, takes the policy, reports
-# non-compliance (its passcode is weak), is fixed, reports compliance and
-# executes a LOCK; a kiosk runs standalone. Narrated step by step; stops
+# non-compliance (its passcode is weak), is fixed, reports compliance,
+# executes a LOCK and blocks a re-enabled camera again, then is retired
+# (the server told, its settings restored); a kiosk runs standalone. Narrated step by step; stops
 # and cleans up by itself.
 # usage: demo.sh BUILD_DIR
 set -eu
@@ -139,6 +140,13 @@ say "Someone re-enables the camera behind the agent's back"
 run sim set camera.blocked false
 wait_until 5 grep -q 'drift' "$T/handheld.log"
 grep 'drift' "$T/handheld.log" | sed 's/^.*wardend: /  agent: /'
+
+say "The handheld leaves the company: retired, its settings restored, the server told"
+wait_until 5 grep -q '^camera.set_allowed allowed=false' "$T/handheld/ops.log"
+: >"$T/handheld/ops.log"
+run retire --yes
+sed 's/^/  op log: /' "$T/handheld/ops.log"
+mdm devices
 
 say "A kiosk with no server at all: wardend --policy, standalone"
 dev=kiosk
