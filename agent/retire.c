@@ -20,6 +20,7 @@ struct retire {
 	enum retire_origin origin;
 	char why[128];
 	bool server_told;
+	bool had_server;	/* MANAGED: a server knows the device */
 	bool waiting;		/* the timer runs: a retry of the tell */
 	bool in_job;		/* a HAL job holds this retire */
 	bool stopped;		/* the agent stops: free after the job */
@@ -225,6 +226,7 @@ reverted(struct wardend *d, void *arg)
 	if (r->conn != NULL) {
 		res = cJSON_CreateObject();
 		cJSON_AddStringToObject(res, "state", "UNPROVISIONED");
+		cJSON_AddBoolToObject(res, "enrolled", r->had_server);
 		cJSON_AddBoolToObject(res, "serverTold", r->server_told);
 		cJSON_AddItemToObject(res, "notRestored", left);
 		control_reply_ok(r->conn, res);
@@ -392,6 +394,7 @@ tell(struct retire *r)
 		told(r, false);
 		return;
 	}
+	r->had_server = true;
 	if (lwm2m_session_wanted(d)) {
 		/* The LwM2M server learns it from the Deregister that
 		 * stopping the session sends. */

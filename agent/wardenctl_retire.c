@@ -71,6 +71,8 @@ wctl_cmd_retire(const struct ctl_opts *o, int argc, char **argv)
 		wctl_print_json(r);
 	} else {
 		printf("retired: %s%s\n", wctl_str(r, "state"),
+		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r,
+		    "enrolled")) ? " (no server knew the device)" :
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r,
 		    "serverTold")) ? "; the server has forgotten the device" :
 		    "; the server was not told");

@@ -5,7 +5,8 @@
 # changed (a restriction the device had before enrollment stays), clears
 # lost mode, destroys the key, tells the server and returns to
 # UNPROVISIONED; a crash in the middle resumes; the server's RETIRE
-# command and --force work; the device can be provisioned again.
+# command and --force work; the device can be provisioned again; a
+# standalone device retires without a server.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_mdm.sh"
 OPS="$T/dev/ops.log"
@@ -200,6 +201,19 @@ rc=$?
 start_server "127.0.0.1:${URL##*:}" >/dev/null
 server_retired "$ID" && not_ok "the server was not told, so it keeps the device" ||
 	ok "the server was not told, so it keeps the device"
+
+# --- a standalone device: no server to tell ---------------------------------
+stop_agent
+rm -rf "$T/state" "$T/dev"
+start_agent
+ctl policy apply examples/policies/kiosk.json >/dev/null 2>&1
+out=$(ctl retire --yes 2>&1)
+rc=$?
+[ $rc = 0 ] && printf '%s' "$out" | grep -q 'no server knew the device' &&
+	is_state UNPROVISIONED && grep -q '^kiosk.exit -> ok' "$OPS" &&
+	[ "$(sqlite3 "$T/state/warden.db" "SELECT count(*) FROM policies WHERE active = 1")" = 0 ] &&
+	ok "a standalone device retires: kiosk left, its policy out of force" ||
+	not_ok "standalone retire" "exit $rc: $out"
 
 stop_server
 finish
