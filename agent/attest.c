@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "agent/commands.h"
+#include "agent/report.h"
 #include "agent/server.h"
 #include "daemon.h"
 
@@ -78,16 +79,6 @@ claim_valid(const cJSON *v, const char *name, size_t max, const char *extra,
 	return 0;
 }
 
-static void
-rfc3339(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
 
 /* The lifetime: ATTEST_TTL, or less when WARDEN_ATTEST_TTL says so. */
 static int64_t
@@ -178,7 +169,7 @@ claims(struct wardend *d, const char *id, const cJSON *aud,
 		    posture_risk_name(sec->detail[i].risk));
 		cJSON_AddItemToArray(list, e);
 	}
-	rfc3339(d->facts_at, buf);
+	report_time_rfc3339(d->facts_at, buf, sizeof(buf));
 	cJSON_AddStringToObject(p, "lastScanTime", buf);
 	cJSON_AddNumberToObject(p, "iat", (double)iat);
 	cJSON_AddNumberToObject(p, "exp", (double)exp);

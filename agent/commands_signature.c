@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "agent/commands.h"
+#include "agent/report.h"
 #include "agent/server.h"
 
 /* Types that must be signed when the device holds a command key: what
@@ -99,16 +100,6 @@ seconds(const cJSON *v, int64_t *out)
 	return 0;
 }
 
-static void
-rfc3339(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "%lld", (long long)t);
-}
 
 /* The claims of a verified payload against the command as received. */
 static enum commands_sig_verdict
@@ -180,7 +171,7 @@ check_claims(const cJSON *claims, const char *device_id, const char *id,
 		    "%d seconds ahead of this device's clock",
 		    COMMANDS_SIGNED_SKEW);
 	if (now >= expires) {
-		rfc3339(expires, when);
+		report_time_rfc3339(expires, when, sizeof(when));
 		snprintf(why, whylen, "signature: expired at %s", when);
 		return COMMANDS_SIG_EXPIRED;
 	}

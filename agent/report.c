@@ -55,9 +55,8 @@ report_state_name(enum report_state s)
 	    ? names[s] : "DEVICE_STATE_UNSPECIFIED";
 }
 
-/* RFC 3339 in UTC: "2026-01-05T10:00:00Z". */
-static void
-format_time(int64_t t, char *buf, size_t len)
+void
+report_time_rfc3339(int64_t t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -126,7 +125,7 @@ add_time(struct rep *b, cJSON *o, const char *key, int64_t t)
 {
 	char buf[TIME_LEN];
 
-	format_time(t, buf, sizeof(buf));
+	report_time_rfc3339(t, buf, sizeof(buf));
 	add_str(b, o, key, buf);
 }
 
@@ -493,7 +492,7 @@ entry_failing(FILE *fp, const struct posture_entry *e)
 	if (e->specific != POSTURE_SPECIFIC_NONE)
 		fprintf(fp, " (%s)", posture_specific_name(e->specific));
 	if (e->state == POSTURE_IN_GRACE_PERIOD && e->grace_until > 0) {
-		format_time(e->grace_until, when, sizeof(when));
+		report_time_rfc3339(e->grace_until, when, sizeof(when));
 		fprintf(fp, ", grace period until %s", when);
 	}
 	fputc('\n', fp);
@@ -514,7 +513,7 @@ report_text(const struct posture_result *r, char **out)
 
 	if ((fp = open_memstream(&text, &len)) == NULL)
 		return -1;
-	format_time(r->now, when, sizeof(when));
+	report_time_rfc3339(r->now, when, sizeof(when));
 	fprintf(fp, "%s (policy %s, evaluated %s)\n",
 	    posture_state_name(r->verdict),
 	    r->policy_compliant ? "compliant" : "not compliant", when);

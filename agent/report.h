@@ -67,4 +67,8 @@ const char *report_management_mode_name(enum report_mode m);
 const char *report_ownership_name(enum report_mode m);
 const char *report_state_name(enum report_state s);
 
+/* RFC 3339 in UTC ("2026-01-05T10:00:00Z"); the epoch when t cannot be
+ * formatted. */
+void report_time_rfc3339(int64_t t, char *buf, size_t len);
+
 #endif /* WARDEN_AGENT_REPORT_H */

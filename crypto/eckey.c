@@ -74,8 +74,9 @@ crypto_eckey_generate(struct crypto_rng *rng, struct crypto_eckey **out,
 	return 0;
 }
 
-int
-crypto_eckey_parse_public(const void *data, size_t len,
+/* A PEM or DER key, public or private, as an owned crypto_eckey. */
+static int
+parse_key(const void *data, size_t len, bool private,
     struct crypto_eckey **out, char *err, size_t errlen)
 {
 	mbedtls_pk_context pk;
@@ -94,14 +95,16 @@ crypto_eckey_parse_public(const void *data, size_t len,
 		return -1;
 	}
 	mbedtls_pk_init(&pk);
-	ret = mbedtls_pk_parse_public_key(&pk, buf, buflen);
-	free(buf);
+	ret = private ? mbedtls_pk_parse_key(&pk, buf, buflen, NULL, 0) :
+	    mbedtls_pk_parse_public_key(&pk, buf, buflen);
+	/* A private key's text is a secret: its copy is wiped. */
+	crypto_free_secret(buf, buflen);
 	if (ret != 0) {
 		crypto_seterr_mbedtls(err, errlen, "key", ret);
 		mbedtls_pk_free(&pk);
 		return -1;
 	}
-	if (crypto_eckey_adopt(&pk, false, out, err, errlen) != 0) {
+	if (crypto_eckey_adopt(&pk, private, out, err, errlen) != 0) {
 		mbedtls_pk_free(&pk);
 		return -1;
 	}
@@ -109,37 +112,17 @@ crypto_eckey_parse_public(const void *data, size_t len,
 }
 
 int
+crypto_eckey_parse_public(const void *data, size_t len,
+    struct crypto_eckey **out, char *err, size_t errlen)
+{
+	return parse_key(data, len, false, out, err, errlen);
+}
+
+int
 crypto_eckey_parse_private(const void *data, size_t len,
     struct crypto_eckey **out, char *err, size_t errlen)
 {
-	mbedtls_pk_context pk;
-	unsigned char *buf;
-	size_t buflen;
-	int ret;
-
-	*out = NULL;
-	if (len == 0 || len > PUBKEY_IN_MAX) {
-		crypto_seterr(err, errlen, "key: size %zu out of range 1..%d",
-		    len, PUBKEY_IN_MAX);
-		return -1;
-	}
-	if (crypto_pem_input(data, len, &buf, &buflen) != 0) {
-		crypto_seterr(err, errlen, "key: out of memory");
-		return -1;
-	}
-	mbedtls_pk_init(&pk);
-	ret = mbedtls_pk_parse_key(&pk, buf, buflen, NULL, 0);
-	crypto_free_secret(buf, buflen);
-	if (ret != 0) {
-		crypto_seterr_mbedtls(err, errlen, "key", ret);
-		mbedtls_pk_free(&pk);
-		return -1;
-	}
-	if (crypto_eckey_adopt(&pk, true, out, err, errlen) != 0) {
-		mbedtls_pk_free(&pk);
-		return -1;
-	}
-	return 0;
+	return parse_key(data, len, true, out, err, errlen);
 }
 
 int

@@ -15,20 +15,6 @@ result() {
 	mdm results "$ID" | grep "^$1 " | grep -v ' (queued) \| (delivered) '
 }
 
-# wait_result CMD PATTERN: the server stores a result matching PATTERN.
-wait_result() {
-	wait_until "${3:-10}" sh -c "'$MDM' --dir '$D' results '$ID' |
-		grep '^$1 ' | grep -Eq -- '$2'"
-}
-
-ops() { # OP: how many times the sim ran OP
-	grep -c "^$1 " "$OPS" 2>/dev/null || true
-}
-
-db() {
-	sqlite3 "$T/state/warden.db" "$1"
-}
-
 # provision MODE: a fresh device enrolled in MODE; sets ID.
 provision() {
 	stop_agent

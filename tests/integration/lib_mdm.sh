@@ -54,3 +54,20 @@ field() {
 is_state() {
 	[ "$(field state)" = "$1" ]
 }
+
+# wait_result CMD PATTERN [SECONDS]: the server stores a result of command
+# CMD (of device $ID) matching PATTERN (grep -E).
+wait_result() {
+	wait_until "${3:-10}" sh -c "'$MDM' --dir '$D' results '$ID' |
+		grep '^$1 ' | grep -Eq -- '$2'"
+}
+
+# ops OP: how many times the simulated device ($OPS) ran OP.
+ops() {
+	grep -c "^$1 " "$OPS" 2>/dev/null || true
+}
+
+# db SQL: a query on the agent's store.
+db() {
+	sqlite3 "$T/state/warden.db" "$1"
+}

@@ -13,19 +13,6 @@
 . "$(dirname "$0")/lib_mdm.sh"
 OPS="$T/dev/ops.log"
 
-wait_result() { # CMD PATTERN: the server stores a result matching PATTERN
-	wait_until "${3:-10}" sh -c "'$MDM' --dir '$D' results '$ID' |
-		grep '^$1 ' | grep -Eq -- '$2'"
-}
-
-ops() { # OP: how many times the sim ran OP
-	grep -c "^$1 " "$OPS" 2>/dev/null || true
-}
-
-db() {
-	sqlite3 "$T/state/warden.db" "$1"
-}
-
 # event KIND: the server holds a device event of that type.
 event() {
 	mdm reports "$ID" | grep -q "\"type\":\"$1\""
