@@ -45,6 +45,10 @@ struct cmd_job {
 	char path[PATH_MAX];
 	char err[256];
 	int rc, rc2;
+	/* A wipe: the event kind its steps are recorded under, and what
+	 * retire_forget() is told. */
+	const char *event;
+	char why[160];
 };
 
 struct cmd_def {
@@ -797,7 +801,7 @@ after_ack_step(struct wardend *d, struct cmd_job *j)
 		if (j->rc != 0)
 			log_warnx("WIPE: destroying the device key failed: %s; "
 			    "wiping anyway", j->err);
-		store_event(d->store, "command-wipe", j->rc == 0 ?
+		store_event(d->store, j->event, j->rc == 0 ?
 		    "device key destroyed" : "device key destruction failed");
 		j->kind = JOB_FACTORY_RESET;
 		j->rc = 0;
@@ -809,9 +813,10 @@ after_ack_step(struct wardend *d, struct cmd_job *j)
 			    strerror(-j->rc));
 		else
 			log_warnx("WIPE: factory reset done");
-		store_event(d->store, "command-wipe", j->rc == 0 ?
+		store_event(d->store, j->event, j->rc == 0 ?
 		    "factory reset done" : "factory reset failed");
-		after_ack_done(d, "wiped");
+		after_ack_done(d, j->why);
+		d->wiping = false;
 		break;
 	case JOB_REMOVE_PROFILE:
 		if (j->rc != 0)
@@ -847,6 +852,8 @@ after_ack_start(struct server *sv, const char *then)
 		log_warnx("WIPE: the server holds the result of %s; destroying "
 		    "the device key, then the factory reset", sp + 1);
 		j = job_new(sv, sp + 1, JOB_DESTROY_KEY);
+		j->event = "command-wipe";
+		snprintf(j->why, sizeof(j->why), "wiped");
 		server_key_path(sv, sv->key_file, j->path, sizeof(j->path));
 	} else if (strcmp(type, "RETIRE") == 0) {
 		store_event(sv->d->store, "command-retire", "result "
@@ -902,6 +909,36 @@ out:
 	free(then);
 }
 
+void
+commands_wipe_device(struct wardend *d, const char *why)
+{
+	char path[PATH_MAX], *file;
+	struct cmd_job *j;
+	int n = -1;
+
+	if (d->wiping)
+		return;
+	d->wiping = true;
+	if (store_kv_set(d->store, COMMANDS_WIPE_PENDING_KEY, why) != 0)
+		log_warnx("WIPE: the store could not record it; wiping anyway");
+	store_event(d->store, "wipe", why);
+	/* A device that never enrolled has no device key. */
+	if ((file = store_kv_get(d->store, "device_key_file")) != NULL)
+		n = snprintf(path, sizeof(path), "%s/%s", d->conf.state_dir,
+		    file);
+	free(file);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		path[0] = '\0';
+	log_warnx("WIPE (%s): %sthe factory reset", why, path[0] != '\0' ?
+	    "destroying the device key, then " : "");
+	j = job_new(NULL, NULL, path[0] != '\0' ? JOB_DESTROY_KEY :
+	    JOB_FACTORY_RESET);
+	j->event = "wipe";
+	snprintf(j->why, sizeof(j->why), "wiped: %s", why);
+	memcpy(j->path, path, sizeof(j->path));
+	daemon_hal_job(d, job_work, job_after, j);
+}
+
 bool
 commands_lost_mode(struct wardend *d)
 {
@@ -914,11 +951,18 @@ commands_lost_mode(struct wardend *d)
 void
 commands_start(struct wardend *d)
 {
-	char *v = store_kv_get(d->store, LOST_MODE_KEY), why[256];
+	char *v = store_kv_get(d->store, COMMANDS_WIPE_PENDING_KEY), why[256];
 	struct cmd_job *j;
 	cJSON *p;
 
-	if (v == NULL)
+	/* A wipe the agent decided on was interrupted: it goes on. */
+	if (v != NULL) {
+		log_warnx("WIPE: interrupted by a stop; wiping now");
+		commands_wipe_device(d, v);
+		free(v);
+		return;
+	}
+	if ((v = store_kv_get(d->store, LOST_MODE_KEY)) == NULL)
 		return;
 	j = job_new(NULL, NULL, JOB_LOST_REAPPLY);
 	p = cJSON_Parse(v);

@@ -37,6 +37,8 @@ struct wardend;
 #define COMMANDS_PARAMS_MAX 8192
 /* The kv key of an action waiting for its result's acknowledgement. */
 #define COMMANDS_AFTER_ACK_KEY "command_after_ack"
+/* The kv key of a wipe the agent decided on, until it is done. */
+#define COMMANDS_WIPE_PENDING_KEY "wipe_pending"
 
 /* commands.c */
 /*
@@ -62,6 +64,14 @@ void commands_session_open(struct server *sv);
 void commands_scrub(struct server *sv, const char *id);
 /* At start: lost mode recorded in the store is shown and locked again. */
 void commands_start(struct wardend *d);
+/*
+ * A wipe the agent decides on (an enforcement rule's wipeAction, too many
+ * failed passcodes) goes the WIPE command's way: recorded (a stop
+ * resumes it), the device key destroyed (crypto-erase), the factory
+ * reset, and the enrollment forgotten (UNPROVISIONED). why names the
+ * cause in the events and the state history. Once at a time.
+ */
+void commands_wipe_device(struct wardend *d, const char *why);
 /* The device is in lost mode (reports say state LOST, tokens too). */
 bool commands_lost_mode(struct wardend *d);
 /*

@@ -78,6 +78,7 @@ struct wardend {
 	struct server *server;	/* server.c: enrollment and the session */
 	struct lwm2m_session *lwm2m;	/* transport/lwm2m_session.c */
 	struct retire *retire;		/* retire.c: a retire under way */
+	bool wiping;			/* commands.c: a wipe under way */
 };
 
 /* daemon.c */

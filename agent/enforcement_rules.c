@@ -43,11 +43,6 @@ action_work(struct wardend *d, void *arg)
 {
 	struct action *a = arg;
 
-	if (a->wipe) {
-		a->rc = a->scope == HAL_SCOPE_PROFILE ?
-		    hal_wipe_profile(&d->hal) : hal_wipe_factory_reset(&d->hal);
-		return;
-	}
 	if (a->lost) {
 		a->rc = a->message[0] != '\0' ? hal_lock_now(&d->hal, a->scope) :
 		    0;
@@ -66,15 +61,14 @@ static void
 action_after(struct wardend *d, void *arg)
 {
 	struct action *a = arg;
-	const char *what = a->wipe ? "wipe" : a->message[0] ? "block" :
-	    "unblock";
+	const char *what = a->message[0] ? "block" : "unblock";
 
 	if (a->rc != 0)
 		log_warnx("enforcement rule: %s failed: %s", what,
 		    a->rc == -ENOSYS ? "UNSUPPORTED by this HAL backend" :
 		    strerror(-a->rc));
-	store_event(d->store, a->wipe ? "enforcement-wipe" :
-	    "enforcement-block", a->rc == 0 ? what : "failed");
+	store_event(d->store, "enforcement-block", a->rc == 0 ? what :
+	    "failed");
 	free(a);
 }
 
@@ -203,12 +197,13 @@ check_rule(struct wardend *d, const struct policy_rule *rule,
 		free(flag);
 		return 0;
 	}
-	log_warnx("enforcement rule: %s non-compliant for %lld days "
-	    "(wipeAfterDays %d): WIPING the device", rule->setting_name,
+	snprintf(msg, sizeof(msg), "enforcement rule: %s non-compliant for "
+	    "%lld days (wipeAfterDays %d)", rule->setting_name,
 	    (long long)days, rule->wipe_after_days);
+	log_warnx("%s: WIPING the device", msg);
 	if (store_kv_set(d->store, key, "1") != 0)
 		return -1;
-	act(list, true, HAL_SCOPE_DEVICE, "");
+	act(list, true, HAL_SCOPE_DEVICE, msg);
 	return 0;
 }
 
@@ -275,6 +270,13 @@ dispatch(struct wardend *d, struct action *list)
 	}
 	for (a = rev; a != NULL; a = next) {
 		next = a->next;
+		/* A wipe goes the WIPE command's way (commands.h). */
+		if (a->wipe) {
+			store_event(d->store, "enforcement-wipe", "wipe");
+			commands_wipe_device(d, a->message);
+			free(a);
+			continue;
+		}
 		a->lost = lost;
 		daemon_hal_job(d, action_work, action_after, a);
 	}

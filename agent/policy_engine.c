@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/commands.h"
 #include "agent/enforce.h"
 #include "daemon.h"
 #include "profiles/policy.h"
@@ -490,28 +491,6 @@ policy_engine_enforce(struct wardend *d, unsigned flags)
 /* ------------------------------------------------------------------ */
 
 static void
-wipe_work(struct wardend *d, void *arg)
-{
-	int *rc = arg;
-
-	*rc = hal_wipe_factory_reset(&d->hal);
-}
-
-static void
-wipe_after(struct wardend *d, void *arg)
-{
-	int *rc = arg;
-
-	if (*rc != 0)
-		log_warnx("WIPE after too many failed passcode attempts: the "
-		    "factory reset failed: %s", *rc == -ENOSYS ?
-		    "UNSUPPORTED by this HAL backend" : strerror(-*rc));
-	store_event(d->store, "wipe", *rc == 0 ? "factory reset done" :
-	    "factory reset failed");
-	free(rc);
-}
-
-static void
 check_failed_attempts(struct wardend *d)
 {
 	struct engine *e = eng(d);
@@ -519,7 +498,6 @@ check_failed_attempts(struct wardend *d)
 	    "passcode.failed_attempts");
 	int limit = d->have_req ? d->req.passcode.max_failed_for_wipe : 0;
 	char msg[160];
-	int *rc;
 
 	if (f == NULL || f->type != HAL_FACT_INT64 || limit <= 0) {
 		return;
@@ -536,9 +514,7 @@ check_failed_attempts(struct wardend *d)
 	    (long long)f->i, limit);
 	log_warnx("%s", msg);
 	store_event(d->store, "wipe-failed-attempts", msg);
-	if ((rc = calloc(1, sizeof(*rc))) == NULL)
-		fatal("calloc");
-	daemon_hal_job(d, wipe_work, wipe_after, rc);
+	commands_wipe_device(d, msg);
 }
 
 void

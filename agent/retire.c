@@ -38,7 +38,8 @@ static const char *const origin_names[] = {
  * server's command key. These kv keys go with it. */
 static const char *const forgotten_kv[] = { "device_key_file", "device_cn",
     "mode", "policy_etag", "poll_wait", "last_contact_at", "enroll_error",
-    "lost_mode", COMMANDS_AFTER_ACK_KEY, RETIRE_KEY, NULL };
+    "lost_mode", COMMANDS_AFTER_ACK_KEY, COMMANDS_WIPE_PENDING_KEY,
+    RETIRE_KEY, NULL };
 
 static void tell(struct retire *r);
 
@@ -164,10 +165,13 @@ retire_forget(struct wardend *d, const char *why)
 	    "key LIKE 'wiped:%' OR key LIKE 'noncompliant:%'") != 0 ||
 	    store_exec(st, "DELETE FROM outbox") != 0 ||
 	    store_exec(st, "DELETE FROM inbox") != 0 ||
-	    store_get_state(st, &s, NULL, 0) != 0 ||
-	    (s != STATE_RETIRED &&
+	    store_get_state(st, &s, NULL, 0) != 0)
+		goto rollback;
+	/* From wherever the device was managed, through RETIRED. */
+	if (s != STATE_UNPROVISIONED && s != STATE_PROVISIONING &&
+	    ((s != STATE_RETIRED &&
 	    store_set_state(st, STATE_RETIRED, why, true) != 0) ||
-	    store_set_state(st, STATE_UNPROVISIONED, "retired", true) != 0)
+	    store_set_state(st, STATE_UNPROVISIONED, "retired", true) != 0))
 		goto rollback;
 	if (store_commit(st) != 0)
 		goto fail;

@@ -5,8 +5,10 @@
 # boot time; the block comes at 2; the wall clock set 10 days back does
 # not postpone the wipe, nor 30 days forward hasten it; the count
 # survives a restart of the agent; a reboot credits the wall-clock gap,
-# never a negative one; the wipe happens once, at 5 days; compliance
-# lifts the block and the next failure counts from 0; a damaged count
+# never a negative one; the wipe happens once, at 5 days, and the agent
+# then forgets the policy (UNPROVISIONED) as after a WIPE command; with
+# the policy applied again, compliance lifts a block and the next failure
+# counts from 0; a damaged count
 # starts again, loudly; a bad clock file falls back to the real clocks;
 # blockAfterDays 0 blocks at once; removing the rule lifts its block.
 . "$(dirname "$0")/lib.sh"
@@ -162,17 +164,39 @@ scan
 expect "no wipe a second before 5 days" $((5 * DAY - 1)) 1 0
 set_clock $WALL $((10 * HOUR)) boot-four
 scan
-expect "wiped at 5 days" $((5 * DAY)) 1 1
+# A wipe goes the WIPE command's way: the factory reset, then the agent
+# forgets the policy and its counts (UNPROVISIONED).
+wait_ops 1 'wipe.factory_reset'
+wait_until_state() {
+	n=50
+	while [ "$(ctl status --json | json_get state)" != "$1" ]; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+wait_until_state UNPROVISIONED &&
+	[ "$(sqlite3 "$DB" "SELECT count(*) FROM policies WHERE active = 1")" = 0 ] &&
+	ok "wiped at 5 days: the factory reset, then UNPROVISIONED" ||
+	not_ok "wiped at 5 days" "$(ctl status; tail -n 3 "$T/dev/ops.log")"
+expect "the count and the flags are forgotten with the rest" "" 1 1
 set_clock $WALL $((34 * HOUR)) boot-four
 scan
-expect "the wipe happens once" $((6 * DAY)) 1 1
+expect "the wipe happens once" "" 1 1
 n=$(sqlite3 "$DB" "SELECT group_concat(e, ' ') FROM (SELECT kind || ':' ||
 	detail AS e FROM events WHERE kind LIKE 'enforcement-%' ORDER BY id)")
 [ "$n" = "enforcement-block:block enforcement-wipe:wipe" ] &&
 	ok "the block and the wipe are in the event log" ||
 	not_ok "the block and the wipe are in the event log" "$n"
 
-# --- compliant again --------------------------------------------------------
+# --- the policy again; compliant again --------------------------------------
+check "the policy applies again after the wipe" \
+	timeout 20 "$WARDENCTL" -s "$SOCK" policy apply "$T/policy.json"
+scan
+expect "a new life: the count starts at 0" 0 1 1
+set_clock $WALL $((BOOT + 2 * DAY)) boot-four
+scan
+expect "blocked after 2 days of the new count" $((2 * DAY)) 2 1
 ctl sim set disk.encrypted true >/dev/null
 scan
 if wait_ops 1 'lock.set_message message=none'; then
@@ -180,7 +204,7 @@ if wait_ops 1 'lock.set_message message=none'; then
 else
 	not_ok "compliance lifts the block" "$(tail -n 5 "$T/dev/ops.log")"
 fi
-expect "compliance forgets the count" "" 1 1
+expect "compliance forgets the count" "" 2 1
 n=$(sqlite3 "$DB" "SELECT count(*) FROM kv WHERE key = 'blocked:encryptionPolicy'")
 [ "$n" = 0 ] && ok "the block flag is gone" || not_ok "the block flag is gone" "$n"
 
@@ -189,20 +213,20 @@ n=$(sqlite3 "$DB" "SELECT count(*) FROM kv WHERE key = 'blocked:encryptionPolicy
 set_clock $((WALL + DAY)) $((BOOT + DAY)) boot-four
 ctl sim set disk.encrypted false >/dev/null
 scan
-expect "the next failure counts from 0" 0 1 1
+expect "the next failure counts from 0" 0 2 1
 set_clock $WALL $((BOOT + 2 * DAY)) boot-four
 scan
-expect "blocked again after 2 more days" $((2 * DAY)) 2 1
-set_clock $WALL $((BOOT + 5 * DAY)) boot-four
+expect "blocked again after 2 more days" $((2 * DAY)) 3 1
+set_clock $WALL $((BOOT + 2 * DAY)) boot-four
 scan
-expect "but never wiped twice" $((7 * DAY)) 2 1
+expect "no second wipe before 5 days of this count" $((4 * DAY)) 3 1
 
 # --- a damaged count, a bad clock file --------------------------------------
 set_clock $WALL $((BOOT + DAY)) boot-four
 sqlite3 "$DB" "UPDATE kv SET value = '{\"seconds\":-5}'
 	WHERE key = 'noncompliant:encryptionPolicy'"
 scan
-expect "a damaged count starts again" 0 2 1
+expect "a damaged count starts again" 0 3 1
 check "a damaged count is said loudly, with the member and the reason" \
 	grep -q 'encryptionPolicy: the stored non-compliance time is not valid (seconds: not an integer' \
 	"$T/wardend.log"
@@ -242,7 +266,7 @@ check "a policy with blockAfterDays 0 applies" \
 	timeout 20 "$WARDENCTL" -s "$SOCK" policy apply "$T/policy0.json"
 ctl sim set disk.encrypted false >/dev/null
 scan
-expect "blockAfterDays 0 blocks at the first failing scan" 0 3 1
+expect "blockAfterDays 0 blocks at the first failing scan" 0 4 1
 check "... saying 0 days" grep -q \
 	'message="This device is blocked: encryptionPolicy has not been compliant for 0 days' \
 	"$T/dev/ops.log"

@@ -152,6 +152,17 @@ sleep 0.3
 [ "$(grep -c '^wipe.factory_reset -> ok' "$T/dev/ops.log")" = 1 ] &&
 	ok "10 failed attempts wipe the device, once" ||
 	not_ok "10 failed attempts wipe the device, once" "$(cat "$T/dev/ops.log")"
+n=30
+while [ "$(ctl status --json | json_get state)" != UNPROVISIONED ] && [ $n -gt 0 ]; do
+	sleep 0.1
+	n=$((n - 1))
+done
+[ "$(ctl status --json | json_get state)" = UNPROVISIONED ] &&
+	[ "$(sqlite3 "$T/state/warden.db" "SELECT count(*) FROM policies WHERE active = 1")" = 0 ] &&
+	sqlite3 "$T/state/warden.db" "SELECT reason FROM state_history" |
+	grep -q 'wiped: 10 failed passcode attempts' &&
+	ok "... and then the agent forgets its policy, as after a WIPE command" ||
+	not_ok "forgotten after the wipe" "$(ctl status)"
 
 # --- refused changes change nothing -----------------------------------------
 cp "$T/dev/ops.log" "$T/ops.before"
