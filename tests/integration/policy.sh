@@ -188,6 +188,23 @@ ctl compliance --json | json_get nonComplianceDetails >"$T/d.json"
 grep -q '"cameraAccess"' "$T/d.json" && grep -q 'DEVICE_INCOMPATIBLE' "$T/d.json" &&
 	ok "the failed setting shows in the report" ||
 	not_ok "the failed setting shows in the report" "$(cat "$T/d.json")"
+
+# --- a wipe the agent decided on, interrupted by a stop, goes on ------------
+stop_agent
+sqlite3 "$T/state/warden.db" "INSERT OR REPLACE INTO kv (key, value)
+	VALUES ('wipe_pending', '10 failed passcode attempts')"
+start_agent
+n=50
+while ! grep -q '^wipe.factory_reset -> ok' "$T/dev/ops.log" && [ $n -gt 0 ]; do
+	sleep 0.1
+	n=$((n - 1))
+done
+sleep 0.3
+[ "$(grep -c '^wipe.factory_reset -> ok' "$T/dev/ops.log")" = 1 ] &&
+	[ "$(ctl status --json | json_get state)" = UNPROVISIONED ] &&
+	[ -z "$(sqlite3 "$T/state/warden.db" "SELECT value FROM kv WHERE key = 'wipe_pending'")" ] &&
+	ok "an interrupted wipe runs once at the next start, then UNPROVISIONED" ||
+	not_ok "interrupted wipe resumed" "$(tail -n 3 "$T/dev/ops.log"; ctl status)"
 stop_agent
 
 # --- management mode limits --------------------------------------------------
