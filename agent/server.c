@@ -524,6 +524,9 @@ server_status(struct wardend *d, cJSON *r)
 	cJSON_AddNumberToObject(r, "nextRetryAt", (double)retry);
 	cJSON_AddNumberToObject(r, "certificateRenewAt", sv != NULL &&
 	    sv->managed ? (double)sv->renew_at : 0);
+	/* The server's command key: destructive commands must be signed. */
+	cJSON_AddBoolToObject(r, "signedCommands", sv != NULL &&
+	    sv->command_key != NULL);
 	if (sv != NULL && sv->last_error[0] != '\0')
 		cJSON_AddStringToObject(r, "serverError", sv->last_error);
 	else if (state == STATE_UNPROVISIONED &&

@@ -188,6 +188,10 @@ print_server(const cJSON *r)
 		    sizeof(when));
 		printf("cert renewal: %s\n", when);
 	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r,
+	    "signedCommands")))
+		printf("commands:     destructive ones must be signed by the "
+		    "server's command key\n");
 	if (*wctl_str(r, "serverError") != '\0')
 		printf("server error: %s\n", wctl_str(r, "serverError"));
 }

@@ -63,6 +63,7 @@ else
 fi
 [ "$(stat -c %a "$D/command.key")" = 600 ] &&
 	db "SELECT command_key FROM enrollment" | grep -q 'BEGIN PUBLIC KEY' &&
+	[ "$(ctl status --json | json_get signedCommands)" = true ] &&
 	ok "the server's command key (0600) reached the device at enrollment" ||
 	not_ok "command key" "$(ls -l "$D"; db "SELECT command_key FROM enrollment")"
 
@@ -177,6 +178,7 @@ else
 	not_ok "enrolled without signing" "$(tail -n 20 "$T/wardend.log")"
 fi
 [ -z "$(db "SELECT command_key FROM enrollment")" ] &&
+	[ "$(ctl status --json | json_get signedCommands)" = false ] &&
 	ok "it holds no command key" || not_ok "no command key"
 CMD=$(mdm command "$ID" WIPE)
 if wait_result "$CMD" 'SUCCEEDED' && wait_until 20 is_state UNPROVISIONED &&
