@@ -10,7 +10,8 @@
 # the policy applied again, compliance lifts a block and the next failure
 # counts from 0; a damaged count
 # starts again, loudly; a bad clock file falls back to the real clocks;
-# blockAfterDays 0 blocks at once; removing the rule lifts its block.
+# blockAfterDays 0 blocks at once; removing the rule lifts its block; in
+# lost mode a block or its lifting leaves the lost-mode message.
 . "$(dirname "$0")/lib.sh"
 HOUR=3600
 DAY=86400
@@ -286,5 +287,41 @@ wait_ops 3 'lock.set_message message=none' &&
 	[ "$(sqlite3 "$DB" "SELECT count(*) FROM kv WHERE key LIKE 'blocked:%'")" = 0 ] &&
 	ok "the rule removed: the block is lifted, though still non-compliant" ||
 	not_ok "the rule removed: the block is lifted" "$(tail -n 3 "$T/dev/ops.log")"
+
+# --- lost mode keeps the lock screen -----------------------------------------
+# Lost mode as the START_LOST_MODE command stores it, shown at start.
+stop_agent
+sqlite3 "$DB" "INSERT OR REPLACE INTO kv (key, value)
+	VALUES ('lost_mode', '{\"lostMessage\":\"Lost: call 555 0100\"}')"
+start_agent -f "$T/mode.conf" || not_ok "agent starts in lost mode"
+wait_ops 1 'lock.set_message message="Lost: call 555 0100"' ||
+	not_ok "lost mode shown at start" "$(tail -n 3 "$T/dev/ops.log")"
+blocks=$(ops 'lock.set_message message="This device')
+clears=$(ops 'lock.set_message message=none')
+sed 's/"version": "2"/"version": "4"/' "$T/policy0.json" >"$T/policy4.json"
+check "a policy that blocks at once applies in lost mode" \
+	timeout 20 "$WARDENCTL" -s "$SOCK" policy apply "$T/policy4.json"
+scan
+wait_until_state STANDALONE
+n=50
+while ! sqlite3 "$DB" "SELECT 1 FROM kv WHERE key = 'blocked:encryptionPolicy'" |
+	grep -q 1 && [ $n -gt 0 ]; do
+	sleep 0.1
+	n=$((n - 1))
+done
+sleep 0.5
+[ "$(ops 'lock.set_message message="This device')" = "$blocks" ] &&
+	grep '"lockMessage"' "$T/dev/device.json" | grep -q 'Lost: call 555 0100' &&
+	ok "a block in lost mode locks but leaves the lost-mode message" ||
+	not_ok "block in lost mode" "$(tail -n 3 "$T/dev/ops.log")"
+check "the rule removed again" \
+	timeout 20 "$WARDENCTL" -s "$SOCK" policy apply "$T/policy3.json"
+scan
+sleep 0.5
+[ "$(ops 'lock.set_message message=none')" = "$clears" ] &&
+	[ "$(sqlite3 "$DB" "SELECT count(*) FROM kv WHERE key LIKE 'blocked:%'")" = 0 ] &&
+	grep '"lockMessage"' "$T/dev/device.json" | grep -q 'Lost: call 555 0100' &&
+	ok "lifting it in lost mode leaves the lost-mode message too" ||
+	not_ok "unblock in lost mode" "$(tail -n 3 "$T/dev/ops.log")"
 
 finish
