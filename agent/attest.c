@@ -107,8 +107,7 @@ enrolled_device(struct wardend *d, char *id, size_t idlen, char *path,
 {
 	enum agent_state s;
 	sqlite3_stmt *q;
-	char *kf;
-	int rc = -1, n;
+	int rc = -1;
 
 	if (store_get_state(d->store, &s, NULL, 0) != 0 || s != STATE_MANAGED)
 		return -1;
@@ -126,11 +125,8 @@ enrolled_device(struct wardend *d, char *id, size_t idlen, char *path,
 	sqlite3_finalize(q);
 	if (rc != 0)
 		return -1;
-	kf = store_kv_get(d->store, "device_key_file");
-	n = snprintf(path, pathlen, "%s/%s", d->conf.state_dir, kf != NULL ?
-	    kf : SERVER_KEY_FILE_DEFAULT);
-	free(kf);
-	if (n < 0 || (size_t)n >= pathlen || access(path, F_OK) != 0)
+	if (server_stored_key_path(d, path, pathlen) != 0 ||
+	    access(path, F_OK) != 0)
 		return -1;
 	return 0;
 }

@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent/commands.h"
 #include "agent/retire.h"
 #include "agent/server.h"
 
-#define LOST_MODE_KEY "lost_mode"
 #define LOST_FIELD_MAX 256
 #define PASSWORD_MAX 128
 #define WIPE_REASON_MAX 200
@@ -321,7 +321,8 @@ job_after(struct wardend *d, void *arg)
 			    j->rc);
 			break;
 		}
-		if (store_kv_set(d->store, LOST_MODE_KEY, j->lost_json) != 0) {
+		if (store_kv_set(d->store, COMMANDS_LOST_MODE_KEY,
+		    j->lost_json) != 0) {
 			failed(sv, j->id, "UNKNOWN", "lost mode shown but not "
 			    "stored; it would not survive a restart");
 			break;
@@ -339,7 +340,7 @@ job_after(struct wardend *d, void *arg)
 			    j->rc);
 			break;
 		}
-		store_kv_del(d->store, LOST_MODE_KEY);
+		store_kv_del(d->store, COMMANDS_LOST_MODE_KEY);
 		r = cJSON_CreateObject();
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(r,
 		    "stopLostModeStatus"), "status", "SUCCESS");
@@ -516,7 +517,7 @@ run_start_lost_mode(struct server *sv, const char *id, const cJSON *params)
 static void
 run_stop_lost_mode(struct server *sv, const char *id, const cJSON *params)
 {
-	char *v = store_kv_get(sv->d->store, LOST_MODE_KEY);
+	char *v = store_kv_get(sv->d->store, COMMANDS_LOST_MODE_KEY);
 	cJSON *r;
 
 	(void)params;
@@ -912,9 +913,8 @@ out:
 void
 commands_wipe_device(struct wardend *d, const char *why)
 {
-	char path[PATH_MAX], *file;
+	char path[PATH_MAX];
 	struct cmd_job *j;
-	int n = -1;
 
 	if (d->wiping)
 		return;
@@ -923,11 +923,8 @@ commands_wipe_device(struct wardend *d, const char *why)
 		log_warnx("WIPE: the store could not record it; wiping anyway");
 	store_event(d->store, "wipe", why);
 	/* A device that never enrolled has no device key. */
-	if ((file = store_kv_get(d->store, "device_key_file")) != NULL)
-		n = snprintf(path, sizeof(path), "%s/%s", d->conf.state_dir,
-		    file);
-	free(file);
-	if (n < 0 || (size_t)n >= sizeof(path))
+	if (server_stored_key_path(d, path, sizeof(path)) != 0 ||
+	    access(path, F_OK) != 0)
 		path[0] = '\0';
 	log_warnx("WIPE (%s): %sthe factory reset", why, path[0] != '\0' ?
 	    "destroying the device key, then " : "");
@@ -942,7 +939,7 @@ commands_wipe_device(struct wardend *d, const char *why)
 bool
 commands_lost_mode(struct wardend *d)
 {
-	char *v = store_kv_get(d->store, LOST_MODE_KEY);
+	char *v = store_kv_get(d->store, COMMANDS_LOST_MODE_KEY);
 
 	free(v);
 	return v != NULL;
@@ -962,7 +959,7 @@ commands_start(struct wardend *d)
 		free(v);
 		return;
 	}
-	if ((v = store_kv_get(d->store, LOST_MODE_KEY)) == NULL)
+	if ((v = store_kv_get(d->store, COMMANDS_LOST_MODE_KEY)) == NULL)
 		return;
 	j = job_new(NULL, NULL, JOB_LOST_REAPPLY);
 	p = cJSON_Parse(v);

@@ -37,6 +37,8 @@ struct wardend;
 #define COMMANDS_PARAMS_MAX 8192
 /* The kv key of an action waiting for its result's acknowledgement. */
 #define COMMANDS_AFTER_ACK_KEY "command_after_ack"
+/* The kv key of lost mode's fields while it lasts. */
+#define COMMANDS_LOST_MODE_KEY "lost_mode"
 /* The kv key of a wipe the agent decided on, until it is done. */
 #define COMMANDS_WIPE_PENDING_KEY "wipe_pending"
 

@@ -148,6 +148,9 @@ struct policy;
  * lifts a block when the setting is compliant again. p NULL (no admin
  * policy): forgets every count. */
 void enforcement_rules_check(struct wardend *d, const struct policy *p);
+/* Forgets every block, wipe and count in the store (a retire, in the
+ * caller's transaction): the device leaves the rules. */
+int enforcement_rules_forget(struct store *st);
 
 /* compliance.c */
 /* Loads the rules file named in the config (if any); fatal on error. */

@@ -293,6 +293,13 @@ free_actions(struct action *list)
 	}
 }
 
+int
+enforcement_rules_forget(struct store *st)
+{
+	return store_exec(st, "DELETE FROM kv WHERE key LIKE 'blocked:%' OR "
+	    "key LIKE 'wiped:%' OR key LIKE '" KEY_PREFIX "%'");
+}
+
 void
 enforcement_rules_check(struct wardend *d, const struct policy *p)
 {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent/commands.h"
 #include "agent/retire.h"
@@ -38,8 +39,8 @@ static const char *const origin_names[] = {
  * server's command key. These kv keys go with it. */
 static const char *const forgotten_kv[] = { "device_key_file", "device_cn",
     "mode", "policy_etag", "poll_wait", "last_contact_at", "enroll_error",
-    "lost_mode", COMMANDS_AFTER_ACK_KEY, COMMANDS_WIPE_PENDING_KEY,
-    RETIRE_KEY, NULL };
+    COMMANDS_LOST_MODE_KEY, COMMANDS_AFTER_ACK_KEY,
+    COMMANDS_WIPE_PENDING_KEY, RETIRE_KEY, NULL };
 
 static void tell(struct retire *r);
 
@@ -139,18 +140,14 @@ retire_forget(struct wardend *d, const char *why)
 {
 	struct server *sv = d->server;
 	struct store *st = d->store;
-	char path[PATH_MAX], err[256], *file;
+	char path[PATH_MAX], err[256];
 	enum agent_state s;
 	size_t i;
-	int n;
 
-	file = store_kv_get(st, "device_key_file");
 	if (sv != NULL)
 		server_session_end(sv);
-	n = snprintf(path, sizeof(path), "%s/%s", d->conf.state_dir,
-	    file != NULL ? file : SERVER_KEY_FILE_DEFAULT);
-	free(file);
-	if (n > 0 && (size_t)n < sizeof(path) &&
+	if (server_stored_key_path(d, path, sizeof(path)) == 0 &&
+	    access(path, F_OK) == 0 &&
 	    crypto_devkey_destroy(path, err, sizeof(err)) != 0)
 		log_warnx("retire: %s", err);
 	if (store_begin(st) != 0)
@@ -161,8 +158,7 @@ retire_forget(struct wardend *d, const char *why)
 	if (store_exec(st, "DELETE FROM enrollment") != 0 ||
 	    store_exec(st, "UPDATE policies SET active = 0") != 0 ||
 	    store_exec(st, "DELETE FROM applied_settings") != 0 ||
-	    store_exec(st, "DELETE FROM kv WHERE key LIKE 'blocked:%' OR "
-	    "key LIKE 'wiped:%' OR key LIKE 'noncompliant:%'") != 0 ||
+	    enforcement_rules_forget(st) != 0 ||
 	    store_exec(st, "DELETE FROM outbox") != 0 ||
 	    store_exec(st, "DELETE FROM inbox") != 0 ||
 	    store_get_state(st, &s, NULL, 0) != 0)
@@ -295,9 +291,8 @@ told(struct retire *r, bool server_told)
 	    store_set_state(st, STATE_RETIRED, r->why, true) != 0) ||
 	    record(d, "revert", r->origin, r->why) != 0 ||
 	    store_exec(st, "UPDATE policies SET active = 0") != 0 ||
-	    store_exec(st, "DELETE FROM kv WHERE key LIKE 'blocked:%' OR "
-	    "key LIKE 'wiped:%' OR key LIKE 'noncompliant:%' OR "
-	    "key = 'lost_mode'") != 0) {
+	    enforcement_rules_forget(st) != 0 ||
+	    store_kv_del(st, COMMANDS_LOST_MODE_KEY) != 0) {
 		store_rollback(st);
 		goto fail;
 	}
@@ -533,8 +528,8 @@ ctl_retire(struct ctl_conn *c, const cJSON *req)
 	char err[256];
 
 	if (force != NULL && !cJSON_IsBool(force)) {
-		control_reply_err(c, EXIT_USAGE, "retire: force must be true or "
-		    "false");
+		control_reply_err(c, EXIT_USAGE, "request.force: not a "
+		    "boolean");
 		return;
 	}
 	if (retire_start(d, c, cJSON_IsTrue(force) ? RETIRE_LOCAL_FORCED :

@@ -36,6 +36,21 @@ server_key_path(const struct server *sv, const char *file, char *buf,
 		buf[0] = '\0';	/* the config bounds state-dir well below */
 }
 
+int
+server_stored_key_path(struct wardend *d, char *buf, size_t len)
+{
+	char *kf = store_kv_get(d->store, "device_key_file");
+	int n = snprintf(buf, len, "%s/%s", d->conf.state_dir, kf != NULL ?
+	    kf : SERVER_KEY_FILE_DEFAULT);
+
+	free(kf);
+	if (n < 0 || (size_t)n >= len) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 void
 server_seterr(struct server *sv, const char *fmt, ...)
 {

@@ -161,6 +161,10 @@ void server_destroy_key_later(struct server *sv, const char *path,
     const char *what);
 void server_key_path(const struct server *sv, const char *file, char *buf,
     size_t len);
+/* The device key file's path as the store names it (the default name
+ * when it names none), whether or not the file exists; -1 when it does
+ * not fit. Usable without a server session (retire, wipe, attest). */
+int server_stored_key_path(struct wardend *d, char *buf, size_t len);
 
 /* enroll.c */
 /* Runs the enrollment of the request stored for ENROLLING. */

@@ -77,6 +77,22 @@ fi
 expect_fail "retire without --yes and no terminal: exit 2, nothing changes" \
 	2 'confirm with --yes' ctl retire </dev/null
 is_state MANAGED && ok "still MANAGED" || not_ok "still MANAGED" "$(ctl status)"
+# raw_ctl LINE: one request on the control socket, the reply line.
+raw_ctl() {
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+print(s.makefile().readline().strip())' "$SOCK" "$1"
+}
+before=$(wc -l <"$OPS")
+out=$(raw_ctl '{"cmd": "retire", "force": "yes"}')
+printf '%s' "$out" | grep -q '"exit":2' &&
+	printf '%s' "$out" | grep -q 'request.force: not a boolean' &&
+	is_state MANAGED && [ "$(wc -l <"$OPS")" = "$before" ] &&
+	[ -z "$(sqlite3 "$T/state/warden.db" "SELECT value FROM kv WHERE key = 'retire'")" ] &&
+	ok "a retire request with a bad force: exit 2 naming the member, nothing changes" ||
+	not_ok "bad retire request" "$out"
 
 # --- the server cannot be told: refused, nothing changes -----------------------
 CMD=$(mdm command "$ID" START_LOST_MODE --param lostMessage=Lost \
