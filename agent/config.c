@@ -36,6 +36,9 @@ static const struct keyword keywords[] = {
 	STR("control-group", K_STRING, control_group),
 	{ "control-mode", K_MODE, offsetof(struct config, control_mode), 0, 0,
 	    0777 },
+	NUM("control-max-clients", control_max_clients, 4, 512),
+	NUM("control-max-per-uid", control_max_per_uid, 1, 512),
+	NUM("control-timeout", control_timeout, 1, 3600),
 	STR("hal", K_HAL, hal),
 	NUM("scan-interval", scan_interval, 10, 604800),
 	{ "log-level", K_LEVEL, offsetof(struct config, log_level), 0, 0, 0 },
@@ -62,6 +65,9 @@ config_defaults(struct config *c)
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
 	    CONFIG_DEFAULT_CONTROL_SOCKET);
 	c->control_mode = 0660;
+	c->control_max_clients = 64;
+	c->control_max_per_uid = 8;
+	c->control_timeout = 10;
 	snprintf(c->hal, sizeof(c->hal), "%s", CONFIG_DEFAULT_HAL);
 	c->scan_interval = CONFIG_DEFAULT_SCAN_INTERVAL;
 	c->log_level = LOG_LVL_INFO;

@@ -53,7 +53,7 @@ ctl_request_progress(const char *socket_path, const cJSON *req,
 	char *text, buf[8192];
 	size_t len, off = 0;
 	ssize_t n;
-	int fd;
+	int fd, sent_errno;
 
 	*reply = NULL;
 	*exit_code = EXIT_UNREACHABLE;
@@ -92,20 +92,18 @@ ctl_request_progress(const char *socket_path, const cJSON *req,
 	len = strlen(text);
 	text[len] = '\n'; /* replaces the NUL: sent as len + 1 bytes */
 	while (off < len + 1) {
-		n = write(fd, text + off, len + 1 - off);
+		n = send(fd, text + off, len + 1 - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		off += (size_t)n;
 	}
+	sent_errno = off < len + 1 ? errno : 0;
 	free(text);
-	if (off < len + 1) {
-		snprintf(err, errlen, "sending to %s: %s", socket_path,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
+	/* An agent that refuses the connection (too many clients) says why
+	 * before it hangs up: read that even when the request could not be
+	 * sent whole. */
 	jsonline_init(&jl, CTL_LINE_MAX);
 	while (r.reply == NULL && !r.bad) {
 		n = read(fd, buf, sizeof(buf));
@@ -118,6 +116,12 @@ ctl_request_progress(const char *socket_path, const cJSON *req,
 	}
 	jsonline_free(&jl);
 	close(fd);
+	if (r.reply == NULL && sent_errno != 0) {
+		snprintf(err, errlen, "sending to %s: %s", socket_path,
+		    strerror(sent_errno));
+		*exit_code = EXIT_FAIL;
+		return -1;
+	}
 	if (r.reply == NULL) {
 		snprintf(err, errlen, "%s: %s", socket_path, r.bad ?
 		    "malformed reply from the agent" :

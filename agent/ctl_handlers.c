@@ -72,6 +72,7 @@ ctl_status(struct ctl_conn *c, const cJSON *req)
 	cJSON_AddNumberToObject(r, "factCount", (double)d->facts.n);
 	cJSON_AddNumberToObject(r, "outboxPending", (double)events);
 	server_status(d, r);
+	control_status(d, r);
 	control_reply_ok(c, r);
 }
 

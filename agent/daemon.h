@@ -46,6 +46,8 @@ struct wardend {
 	gid_t ctl_gid;
 	char ctl_group[64];
 	char ctl_readbuf[65536];
+	uint64_t ctl_refused;		/* connections refused since start */
+	uint64_t ctl_refused_logged_at;	/* loop time of the last warning */
 
 	/* HAL jobs run one at a time on libuv's work queue. */
 	struct hal_job *jobs_head, *jobs_tail;
@@ -209,6 +211,8 @@ struct ctl_peer {
 	bool privileged; /* root, the daemon's user, or the socket's group */
 };
 const struct ctl_peer *control_peer(struct ctl_conn *c);
+/* Adds controlConnections and controlRefused to a status reply. */
+void control_status(struct wardend *d, cJSON *r);
 struct wardend *control_daemon(struct ctl_conn *c);
 /* Replies once per request; takes ownership of result (may be NULL). */
 void control_reply_ok(struct ctl_conn *c, cJSON *result);

@@ -18,6 +18,9 @@
 
 /* A control-socket request or response line is at most this long. */
 #define CTL_LINE_MAX (1024 * 1024)
+/* A request from an unprivileged peer (status, facts, compliance, attest
+ * need only a few words) is at most this long. */
+#define CTL_LINE_MAX_UNPRIV (8 * 1024)
 
 /* wardenctl exit codes (also used in control-socket error replies). */
 #define EXIT_OK 0
@@ -50,6 +53,9 @@ struct config {
 	char control_socket[108]; /* sun_path */
 	char control_group[64];   /* "" = the daemon's own group */
 	unsigned int control_mode; /* socket file mode, default 0660 */
+	int control_max_clients;   /* connections at once, all peers */
+	int control_max_per_uid;   /* connections at once, one unprivileged uid */
+	int control_timeout;       /* seconds a request may take to arrive */
 	char hal[PATH_MAX];        /* "name:argument" */
 	int scan_interval;         /* seconds */
 	int log_level;

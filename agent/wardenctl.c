@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,6 +351,9 @@ main(int argc, char **argv)
 	size_t i;
 	int ch;
 
+	/* An agent that hangs up mid-request is reported, not a silent
+	 * death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	if (env != NULL && *env != '\0')
 		o.socket = env;
 	/* "+": options end at the command, whose own flags follow it. */

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,10 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 
+	/* A peer that hangs up before its reply must cost a write EPIPE,
+	 * not the agent (control socket, server connections). */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		fatal("signal SIGPIPE");
 	/* HAL jobs run one at a time: one work-queue thread is enough. */
 	setenv("UV_THREADPOOL_SIZE", "1", 0);
 	log_init(foreground, d.conf.log_level);
