@@ -48,6 +48,7 @@ ctl_status(struct ctl_conn *c, const cJSON *req)
 	enum agent_state state;
 	char step[256] = "";
 	int64_t reports = 0, events = 0;
+	struct store_drops dr;
 	cJSON *r;
 
 	(void)req;
@@ -71,6 +72,14 @@ ctl_status(struct ctl_conn *c, const cJSON *req)
 	cJSON_AddNumberToObject(r, "lastScanAt", (double)d->facts_at);
 	cJSON_AddNumberToObject(r, "factCount", (double)d->facts.n);
 	cJSON_AddNumberToObject(r, "outboxPending", (double)events);
+	/* Rows dropped before the server had them, since enrollment, and
+	 * whether the server has been told these totals. */
+	if (store_outbox_drops(d->store, &dr) != 0)
+		memset(&dr, 0, sizeof(dr));
+	cJSON_AddNumberToObject(r, "droppedReports", (double)dr.reports);
+	cJSON_AddNumberToObject(r, "droppedResults", (double)dr.results);
+	cJSON_AddBoolToObject(r, "droppedAcknowledged",
+	    dr.reports <= dr.told_reports && dr.results <= dr.told_results);
 	server_status(d, r);
 	control_status(d, r);
 	control_reply_ok(c, r);

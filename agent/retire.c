@@ -40,7 +40,9 @@ static const char *const origin_names[] = {
 static const char *const forgotten_kv[] = { "device_key_file", "device_cn",
     "mode", "policy_etag", "poll_wait", "last_contact_at", "enroll_error",
     COMMANDS_LOST_MODE_KEY, COMMANDS_AFTER_ACK_KEY,
-    COMMANDS_WIPE_PENDING_KEY, RETIRE_KEY, NULL };
+    COMMANDS_WIPE_PENDING_KEY, RETIRE_KEY, STORE_KV_DROPPED_REPORTS,
+    STORE_KV_DROPPED_RESULTS, STORE_KV_TOLD_REPORTS, STORE_KV_TOLD_RESULTS,
+    NULL };
 
 static void tell(struct retire *r);
 

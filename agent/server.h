@@ -44,11 +44,14 @@ struct outbox_row {
 };
 
 /* One exchange's worth of rows: reports and events (up to
- * TRANSPORT_BATCH_MAX), or one command result. */
+ * TRANSPORT_BATCH_MAX), or one command result. A row with id 0 is the
+ * notice of dropped rows (outbox_notice_add()), last in its batch;
+ * notice_reports and notice_results are the totals it tells. */
 struct outbox_batch {
 	struct outbox_row rows[TRANSPORT_BATCH_MAX];
 	size_t n;
 	bool is_result;
+	int64_t notice_reports, notice_results;
 };
 
 struct enroll_job;
@@ -95,6 +98,21 @@ struct server {
 	size_t batch_limit;
 	int64_t send_retry_at;
 	struct outbox_batch *batch;
+	/* Telling a malformed row from a server that refuses everything
+	 * (outbox_verdict()): a round starts at a refusal and ends at a
+	 * back-off or at an exchange delivered with nothing kept aside. */
+	bool send_round;
+	/* Rows accepted in the round since the last drop, reports and
+	 * events apart from command results (two endpoints); the notice of
+	 * dropped rows does not count. */
+	size_t send_taken_reports, send_taken_results;
+	unsigned send_suspects;		/* rows refused alone, nothing
+					 * accepted since */
+	int64_t skip_report, skip_result;	/* kept aside: send rows
+						 * after these ids */
+	bool skip_notice;		/* the notice refused alone: kept aside */
+	bool notice_refused;		/* ... and with rows accepted: not
+					 * sent again until a back-off */
 
 	/* inbox.c */
 	uv_timer_t poll_timer;
@@ -174,23 +192,64 @@ void enroll_stop(struct server *sv);
 /* outbox_sender.c */
 /*
  * Loads the next batch from the outbox, oldest first: up to max rows
- * (<= TRANSPORT_BATCH_MAX) of kind "report" or "event" whose payloads
- * total at most max_bytes (at least one row), or when there is none, the
- * oldest "result" alone. b->n == 0 when nothing is pending. Rows owned
- * by b until outbox_batch_clear().
+ * (<= TRANSPORT_BATCH_MAX) of kind "report" or "event" with ids above
+ * after_report whose payloads total at most max_bytes (at least one
+ * row), or when there is none, the oldest "result" with an id above
+ * after_result, alone. b->n == 0 when nothing is pending. Rows owned by
+ * b until outbox_batch_clear().
  */
 int outbox_batch_load(struct store *st, size_t max, size_t max_bytes,
-    struct outbox_batch *b);
-/* Deletes, in one transaction, the rows of b whose keys are in accepted;
- * *deleted receives how many. */
+    int64_t after_report, int64_t after_result, struct outbox_batch *b);
+/* Deletes, in one transaction, the rows of b whose keys are in accepted
+ * (and, when the notice is among them, records its totals as told);
+ * *deleted receives how many, the notice included. */
 int outbox_batch_ack(struct store *st, const struct outbox_batch *b,
     const char *const *accepted, size_t n, size_t *deleted);
 /* Records a failed attempt on b's rows (attempts + 1, next_try_at). */
 int outbox_batch_failed(struct store *st, const struct outbox_batch *b,
     int64_t next_try_at);
-/* Deletes one row (a payload the server refuses for good). */
-int outbox_row_drop(struct store *st, const struct outbox_row *row);
+/*
+ * Deletes one row the server refuses for good (or that cannot be
+ * encoded), counts it (store_outbox_dropped) and records an event
+ * "outbox-dropped" with why, in one transaction.
+ */
+int outbox_row_drop(struct store *st, const struct outbox_row *row,
+    const char *why);
+/*
+ * Appends to b the notice of dropped rows when the server has not
+ * acknowledged the totals yet (and b is not a command result and has
+ * room): an event keyed "outbox-dropped-<reports>-<results>" with payload
+ * {"type": "OUTBOX_DROPPED", "droppedReports", "droppedResults"}, the
+ * totals since enrollment. 1 when appended, 0 when nothing is to be told,
+ * -1 on error. outbox_batch_ack() records the totals as told when the
+ * server accepts the notice's key.
+ */
+int outbox_notice_add(struct store *st, struct outbox_batch *b);
 void outbox_batch_clear(struct outbox_batch *b);
+/* What to do about n rows the server refused as a payload (HTTP 400,
+ * 413, 422). See outbox_verdict(). */
+enum outbox_verdict {
+	OUTBOX_SHRINK,		/* send half as many rows */
+	OUTBOX_DROP,		/* the row is malformed: drop it */
+	OUTBOX_SKIP,		/* keep the row aside, try the rows after it */
+	OUTBOX_BACK_OFF,	/* the server refuses everything: keep all */
+};
+/* Rows refused alone, with nothing accepted since, after which the
+ * server, not the rows, is taken to be at fault. */
+#define OUTBOX_SUSPECTS_MAX 3
+/*
+ * The rule, pure: a batch of n > 1 rows shrinks. A row refused alone is
+ * dropped only when the server accepted other rows of its kind (reports
+ * and events, or command results: accepted > 0) in this round since the
+ * last drop; so at most one row is dropped per exchange the server
+ * accepted. Otherwise the row is kept aside and the
+ * rows after it are tried (SKIP), until OUTBOX_SUSPECTS_MAX rows have
+ * been refused alone with nothing accepted (suspects counts those before
+ * this one): then the server is at fault, and the sender backs off and
+ * keeps every row.
+ */
+enum outbox_verdict outbox_verdict(size_t n, size_t accepted,
+    unsigned suspects);
 /* Starts sending (when idle and not backing off). */
 void outbox_send(struct server *sv);
 void outbox_sender_stop(struct server *sv);

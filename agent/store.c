@@ -464,33 +464,104 @@ int
 store_outbox_add(struct store *st, const char *kind, const char *idem_key,
     const char *payload, int max)
 {
-	sqlite3_stmt *q = prep(st, "INSERT INTO outbox (kind, idem_key, "
-	    "payload, created_at) VALUES (?, ?, ?, ?) "
-	    "ON CONFLICT(idem_key) DO NOTHING");
+	sqlite3_stmt *q;
 	int64_t n = 0;
+	int dropped;
 
-	if (q == NULL)
+	/* A savepoint: the row, the rows it pushes out and their count go
+	 * together, inside the caller's transaction or as one of their own. */
+	if (store_exec(st, "SAVEPOINT outbox_add") != 0)
 		return -1;
+	if ((q = prep(st, "INSERT INTO outbox (kind, idem_key, payload, "
+	    "created_at) VALUES (?, ?, ?, ?) "
+	    "ON CONFLICT(idem_key) DO NOTHING")) == NULL)
+		goto fail;
 	sqlite3_bind_text(q, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, idem_key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 3, payload, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 4, store_now());
-	if (run(st, q) != 0)
-		return -1;
-	if (store_outbox_count(st, NULL, &n) != 0 || n <= max)
-		return 0;
+	if (run(st, q) != 0 || store_outbox_count(st, NULL, &n) != 0)
+		goto fail;
+	if (n <= max)
+		return store_exec(st, "RELEASE outbox_add");
 	/* Over the bound: the oldest reports go first, since every newer
 	 * report restates the device's whole compliance; events and command
-	 * results stay until the server has them. */
+	 * results stay until the server has them. The server is told how
+	 * many went (outbox_sender.c). */
 	if ((q = prep(st, "DELETE FROM outbox WHERE id IN (SELECT id FROM "
 	    "outbox WHERE kind = 'report' ORDER BY id LIMIT ?)")) == NULL)
-		return -1;
+		goto fail;
 	sqlite3_bind_int64(q, 1, n - max);
 	if (run(st, q) != 0)
-		return -1;
-	if (sqlite3_changes(st->db) > 0)
+		goto fail;
+	dropped = sqlite3_changes(st->db);
+	if (dropped > 0 && store_outbox_dropped(st, "report", dropped) != 0)
+		goto fail;
+	if (store_exec(st, "RELEASE outbox_add") != 0)
+		goto fail;
+	if (dropped > 0)
 		log_warnx("outbox full (%d): dropped %d oldest reports", max,
-		    sqlite3_changes(st->db));
+		    dropped);
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK TO outbox_add; RELEASE outbox_add",
+	    NULL, NULL, NULL);
+	return -1;
+}
+
+static int64_t
+kv_int(struct store *st, const char *key)
+{
+	char *v = store_kv_get(st, key);
+	long long n = v != NULL ? strtoll(v, NULL, 10) : 0;
+
+	free(v);
+	return n > 0 ? (int64_t)n : 0;
+}
+
+int
+store_outbox_dropped(struct store *st, const char *kind, int64_t n)
+{
+	sqlite3_stmt *q;
+
+	if (n <= 0)
+		return 0;
+	if ((q = prep(st, "INSERT INTO kv (key, value) VALUES (?, ?) "
+	    "ON CONFLICT(key) DO UPDATE SET value = "
+	    "CAST(CAST(value AS INTEGER) + excluded.value AS TEXT)")) == NULL)
+		return -1;
+	sqlite3_bind_text(q, 1, strcmp(kind, "result") == 0 ?
+	    STORE_KV_DROPPED_RESULTS : STORE_KV_DROPPED_REPORTS, -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, n);
+	return run(st, q);
+}
+
+int
+store_outbox_drops(struct store *st, struct store_drops *out)
+{
+	out->reports = kv_int(st, STORE_KV_DROPPED_REPORTS);
+	out->results = kv_int(st, STORE_KV_DROPPED_RESULTS);
+	out->told_reports = kv_int(st, STORE_KV_TOLD_REPORTS);
+	out->told_results = kv_int(st, STORE_KV_TOLD_RESULTS);
+	return 0;
+}
+
+int
+store_outbox_drops_told(struct store *st, int64_t reports, int64_t results)
+{
+	char v[24];
+
+	if (reports > kv_int(st, STORE_KV_TOLD_REPORTS)) {
+		snprintf(v, sizeof(v), "%lld", (long long)reports);
+		if (store_kv_set(st, STORE_KV_TOLD_REPORTS, v) != 0)
+			return -1;
+	}
+	if (results > kv_int(st, STORE_KV_TOLD_RESULTS)) {
+		snprintf(v, sizeof(v), "%lld", (long long)results);
+		if (store_kv_set(st, STORE_KV_TOLD_RESULTS, v) != 0)
+			return -1;
+	}
 	return 0;
 }
 

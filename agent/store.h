@@ -83,12 +83,38 @@ int store_event(struct store *st, const char *kind, const char *detail);
  * Outbox: what the server must see. add() queues a payload under an
  * idempotency key (a second add with the same key is a no-op). When the
  * outbox holds more than max rows, the oldest rows of kind "report" are
- * dropped first (a newer report supersedes them); events and command
- * results are never dropped.
+ * dropped first (a newer report supersedes them) and counted
+ * (store_outbox_dropped); events and command results are never dropped
+ * for room. add() is atomic (a savepoint), inside a transaction or not.
  */
 int store_outbox_add(struct store *st, const char *kind, const char *idem_key,
     const char *payload, int max);
 int store_outbox_count(struct store *st, const char *kind, int64_t *count);
+
+/*
+ * Rows dropped from the outbox before the server had them (outbox full,
+ * or a row the server refused for good), counted since enrollment so the
+ * server can be told: kv keys below, forgotten when the device retires.
+ * told_* are the totals the server has acknowledged (outbox_sender.c).
+ */
+#define STORE_KV_DROPPED_REPORTS "outbox_dropped_reports"
+#define STORE_KV_DROPPED_RESULTS "outbox_dropped_results"
+#define STORE_KV_TOLD_REPORTS "outbox_told_reports"
+#define STORE_KV_TOLD_RESULTS "outbox_told_results"
+struct store_drops {
+	int64_t reports;	/* reports and events */
+	int64_t results;	/* command results */
+	int64_t told_reports, told_results;
+};
+/* Adds n rows of kind ("report", "event" or "result") to the dropped
+ * totals; run it in the transaction that deletes them. */
+int store_outbox_dropped(struct store *st, const char *kind, int64_t n);
+/* Reads the totals (0 for a key never written). */
+int store_outbox_drops(struct store *st, struct store_drops *out);
+/* Records that the server holds totals reports and results (a told
+ * total never decreases). */
+int store_outbox_drops_told(struct store *st, int64_t reports,
+    int64_t results);
 
 /* store_schema.c: brings the schema to STORE_SCHEMA_VERSION (called by
  * store_open); -1 with a reason in err. */

@@ -226,6 +226,14 @@ cmd_status(const struct ctl_opts *o, int argc, char **argv)
 		    wctl_num(r, "scanIntervalSeconds"));
 		printf("outbox:       %.0f waiting for the server\n",
 		    wctl_num(r, "outboxPending"));
+		if (wctl_num(r, "droppedReports") > 0 ||
+		    wctl_num(r, "droppedResults") > 0)
+			printf("dropped:      %.0f reports/events, %.0f command "
+			    "results (%s)\n", wctl_num(r, "droppedReports"),
+			    wctl_num(r, "droppedResults"),
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r,
+			    "droppedAcknowledged")) ? "the server was told" :
+			    "not yet told to the server");
 		print_server(r);
 	}
 	cJSON_Delete(reply);

@@ -11,10 +11,12 @@ mdm() {
 }
 
 # start_server [ADDR]: serves on ADDR (default a free port on 127.0.0.1)
-# and sets URL once the server has written it.
+# and sets URL once the server has written it. $MDM_SERVE_ARGS: more
+# options for `serve` (word-split).
 start_server() {
 	rm -f "$D/server.url"
-	"$MDM" --dir "$D" serve --listen "${1:-127.0.0.1:0}" >>"$T/mdm.log" 2>&1 &
+	"$MDM" --dir "$D" serve --listen "${1:-127.0.0.1:0}" \
+		${MDM_SERVE_ARGS:-} >>"$T/mdm.log" 2>&1 &
 	SRV_PID=$!
 	i=0
 	while [ ! -s "$D/server.url" ] && [ $i -lt 200 ]; do

@@ -597,6 +597,7 @@ struct mdm_server {
 	int cert_days;
 	int poll_timeout;
 	bool command_signing;	/* commandKey at enrollment, signatures */
+	char fault_file[PATH_MAX];	/* --inject-faults; "" for none */
 	int listen_fd;
 	pthread_mutex_t conns_mu;
 	pthread_cond_t conns_cond;
@@ -625,6 +626,15 @@ struct mdm_call {
 	const char *device;	/* {id} of a /v1/devices/{id} path */
 	const char *command;	/* {cmd} of a .../commands/{cmd}/result */
 };
+
+/* mdm_fault.c: fault injection for tests (serve --inject-faults FILE).
+ * Each returns 1 with resp set to an error when the fault in FILE refuses
+ * this batch of reports (the request's "reports" array) or this command
+ * result (its body), and 0 to serve the request normally. */
+int mdm_fault_reports(const struct mdm_server *srv, const cJSON *reports,
+    struct mdm_resp *resp);
+int mdm_fault_result(const struct mdm_server *srv, const cJSON *result,
+    struct mdm_resp *resp);
 
 /* mdm_serve.c */
 /* `wardenmdm serve`: argv after the command word. Returns an exit code. */

@@ -148,6 +148,8 @@ mdm_api_reports(struct mdm_call *call, struct mdm_resp *resp)
 		    MDM_BATCH_MAX);
 		goto out;
 	}
+	if (mdm_fault_reports(call->srv, arr, resp))
+		goto out;
 	cJSON_ArrayForEach(e, arr) {
 		if (report_entry(e, n, &r[n], &texts[n], err, sizeof(err)) !=
 		    0) {
@@ -358,6 +360,8 @@ mdm_api_result(struct mdm_call *call, struct mdm_resp *resp)
 
 	if ((root = mdm_call_object(call, resp)) == NULL)
 		return;
+	if (mdm_fault_result(call->srv, root, resp))
+		goto out;
 	if (check_result(root, &status, &code, &result, err, sizeof(err)) !=
 	    0) {
 		mdm_resp_error(resp, 400, "%s", err);

@@ -424,7 +424,7 @@ mdm_http_reason(int status)
 		{ 405, "Method Not Allowed" }, { 408, "Request Timeout" },
 		{ 411, "Length Required" }, { 413, "Content Too Large" },
 		{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
-		{ 417, "Expectation Failed" },
+		{ 417, "Expectation Failed" }, { 422, "Unprocessable Content" },
 		{ 431, "Request Header Fields Too Large" },
 		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
 		{ 503, "Service Unavailable" },

@@ -20,7 +20,7 @@ mdm_usage(void)
 	    "usage: wardenmdm --dir DIR command [argument ...]\n"
 	    "  serve [--listen ADDR:PORT] [--cert-days N] [--poll-timeout N] "
 	    "[--san NAME]\n"
-	    "        [--no-command-signing] [-v]\n"
+	    "        [--no-command-signing] [--inject-faults FILE] [-v]\n"
 	    "  token new --mode MODE [--server URL] [--ttl SECONDS] "
 	    "[--qr FILE.png|-]\n"
 	    "            [--json FILE] [--wifi-ssid SSID [--wifi-password "

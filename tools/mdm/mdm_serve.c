@@ -44,7 +44,8 @@ serve_usage(void)
 	fprintf(stderr, "usage: wardenmdm serve --dir DIR [--listen ADDR:PORT] "
 	    "[--cert-days N]\n"
 	    "                      [--poll-timeout N] [--san DNS:name|IP:addr] "
-	    "[--no-command-signing] [-v]\n");
+	    "[--no-command-signing]\n"
+	    "                      [--inject-faults FILE] [-v]\n");
 }
 
 static int
@@ -306,6 +307,7 @@ serve_options(struct mdm_server *srv, int argc, char **argv,
 		{ "san", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-command-signing", no_argument, NULL, 'n' },
+		{ "inject-faults", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -344,6 +346,14 @@ serve_options(struct mdm_server *srv, int argc, char **argv,
 			break;
 		case 'n':
 			srv->command_signing = false;
+			break;
+		case 'f':
+			if (snprintf(srv->fault_file, sizeof(srv->fault_file),
+			    "%s", optarg) >= (int)sizeof(srv->fault_file)) {
+				fprintf(stderr, "wardenmdm: --inject-faults: "
+				    "path too long\n");
+				return -1;
+			}
 			break;
 		default:
 			serve_usage();
@@ -440,6 +450,9 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	write_url(dir, bound);
 	crypto_pin_format(srv.ca.pin, pin);
 	mdm_log_info("listening on https://%s (CA SHA-256 %s)", bound, pin);
+	if (srv.fault_file[0] != '\0')
+		mdm_log_warnx("fault injection on: %s can make this server "
+		    "refuse devices' reports and results", srv.fault_file);
 	if (!srv.command_signing)
 		mdm_log_warnx("command signing is off: devices enrolled now "
 		    "get no command key, and no command carries a signature");
