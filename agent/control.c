@@ -30,7 +30,7 @@
  * a short line; a peer that does not read its replies is not read from.
  */
 #define CTL_WRITE_QUEUE_MAX (256 * 1024)
-/* A refusal is logged at most this often (ms), with the count since. */
+/* A cut connection is logged at most this often (ms), with the count. */
 #define CTL_REFUSAL_LOG_MS (60 * 1000)
 
 struct ctl_conn {
@@ -305,6 +305,23 @@ conn_refuse(struct ctl_conn *c, int exit_code, const char *fmt, ...)
 	conn_finish(c);
 }
 
+/* A connection refused or cut for breaking a limit: counted, and logged
+ * at most once a minute so that a flood cannot fill the log. */
+static void
+log_cut(struct wardend *d, const struct ctl_peer *peer, const char *why)
+{
+	uint64_t now = uv_now(d->loop);
+
+	d->ctl_refused++;
+	if (d->ctl_refused_logged_at != 0 &&
+	    now - d->ctl_refused_logged_at < CTL_REFUSAL_LOG_MS)
+		return;
+	log_warnx("control: cut a connection from uid %d (pid %d): %s "
+	    "(%llu cut since start)", (int)peer->uid, (int)peer->pid, why,
+	    (unsigned long long)d->ctl_refused);
+	d->ctl_refused_logged_at = now;
+}
+
 static void
 on_timeout(uv_timer_t *t)
 {
@@ -313,9 +330,7 @@ on_timeout(uv_timer_t *t)
 	if (c->busy || c->closing)
 		return;
 	if (c->in.len > 0) {
-		log_warnx("control: uid %d (pid %d) did not finish its request "
-		    "within %d s", (int)c->peer.uid, (int)c->peer.pid,
-		    c->d->conf.control_timeout);
+		log_cut(c->d, &c->peer, "request not completed in time");
 		conn_refuse(c, EXIT_USAGE, "request not completed within %d s",
 		    c->d->conf.control_timeout);
 		return;
@@ -421,9 +436,7 @@ on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		return;
 	}
 	if (jsonline_feed(&c->in, buf->base, (size_t)n, dispatch, c) != 0) {
-		log_warnx("control: uid %d (pid %d) sent a request longer than "
-		    "%zu bytes", (int)c->peer.uid, (int)c->peer.pid,
-		    c->in.max);
+		log_cut(c->d, &c->peer, "request too long");
 		conn_refuse(c, EXIT_USAGE, "request longer than %zu bytes",
 		    c->in.max);
 	}
@@ -501,21 +514,6 @@ over_limit(struct wardend *d, const struct ctl_peer *peer)
 }
 
 static void
-log_refusal(struct wardend *d, const struct ctl_peer *peer, const char *why)
-{
-	uint64_t now = uv_now(d->loop);
-
-	d->ctl_refused++;
-	if (d->ctl_refused_logged_at != 0 &&
-	    now - d->ctl_refused_logged_at < CTL_REFUSAL_LOG_MS)
-		return;
-	log_warnx("control: refused a connection from uid %d (pid %d): %s "
-	    "(%llu refused since start)", (int)peer->uid, (int)peer->pid, why,
-	    (unsigned long long)d->ctl_refused);
-	d->ctl_refused_logged_at = now;
-}
-
-static void
 on_connection(uv_stream_t *server, int status)
 {
 	struct wardend *d = server->data;
@@ -557,7 +555,7 @@ on_connection(uv_stream_t *server, int status)
 	jsonline_init(&c->in, c->peer.privileged ? CTL_LINE_MAX :
 	    CTL_LINE_MAX_UNPRIV);
 	if ((why = over_limit(d, &c->peer)) != NULL) {
-		log_refusal(d, &c->peer, why);
+		log_cut(d, &c->peer, why);
 		conn_refuse(c, EXIT_UNREACHABLE, "%s; try again later", why);
 		return;
 	}

@@ -46,7 +46,7 @@ struct wardend {
 	gid_t ctl_gid;
 	char ctl_group[64];
 	char ctl_readbuf[65536];
-	uint64_t ctl_refused;		/* connections refused since start */
+	uint64_t ctl_refused;		/* connections refused or cut for a limit */
 	uint64_t ctl_refused_logged_at;	/* loop time of the last warning */
 
 	/* HAL jobs run one at a time on libuv's work queue. */

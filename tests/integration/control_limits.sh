@@ -44,7 +44,10 @@ control-timeout 2
 control-max-clients 64
 control-max-per-uid 8
 EOF
-start_agent -f "$T/wardend.conf" || { not_ok "agent starts"; finish; exit 1; }
+# ASan keeps freed memory in quarantine (256 MB by default): keep it small
+# so that what the agent holds is what the test measures.
+ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=1" \
+    start_agent -f "$T/wardend.conf" || { not_ok "agent starts"; finish; exit 1; }
 prlimit --nofile=1024:1024 --pid "$AGENT_PID"
 ok "agent starts, descriptors limited to 1024"
 rss0=$(rss_kb)
@@ -179,16 +182,16 @@ if [ "$refused" -gt 1000 ]; then
 else
 	not_ok "status counts the refused connections" "$refused"
 fi
-if grep -q 'refused a connection from uid 65534' "$T/wardend.log"; then
-	ok "a refusal is logged"
+if grep -q 'cut a connection from uid 65534' "$T/wardend.log"; then
+	ok "a cut connection is logged"
 else
-	not_ok "a refusal is logged"
+	not_ok "a cut connection is logged"
 fi
-n=$(grep -c 'refused a connection' "$T/wardend.log")
+n=$(grep -c 'cut a connection\|request longer' "$T/wardend.log")
 if [ "$n" -le 5 ]; then
-	ok "refusals are logged at most once a minute ($n lines)"
+	ok "cut connections are logged at most once a minute ($n lines)"
 else
-	not_ok "refusals are logged at most once a minute" "$n lines"
+	not_ok "cut connections are logged at most once a minute" "$n lines"
 fi
 
 # 6. wardenctl survives an agent that hangs up on it.
