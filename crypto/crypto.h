@@ -162,6 +162,37 @@ bool crypto_eckey_public_equal(const struct crypto_eckey *a,
 mbedtls_pk_context *crypto_eckey_pk(struct crypto_eckey *key);
 
 /* ------------------------------------------------------------------ */
+/* eckey_external.c: keys whose signatures a callback makes             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Makes one ECDSA P-256 signature of a digest (len bytes: 32 for SHA-256,
+ * 48 or 64 when a TLS peer asks for SHA-384 or SHA-512) with a private
+ * key held elsewhere: a TPM, or a process that signs on request. Writes
+ * r || s (32 bytes each, big-endian) to sig and returns 0, or -1 with a
+ * reason in err (err may be NULL). Called on whatever thread uses the
+ * key; it may block (a TPM command, a round trip to another process).
+ */
+typedef int (*crypto_eckey_sign_fn)(void *arg, const uint8_t *digest,
+    size_t len, uint8_t sig[64], char *err, size_t errlen);
+
+/*
+ * Creates a key with pub's public point (pub is only read; a public key
+ * is enough) whose signatures sign(arg, ...) makes. The result works
+ * wherever a key pair does: crypto_eckey_pk() for mutual TLS,
+ * crypto_csr_der(), crypto_es256_sign(), crypto_jws_sign(); it has no
+ * private half to save (crypto_devkey_save_sealed() refuses it). The new
+ * key owns arg: arg_free(arg) (when not NULL) runs when the key is freed,
+ * or at once when this fails.
+ */
+int crypto_eckey_external_new(const struct crypto_eckey *pub,
+    crypto_eckey_sign_fn sign, void *arg, void (*arg_free)(void *arg),
+    struct crypto_eckey **out, char *err, size_t errlen);
+
+/* True when key was made by crypto_eckey_external_new(). */
+bool crypto_eckey_is_external(const struct crypto_eckey *key);
+
+/* ------------------------------------------------------------------ */
 /* es256.c: ECDSA P-256 with SHA-256, JOSE signature format             */
 /* ------------------------------------------------------------------ */
 

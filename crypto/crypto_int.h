@@ -63,4 +63,24 @@ int crypto_eckey_adopt(mbedtls_pk_context *pk, bool has_private,
  */
 mbedtls_pk_context crypto_eckey_pk_view(const struct crypto_eckey *key);
 
+/* seal_file.c */
+
+/*
+ * Replaces the file at path with len bytes atomically: a temporary file
+ * in the same directory (mode 0600), fsync, rename, fsync of the
+ * directory. A crash leaves the old file or the new one.
+ */
+int crypto_file_write_atomic(const char *path, const void *data, size_t len,
+    char *err, size_t errlen);
+
+/* eckey_external.c */
+
+/*
+ * Signs a digest (len bytes) with an external key through its callback:
+ * r || s into sig. -1 when key is not external or the signer fails.
+ */
+int crypto_eckey_external_sign(const struct crypto_eckey *key,
+    const uint8_t *digest, size_t len, uint8_t sig[CRYPTO_ES256_SIG_LEN],
+    char *err, size_t errlen);
+
 #endif /* WARDEN_CRYPTO_INT_H */

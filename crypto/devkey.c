@@ -25,6 +25,11 @@ crypto_devkey_save_sealed(struct crypto_rng *rng, const char *path,
 		crypto_seterr(err, errlen, "devkey: no private key to save");
 		return -1;
 	}
+	if (crypto_eckey_is_external(key)) {
+		crypto_seterr(err, errlen, "devkey: the private key is held "
+		    "elsewhere (TPM or another process) and cannot be saved");
+		return -1;
+	}
 	view = crypto_eckey_pk_view(key);
 	/* The writer fills the buffer from its end. */
 	n = mbedtls_pk_write_key_der(&view, der, sizeof(der));

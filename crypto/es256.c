@@ -23,8 +23,18 @@ crypto_es256_sign(struct crypto_rng *rng, const struct crypto_eckey *key,
 
 	if (!crypto_eckey_has_private(key))
 		return -1;
-	kp = mbedtls_pk_ec(key->pk);
 	crypto_sha256(msg, len, hash);
+	/* A key held elsewhere (TPM, another process) signs through its
+	 * callback, which already answers in r || s form. */
+	if (crypto_eckey_is_external(key)) {
+		ret = crypto_eckey_external_sign(key, hash, sizeof(hash), sig,
+		    NULL, 0);
+		crypto_zero(hash, sizeof(hash));
+		if (ret != 0)
+			crypto_zero(sig, CRYPTO_ES256_SIG_LEN);
+		return ret;
+	}
+	kp = mbedtls_pk_ec(key->pk);
 	mbedtls_mpi_init(&r);
 	mbedtls_mpi_init(&s);
 	/* RFC 6979 nonce: a weak RNG cannot leak the key through k. */

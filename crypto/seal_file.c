@@ -48,44 +48,25 @@ write_all(int fd, const uint8_t *buf, size_t len)
 }
 
 int
-crypto_seal_file_write(struct crypto_rng *rng, const char *path,
-    const uint8_t key[CRYPTO_SEAL_KEY_LEN], const void *pt, size_t len,
-    const void *aad, size_t aadlen, char *err, size_t errlen)
+crypto_file_write_atomic(const char *path, const void *data, size_t len,
+    char *err, size_t errlen)
 {
 	char tmp[PATH_MAX];
-	uint8_t *blob;
-	size_t bloblen;
-	int fd, saved, rc = -1;
+	int fd, saved;
 
-	if (len > CRYPTO_SEAL_FILE_MAX) {
-		crypto_seterr(err, errlen, "%s: %zu bytes exceed the %d-byte "
-		    "limit", path, len, CRYPTO_SEAL_FILE_MAX);
-		return -1;
-	}
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
 	    (int)sizeof(tmp)) {
 		crypto_seterr(err, errlen, "%s: path too long", path);
-		return -1;
-	}
-	if ((blob = malloc(len + CRYPTO_SEAL_OVERHEAD)) == NULL) {
-		crypto_seterr(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	if (crypto_seal(rng, key, pt, len, aad, aadlen, blob,
-	    len + CRYPTO_SEAL_OVERHEAD, &bloblen) != 0) {
-		crypto_seterr(err, errlen, "%s: sealing failed", path);
-		free(blob);
 		return -1;
 	}
 	/* mkstemp() creates the file 0600; fchmod() states it regardless
 	 * of how the libc does it. */
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		crypto_seterr(err, errlen, "%s: %s", tmp, strerror(errno));
-		free(blob);
 		return -1;
 	}
 	if (fchmod(fd, S_IRUSR | S_IWUSR) != 0 ||
-	    write_all(fd, blob, bloblen) != 0 || fsync(fd) != 0) {
+	    write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		saved = errno;
 		close(fd);
 		goto fail;
@@ -101,14 +82,40 @@ crypto_seal_file_write(struct crypto_rng *rng, const char *path,
 	if (sync_parent(path) != 0) {
 		crypto_seterr(err, errlen, "%s: fsync of the directory: %s",
 		    path, strerror(errno));
-		goto out;
+		return -1;
 	}
-	rc = 0;
-	goto out;
+	return 0;
 fail:
 	unlink(tmp);
 	crypto_seterr(err, errlen, "%s: %s", path, strerror(saved));
-out:
+	return -1;
+}
+
+int
+crypto_seal_file_write(struct crypto_rng *rng, const char *path,
+    const uint8_t key[CRYPTO_SEAL_KEY_LEN], const void *pt, size_t len,
+    const void *aad, size_t aadlen, char *err, size_t errlen)
+{
+	uint8_t *blob;
+	size_t bloblen;
+	int rc;
+
+	if (len > CRYPTO_SEAL_FILE_MAX) {
+		crypto_seterr(err, errlen, "%s: %zu bytes exceed the %d-byte "
+		    "limit", path, len, CRYPTO_SEAL_FILE_MAX);
+		return -1;
+	}
+	if ((blob = malloc(len + CRYPTO_SEAL_OVERHEAD)) == NULL) {
+		crypto_seterr(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (crypto_seal(rng, key, pt, len, aad, aadlen, blob,
+	    len + CRYPTO_SEAL_OVERHEAD, &bloblen) != 0) {
+		crypto_seterr(err, errlen, "%s: sealing failed", path);
+		free(blob);
+		return -1;
+	}
+	rc = crypto_file_write_atomic(path, blob, bloblen, err, errlen);
 	free(blob);
 	return rc;
 }
