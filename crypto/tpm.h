@@ -1,0 +1,149 @@
+/*
+ * tpm.h - the device key and the sealing key in a TPM 2.0 (tpm2-tss).
+ *
+ * Everything lives under one primary key of the owner hierarchy,
+ * re-derived from the TPM's seed when needed (an ECC P-256 storage key
+ * from the TCG template: restricted, decrypt, AES-128-CFB; empty owner
+ * authorisation). Under it:
+ *  - the device key, an ECC P-256 signing key created inside the TPM with
+ *    fixedTPM | fixedParent | sensitiveDataOrigin | userWithAuth | noDA |
+ *    sign: its private half never leaves the TPM in the clear. Its file
+ *    holds the TPM's public and wrapped private blobs, useless without
+ *    that TPM;
+ *  - the sealing key, 32 random bytes in a TPM sealed data object (a
+ *    keyedhash object, fixedTPM | fixedParent), unsealed on each use.
+ *
+ * Files: 8 bytes of magic ("WTPMKEY1" or "WTPMSEL1"), then the marshalled
+ * TPM2B_PUBLIC and TPM2B_PRIVATE, nothing after; written atomically, mode
+ * 0600. docs/crypto.md describes the choices.
+ *
+ * Conventions as crypto.h. A struct crypto_tpm may be used from several
+ * threads (one lock serialises its commands); every call blocks for TPM
+ * commands, milliseconds to a few hundred on slow hardware. Without
+ * CONFIG_TPM these functions exist as stubs that fail with "UNSUPPORTED".
+ */
+#ifndef WARDEN_CRYPTO_TPM_H
+#define WARDEN_CRYPTO_TPM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crypto/crypto.h"
+
+struct crypto_tpm;
+
+#define CRYPTO_TPM_TCTI_MAX 256
+
+#ifdef CONFIG_TPM
+
+/*
+ * Connects to the TPM through a TCTI configuration string, as tpm2-tss's
+ * loader takes it: "device:/dev/tpmrm0", "swtpm:host=127.0.0.1,port=2321"
+ * (at most CRYPTO_TPM_TCTI_MAX characters). Transient objects left over
+ * from an earlier process are flushed. *out owns the connection.
+ */
+int crypto_tpm_open(const char *tcti, struct crypto_tpm **out, char *err,
+    size_t errlen);
+
+/*
+ * Flushes what this connection loaded and closes it. Every key made by
+ * crypto_tpm_key_create() / _load() must be freed first. NULL is a no-op.
+ */
+void crypto_tpm_close(struct crypto_tpm *tpm);
+
+/*
+ * Creates a new P-256 signing key inside the TPM, writes its blobs to
+ * path (replacing any file there) and returns it as a key whose
+ * signatures the TPM makes (crypto_eckey_external_new()): usable for
+ * CSRs, mutual TLS and ES256 like any key pair. *out borrows tpm.
+ */
+int crypto_tpm_key_create(struct crypto_tpm *tpm, const char *path,
+    struct crypto_eckey **out, char *err, size_t errlen);
+
+/*
+ * Loads a key written by crypto_tpm_key_create(). The blobs are checked
+ * (attributes, curve) and loaded once into the TPM, which refuses blobs
+ * another TPM wrapped. *out borrows tpm.
+ */
+int crypto_tpm_key_load(struct crypto_tpm *tpm, const char *path,
+    struct crypto_eckey **out, char *err, size_t errlen);
+
+/* True when the file at path starts as a TPM key file. */
+bool crypto_tpm_key_file(const char *path);
+
+/*
+ * The 32-byte sealing key sealed to the TPM in the file at path: unsealed
+ * from it, or, when the file does not exist, drawn from rng, sealed and
+ * written there first. key is zeroised on failure.
+ */
+int crypto_tpm_sealing_key(struct crypto_tpm *tpm, struct crypto_rng *rng,
+    const char *path, uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err,
+    size_t errlen);
+
+#else /* !CONFIG_TPM */
+
+static inline int
+crypto_tpm_open(const char *tcti, struct crypto_tpm **out, char *err,
+    size_t errlen)
+{
+	(void)tcti;
+	*out = NULL;
+	if (err != NULL)
+		snprintf(err, errlen, "tpm: UNSUPPORTED (built without "
+		    "CONFIG_TPM)");
+	return -1;
+}
+
+static inline void
+crypto_tpm_close(struct crypto_tpm *tpm)
+{
+	(void)tpm;
+}
+
+static inline int
+crypto_tpm_key_create(struct crypto_tpm *tpm, const char *path,
+    struct crypto_eckey **out, char *err, size_t errlen)
+{
+	(void)tpm;
+	(void)path;
+	*out = NULL;
+	if (err != NULL)
+		snprintf(err, errlen, "tpm: UNSUPPORTED (built without "
+		    "CONFIG_TPM)");
+	return -1;
+}
+
+static inline int
+crypto_tpm_key_load(struct crypto_tpm *tpm, const char *path,
+    struct crypto_eckey **out, char *err, size_t errlen)
+{
+	return crypto_tpm_key_create(tpm, path, out, err, errlen);
+}
+
+static inline bool
+crypto_tpm_key_file(const char *path)
+{
+	(void)path;
+	return false;
+}
+
+static inline int
+crypto_tpm_sealing_key(struct crypto_tpm *tpm, struct crypto_rng *rng,
+    const char *path, uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err,
+    size_t errlen)
+{
+	(void)tpm;
+	(void)rng;
+	(void)path;
+	crypto_zero(key, CRYPTO_SEAL_KEY_LEN);
+	if (err != NULL)
+		snprintf(err, errlen, "tpm: UNSUPPORTED (built without "
+		    "CONFIG_TPM)");
+	return -1;
+}
+
+#endif /* CONFIG_TPM */
+
+#endif /* WARDEN_CRYPTO_TPM_H */
