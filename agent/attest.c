@@ -5,10 +5,10 @@
  * Any local user may ask: the token says nothing a gateway could not learn
  * from the server, and an app needs it to prove the device's state.
  *
- * The device key is loaded from its sealed file on the HAL job queue
- * (the sealing key comes from the HAL keystore), used for one signature,
- * and freed (zeroised) there: the key kept by the server session is not
- * shared with a second thread.
+ * The device key is loaded on the HAL job queue (keystore.c: from the
+ * TPM, or its sealed file), used for one signature, and freed (zeroised)
+ * there: the key kept by the server session is not shared with a second
+ * thread.
  *
  * Claims: sub (the device id, also the header's kid), verdict (Intune's
  * state name), policyCompliant, appliedPolicyVersion, securityPosture
@@ -184,31 +184,22 @@ claims(struct wardend *d, const char *id, const cJSON *aud,
 	return text;
 }
 
-/* On the work queue: sealing key, device key, one signature. */
+/* On the work queue: the device key, one signature. */
 static void
 sign_work(struct wardend *d, void *arg)
 {
 	struct attest_job *j = arg;
-	uint8_t sk[CRYPTO_SEAL_KEY_LEN];
 	struct crypto_eckey *key = NULL;
 	struct crypto_rng *rng = NULL;
 	char err[CRYPTO_ERR_MAX];
-	int rc;
 
-	if ((rc = hal_certstore_sealing_key(&d->hal, sk)) != 0) {
-		snprintf(j->err, sizeof(j->err), "the HAL keystore gives no "
-		    "sealing key: %s", strerror(-rc));
-		return;
-	}
-	if (crypto_devkey_load_sealed(j->key_path, sk, &key, err,
-	    sizeof(err)) != 0)
+	if (keystore_devkey_load(d, j->key_path, &key, err, sizeof(err)) != 0)
 		snprintf(j->err, sizeof(j->err), "the device key cannot be "
 		    "loaded: %s", err);
 	else if (crypto_rng_new("wardend-attest", &rng, err, sizeof(err)) != 0 ||
 	    crypto_jws_sign(rng, key, j->kid, j->payload, strlen(j->payload),
 	    &j->token, err, sizeof(err)) != 0)
 		snprintf(j->err, sizeof(j->err), "signing: %s", err);
-	crypto_zero(sk, sizeof(sk));
 	crypto_eckey_free(key);
 	crypto_rng_free(rng);
 }

@@ -16,7 +16,7 @@
 #define CONFIG_FILE_MAX (64 * 1024)
 
 enum kind { K_PATH, K_STRING, K_INT, K_MODE, K_LEVEL, K_HAL, K_MGMT, K_PIN,
-	K_URL };
+	K_URL, K_TCTI };
 
 struct keyword {
 	const char *name;
@@ -51,6 +51,7 @@ static const struct keyword keywords[] = {
 	STR("default-server-url", K_URL, default_server_url),
 	STR("default-server-pin", K_PIN, default_server_pin),
 	NUM("lwm2m-allow-nosec", lwm2m_allow_nosec, 0, 1),
+	STR("tpm-tcti", K_TCTI, tpm_tcti),
 };
 
 static const char *const mgmt_modes[] = { "FULLY_MANAGED", "DEDICATED",
@@ -73,6 +74,7 @@ config_defaults(struct config *c)
 	c->log_level = LOG_LVL_INFO;
 	c->outbox_max = 10000;
 	snprintf(c->mode, sizeof(c->mode), "FULLY_MANAGED");
+	snprintf(c->tpm_tcti, sizeof(c->tpm_tcti), "auto");
 }
 
 /* Splits "keyword value" into its two words; value may be quoted. */
@@ -145,6 +147,7 @@ set_value(struct config *c, const struct keyword *k, const char *val,
 		/* FALLTHROUGH */
 	case K_STRING:
 	case K_HAL:
+	case K_TCTI:
 		if (strlen(val) >= k->size) {
 			snprintf(why, whylen, "%s: value longer than %zu bytes",
 			    k->name, k->size - 1);
@@ -154,6 +157,13 @@ set_value(struct config *c, const struct keyword *k, const char *val,
 			snprintf(why, whylen, "%s: \"%s\" is not name:argument "
 			    "(e.g. sim:/var/lib/warden/sim or linux:/)",
 			    k->name, val);
+			return -1;
+		}
+		if (k->kind == K_TCTI && strcmp(val, "auto") != 0 &&
+		    strcmp(val, "none") != 0 && strchr(val, ':') == NULL) {
+			snprintf(why, whylen, "%s: \"%s\" is not auto, none or "
+			    "a TCTI (e.g. device:/dev/tpmrm0 or "
+			    "swtpm:host=127.0.0.1,port=2321)", k->name, val);
 			return -1;
 		}
 		memcpy(field, val, strlen(val) + 1);

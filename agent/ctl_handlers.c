@@ -65,6 +65,7 @@ ctl_status(struct ctl_conn *c, const cJSON *req)
 	cJSON_AddStringToObject(r, "step", step);
 	cJSON_AddStringToObject(r, "hal", d->conf.hal);
 	cJSON_AddStringToObject(r, "stateDir", d->conf.state_dir);
+	cJSON_AddStringToObject(r, "deviceKey", keystore_kind(d));
 	cJSON_AddNumberToObject(r, "pid", (double)getpid());
 	cJSON_AddNumberToObject(r, "uptimeSeconds",
 	    (double)(store_now() - d->started_at));

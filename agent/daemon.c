@@ -119,6 +119,8 @@ scan_work(struct wardend *d, void *arg)
 
 	sj->facts.n = 0;
 	sj->rc = hal_facts_read(&d->hal, &sj->facts);
+	if (sj->rc == 0)
+		keystore_facts(d, &sj->facts);
 	sj->cpu_ns = thread_cpu_ns() - t0;
 }
 
@@ -275,6 +277,7 @@ daemon_start(struct wardend *d)
 	if (hal_open(&d->hal, d->conf.hal, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	log_info("HAL backend %s", d->conf.hal);
+	keystore_start(d);
 	store_facts_load(d->store, &d->facts, &d->facts_at);
 	compliance_start(d);
 
@@ -340,6 +343,7 @@ daemon_cleanup(struct wardend *d)
 	policy_engine_stop(d);
 	server_free(d);
 	lwm2m_session_free(d);
+	keystore_stop(d);
 	store_close(d->store);
 	d->store = NULL;
 }

@@ -20,6 +20,9 @@
 #include "store.h"
 #include "warden.h"
 
+struct crypto_eckey;
+struct crypto_rng;
+struct crypto_tpm;
 struct ctl_conn;
 struct hal_job;
 struct lwm2m_session;
@@ -81,6 +84,7 @@ struct wardend {
 	struct lwm2m_session *lwm2m;	/* transport/lwm2m_session.c */
 	struct retire *retire;		/* retire.c: a retire under way */
 	bool wiping;			/* commands.c: a wipe under way */
+	struct crypto_tpm *tpm;		/* keystore.c: NULL without a TPM */
 };
 
 /* daemon.c */
@@ -107,6 +111,38 @@ void daemon_scan(struct wardend *d, struct ctl_conn *conn);
 
 /* Re-arms the periodic scan timer after scan_interval changed. */
 void daemon_rearm_scan(struct wardend *d);
+
+/* keystore.c */
+/* Opens the TPM tpm-tcti names ("auto": /dev/tpmrm0 when it exists);
+ * fatal when a TPM named in the configuration does not answer. */
+void keystore_start(struct wardend *d);
+/* Closes the TPM; after every key from it is freed. */
+void keystore_stop(struct wardend *d);
+/* Where device keys are made: "tpm" or "sealed-file". */
+const char *keystore_kind(const struct wardend *d);
+/* Adds the fact key.hardware_backed (Boolean) to fs. */
+void keystore_facts(struct wardend *d, struct hal_facts *fs);
+/*
+ * The 32-byte sealing key for local secrets: unsealed by the TPM
+ * (STATE/sealing.tpm, made on first use) or from the HAL keystore.
+ * Blocks: call on the work queue. key is zeroised on failure.
+ */
+int keystore_sealing_key(struct wardend *d, uint8_t key[32], char *err,
+    size_t errlen);
+/*
+ * Loads the device key at path: a TPM key file through the TPM, else a
+ * sealed file. *out is owned by the caller (crypto_eckey_free), and a
+ * TPM key borrows d's TPM. Blocks: call on the work queue.
+ */
+int keystore_devkey_load(struct wardend *d, const char *path,
+    struct crypto_eckey **out, char *err, size_t errlen);
+/*
+ * Creates a new device key and writes it to path (replacing the file):
+ * inside the TPM when there is one, else generated with rng and sealed.
+ * Blocks: call on the work queue.
+ */
+int keystore_devkey_create(struct wardend *d, struct crypto_rng *rng,
+    const char *path, struct crypto_eckey **out, char *err, size_t errlen);
 
 /* policy_engine.c */
 /* Loads the policy in force (and the standalone policy-file) and

@@ -85,35 +85,28 @@ fallback_cn(struct server *sv, char out[CRYPTO_CN_MAX + 1])
 	store_kv_set(sv->d->store, "device_cn", out);
 }
 
-/* On the work queue: identity, sealing key, device key, CSR. */
+/* On the work queue: identity, device key (reused or new), CSR. */
 static void
 key_work(struct wardend *d, void *arg)
 {
 	struct enroll_job *j = arg;
-	uint8_t sk[CRYPTO_SEAL_KEY_LEN];
 	char err[CRYPTO_ERR_MAX];
 
 	if (hal_identity_get(&d->hal, j->manufacturer, sizeof(j->manufacturer),
 	    j->model, sizeof(j->model), j->serial, sizeof(j->serial)) != 0)
 		j->manufacturer[0] = j->model[0] = j->serial[0] = '\0';
-	if ((j->rc = hal_certstore_sealing_key(&d->hal, sk)) != 0) {
-		snprintf(j->err, sizeof(j->err), "the HAL keystore gives no "
-		    "sealing key: %s", strerror(-j->rc));
-		return;
-	}
 	if (access(j->key_path, F_OK) == 0) {
-		if (crypto_devkey_load_sealed(j->key_path, sk, &j->key, err,
+		if (keystore_devkey_load(d, j->key_path, &j->key, err,
 		    sizeof(err)) == 0)
 			j->reused = true;
 		else
 			snprintf(j->replaced, sizeof(j->replaced), "%s", err);
 	}
 	j->rc = -1;
-	if (j->key == NULL && (crypto_eckey_generate(j->sv->rng, &j->key,
-	    err, sizeof(err)) != 0 || crypto_devkey_save_sealed(j->sv->rng,
-	    j->key_path, j->key, sk, err, sizeof(err)) != 0)) {
+	if (j->key == NULL && keystore_devkey_create(d, j->sv->rng,
+	    j->key_path, &j->key, err, sizeof(err)) != 0) {
 		snprintf(j->err, sizeof(j->err), "device key: %s", err);
-		goto out;
+		return;
 	}
 	snprintf(j->cn, sizeof(j->cn), "%.*s", CRYPTO_CN_MAX, !j->personal &&
 	    crypto_cn_valid(j->serial) ? j->serial : j->fallback_cn);
@@ -121,11 +114,9 @@ key_work(struct wardend *d, void *arg)
 	    sizeof(err)) != 0) {
 		snprintf(j->err, sizeof(j->err), "certificate request: %s",
 		    err);
-		goto out;
+		return;
 	}
 	j->rc = 0;
-out:
-	crypto_zero(sk, sizeof(sk));
 }
 
 static void

@@ -237,23 +237,15 @@ static void
 key_work(struct wardend *d, void *arg)
 {
 	struct renew_job *j = arg;
-	uint8_t sk[CRYPTO_SEAL_KEY_LEN];
 	char err[CRYPTO_ERR_MAX];
 
-	if ((j->rc = hal_certstore_sealing_key(&d->hal, sk)) != 0) {
-		snprintf(j->err, sizeof(j->err), "the HAL keystore: %s",
-		    strerror(-j->rc));
-		return;
-	}
 	j->rc = -1;
-	if (crypto_eckey_generate(j->sv->rng, &j->key, err, sizeof(err)) !=
-	    0 || crypto_devkey_save_sealed(j->sv->rng, j->path, j->key, sk,
-	    err, sizeof(err)) != 0 || crypto_csr_pem(j->sv->rng, j->key,
-	    j->cn, &j->csr, err, sizeof(err)) != 0)
+	if (keystore_devkey_create(d, j->sv->rng, j->path, &j->key, err,
+	    sizeof(err)) != 0 || crypto_csr_pem(j->sv->rng, j->key, j->cn,
+	    &j->csr, err, sizeof(err)) != 0)
 		snprintf(j->err, sizeof(j->err), "new key: %s", err);
 	else
 		j->rc = 0;
-	crypto_zero(sk, sizeof(sk));
 }
 
 static void

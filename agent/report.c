@@ -332,6 +332,8 @@ add_device_settings(struct rep *b, cJSON *root)
 	add_str(b, o, "encryptionStatus", encryption_status(b));
 	/* These devices have no Android debug bridge to enable. */
 	add_bool(b, o, "adbEnabled", false);
+	/* warden's own: the device key is in a TPM (not in AMAPI). */
+	copy_bool(b, o, "wardenHardwareBackedKey", "key.hardware_backed");
 }
 
 static void

@@ -261,16 +261,9 @@ static void
 key_work(struct wardend *d, void *arg)
 {
 	struct key_job *j = arg;
-	uint8_t sk[CRYPTO_SEAL_KEY_LEN];
 
-	if ((j->rc = hal_certstore_sealing_key(&d->hal, sk)) != 0) {
-		snprintf(j->err, sizeof(j->err), "the HAL keystore: %s",
-		    strerror(-j->rc));
-		return;
-	}
-	j->rc = crypto_devkey_load_sealed(j->path, sk, &j->key, j->err,
+	j->rc = keystore_devkey_load(d, j->path, &j->key, j->err,
 	    sizeof(j->err));
-	crypto_zero(sk, sizeof(sk));
 }
 
 static void

@@ -68,6 +68,7 @@ struct config {
 	char default_server_url[512]; /* the image's server (afw#, clouddpc) */
 	char default_server_pin[64];  /* its certificate pin, base64url */
 	int lwm2m_allow_nosec;        /* 1: coap:// (no DTLS) accepted */
+	char tpm_tcti[256];           /* "auto", "none" or a TCTI string */
 };
 /* Fills in the compiled-in defaults (Kconfig). */
 void config_defaults(struct config *c);
