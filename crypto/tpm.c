@@ -16,6 +16,9 @@
 #include "crypto/tpm_int.h"
 
 #define BLOB_FILE_MAX 4096	/* a P-256 key's blobs take about 250 bytes */
+/* TPM2_HR_TRANSIENT, written out: tss2's macro shifts a signed 0x80 by
+ * 24 bits, which the sanitizers rightly call undefined. */
+#define HR_TRANSIENT ((TPM2_HC)0x80000000u)
 
 void
 tpm_seterr(char *err, size_t errlen, const char *what, TSS2_RC rc)
@@ -38,7 +41,7 @@ flush_transients(struct crypto_tpm *tpm)
 	UINT32 i;
 
 	if (Esys_GetCapability(tpm->esys, ESYS_TR_NONE, ESYS_TR_NONE,
-	    ESYS_TR_NONE, TPM2_CAP_HANDLES, TPM2_HR_TRANSIENT,
+	    ESYS_TR_NONE, TPM2_CAP_HANDLES, HR_TRANSIENT,
 	    TPM2_MAX_CAP_HANDLES, &more, &cap) != TSS2_RC_SUCCESS)
 		return;
 	for (i = 0; i < cap->data.handles.count; i++)
