@@ -178,24 +178,65 @@ tpm_load(struct crypto_tpm *tpm, const TPM2B_PUBLIC *pub,
 }
 
 int
+tpm_blobs_encode(const char *magic, const TPM2B_PUBLIC *pub,
+    const TPM2B_PRIVATE *priv, uint8_t *buf, size_t cap, size_t *len,
+    char *err, size_t errlen)
+{
+	size_t off = TPM_MAGIC_LEN;
+	TSS2_RC rc;
+
+	if (cap < TPM_MAGIC_LEN) {
+		crypto_seterr(err, errlen, "tpm: buffer too small");
+		return -1;
+	}
+	memcpy(buf, magic, TPM_MAGIC_LEN);
+	if ((rc = Tss2_MU_TPM2B_PUBLIC_Marshal(pub, buf, cap, &off)) !=
+	    TSS2_RC_SUCCESS ||
+	    (rc = Tss2_MU_TPM2B_PRIVATE_Marshal(priv, buf, cap, &off)) !=
+	    TSS2_RC_SUCCESS) {
+		tpm_seterr(err, errlen, "tpm: encoding the blobs", rc);
+		return -1;
+	}
+	*len = off;
+	return 0;
+}
+
+int
+tpm_blobs_decode(const char *what, const char *magic, const uint8_t *buf,
+    size_t len, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv, char *err,
+    size_t errlen)
+{
+	size_t off = TPM_MAGIC_LEN;
+
+	memset(pub, 0, sizeof(*pub));
+	memset(priv, 0, sizeof(*priv));
+	if (len < TPM_MAGIC_LEN || memcmp(buf, magic, TPM_MAGIC_LEN) != 0) {
+		crypto_seterr(err, errlen, "%s: not a TPM object of this kind",
+		    what);
+		return -1;
+	}
+	if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(buf, len, &off, pub) !=
+	    TSS2_RC_SUCCESS || Tss2_MU_TPM2B_PRIVATE_Unmarshal(buf, len,
+	    &off, priv) != TSS2_RC_SUCCESS || off != len) {
+		crypto_seterr(err, errlen, "%s: malformed TPM blobs", what);
+		return -1;
+	}
+	return 0;
+}
+
+int
 tpm_blobs_write(const char *path, const char *magic,
     const TPM2B_PUBLIC *pub, const TPM2B_PRIVATE *priv, char *err,
     size_t errlen)
 {
 	uint8_t buf[BLOB_FILE_MAX];
-	size_t off = TPM_MAGIC_LEN;
-	TSS2_RC rc;
+	size_t len;
 	int ret;
 
-	memcpy(buf, magic, TPM_MAGIC_LEN);
-	if ((rc = Tss2_MU_TPM2B_PUBLIC_Marshal(pub, buf, sizeof(buf),
-	    &off)) != TSS2_RC_SUCCESS ||
-	    (rc = Tss2_MU_TPM2B_PRIVATE_Marshal(priv, buf, sizeof(buf),
-	    &off)) != TSS2_RC_SUCCESS) {
-		tpm_seterr(err, errlen, "tpm: encoding the blobs", rc);
+	if (tpm_blobs_encode(magic, pub, priv, buf, sizeof(buf), &len, err,
+	    errlen) != 0)
 		return -1;
-	}
-	ret = crypto_file_write_atomic(path, buf, off, err, errlen);
+	ret = crypto_file_write_atomic(path, buf, len, err, errlen);
 	crypto_zero(buf, sizeof(buf));
 	return ret;
 }
@@ -205,7 +246,7 @@ tpm_blobs_read(const char *path, const char *magic, TPM2B_PUBLIC *pub,
     TPM2B_PRIVATE *priv, char *err, size_t errlen)
 {
 	uint8_t buf[BLOB_FILE_MAX + 1];
-	size_t got = 0, off = TPM_MAGIC_LEN;
+	size_t got = 0;
 	struct stat st;
 	ssize_t r;
 	int fd, ret = -1;
@@ -233,19 +274,12 @@ tpm_blobs_read(const char *path, const char *magic, TPM2B_PUBLIC *pub,
 			break;
 		got += (size_t)r;
 	}
-	if (got > BLOB_FILE_MAX || got < TPM_MAGIC_LEN ||
-	    memcmp(buf, magic, TPM_MAGIC_LEN) != 0) {
-		crypto_seterr(err, errlen, "%s: not a TPM object file of this "
-		    "kind", path);
+	if (got > BLOB_FILE_MAX) {
+		crypto_seterr(err, errlen, "%s: too large for TPM blobs",
+		    path);
 		goto out;
 	}
-	if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(buf, got, &off, pub) !=
-	    TSS2_RC_SUCCESS || Tss2_MU_TPM2B_PRIVATE_Unmarshal(buf, got,
-	    &off, priv) != TSS2_RC_SUCCESS || off != got) {
-		crypto_seterr(err, errlen, "%s: malformed TPM blobs", path);
-		goto out;
-	}
-	ret = 0;
+	ret = tpm_blobs_decode(path, magic, buf, got, pub, priv, err, errlen);
 out:
 	crypto_zero(buf, sizeof(buf));
 	close(fd);

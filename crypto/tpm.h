@@ -35,6 +35,8 @@
 struct crypto_tpm;
 
 #define CRYPTO_TPM_TCTI_MAX 256
+#define CRYPTO_TPM_SEAL_MAX 128		/* bytes a sealed object holds */
+#define CRYPTO_TPM_BLOB_MAX 1024	/* a sealed object's blobs, bytes */
 
 #ifdef CONFIG_TPM
 
@@ -80,6 +82,23 @@ bool crypto_tpm_key_file(const char *path);
  */
 int crypto_tpm_sealing_key(struct crypto_tpm *tpm, struct crypto_rng *rng,
     const char *path, uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err,
+    size_t errlen);
+
+/*
+ * Seals len bytes (1 .. CRYPTO_TPM_SEAL_MAX) of data into a new sealed
+ * data object and writes its blobs ("WTPMSEL1", TPM2B_PUBLIC,
+ * TPM2B_PRIVATE) to blob (cap bytes; CRYPTO_TPM_BLOB_MAX suffice);
+ * *bloblen is their size. Only this TPM can unseal them.
+ */
+int crypto_tpm_seal(struct crypto_tpm *tpm, const void *data, size_t len,
+    uint8_t *blob, size_t cap, size_t *bloblen, char *err, size_t errlen);
+
+/*
+ * Unseals blobs made by crypto_tpm_seal() into out (cap bytes); *outlen
+ * is the secret's size. Fails for blobs another TPM made or altered.
+ */
+int crypto_tpm_unseal(struct crypto_tpm *tpm, const uint8_t *blob,
+    size_t len, void *out, size_t cap, size_t *outlen, char *err,
     size_t errlen);
 
 #else /* !CONFIG_TPM */
@@ -142,6 +161,31 @@ crypto_tpm_sealing_key(struct crypto_tpm *tpm, struct crypto_rng *rng,
 		snprintf(err, errlen, "tpm: UNSUPPORTED (built without "
 		    "CONFIG_TPM)");
 	return -1;
+}
+
+static inline int
+crypto_tpm_seal(struct crypto_tpm *tpm, const void *data, size_t len,
+    uint8_t *blob, size_t cap, size_t *bloblen, char *err, size_t errlen)
+{
+	(void)tpm;
+	(void)data;
+	(void)len;
+	(void)blob;
+	(void)cap;
+	*bloblen = 0;
+	if (err != NULL)
+		snprintf(err, errlen, "tpm: UNSUPPORTED (built without "
+		    "CONFIG_TPM)");
+	return -1;
+}
+
+static inline int
+crypto_tpm_unseal(struct crypto_tpm *tpm, const uint8_t *blob, size_t len,
+    void *out, size_t cap, size_t *outlen, char *err, size_t errlen)
+{
+	(void)out;
+	(void)cap;
+	return crypto_tpm_seal(tpm, blob, len, NULL, 0, outlen, err, errlen);
 }
 
 #endif /* CONFIG_TPM */

@@ -35,6 +35,21 @@ int tpm_primary(struct crypto_tpm *tpm, ESYS_TR *out, char *err,
     size_t errlen);
 
 /*
+ * Marshals magic, pub and priv into buf (cap bytes); *len is the size.
+ */
+int tpm_blobs_encode(const char *magic, const TPM2B_PUBLIC *pub,
+    const TPM2B_PRIVATE *priv, uint8_t *buf, size_t cap, size_t *len,
+    char *err, size_t errlen);
+
+/*
+ * The reverse: exactly magic, one TPM2B_PUBLIC and one TPM2B_PRIVATE in
+ * the len bytes at buf; "what" names the input in errors.
+ */
+int tpm_blobs_decode(const char *what, const char *magic, const uint8_t *buf,
+    size_t len, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv, char *err,
+    size_t errlen);
+
+/*
  * Writes magic, pub and priv to path atomically (mode 0600).
  */
 int tpm_blobs_write(const char *path, const char *magic,

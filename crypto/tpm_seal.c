@@ -1,6 +1,7 @@
 /*
- * tpm_seal.c - the sealing key for local secrets as a TPM sealed data
- * object: 32 random bytes the TPM gives back only to itself.
+ * tpm_seal.c - TPM sealed data objects: small secrets (the sealing key
+ * for local secrets, a work profile's fscrypt key) the TPM gives back
+ * only to itself.
  */
 #include <errno.h>
 #include <string.h>
@@ -11,10 +12,9 @@
 #define SEAL_ATTRS (TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | \
 	TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_NODA)
 
-/* Seals key into a new object and writes its blobs to path. */
-static int
-seal_new(struct crypto_tpm *tpm, const char *path,
-    const uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err, size_t errlen)
+int
+crypto_tpm_seal(struct crypto_tpm *tpm, const void *data, size_t len,
+    uint8_t *blob, size_t cap, size_t *bloblen, char *err, size_t errlen)
 {
 	const TPM2B_PUBLIC tmpl = {
 		.publicArea = {
@@ -34,27 +34,29 @@ seal_new(struct crypto_tpm *tpm, const char *path,
 	TPM2B_DIGEST *chash = NULL;
 	TPMT_TK_CREATION *ticket = NULL;
 	ESYS_TR parent;
-	TSS2_RC rc = TSS2_RC_SUCCESS;
+	TSS2_RC rc;
 	int ret = -1;
 
-	sens.sensitive.data.size = CRYPTO_SEAL_KEY_LEN;
-	memcpy(sens.sensitive.data.buffer, key, CRYPTO_SEAL_KEY_LEN);
+	if (len == 0 || len > CRYPTO_TPM_SEAL_MAX) {
+		crypto_seterr(err, errlen, "tpm: can seal 1 to %d bytes, not "
+		    "%zu", CRYPTO_TPM_SEAL_MAX, len);
+		return -1;
+	}
+	sens.sensitive.data.size = (UINT16)len;
+	memcpy(sens.sensitive.data.buffer, data, len);
 	pthread_mutex_lock(&tpm->lock);
-	if (tpm_primary(tpm, &parent, err, errlen) == 0)
+	if (tpm_primary(tpm, &parent, err, errlen) == 0) {
 		rc = Esys_Create(tpm->esys, parent, ESYS_TR_PASSWORD,
 		    ESYS_TR_NONE, ESYS_TR_NONE, &sens, &tmpl, &outside, &pcrs,
 		    &priv, &pub, &cdata, &chash, &ticket);
-	else
-		rc = TSS2_BASE_RC_GENERAL_FAILURE;
+		if (rc != TSS2_RC_SUCCESS)
+			tpm_seterr(err, errlen, "tpm: sealing", rc);
+		else
+			ret = tpm_blobs_encode(TPM_MAGIC_SEAL, pub, priv, blob,
+			    cap, bloblen, err, errlen);
+	}
 	pthread_mutex_unlock(&tpm->lock);
 	crypto_zero(&sens, sizeof(sens));
-	if (pub == NULL || priv == NULL) {
-		if (rc != TSS2_BASE_RC_GENERAL_FAILURE)
-			tpm_seterr(err, errlen, "tpm: sealing", rc);
-	} else {
-		ret = tpm_blobs_write(path, TPM_MAGIC_SEAL, pub, priv, err,
-		    errlen);
-	}
 	Esys_Free(pub);
 	Esys_Free(priv);
 	Esys_Free(cdata);
@@ -63,9 +65,9 @@ seal_new(struct crypto_tpm *tpm, const char *path,
 	return ret;
 }
 
-static int
-unseal(struct crypto_tpm *tpm, const char *path,
-    uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err, size_t errlen)
+int
+crypto_tpm_unseal(struct crypto_tpm *tpm, const uint8_t *blob, size_t len,
+    void *out, size_t cap, size_t *outlen, char *err, size_t errlen)
 {
 	TPM2B_PUBLIC pub;
 	TPM2B_PRIVATE priv;
@@ -74,13 +76,14 @@ unseal(struct crypto_tpm *tpm, const char *path,
 	TSS2_RC rc;
 	int ret = -1;
 
-	if (tpm_blobs_read(path, TPM_MAGIC_SEAL, &pub, &priv, err,
-	    errlen) != 0)
+	*outlen = 0;
+	if (tpm_blobs_decode("sealed object", TPM_MAGIC_SEAL, blob, len, &pub,
+	    &priv, err, errlen) != 0)
 		return -1;
 	if (pub.publicArea.type != TPM2_ALG_KEYEDHASH ||
 	    (pub.publicArea.objectAttributes & SEAL_ATTRS) != SEAL_ATTRS) {
-		crypto_seterr(err, errlen, "%s: not a sealed data object",
-		    path);
+		crypto_seterr(err, errlen, "sealed object: not a sealed data "
+		    "object");
 		return -1;
 	}
 	pthread_mutex_lock(&tpm->lock);
@@ -90,12 +93,12 @@ unseal(struct crypto_tpm *tpm, const char *path,
 		Esys_FlushContext(tpm->esys, h);
 		if (rc != TSS2_RC_SUCCESS)
 			tpm_seterr(err, errlen, "tpm: unsealing", rc);
-		else if (data->size != CRYPTO_SEAL_KEY_LEN)
-			crypto_seterr(err, errlen, "%s: sealed data is %u "
-			    "bytes, not %d", path, data->size,
-			    CRYPTO_SEAL_KEY_LEN);
+		else if (data->size > cap)
+			crypto_seterr(err, errlen, "sealed object: %u bytes, "
+			    "more than %zu", data->size, cap);
 		else {
-			memcpy(key, data->buffer, CRYPTO_SEAL_KEY_LEN);
+			memcpy(out, data->buffer, data->size);
+			*outlen = data->size;
 			ret = 0;
 		}
 	}
@@ -104,6 +107,48 @@ unseal(struct crypto_tpm *tpm, const char *path,
 		crypto_zero(data, sizeof(*data));
 		Esys_Free(data);
 	}
+	return ret;
+}
+
+/* Seals the sealing key and writes the object to path. */
+static int
+seal_file(struct crypto_tpm *tpm, const char *path,
+    const uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err, size_t errlen)
+{
+	uint8_t blob[CRYPTO_TPM_BLOB_MAX];
+	size_t len;
+
+	if (crypto_tpm_seal(tpm, key, CRYPTO_SEAL_KEY_LEN, blob, sizeof(blob),
+	    &len, err, errlen) != 0)
+		return -1;
+	return crypto_file_write_atomic(path, blob, len, err, errlen);
+}
+
+/* Reads the sealed object at path and unseals exactly len bytes. */
+static int
+unseal_file(struct crypto_tpm *tpm, const char *path, uint8_t *key,
+    size_t len, char *err, size_t errlen)
+{
+	uint8_t blob[CRYPTO_TPM_BLOB_MAX], buf[CRYPTO_TPM_SEAL_MAX];
+	TPM2B_PUBLIC pub;
+	TPM2B_PRIVATE priv;
+	size_t bloblen, got;
+	int ret;
+
+	if (tpm_blobs_read(path, TPM_MAGIC_SEAL, &pub, &priv, err,
+	    errlen) != 0 || tpm_blobs_encode(TPM_MAGIC_SEAL, &pub, &priv, blob,
+	    sizeof(blob), &bloblen, err, errlen) != 0)
+		return -1;
+	ret = crypto_tpm_unseal(tpm, blob, bloblen, buf, sizeof(buf), &got,
+	    err, errlen);
+	if (ret == 0 && got != len) {
+		crypto_seterr(err, errlen, "%s: sealed data is %zu bytes, not "
+		    "%zu", path, got, len);
+		ret = -1;
+	}
+	if (ret == 0)
+		memcpy(key, buf, len);
+	crypto_zero(buf, sizeof(buf));
 	return ret;
 }
 
@@ -119,10 +164,11 @@ crypto_tpm_sealing_key(struct crypto_tpm *tpm, struct crypto_rng *rng,
 			crypto_seterr(err, errlen, "tpm: no random bytes");
 			ret = -1;
 		} else {
-			ret = seal_new(tpm, path, key, err, errlen);
+			ret = seal_file(tpm, path, key, err, errlen);
 		}
 	} else {
-		ret = unseal(tpm, path, key, err, errlen);
+		ret = unseal_file(tpm, path, key, CRYPTO_SEAL_KEY_LEN, err,
+		    errlen);
 	}
 	if (ret != 0)
 		crypto_zero(key, CRYPTO_SEAL_KEY_LEN);

@@ -4,8 +4,8 @@
  *
  * Key creation, loading, signing (ES256, CSR, mbedtls_pk_sign with
  * SHA-256 and SHA-384), verification with the public half alone, no
- * private key in the files, the sealing key, and blobs copied to the
- * other TPM refused. Without swtpm every case is skipped with a message
+ * private key in the files, the sealing key and other sealed secrets,
+ * and blobs copied to the other TPM refused. Without swtpm every case is skipped with a message
  * (the test dependencies install it: third_party/deps.txt).
  */
 #include <arpa/inet.h>
@@ -354,6 +354,41 @@ test_sealing_key(void **state)
 }
 
 static void
+test_seal_unseal(void **state)
+{
+	uint8_t blob[CRYPTO_TPM_BLOB_MAX], out[CRYPTO_TPM_SEAL_MAX];
+	uint8_t secret[64], big[CRYPTO_TPM_SEAL_MAX + 1] = { 0 };
+	char err[CRYPTO_ERR_MAX];
+	size_t len, outlen;
+
+	(void)state;
+	NEED_SWTPM();
+	assert_int_equal(crypto_rng_bytes(rng, secret, sizeof(secret)), 0);
+	assert_int_equal(crypto_tpm_seal(a, secret, sizeof(secret), blob,
+	    sizeof(blob), &len, err, sizeof(err)), 0);
+	assert_null(memmem(blob, len, secret, sizeof(secret)));
+	assert_int_equal(crypto_tpm_unseal(a, blob, len, out, sizeof(out),
+	    &outlen, err, sizeof(err)), 0);
+	assert_int_equal(outlen, sizeof(secret));
+	assert_memory_equal(out, secret, sizeof(secret));
+	/* Another TPM, an altered blob, a short buffer, too much data. */
+	assert_int_equal(crypto_tpm_unseal(b, blob, len, out, sizeof(out),
+	    &outlen, err, sizeof(err)), -1);
+	blob[len - 3] ^= 0x80;
+	assert_int_equal(crypto_tpm_unseal(a, blob, len, out, sizeof(out),
+	    &outlen, err, sizeof(err)), -1);
+	blob[len - 3] ^= 0x80;
+	assert_int_equal(crypto_tpm_unseal(a, blob, len - 1, out, sizeof(out),
+	    &outlen, err, sizeof(err)), -1);
+	assert_int_equal(crypto_tpm_unseal(a, blob, len, out, 16, &outlen, err,
+	    sizeof(err)), -1);
+	assert_int_equal(crypto_tpm_seal(a, big, sizeof(big), blob,
+	    sizeof(blob), &len, err, sizeof(err)), -1);
+	crypto_zero(secret, sizeof(secret));
+	crypto_zero(out, sizeof(out));
+}
+
+static void
 test_bad_tcti(void **state)
 {
 	struct crypto_tpm *t = (struct crypto_tpm *)&t;
@@ -376,6 +411,7 @@ main(void)
 		cmocka_unit_test(test_other_tpm_refuses),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_sealing_key),
+		cmocka_unit_test(test_seal_unseal),
 		cmocka_unit_test(test_bad_tcti),
 	};
 
