@@ -343,6 +343,7 @@ daemon_cleanup(struct wardend *d)
 	policy_engine_stop(d);
 	server_free(d);
 	lwm2m_session_free(d);
+	/* After every key from the TPM is gone. */
 	keystore_stop(d);
 	store_close(d->store);
 	d->store = NULL;

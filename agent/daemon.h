@@ -85,6 +85,7 @@ struct wardend {
 	struct retire *retire;		/* retire.c: a retire under way */
 	bool wiping;			/* commands.c: a wipe under way */
 	struct crypto_tpm *tpm;		/* keystore.c: NULL without a TPM */
+	struct hal_keywrap keywrap;	/* keystore.c: lent to the HAL */
 };
 
 /* daemon.c */
@@ -114,7 +115,9 @@ void daemon_rearm_scan(struct wardend *d);
 
 /* keystore.c */
 /* Opens the TPM tpm-tcti names ("auto": /dev/tpmrm0 when it exists);
- * fatal when a TPM named in the configuration does not answer. */
+ * fatal when a TPM named in the configuration does not answer. With a
+ * TPM, the HAL's own key files (fscrypt keys) are sealed to it too
+ * (hal_certstore_set_keywrap). Call after hal_open(). */
 void keystore_start(struct wardend *d);
 /* Closes the TPM; after every key from it is freed. */
 void keystore_stop(struct wardend *d);

@@ -11,7 +11,9 @@
  * With a TPM, a new device key is created inside it and its file holds
  * only the TPM's blobs; a key file written before the TPM was in use
  * (a sealed file) still loads until the next renewal replaces it. The
- * sealing key is a TPM sealed data object in STATE/sealing.tpm. Every
+ * sealing key is a TPM sealed data object in STATE/sealing.tpm, and the
+ * HAL backend seals its own key files (the work profile's fscrypt key)
+ * to the TPM through the key wrapping lent to it here. Every
  * function but keystore_start/_stop/_kind may block on the TPM or the
  * disk: call them on the work queue (daemon_hal_job).
  */
@@ -27,6 +29,37 @@
 
 #define AUTO_TPM_DEVICE "/dev/tpmrm0"
 #define SEALED_OBJECT_FILE "sealing.tpm"
+
+/* The HAL's key wrapping: a TPM sealed data object per secret. */
+static int
+tpm_wrap(void *arg, const uint8_t *secret, size_t len, uint8_t *blob,
+    size_t cap, size_t *bloblen)
+{
+	struct wardend *d = arg;
+	char err[CRYPTO_ERR_MAX];
+
+	if (crypto_tpm_seal(d->tpm, secret, len, blob, cap, bloblen, err,
+	    sizeof(err)) != 0) {
+		log_warnx("HAL key wrapping: %s", err);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int
+tpm_unwrap(void *arg, const uint8_t *blob, size_t len, uint8_t *secret,
+    size_t cap, size_t *outlen)
+{
+	struct wardend *d = arg;
+	char err[CRYPTO_ERR_MAX];
+
+	if (crypto_tpm_unseal(d->tpm, blob, len, secret, cap, outlen, err,
+	    sizeof(err)) != 0) {
+		log_warnx("HAL key unwrapping: %s", err);
+		return -EACCES;
+	}
+	return 0;
+}
 
 void
 keystore_start(struct wardend *d)
@@ -56,11 +89,20 @@ keystore_start(struct wardend *d)
 		return;
 	}
 	log_info("device key: TPM (%s)", tcti);
+	d->keywrap.wrap = tpm_wrap;
+	d->keywrap.unwrap = tpm_unwrap;
+	d->keywrap.arg = d;
+	if (hal_certstore_set_keywrap(&d->hal, &d->keywrap) == 0)
+		log_info("HAL key files sealed to the TPM");
 }
 
 void
 keystore_stop(struct wardend *d)
 {
+	/* A HAL still open stops using the TPM first (once closed, it
+	 * answers -ENOSYS). */
+	if (d->tpm != NULL)
+		hal_certstore_set_keywrap(&d->hal, NULL);
 	crypto_tpm_close(d->tpm);
 	d->tpm = NULL;
 }

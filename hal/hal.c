@@ -240,6 +240,12 @@ hal_certstore_sealing_key(struct hal *h, uint8_t key[32])
 }
 
 int
+hal_certstore_set_keywrap(struct hal *h, const struct hal_keywrap *kw)
+{
+	return HAL_CALL(h, certstore, set_keywrap, kw);
+}
+
+int
 hal_certstore_install_ca(struct hal *h, const char *name, const uint8_t *der,
     size_t len)
 {

@@ -239,9 +239,30 @@ struct hal_network_ops {
 	int (*set_timezone)(void *ctx, const char *tz);
 };
 
+/*
+ * A key-wrapping service the agent lends the backend when the device has
+ * a TPM (hal_certstore_set_keywrap): wrap turns a secret of len bytes
+ * into a blob (at most cap bytes, *bloblen its size) that only this
+ * device can open; unwrap gives the secret back (at most cap bytes,
+ * *outlen its size). Both block on the TPM and return 0 or a negative
+ * errno. arg is the agent's; the struct outlives the backend's use.
+ */
+#define HAL_KEYWRAP_BLOB_MAX 1024
+struct hal_keywrap {
+	int (*wrap)(void *arg, const uint8_t *secret, size_t len,
+	    uint8_t *blob, size_t cap, size_t *bloblen);
+	int (*unwrap)(void *arg, const uint8_t *blob, size_t len,
+	    uint8_t *secret, size_t cap, size_t *outlen);
+	void *arg;
+};
+
 struct hal_certstore_ops {
 	/* OPTIONAL. Returns the 32-byte sealing key for local secrets. */
 	int (*sealing_key)(void *ctx, uint8_t key[32]);
+	/* OPTIONAL. From now on, keys the backend keeps in files (a work
+	 * profile's fscrypt key) are written wrapped by kw, and ones found
+	 * unwrapped are wrapped on first use; NULL: as before. */
+	int (*set_keywrap)(void *ctx, const struct hal_keywrap *kw);
 	/* OPTIONAL. Installs a CA certificate (DER) under a name. */
 	int (*install_ca)(void *ctx, const char *name, const uint8_t *der,
 	    size_t len);
@@ -342,6 +363,7 @@ int hal_network_apply_wifi(struct hal *h, const struct hal_wifi *w);
 int hal_network_set_locale(struct hal *h, const char *locale);
 int hal_network_set_timezone(struct hal *h, const char *tz);
 int hal_certstore_sealing_key(struct hal *h, uint8_t key[32]);
+int hal_certstore_set_keywrap(struct hal *h, const struct hal_keywrap *kw);
 int hal_certstore_install_ca(struct hal *h, const char *name,
     const uint8_t *der, size_t len);
 int hal_facts_read(struct hal *h, struct hal_facts *fs);

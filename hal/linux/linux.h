@@ -71,6 +71,8 @@ struct linux_ctx {
 	char nfc[LINUX_NFC_CONN_MAX];	/* libnfc connstring, "" = default */
 	/* "file: reason" notes gathered during a facts read. */
 	char errors[LINUX_ERRORS_MAX];
+	/* The agent's key wrapping (a TPM), NULL when there is none. */
+	const struct hal_keywrap *kw;
 };
 
 /* Line reader over a file inside the root (linux_path.c). */
@@ -372,7 +374,9 @@ extern const struct hal_certstore_ops linux_certstore_ops;
 /*
  * Reads a secret of exactly len bytes from a root-only file (mode 0600,
  * owner root: -EPERM otherwise); with create, a missing file is made from
- * fresh random bytes. buf is zeroised on failure.
+ * fresh random bytes. With the agent's key wrapping (c->kw) the file holds
+ * the wrapped secret, and a plain one found there is wrapped in place.
+ * buf is zeroised on failure.
  */
 int linux_secret_load(struct linux_ctx *c, const char *path, uint8_t *buf,
     size_t len, bool create);

@@ -21,12 +21,55 @@
 #define SEALING_KEY_FILE "sealing.key"
 #define CA_DER_MAX (16 * 1024)
 
+/* Writes the secret, wrapped when the agent lent a key wrapping. */
+static int
+secret_store(struct linux_ctx *c, const char *path, const uint8_t *buf,
+    size_t len)
+{
+	uint8_t blob[HAL_KEYWRAP_BLOB_MAX];
+	size_t bloblen;
+	int rc;
+
+	if (c->kw == NULL)
+		return linux_write_atomic(c, path, buf, len, 0600);
+	if ((rc = c->kw->wrap(c->kw->arg, buf, len, blob, sizeof(blob),
+	    &bloblen)) < 0)
+		return rc;
+	return linux_write_atomic(c, path, blob, bloblen, 0600);
+}
+
+/* Reads size bytes from fd into buf: a plain secret of len bytes, or a
+ * wrapped one that unwraps to exactly len bytes. */
+static int
+secret_read(struct linux_ctx *c, int fd, size_t size, uint8_t *buf,
+    size_t len, bool *plain)
+{
+	uint8_t blob[HAL_KEYWRAP_BLOB_MAX];
+	size_t outlen;
+	ssize_t n;
+	int rc;
+
+	*plain = size == len;
+	if (*plain) {
+		n = read(fd, buf, len);
+		return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
+	}
+	if (c->kw == NULL || size > sizeof(blob))
+		return -EINVAL;
+	if ((n = read(fd, blob, size)) != (ssize_t)size)
+		return n < 0 ? -errno : -EIO;
+	rc = c->kw->unwrap(c->kw->arg, blob, size, buf, len, &outlen);
+	if (rc == 0 && outlen != len)
+		rc = -EINVAL;
+	return rc;
+}
+
 int
 linux_secret_load(struct linux_ctx *c, const char *path, uint8_t *buf,
     size_t len, bool create)
 {
 	struct stat st;
-	ssize_t n;
+	bool plain = false;
 	int fd, rc = 0;
 
 	fd = linux_open(c, path, O_RDONLY | O_NOFOLLOW, 0);
@@ -34,7 +77,7 @@ linux_secret_load(struct linux_ctx *c, const char *path, uint8_t *buf,
 		if (getrandom(buf, len, 0) != (ssize_t)len)
 			return -EIO;
 		if ((rc = linux_mkdirs(c, c->state_dir, 0700)) == 0)
-			rc = linux_write_atomic(c, path, buf, len, 0600);
+			rc = secret_store(c, path, buf, len);
 		if (rc < 0)
 			explicit_bzero(buf, len);
 		return rc;
@@ -46,11 +89,12 @@ linux_secret_load(struct linux_ctx *c, const char *path, uint8_t *buf,
 	else if (!S_ISREG(st.st_mode) || st.st_uid != 0 ||
 	    (st.st_mode & 077) != 0)
 		rc = -EPERM;	/* someone else could read or swap it */
-	else if ((size_t)st.st_size != len)
-		rc = -EINVAL;
-	else if ((n = read(fd, buf, len)) != (ssize_t)len)
-		rc = n < 0 ? -errno : -EIO;
+	else
+		rc = secret_read(c, fd, (size_t)st.st_size, buf, len, &plain);
 	close(fd);
+	/* A secret kept plain before the device had a TPM: wrapped now. */
+	if (rc == 0 && plain && c->kw != NULL)
+		rc = secret_store(c, path, buf, len);
 	if (rc < 0)
 		explicit_bzero(buf, len);
 	return rc;
@@ -65,6 +109,15 @@ linux_certstore_sealing_key(void *ctx, uint8_t key[32])
 	if (linux_join(path, sizeof(path), c->state_dir, SEALING_KEY_FILE) < 0)
 		return -ENAMETOOLONG;
 	return linux_secret_load(c, path, key, 32, true);
+}
+
+static int
+linux_certstore_set_keywrap(void *ctx, const struct hal_keywrap *kw)
+{
+	struct linux_ctx *c = ctx;
+
+	c->kw = kw;
+	return 0;
 }
 
 int
@@ -129,5 +182,6 @@ linux_certstore_install_ca(void *ctx, const char *name, const uint8_t *der,
 
 const struct hal_certstore_ops linux_certstore_ops = {
 	.sealing_key = linux_certstore_sealing_key,
+	.set_keywrap = linux_certstore_set_keywrap,
 	.install_ca = linux_certstore_install_ca,
 };

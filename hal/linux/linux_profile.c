@@ -208,14 +208,20 @@ remove_key(struct linux_ctx *c, const uint8_t id[FSCRYPT_KEY_IDENTIFIER_SIZE])
 static int
 key_destroy(struct linux_ctx *c, const char *path)
 {
-	uint8_t zero[PROFILE_KEY_LEN];
+	uint8_t zero[HAL_KEYWRAP_BLOB_MAX];
+	struct stat st;
+	size_t n;
 	int fd, rc = 0;
 
 	if ((fd = linux_open(c, path, O_WRONLY | O_NOFOLLOW, 0)) < 0)
 		return fd == -ENOENT ? 0 : fd;
 	memset(zero, 0, sizeof(zero));
-	if (pwrite(fd, zero, sizeof(zero), 0) != (ssize_t)sizeof(zero) ||
-	    fsync(fd) != 0)
+	/* The whole file: a plain key, or one wrapped by the TPM. */
+	n = fstat(fd, &st) == 0 && (size_t)st.st_size > PROFILE_KEY_LEN ?
+	    (size_t)st.st_size : PROFILE_KEY_LEN;
+	if (n > sizeof(zero))
+		n = sizeof(zero);
+	if (pwrite(fd, zero, n, 0) != (ssize_t)n || fsync(fd) != 0)
 		rc = -EIO;
 	close(fd);
 	if (rc == 0)

@@ -1,5 +1,6 @@
 /*
- * test_linux_certstore.c - the sealing key file and CA certificates.
+ * test_linux_certstore.c - the sealing key file, secrets wrapped by the
+ * agent's key wrapping, and CA certificates.
  */
 #include "tests/unit/hal/linux/linux_test.h"
 
@@ -30,6 +31,92 @@ test_sealing_key(void **state)
 	assert_int_equal(chmod(path, 0600), 0);
 	assert_int_equal(truncate(path, 31), 0);
 	assert_int_equal(linux_certstore_ops.sealing_key(c, b), -EINVAL);
+	hal_linux_backend.close(c);
+	remove_copy(root);
+}
+
+/* A stand-in for the TPM: "WRAP" then the secret XOR 0x5a. */
+static int wrap_fail;
+
+static int
+fake_wrap(void *arg, const uint8_t *secret, size_t len, uint8_t *blob,
+    size_t cap, size_t *bloblen)
+{
+	size_t i;
+
+	(void)arg;
+	if (len + 4 > cap)
+		return -ENOSPC;
+	memcpy(blob, "WRAP", 4);
+	for (i = 0; i < len; i++)
+		blob[4 + i] = secret[i] ^ 0x5a;
+	*bloblen = len + 4;
+	return 0;
+}
+
+static int
+fake_unwrap(void *arg, const uint8_t *blob, size_t len, uint8_t *secret,
+    size_t cap, size_t *outlen)
+{
+	size_t i;
+
+	(void)arg;
+	if (wrap_fail || len < 4 || memcmp(blob, "WRAP", 4) != 0 ||
+	    len - 4 > cap)
+		return -EACCES;
+	for (i = 4; i < len; i++)
+		secret[i - 4] = blob[i] ^ 0x5a;
+	*outlen = len - 4;
+	return 0;
+}
+
+static const struct hal_keywrap fake_kw = { fake_wrap, fake_unwrap, NULL };
+
+static void
+test_wrapped_secrets(void **state)
+{
+	const char *root = copy_fixture("rootfs-unencrypted");
+	struct linux_ctx *c = open_root(root, "");
+	uint8_t a[32], b[32], zero[32], *file;
+	char path[PATH_MAX * 2];
+	struct stat st;
+	size_t flen;
+
+	(void)state;
+	memset(zero, 0, sizeof(zero));
+	snprintf(path, sizeof(path), "%s/var/lib/warden/sealing.key", root);
+	/* A plain key from before the TPM... */
+	assert_int_equal(linux_certstore_ops.sealing_key(c, a), 0);
+	assert_int_equal(linux_certstore_ops.set_keywrap(c, &fake_kw), 0);
+	/* ...reads back the same and is wrapped in place. */
+	assert_int_equal(linux_certstore_ops.sealing_key(c, b), 0);
+	assert_memory_equal(a, b, sizeof(a));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 36);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	file = (uint8_t *)test_read_file(path, &flen);
+	assert_non_null(file);
+	assert_memory_equal(file, "WRAP", 4);
+	assert_null(memmem(file, flen, a, sizeof(a)));
+	free(file);
+	assert_int_equal(linux_certstore_ops.sealing_key(c, b), 0);
+	assert_memory_equal(a, b, sizeof(a));
+	/* A refused unwrap (another TPM): an error, nothing returned. */
+	wrap_fail = 1;
+	assert_int_equal(linux_certstore_ops.sealing_key(c, b), -EACCES);
+	assert_memory_equal(b, zero, sizeof(b));
+	wrap_fail = 0;
+	/* Without the wrapping a wrapped file is not a key. */
+	assert_int_equal(linux_certstore_ops.set_keywrap(c, NULL), 0);
+	assert_int_equal(linux_certstore_ops.sealing_key(c, b), -EINVAL);
+	/* A new secret is written wrapped from the start. */
+	assert_int_equal(linux_certstore_ops.set_keywrap(c, &fake_kw), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(linux_certstore_ops.sealing_key(c, a), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 36);
+	assert_int_equal(linux_certstore_ops.sealing_key(c, b), 0);
+	assert_memory_equal(a, b, sizeof(a));
 	hal_linux_backend.close(c);
 	remove_copy(root);
 }
@@ -98,6 +185,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sealing_key),
+		cmocka_unit_test(test_wrapped_secrets),
 		cmocka_unit_test(test_state_option),
 		cmocka_unit_test(test_install_ca),
 	};

@@ -232,6 +232,113 @@ test_crypto_erase(void **state)
 	image_teardown(&im);
 }
 
+/* A stand-in for the agent's TPM wrapping: "WRAP", secret XOR 0x5a. */
+static int
+fake_wrap(void *arg, const uint8_t *secret, size_t len, uint8_t *blob,
+    size_t cap, size_t *bloblen)
+{
+	size_t i;
+
+	(void)arg;
+	if (len + 4 > cap)
+		return -ENOSPC;
+	memcpy(blob, "WRAP", 4);
+	for (i = 0; i < len; i++)
+		blob[4 + i] = secret[i] ^ 0x5a;
+	*bloblen = len + 4;
+	return 0;
+}
+
+static int
+fake_unwrap(void *arg, const uint8_t *blob, size_t len, uint8_t *secret,
+    size_t cap, size_t *outlen)
+{
+	size_t i;
+
+	(void)arg;
+	if (len < 4 || memcmp(blob, "WRAP", 4) != 0 || len - 4 > cap)
+		return -EACCES;
+	for (i = 4; i < len; i++)
+		secret[i - 4] = blob[i] ^ 0x5a;
+	*outlen = len - 4;
+	return 0;
+}
+
+static const struct hal_keywrap fake_kw = { fake_wrap, fake_unwrap, NULL };
+
+/* With the agent's key wrapping (a TPM), the profile's fscrypt key is
+ * kept wrapped, is put back into the kernel from its wrapped copy, and
+ * the wipe destroys the wrapped file. */
+static void
+test_wrapped_key(void **state)
+{
+	struct fscrypt_get_policy_ex_arg pol;
+	struct fscrypt_remove_key_arg rm;
+	struct image im;
+	struct fake_run f;
+	struct linux_ctx *c;
+	char path[PATH_MAX * 2];
+	uint8_t id[16], *file;
+	struct stat st;
+	size_t flen;
+	int fd, rc;
+
+	(void)state;
+	if (!image_setup(&im)) {
+		image_teardown(&im);
+		skip();	/* no loop device or mount refused */
+	}
+	c = open_root(im.mnt, "");
+	memset(&f, 0, sizeof(f));
+	f.root = im.mnt;
+	f.effect = accounts;
+	fake_reply(&f, "pkill", "", 1);
+	linux_set_runner(c, fake_runner, &f);
+	assert_int_equal(linux_certstore_ops.set_keywrap(c, &fake_kw), 0);
+	rc = linux_profile_ops.create(c);
+	if (rc == -EOPNOTSUPP || rc == -ENOTTY) {
+		hal_linux_backend.close(c);
+		image_teardown(&im);
+		skip();	/* the kernel has no fscrypt */
+	}
+	assert_int_equal(rc, 0);
+	snprintf(path, sizeof(path), "%s/var/lib/warden/profile.key", im.mnt);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_size, 64 + 4);
+	file = (uint8_t *)test_read_file(path, &flen);
+	assert_non_null(file);
+	assert_memory_equal(file, "WRAP", 4);
+	free(file);
+
+	snprintf(path, sizeof(path), "%s/home/warden-work", im.mnt);
+	fd = open(path, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	memset(&pol, 0, sizeof(pol));
+	pol.policy_size = sizeof(pol.policy);
+	assert_int_equal(ioctl(fd, FS_IOC_GET_ENCRYPTION_POLICY_EX, &pol), 0);
+	close(fd);
+	memcpy(id, pol.policy.v2.master_key_identifier, 16);
+	write_in(im.mnt, "/home/warden-work/notes.txt", MARKER "\n");
+
+	/* Out of the kernel, back from the wrapped copy. */
+	memset(&rm, 0, sizeof(rm));
+	rm.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_IDENTIFIER;
+	memcpy(rm.key_spec.u.identifier, id, 16);
+	fd = open(im.mnt, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(ioctl(fd, FS_IOC_REMOVE_ENCRYPTION_KEY, &rm), 0);
+	close(fd);
+	assert_int_equal(linux_profile_ops.create(c), 0);
+	assert_int_equal(key_status(im.mnt, id), FSCRYPT_KEY_STATUS_PRESENT);
+	assert_file_eq(im.mnt, "/home/warden-work/notes.txt", MARKER "\n");
+
+	assert_int_equal(linux_wipe_ops.wipe_profile(c), 0);
+	assert_int_equal(key_status(im.mnt, id), FSCRYPT_KEY_STATUS_ABSENT);
+	assert_false(exists_in(im.mnt, "/var/lib/warden/profile.key"));
+	hal_linux_backend.close(c);
+	image_teardown(&im);
+}
+
 static void
 test_no_fscrypt(void **state)
 {
@@ -263,6 +370,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crypto_erase),
+		cmocka_unit_test(test_wrapped_key),
 		cmocka_unit_test(test_no_fscrypt),
 	};
 
