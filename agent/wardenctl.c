@@ -221,6 +221,7 @@ cmd_status(const struct ctl_opts *o, int argc, char **argv)
 		    wctl_num(r, "uptimeSeconds"));
 		printf("hal:          %s\n", wctl_str(r, "hal"));
 		printf("state dir:    %s\n", wctl_str(r, "stateDir"));
+		printf("device key:   %s\n", wctl_str(r, "deviceKey"));
 		printf("last scan:    %s (%.0f facts, every %.0f s)\n", when,
 		    wctl_num(r, "factCount"),
 		    wctl_num(r, "scanIntervalSeconds"));
