@@ -116,8 +116,8 @@ void daemon_rearm_scan(struct wardend *d);
 /* keystore.c */
 /* Opens the TPM tpm-tcti names ("auto": /dev/tpmrm0 when it exists);
  * fatal when a TPM named in the configuration does not answer. With a
- * TPM, the HAL's own key files (fscrypt keys) are sealed to it too
- * (hal_certstore_set_keywrap). Call after hal_open(). */
+ * TPM, the HAL's own secret files (its sealing key, fscrypt keys) are
+ * sealed to it too (hal_certstore_set_keywrap). Call after hal_open(). */
 void keystore_start(struct wardend *d);
 /* Closes the TPM; after every key from it is freed. */
 void keystore_stop(struct wardend *d);
@@ -125,13 +125,6 @@ void keystore_stop(struct wardend *d);
 const char *keystore_kind(const struct wardend *d);
 /* Adds the fact key.hardware_backed (Boolean) to fs. */
 void keystore_facts(struct wardend *d, struct hal_facts *fs);
-/*
- * The 32-byte sealing key for local secrets: unsealed by the TPM
- * (STATE/sealing.tpm, made on first use) or from the HAL keystore.
- * Blocks: call on the work queue. key is zeroised on failure.
- */
-int keystore_sealing_key(struct wardend *d, uint8_t key[32], char *err,
-    size_t errlen);
 /*
  * Loads the device key at path: a TPM key file through the TPM, else a
  * sealed file. *out is owned by the caller (crypto_eckey_free), and a

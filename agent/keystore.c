@@ -11,9 +11,9 @@
  * With a TPM, a new device key is created inside it and its file holds
  * only the TPM's blobs; a key file written before the TPM was in use
  * (a sealed file) still loads until the next renewal replaces it. The
- * sealing key is a TPM sealed data object in STATE/sealing.tpm, and the
- * HAL backend seals its own key files (the work profile's fscrypt key)
- * to the TPM through the key wrapping lent to it here. Every
+ * HAL backend seals its own secret files to the TPM through the key
+ * wrapping lent to it here: the Linux backend's sealing key and the work
+ * profile's fscrypt key become TPM sealed data objects. Every
  * function but keystore_start/_stop/_kind may block on the TPM or the
  * disk: call them on the work queue (daemon_hal_job).
  */
@@ -28,7 +28,6 @@
 #include "crypto/tpm.h"
 
 #define AUTO_TPM_DEVICE "/dev/tpmrm0"
-#define SEALED_OBJECT_FILE "sealing.tpm"
 
 /* The HAL's key wrapping: a TPM sealed data object per secret. */
 static int
@@ -119,35 +118,19 @@ keystore_facts(struct wardend *d, struct hal_facts *fs)
 	hal_fact_bool(fs, "key.hardware_backed", d->tpm != NULL);
 }
 
-int
-keystore_sealing_key(struct wardend *d, uint8_t key[CRYPTO_SEAL_KEY_LEN],
+/* The HAL keystore's sealing key: what sealed files are sealed under. */
+static int
+hal_sealing_key(struct wardend *d, uint8_t key[CRYPTO_SEAL_KEY_LEN],
     char *err, size_t errlen)
 {
-	char path[PATH_MAX], why[CRYPTO_ERR_MAX];
-	struct crypto_rng *rng = NULL;
 	int rc;
 
-	if (d->tpm == NULL) {
-		if ((rc = hal_certstore_sealing_key(&d->hal, key)) != 0) {
-			snprintf(err, errlen, "the HAL keystore gives no "
-			    "sealing key: %s", strerror(-rc));
-			return -1;
-		}
-		return 0;
-	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", d->conf.state_dir,
-	    SEALED_OBJECT_FILE) >= sizeof(path)) {
-		snprintf(err, errlen, "sealing key: path too long");
+	if ((rc = hal_certstore_sealing_key(&d->hal, key)) != 0) {
+		crypto_zero(key, CRYPTO_SEAL_KEY_LEN);
+		snprintf(err, errlen, "the HAL keystore gives no sealing key: "
+		    "%s", strerror(-rc));
 		return -1;
 	}
-	if (crypto_rng_new("wardend-sealing", &rng, why, sizeof(why)) != 0 ||
-	    crypto_tpm_sealing_key(d->tpm, rng, path, key, why,
-	    sizeof(why)) != 0) {
-		snprintf(err, errlen, "the TPM gives no sealing key: %s", why);
-		crypto_rng_free(rng);
-		return -1;
-	}
-	crypto_rng_free(rng);
 	return 0;
 }
 
@@ -167,7 +150,8 @@ keystore_devkey_load(struct wardend *d, const char *path,
 		}
 		return crypto_tpm_key_load(d->tpm, path, out, err, errlen);
 	}
-	if (keystore_sealing_key(d, sk, err, errlen) != 0)
+	/* A sealed file (no TPM, or written before there was one). */
+	if (hal_sealing_key(d, sk, err, errlen) != 0)
 		return -1;
 	rc = crypto_devkey_load_sealed(path, sk, out, err, errlen);
 	crypto_zero(sk, sizeof(sk));
@@ -184,7 +168,7 @@ keystore_devkey_create(struct wardend *d, struct crypto_rng *rng,
 	*out = NULL;
 	if (d->tpm != NULL)
 		return crypto_tpm_key_create(d->tpm, path, out, err, errlen);
-	if (keystore_sealing_key(d, sk, err, errlen) != 0)
+	if (hal_sealing_key(d, sk, err, errlen) != 0)
 		return -1;
 	rc = crypto_eckey_generate(rng, out, err, errlen);
 	if (rc == 0 && (rc = crypto_devkey_save_sealed(rng, path, *out, sk,

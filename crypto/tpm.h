@@ -10,12 +10,13 @@
  *    sign: its private half never leaves the TPM in the clear. Its file
  *    holds the TPM's public and wrapped private blobs, useless without
  *    that TPM;
- *  - the sealing key, 32 random bytes in a TPM sealed data object (a
- *    keyedhash object, fixedTPM | fixedParent), unsealed on each use.
+ *  - sealed data objects (keyedhash, fixedTPM | fixedParent) holding
+ *    small secrets such as the HAL's sealing key and fscrypt keys,
+ *    unsealed on each use.
  *
- * Files: 8 bytes of magic ("WTPMKEY1" or "WTPMSEL1"), then the marshalled
- * TPM2B_PUBLIC and TPM2B_PRIVATE, nothing after; written atomically, mode
- * 0600. docs/crypto.md describes the choices.
+ * Blobs: 8 bytes of magic ("WTPMKEY1" or "WTPMSEL1"), then the marshalled
+ * TPM2B_PUBLIC and TPM2B_PRIVATE, nothing after; a key file is written
+ * atomically, mode 0600. docs/crypto.md describes the choices.
  *
  * Conventions as crypto.h. A struct crypto_tpm may be used from several
  * threads (one lock serialises its commands); every call blocks for TPM
@@ -74,15 +75,6 @@ int crypto_tpm_key_load(struct crypto_tpm *tpm, const char *path,
 
 /* True when the file at path starts as a TPM key file. */
 bool crypto_tpm_key_file(const char *path);
-
-/*
- * The 32-byte sealing key sealed to the TPM in the file at path: unsealed
- * from it, or, when the file does not exist, drawn from rng, sealed and
- * written there first. key is zeroised on failure.
- */
-int crypto_tpm_sealing_key(struct crypto_tpm *tpm, struct crypto_rng *rng,
-    const char *path, uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err,
-    size_t errlen);
 
 /*
  * Seals len bytes (1 .. CRYPTO_TPM_SEAL_MAX) of data into a new sealed
@@ -146,21 +138,6 @@ crypto_tpm_key_file(const char *path)
 {
 	(void)path;
 	return false;
-}
-
-static inline int
-crypto_tpm_sealing_key(struct crypto_tpm *tpm, struct crypto_rng *rng,
-    const char *path, uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err,
-    size_t errlen)
-{
-	(void)tpm;
-	(void)rng;
-	(void)path;
-	crypto_zero(key, CRYPTO_SEAL_KEY_LEN);
-	if (err != NULL)
-		snprintf(err, errlen, "tpm: UNSUPPORTED (built without "
-		    "CONFIG_TPM)");
-	return -1;
 }
 
 static inline int

@@ -1,7 +1,6 @@
 /*
- * tpm_seal.c - TPM sealed data objects: small secrets (the sealing key
- * for local secrets, a work profile's fscrypt key) the TPM gives back
- * only to itself.
+ * tpm_seal.c - TPM sealed data objects: small secrets (the HAL's sealing
+ * key, a work profile's fscrypt key) the TPM gives back only to itself.
  */
 #include <errno.h>
 #include <string.h>
@@ -107,70 +106,5 @@ crypto_tpm_unseal(struct crypto_tpm *tpm, const uint8_t *blob, size_t len,
 		crypto_zero(data, sizeof(*data));
 		Esys_Free(data);
 	}
-	return ret;
-}
-
-/* Seals the sealing key and writes the object to path. */
-static int
-seal_file(struct crypto_tpm *tpm, const char *path,
-    const uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err, size_t errlen)
-{
-	uint8_t blob[CRYPTO_TPM_BLOB_MAX];
-	size_t len;
-
-	if (crypto_tpm_seal(tpm, key, CRYPTO_SEAL_KEY_LEN, blob, sizeof(blob),
-	    &len, err, errlen) != 0)
-		return -1;
-	return crypto_file_write_atomic(path, blob, len, err, errlen);
-}
-
-/* Reads the sealed object at path and unseals exactly len bytes. */
-static int
-unseal_file(struct crypto_tpm *tpm, const char *path, uint8_t *key,
-    size_t len, char *err, size_t errlen)
-{
-	uint8_t blob[CRYPTO_TPM_BLOB_MAX], buf[CRYPTO_TPM_SEAL_MAX];
-	TPM2B_PUBLIC pub;
-	TPM2B_PRIVATE priv;
-	size_t bloblen, got;
-	int ret;
-
-	if (tpm_blobs_read(path, TPM_MAGIC_SEAL, &pub, &priv, err,
-	    errlen) != 0 || tpm_blobs_encode(TPM_MAGIC_SEAL, &pub, &priv, blob,
-	    sizeof(blob), &bloblen, err, errlen) != 0)
-		return -1;
-	ret = crypto_tpm_unseal(tpm, blob, bloblen, buf, sizeof(buf), &got,
-	    err, errlen);
-	if (ret == 0 && got != len) {
-		crypto_seterr(err, errlen, "%s: sealed data is %zu bytes, not "
-		    "%zu", path, got, len);
-		ret = -1;
-	}
-	if (ret == 0)
-		memcpy(key, buf, len);
-	crypto_zero(buf, sizeof(buf));
-	return ret;
-}
-
-int
-crypto_tpm_sealing_key(struct crypto_tpm *tpm, struct crypto_rng *rng,
-    const char *path, uint8_t key[CRYPTO_SEAL_KEY_LEN], char *err,
-    size_t errlen)
-{
-	int ret;
-
-	if (access(path, F_OK) != 0 && errno == ENOENT) {
-		if (crypto_rng_bytes(rng, key, CRYPTO_SEAL_KEY_LEN) != 0) {
-			crypto_seterr(err, errlen, "tpm: no random bytes");
-			ret = -1;
-		} else {
-			ret = seal_file(tpm, path, key, err, errlen);
-		}
-	} else {
-		ret = unseal_file(tpm, path, key, CRYPTO_SEAL_KEY_LEN, err,
-		    errlen);
-	}
-	if (ret != 0)
-		crypto_zero(key, CRYPTO_SEAL_KEY_LEN);
 	return ret;
 }

@@ -4,8 +4,8 @@
  *
  * Key creation, loading, signing (ES256, CSR, mbedtls_pk_sign with
  * SHA-256 and SHA-384), verification with the public half alone, no
- * private key in the files, the sealing key and other sealed secrets,
- * and blobs copied to the other TPM refused. Without swtpm every case is skipped with a message
+ * private key in the files, sealed secrets, and blobs copied to the
+ * other TPM refused. Without swtpm every case is skipped with a message
  * (the test dependencies install it: third_party/deps.txt).
  */
 #include <arpa/inet.h>
@@ -324,36 +324,6 @@ test_bad_files(void **state)
 }
 
 static void
-test_sealing_key(void **state)
-{
-	uint8_t k1[CRYPTO_SEAL_KEY_LEN], k2[CRYPTO_SEAL_KEY_LEN], *file;
-	uint8_t zero[CRYPTO_SEAL_KEY_LEN] = { 0 };
-	char err[CRYPTO_ERR_MAX], path[400];
-	size_t flen;
-
-	(void)state;
-	NEED_SWTPM();
-	snprintf(path, sizeof(path), "%s/sealing.tpm", dir);
-	assert_int_equal(crypto_tpm_sealing_key(a, rng, path, k1, err,
-	    sizeof(err)), 0);
-	assert_memory_not_equal(k1, zero, sizeof(k1));
-	assert_int_equal(crypto_tpm_sealing_key(a, rng, path, k2, err,
-	    sizeof(err)), 0);
-	assert_memory_equal(k1, k2, sizeof(k1));
-	/* The key is not in the file... */
-	file = (uint8_t *)test_read_file(path, &flen);
-	assert_non_null(file);
-	assert_null(memmem(file, flen, k1, sizeof(k1)));
-	free(file);
-	/* ...and another TPM cannot unseal it. */
-	assert_int_equal(crypto_tpm_sealing_key(b, rng, path, k2, err,
-	    sizeof(err)), -1);
-	assert_memory_equal(k2, zero, sizeof(k2));
-	/* A key file is not a sealed object. */
-	crypto_zero(k1, sizeof(k1));
-}
-
-static void
 test_seal_unseal(void **state)
 {
 	uint8_t blob[CRYPTO_TPM_BLOB_MAX], out[CRYPTO_TPM_SEAL_MAX];
@@ -410,7 +380,6 @@ main(void)
 		cmocka_unit_test(test_create_sign_verify),
 		cmocka_unit_test(test_other_tpm_refuses),
 		cmocka_unit_test(test_bad_files),
-		cmocka_unit_test(test_sealing_key),
 		cmocka_unit_test(test_seal_unseal),
 		cmocka_unit_test(test_bad_tcti),
 	};
