@@ -119,8 +119,6 @@ scan_work(struct wardend *d, void *arg)
 
 	sj->facts.n = 0;
 	sj->rc = hal_facts_read(&d->hal, &sj->facts);
-	if (sj->rc == 0)
-		keystore_facts(d, &sj->facts);
 	sj->cpu_ns = thread_cpu_ns() - t0;
 }
 
@@ -133,6 +131,8 @@ scan_after(struct wardend *d, void *arg)
 	int rc = sj->rc;
 
 	d->scan_queued = false;
+	if (rc == 0)
+		keystore_facts(d, &sj->facts);
 	if (rc == 0 && store_facts_save(d->store, &sj->facts, now,
 	    &scan_id) != 0)
 		rc = -EIO;

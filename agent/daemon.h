@@ -121,9 +121,11 @@ void daemon_rearm_scan(struct wardend *d);
 void keystore_start(struct wardend *d);
 /* Closes the TPM; after every key from it is freed. */
 void keystore_stop(struct wardend *d);
-/* Where device keys are made: "tpm" or "sealed-file". */
-const char *keystore_kind(const struct wardend *d);
-/* Adds the fact key.hardware_backed (Boolean) to fs. */
+/* Where the device key is: "tpm" (or will be, once made) or
+ * "sealed-file". Reads the store and 8 bytes of the key file: on the
+ * loop. */
+const char *keystore_kind(struct wardend *d);
+/* Adds the fact key.hardware_backed (Boolean) to fs; on the loop. */
 void keystore_facts(struct wardend *d, struct hal_facts *fs);
 /*
  * Loads the device key at path: a TPM key file through the TPM, else a

@@ -13,9 +13,9 @@
  * (a sealed file) still loads until the next renewal replaces it. The
  * HAL backend seals its own secret files to the TPM through the key
  * wrapping lent to it here: the Linux backend's sealing key and the work
- * profile's fscrypt key become TPM sealed data objects. Every
- * function but keystore_start/_stop/_kind may block on the TPM or the
- * disk: call them on the work queue (daemon_hal_job).
+ * profile's fscrypt key become TPM sealed data objects. Loading and
+ * creating keys block on the TPM or the disk: call them on the work
+ * queue (daemon_hal_job); the rest runs on the loop.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "agent/daemon.h"
+#include "agent/server.h"
 #include "crypto/crypto.h"
 #include "crypto/tpm.h"
 
@@ -107,15 +108,25 @@ keystore_stop(struct wardend *d)
 }
 
 const char *
-keystore_kind(const struct wardend *d)
+keystore_kind(struct wardend *d)
 {
-	return d->tpm != NULL ? "tpm" : "sealed-file";
+	char path[PATH_MAX];
+
+	if (d->tpm == NULL)
+		return "sealed-file";
+	/* A key sealed before the TPM was in use stays a sealed file until
+	 * the next renewal: say so until then. */
+	if (server_stored_key_path(d, path, sizeof(path)) == 0 &&
+	    access(path, F_OK) == 0 && !crypto_tpm_key_file(path))
+		return "sealed-file";
+	return "tpm";
 }
 
 void
 keystore_facts(struct wardend *d, struct hal_facts *fs)
 {
-	hal_fact_bool(fs, "key.hardware_backed", d->tpm != NULL);
+	hal_fact_bool(fs, "key.hardware_backed",
+	    strcmp(keystore_kind(d), "tpm") == 0);
 }
 
 /* The HAL keystore's sealing key: what sealed files are sealed under. */

@@ -204,6 +204,42 @@ mdm devices | grep "^$ID " | grep -q retired &&
 	ok "the server lists the device as retired" ||
 	not_ok "server retired" "$(mdm devices)"
 
+# --- a key sealed before the TPM: kept until a renewal moves it in ---------
+stop_agent
+rm -rf "$T/state" "$T/dev"
+printf 'tpm-tcti none\n' >"$T/none.conf"
+start_agent -f "$T/none.conf"
+mdm token new --mode FULLY_MANAGED --json "$T/qr.json" >/dev/null
+ctl provision --qr-text "$T/qr.json" >/dev/null 2>&1
+if wait_until 30 is_state MANAGED; then
+	ID=$(field deviceId)
+	ctl scan >/dev/null
+	[ "$(field deviceKey)" = sealed-file ] &&
+		[ "$(ctl facts --json | json_get facts/key.hardware_backed/value)" = false ] &&
+		ok "tpm-tcti none: enrolled with a sealed key, not hardware-backed" ||
+		not_ok "sealed enrollment" "$(ctl status --json)"
+else
+	not_ok "enrolled with tpm-tcti none" "$(tail -n 10 "$T/wardend.log")"
+fi
+stop_agent
+start_agent -f "$T/wardend.conf"
+seen=$(mdm reports "$ID" --count)
+ctl sim set storage.total_bytes 66000000000 >/dev/null
+wait_until 15 sh -c "[ \"\$('$MDM' --dir '$D' reports '$ID' --count)\" -gt $seen ]" &&
+	[ "$(field deviceKey)" = sealed-file ] &&
+	ok "with the TPM now: the sealed key still authenticates, and status says so" ||
+	not_ok "sealed key under a TPM" "$(ctl status --json; tail -n 5 "$T/wardend.log")"
+CMD=$(mdm command "$ID" RENEW_CERTIFICATE)
+if wait_until 15 sh -c "'$MDM' --dir '$D' results '$ID' | grep -q '^$CMD .* SUCCEEDED'"; then
+	ctl scan >/dev/null
+	[ "$(field deviceKey)" = tpm ] &&
+		[ "$(ctl facts --json | json_get facts/key.hardware_backed/value)" = true ] &&
+		ok "the renewal moved the key into the TPM" ||
+		not_ok "renewed into the TPM" "$(ctl status --json; ls -l "$T/state")"
+else
+	not_ok "renewal under a TPM" "$(mdm results "$ID")"
+fi
+
 # --- a TPM named in the configuration must answer ----------------------------
 stop_agent
 stop_swtpms

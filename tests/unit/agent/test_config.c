@@ -41,6 +41,7 @@ defaults(void **state)
 	assert_int_equal(c.control_mode, 0660);
 	assert_int_equal(c.scan_interval, CONFIG_DEFAULT_SCAN_INTERVAL);
 	assert_int_equal(c.log_level, LOG_LVL_INFO);
+	assert_string_equal(c.tpm_tcti, "auto");
 }
 
 static void
@@ -61,7 +62,9 @@ full_file(void **state)
 	    "  scan-interval 60\n"
 	    "log-level debug\n"
 	    "policy-file \"/etc/warden/policy.json\"\n"
-	    "outbox-max 500\n", &c, err, sizeof(err)), 0);
+	    "outbox-max 500\n"
+	    "tpm-tcti \"swtpm:host=127.0.0.1,port=2321\"\n", &c, err,
+	    sizeof(err)), 0);
 	assert_string_equal(c.state_dir, "/var/lib/w");
 	assert_string_equal(c.control_socket, "/run/w/ctl.sock");
 	assert_string_equal(c.control_group, "warden");
@@ -71,6 +74,7 @@ full_file(void **state)
 	assert_int_equal(c.log_level, LOG_LVL_DEBUG);
 	assert_string_equal(c.policy_file, "/etc/warden/policy.json");
 	assert_int_equal(c.outbox_max, 500);
+	assert_string_equal(c.tpm_tcti, "swtpm:host=127.0.0.1,port=2321");
 }
 
 /* Each bad file must name its line and the problem. */
@@ -95,6 +99,8 @@ errors(void **state)
 		{ "state-dir \"/a\n", ":1: unterminated quoted value" },
 		{ "scan-interval 60\nscan-interval 70\n", ":2: scan-interval "
 		    "given twice" },
+		{ "tpm-tcti tpm0\n", ":1: tpm-tcti: \"tpm0\" is not auto, "
+		    "none or a TCTI" },
 	};
 	struct config c;
 	char err[256];
