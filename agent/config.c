@@ -48,6 +48,8 @@ static const struct keyword keywords[] = {
 	STR("default-server-url", K_URL, default_server_url),
 	STR("default-server-pin", K_PIN, default_server_pin),
 	NUM("lwm2m-allow-nosec", lwm2m_allow_nosec, 0, 1),
+	STR("network-user", K_STRING, network_user),
+	STR("network-root", K_PATH, network_root),
 };
 
 static const char *const mgmt_modes[] = { "FULLY_MANAGED", "DEDICATED",
@@ -67,6 +69,10 @@ config_defaults(struct config *c)
 	c->log_level = LOG_LVL_INFO;
 	c->outbox_max = 10000;
 	snprintf(c->mode, sizeof(c->mode), "FULLY_MANAGED");
+	snprintf(c->network_user, sizeof(c->network_user), "%s",
+	    CONFIG_NETWORK_USER);
+	snprintf(c->network_root, sizeof(c->network_root), "%s",
+	    CONFIG_NETWORK_ROOT);
 }
 
 /* Splits "keyword value" into its two words; value may be quoted. */

@@ -32,6 +32,8 @@
 
 #include "crypto/crypto.h"
 
+struct netproc;
+
 #define TRANSPORT_ID_MAX 64		/* device id (the certificate CN) */
 #define TRANSPORT_CMD_ID_MAX 128
 #define TRANSPORT_CMD_TYPE_MAX 32
@@ -68,6 +70,9 @@ struct transport_params {
 	const char *device_id;
 	const char *cert_pem;
 	struct crypto_eckey *key;
+	/* The network process (netproc.h) the privilege-separated proxy
+	 * binding talks to (borrowed); unused by other bindings. */
+	struct netproc *net;
 };
 
 /* What the device says about itself when it enrolls. */
