@@ -50,9 +50,9 @@ check_root(const char *root, char *err, size_t errlen)
 	while ((de = readdir(d)) != NULL)
 		if (strcmp(de->d_name, ".") != 0 &&
 		    strcmp(de->d_name, "..") != 0) {
-			closedir(d);
 			snprintf(err, errlen, "%s: not empty (%s)", root,
 			    de->d_name);
+			closedir(d);
 			return -1;
 		}
 	closedir(d);

@@ -278,6 +278,9 @@ sign_for(struct netproc *np, const struct netmsg *m)
 	else if ((rc = crypto_eckey_sign_digest(t->rng, t->key, m->md,
 	    m->hash, m->hash_len, sig, sizeof(sig), &n)) != 0)
 		log_warnx("network process: cannot sign the digest");
+	else
+		log_debug("network process: signed a TLS handshake digest "
+		    "for transport %u", m->conn);
 	netmsg_begin(&b, NETMSG_SIGNATURE, m->conn, m->id);
 	netmsg_put_int(&b, rc == 0 ? 0 : -1);
 	netmsg_put_bytes(&b, sig, rc == 0 ? n : 0);
@@ -354,10 +357,11 @@ dispatch(struct netproc *np, const uint8_t *buf, size_t len)
 		    netmsg_type_name(m.type), m.id);
 	} else if (c->t->conn != m.conn ||
 	    !reply_fits(c->op, m.type, m.reply.status)) {
-		log_warnx("network process: dropped a %s (status %s) "
-		    "answering %s", netmsg_type_name(m.type),
-		    transport_status_name(m.reply.status),
-		    netmsg_type_name(c->op));
+		log_warnx("network process: dropped a %s (status %s, "
+		    "transport %u) answering %s (transport %u)",
+		    netmsg_type_name(m.type),
+		    transport_status_name(m.reply.status), m.conn,
+		    netmsg_type_name(c->op), c->t->conn);
 		fail_call(c, "the network process sent a reply of the wrong "
 		    "type");
 	} else {
