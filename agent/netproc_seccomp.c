@@ -59,6 +59,38 @@ static const int allowed[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
+#define ALL ((scmp_datum_t)-1)	/* compare the whole argument */
+
+/* Calls allowed, or refused quietly, on a condition on one argument:
+ * (argument & mask) == value. */
+static const struct {
+	uint32_t action;
+	int sys;
+	unsigned arg;
+	scmp_datum_t mask, value;
+} conditional[] = {
+	/* Files: refused, quietly (glibc's resolver and syslog try). */
+	{ SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0, 0, 0 },
+	{ SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0, 0, 0 },
+	/* Sockets: IPv4 and IPv6; local and netlink ones are refused
+	 * quietly (glibc's syslog reconnecting, its resolver asking
+	 * netlink); other families trap. */
+	{ SCMP_ACT_ALLOW, SCMP_SYS(socket), 0, ALL, AF_INET },
+	{ SCMP_ACT_ALLOW, SCMP_SYS(socket), 0, ALL, AF_INET6 },
+	{ SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 0, ALL, AF_UNIX },
+	{ SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 0, ALL,
+	    AF_NETLINK },
+	/* ioctl: FIONBIO and FIOCLEX only (libuv). */
+	{ SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, ALL, FIONBIO },
+	{ SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, ALL, FIOCLEX },
+	/* Threads, not processes: clone with CLONE_THREAD; clone3 (whose
+	 * flags a filter cannot see) answers ENOSYS so glibc uses clone. */
+	{ SCMP_ACT_ALLOW, SCMP_SYS(clone), 0, CLONE_THREAD, CLONE_THREAD },
+	{ SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, 0, 0 },
+	/* prctl: naming threads only. */
+	{ SCMP_ACT_ALLOW, SCMP_SYS(prctl), 0, ALL, PR_SET_NAME },
+};
+
 static void
 on_sigsys(int sig, siginfo_t *si, void *uc)
 {
@@ -72,6 +104,31 @@ on_sigsys(int sig, siginfo_t *si, void *uc)
 	if (n > 0)
 		(void)!write(STDERR_FILENO, msg, (size_t)n);
 	_exit(DENIED_EXIT);
+}
+
+/* One rule with a condition on argument arg: (arg & mask) == value
+ * (mask ALL: equality; mask 0: no condition). libseccomp's SCMP_A*
+ * macros leave a field to its default, which clang refuses
+ * (-Wmissing-field-initializers). */
+static int
+rule_arg(scmp_filter_ctx ctx, uint32_t action, int sys, unsigned arg,
+    scmp_datum_t mask, scmp_datum_t value)
+{
+	struct scmp_arg_cmp c;
+
+	if (mask == 0)		/* no condition */
+		return seccomp_rule_add_array(ctx, action, sys, 0, NULL);
+	memset(&c, 0, sizeof(c));
+	c.arg = arg;
+	if (mask == ALL) {
+		c.op = SCMP_CMP_EQ;
+		c.datum_a = value;
+	} else {
+		c.op = SCMP_CMP_MASKED_EQ;
+		c.datum_a = mask;
+		c.datum_b = value;
+	}
+	return seccomp_rule_add_array(ctx, action, sys, 1, &c);
 }
 
 int
@@ -95,51 +152,15 @@ netproc_seccomp(char *err, size_t errlen)
 	}
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
-	/* Files: refused, quietly (glibc's resolver and syslog try). */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
-		    SCMP_SYS(openat), 0);
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
-		    SCMP_SYS(open), 0);
-	/* Sockets: IPv4 and IPv6 only. */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_INET));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
-	/* Local sockets are refused quietly (glibc's syslog reconnecting,
-	 * its resolver asking netlink); other families trap. */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
-		    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
-		    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK));
-	/* ioctl: only FIONBIO and FIOCLEX (libuv). */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    SCMP_A1(SCMP_CMP_EQ, FIONBIO));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    SCMP_A1(SCMP_CMP_EQ, FIOCLEX));
-	/* Threads, not processes: clone with CLONE_THREAD; clone3 (whose
-	 * flags a filter cannot see) answers ENOSYS so glibc uses clone. */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-		    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-		    SCMP_SYS(clone3), 0);
-	/* prctl: naming threads only. */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-		    SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+	for (i = 0; i < sizeof(conditional) / sizeof(conditional[0]) &&
+	    rc == 0; i++)
+		rc = rule_arg(ctx, conditional[i].action, conditional[i].sys,
+		    conditional[i].arg, conditional[i].mask,
+		    conditional[i].value);
 	/* Signals to itself only (abort(), a sanitizer's report). */
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+		rc = rule_arg(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 0, ALL,
+		    (scmp_datum_t)getpid());
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
