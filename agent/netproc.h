@@ -34,7 +34,7 @@ struct netproc;
 
 /* How the network process is confined (wardend.conf). */
 struct netproc_conf {
-	const char *user;	/* its uid and gid; "nobody" if it is unknown */
+	const char *user;	/* its uid and gid ("nobody" if unknown) */
 	const char *root;	/* an empty directory it is chrooted to */
 	bool foreground;	/* log to stderr, else syslog */
 	int log_level;

@@ -6,9 +6,10 @@
  * sanitizers of a test build use. Files cannot be opened (EACCES: there
  * are none in its root anyway, and glibc's resolver then falls back to
  * its defaults); sockets other than IPv4/IPv6 cannot be made
- * (EAFNOSUPPORT for local and netlink sockets); a thread may be created, a process not. Any other
- * call traps: the handler writes the call's number to stderr and the
- * process exits 159, which the parent logs and restarts it after.
+ * (EAFNOSUPPORT for local and netlink sockets); a thread may be
+ * created, a process not. Any other call traps: the handler writes the
+ * call's number to stderr and the process exits 159, which the parent
+ * logs and restarts it after.
  */
 #include <errno.h>
 #include <fcntl.h>

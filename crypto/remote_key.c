@@ -20,7 +20,7 @@
 #include "crypto/crypto_int.h"
 
 struct remote_ctx {
-	mbedtls_ecp_keypair kp;		/* first: mbedtls_pk_ec() casts */
+	mbedtls_ecp_keypair kp;	/* first: mbedtls_pk_ec() casts */
 	crypto_remote_sign_fn sign;
 	void *arg;
 };

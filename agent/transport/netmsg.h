@@ -12,7 +12,7 @@
  * is a fixed sequence of fields per type:
  *
  *	int	i64 (8 bytes)
- *	str	u32 n, then n bytes of which the last is NUL and no other is;
+ *	str	u32 n, then n bytes, the last NUL and no other;
  *		n = 0 is "absent" (NULL); each has its own bound
  *	bytes	u32 n, then n bytes (bounded)
  *
@@ -57,7 +57,7 @@ enum netmsg_type {
 	NETMSG_UNENROLL,
 	NETMSG_SIGNATURE,	/* answers a SIGN request (same id) */
 	/* network process -> parent: replies carry the request's id */
-	NETMSG_R_STATUS = 64,	/* status only (errors, results, unenroll) */
+	NETMSG_R_STATUS = 64,	/* status only: errors, result, unenroll */
 	NETMSG_R_ENROLL,
 	NETMSG_R_POLICY,
 	NETMSG_R_REPORTS,
@@ -109,7 +109,7 @@ struct netmsg_buf {
 	uint8_t *data;
 	size_t len, cap;
 	size_t start;		/* of the message being built */
-	bool failed;		/* out of memory or a field over its bound */
+	bool failed;		/* out of memory, or a field too long */
 };
 
 /* netmsg.c */

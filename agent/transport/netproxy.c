@@ -29,7 +29,7 @@
 
 #define RESTART_MIN_MS 100
 #define RESTART_MAX_MS 30000
-#define STABLE_MS 60000		/* alive this long: backoff starts over */
+#define STABLE_MS 60000		/* alive this long: backoff restarts */
 #define READ_CHUNK (64 * 1024)
 
 struct call {
@@ -91,8 +91,13 @@ on_written(uv_write_t *w, int status)
 	free(r);
 }
 
-/* Sends the messages in b (or queues them while the process restarts).
- * Returns -1 when they cannot be sent. */
+/*
+ * Sends the messages in b (taking its bytes). While the process is
+ * restarting, requests (queue) wait for the new one; other messages are
+ * moot then and dropped: CONNECT is sent again at the restart, CLOSE and
+ * SIGNATURE concern the dead process. Returns -1 when they cannot be
+ * sent.
+ */
 static int
 send_buf(struct netproc *np, struct netmsg_buf *b, bool queue)
 {
@@ -103,7 +108,7 @@ send_buf(struct netproc *np, struct netmsg_buf *b, bool queue)
 		return -1;
 	if (!np->chan_open) {
 		if (!queue)
-			return 0;	/* set up again at the restart */
+			return 0;
 		netmsg_buf_append(&np->pending, b->data, b->len);
 		return np->pending.failed ? -1 : 0;
 	}
