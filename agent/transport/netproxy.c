@@ -31,6 +31,12 @@
 #define RESTART_MAX_MS 30000
 #define STABLE_MS 60000		/* alive this long: backoff restarts */
 #define READ_CHUNK (64 * 1024)
+/* Signatures: a burst of SIGN_BURST, then one per SIGN_EVERY_MS. A TLS
+ * handshake needs one; a network process asking for more is either
+ * compromised or looping, and must not turn the parent into a signing
+ * oracle at full speed or starve its loop. */
+#define SIGN_BURST 32
+#define SIGN_EVERY_MS 250
 
 struct call {
 	struct call *next;
@@ -64,6 +70,8 @@ struct netproc {
 	bool chan_open;
 	uv_timer_t restart;
 	uint64_t backoff_ms, started_ms;
+	unsigned sign_tokens;	/* signatures it may have now */
+	uint64_t sign_last;	/* when the last token was added */
 	bool stopping;
 	uint8_t *rbuf;
 	size_t rlen;
@@ -266,6 +274,26 @@ take_call(struct netproc *np, uint32_t id)
 	return NULL;
 }
 
+/* Takes one signature from the bucket (SIGN_BURST tokens, one more each
+ * SIGN_EVERY_MS); false when it is empty. It outlives the network
+ * process: restarts do not refill it. */
+static bool
+sign_credit(struct netproc *np)
+{
+	uint64_t now = uv_now(np->loop);
+	uint64_t n = (now - np->sign_last) / SIGN_EVERY_MS;
+
+	np->sign_last += n * SIGN_EVERY_MS;
+	np->sign_tokens = np->sign_tokens + n >= SIGN_BURST ? SIGN_BURST :
+	    np->sign_tokens + (unsigned)n;
+	if (np->sign_tokens == SIGN_BURST)
+		np->sign_last = now;
+	if (np->sign_tokens == 0)
+		return false;
+	np->sign_tokens--;
+	return true;
+}
+
 /* The digest of a TLS handshake of transport t, signed with the key. */
 static void
 sign_for(struct netproc *np, const struct netmsg *m)
@@ -280,6 +308,9 @@ sign_for(struct netproc *np, const struct netmsg *m)
 	if (t == NULL || t->key == NULL || t->cert_pem == NULL)
 		log_warnx("network process: signature refused: transport %u "
 		    "has no device key", m->conn);
+	else if (!sign_credit(np))
+		log_warnx("network process: signature refused: more than %d "
+		    "in a burst", SIGN_BURST);
 	else if ((rc = crypto_eckey_sign_digest(t->rng, t->key, m->md,
 	    m->hash, m->hash_len, sig, sizeof(sig), &n)) != 0)
 		log_warnx("network process: cannot sign the digest");
@@ -532,6 +563,8 @@ netproc_start(uv_loop_t *loop, const struct netproc_conf *c,
 	snprintf(np->level, sizeof(np->level), "%d", c->log_level);
 	np->foreground = c->foreground;
 	np->backoff_ms = RESTART_MIN_MS;
+	np->sign_tokens = SIGN_BURST;
+	np->sign_last = uv_now(loop);
 	uv_timer_init(loop, &np->restart);
 	np->restart.data = np;
 	if (spawn(np, err, errlen) != 0) {

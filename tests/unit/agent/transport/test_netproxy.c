@@ -138,6 +138,35 @@ ask_signature(uint8_t *buf, const struct netmsg *m, const char *cert)
 	return res;
 }
 
+/* Asks for FLOOD signatures at once: how many were given, as an etag. */
+#define FLOOD 40
+static const char *
+flood(uint8_t *buf, const struct netmsg *m)
+{
+	static char etag[16];
+	struct netmsg_buf b = { 0 };
+	struct netmsg s;
+	uint8_t hash[32];
+	int i, given = 0;
+
+	memset(hash, 2, sizeof(hash));
+	for (i = 0; i < FLOOD; i++) {
+		netmsg_begin(&b, NETMSG_SIGN, m->conn, 1000 + (uint32_t)i);
+		netmsg_put_int(&b, MBEDTLS_MD_SHA256);
+		netmsg_put_bytes(&b, hash, sizeof(hash));
+		netmsg_end(&b);
+	}
+	fake_write(&b);
+	for (i = 0; i < FLOOD; i++) {
+		fake_read(buf, &s);
+		if (s.type == NETMSG_SIGNATURE && s.sign_status == 0)
+			given++;
+		netmsg_clear(&s);
+	}
+	snprintf(etag, sizeof(etag), "\"%d\"", given);
+	return etag;
+}
+
 static void __attribute__((noreturn))
 fake_network_process(void)
 {
@@ -178,6 +207,8 @@ fake_network_process(void)
 		} else if (strcmp(e, "sign") == 0) {
 			policy_reply(m.conn, m.id, "{}", ask_signature(buf, &m,
 			    cert));
+		} else if (strcmp(e, "flood") == 0) {
+			policy_reply(m.conn, m.id, "{}", flood(buf, &m));
 		} else if (strcmp(e, "secret") == 0) {
 			policy_reply(m.conn, m.id, "{}", leaked ?
 			    "\"leaked\"" : "\"clean\"");
@@ -423,6 +454,22 @@ test_keyed_transport(void **state)
 	assert_string_equal(r.etag, "\"clean\"");
 }
 
+/* A flood of signature requests gets a burst of signatures, then
+ * refusals. */
+static void
+test_sign_flood(void **state)
+{
+	struct fx *f = *state;
+	struct res r;
+	int given;
+
+	fetch(f, "flood", &r);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	given = atoi(r.etag + 1);
+	if (given < 32 || given > 35)
+		fail_msg("%d of %d signatures given", given, FLOOD);
+}
+
 /* A broken stream: the process is killed, the call fails UNREACHABLE,
  * a new process is started and the transport set up in it again. */
 static void
@@ -460,6 +507,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_keyed_transport,
 		    setup_keyed, teardown),
+		cmocka_unit_test_setup_teardown(test_sign_flood, setup_keyed,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_broken_stream_restarts,
 		    setup, teardown),
 	};
