@@ -13,6 +13,10 @@
  * At EOF on the socket (the parent is gone) it exits; so it does on the
  * parent's death (PR_SET_PDEATHSIG).
  */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -20,13 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "agent/netproc.h"
 #include "agent/transport/netmsg.h"
+#include "agent/transport/tls_stream.h"
 
 struct pending {
 	struct pending *next;
@@ -44,6 +47,14 @@ struct conn {
 	struct pending *pending;
 };
 
+/* A name the parent resolves for a TLS stream. */
+struct resolving {
+	struct resolving *next;
+	uint32_t id;
+	uint16_t port;
+	struct tls_stream *s;
+};
+
 struct child {
 	uv_loop_t *loop;
 	uv_poll_t poll;
@@ -53,6 +64,8 @@ struct child {
 	size_t rlen;
 	struct conn *conns;
 	uint32_t next_sign;
+	struct resolving *resolving;
+	uint32_t next_resolve;
 };
 
 static struct child child;	/* the process's one top-level context */
@@ -237,6 +250,90 @@ sign_remote(void *arg, int md, const uint8_t *hash, size_t hlen,
 	return -1;
 }
 
+/* tls_resolver: the parent resolves, with the system's resolver; this
+ * process has none in its empty root. */
+static int
+resolve_start(void *arg, struct tls_stream *s, const char *host,
+    uint16_t port)
+{
+	struct resolving *r;
+	struct netmsg_buf b;
+
+	(void)arg;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return -1;
+	r->id = ++child.next_resolve;
+	r->port = port;
+	r->s = s;
+	memset(&b, 0, sizeof(b));
+	netmsg_begin(&b, NETMSG_RESOLVE, 0, r->id);
+	netmsg_put_str(&b, host);
+	netmsg_put_int(&b, port);
+	netmsg_end(&b);
+	if (b.failed) {
+		netmsg_buf_free(&b);
+		free(r);
+		return -1;
+	}
+	send_msg(&b);
+	r->next = child.resolving;
+	child.resolving = r;
+	return 0;
+}
+
+static void
+resolve_cancel(void *arg, struct tls_stream *s)
+{
+	struct resolving **pp, *r;
+
+	(void)arg;
+	for (pp = &child.resolving; (r = *pp) != NULL;) {
+		if (r->s == s) {
+			*pp = r->next;
+			free(r);
+		} else {
+			pp = &r->next;
+		}
+	}
+}
+
+static const struct tls_resolver resolver = {
+	resolve_start, resolve_cancel, NULL,
+};
+
+/* The parent's answer: the stream connects to the first address. */
+static void
+resolved(const struct netmsg *m)
+{
+	struct resolving **pp, *r;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	for (pp = &child.resolving; (r = *pp) != NULL; pp = &r->next)
+		if (r->id == m->id)
+			break;
+	if (r == NULL)
+		return;		/* cancelled */
+	*pp = r->next;
+	memset(&ss, 0, sizeof(ss));
+	if (m->naddrs == 0) {
+		tls_stream_resolved(r->s, NULL, m->resolve_why != NULL ?
+		    m->resolve_why : "no address");
+	} else if (m->addr_len[0] == 4) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(r->port);
+		memcpy(&sin->sin_addr, m->addrs[0], 4);
+		tls_stream_resolved(r->s, (struct sockaddr *)sin, NULL);
+	} else {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(r->port);
+		memcpy(&sin6->sin6_addr, m->addrs[0], 16);
+		tls_stream_resolved(r->s, (struct sockaddr *)sin6, NULL);
+	}
+	free(r);
+}
+
 static struct conn *
 find_conn(uint32_t id)
 {
@@ -300,6 +397,7 @@ do_connect(const struct netmsg *m)
 		return;
 	}
 	p.key = cc->key;
+	p.resolver = &resolver;
 	if (transport_rest.connect(&p, &cc->t, err, sizeof(err)) != 0) {
 		snprintf(cc->why, sizeof(cc->why), "%s", err);
 		log_warnx("network process: %s", cc->why);
@@ -415,6 +513,9 @@ dispatch(const uint8_t *buf, size_t len)
 	case NETMSG_RENEW:
 	case NETMSG_UNENROLL:
 		do_request(&m);
+		break;
+	case NETMSG_RESOLVED:
+		resolved(&m);
 		break;
 	default:
 		/* A late SIGNATURE, or a type only this process sends. */

@@ -1,13 +1,12 @@
 /*
  * netproc_seccomp.c - the network process's system call allow-list
  * (libseccomp). What it needs once sandboxed: its socket to the parent
- * and TCP sockets to the server (libuv's epoll loop, its thread pool for
- * uv_getaddrinfo), memory, time, randomness, signals, and what the
- * sanitizers of a test build use. Files cannot be opened (EACCES: there
- * are none in its root anyway, and glibc's resolver then falls back to
- * its defaults); sockets other than IPv4/IPv6 cannot be made
- * (EAFNOSUPPORT for local and netlink sockets); a thread may be
- * created, a process not. Any other call traps: the handler writes the
+ * and TCP sockets to the server (libuv's epoll loop and its thread
+ * pool), memory, time, randomness, signals, and what the sanitizers of a
+ * test build use. Files cannot be opened (EACCES: there are none in its
+ * root anyway; the parent resolves names); sockets other than IPv4 and
+ * IPv6 cannot be made (EAFNOSUPPORT for local and netlink sockets); a
+ * thread may be created, a process not. Any other call traps: the handler writes the
  * call's number to stderr and the process exits 159, which the parent
  * logs and restarts it after.
  */

@@ -312,6 +312,51 @@ parse_signature(struct rd *r, struct netmsg *m)
 }
 
 static void
+parse_resolve(struct rd *r, struct netmsg *m)
+{
+	const char *p;
+
+	m->host = get_str(r, "host", NETMSG_HOST_MAX, false, false);
+	for (p = m->host; p != NULL && *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-')) {
+			fail(r, "host: not a DNS name");
+			break;
+		}
+	m->port = (int)get_int(r, "port", 1, 65535);
+}
+
+static void
+parse_resolved(struct rd *r, struct netmsg *m)
+{
+	const uint8_t *a;
+	size_t i, n, len;
+
+	m->resolve_status = (int)get_int(r, "status", -1, 0);
+	m->resolve_why = get_str(r, "why", NETMSG_TEXT_MAX, true, false);
+	n = (size_t)get_int(r, "count", 0, NETMSG_ADDRS_MAX);
+	if (r->bad)
+		return;
+	if ((m->resolve_status == 0) != (n > 0)) {
+		fail(r, "count: %zu addresses with status %d", n,
+		    m->resolve_status);
+		return;
+	}
+	for (i = 0; i < n && !r->bad; i++) {
+		a = get_field(r, "address", 16, &len);
+		if (r->bad)
+			break;
+		if (len != 4 && len != 16) {
+			fail(r, "address: %zu bytes", len);
+			break;
+		}
+		memcpy(m->addrs[i], a, len);
+		m->addr_len[i] = len;
+	}
+	m->naddrs = n;
+}
+
+static void
 parse_commands(struct rd *r, struct netmsg *m)
 {
 	struct transport_command *c;
@@ -506,6 +551,12 @@ netmsg_parse(const uint8_t *buf, size_t len, struct netmsg *m, char *why,
 	case NETMSG_SIGN:
 		parse_sign(&r, m);
 		break;
+	case NETMSG_RESOLVE:
+		parse_resolve(&r, m);
+		break;
+	case NETMSG_RESOLVED:
+		parse_resolved(&r, m);
+		break;
 	case NETMSG_R_STATUS:
 	case NETMSG_R_ENROLL:
 	case NETMSG_R_POLICY:
@@ -552,14 +603,14 @@ netmsg_type_name(int type)
 {
 	static const char *const req[] = { "CONNECT", "CLOSE", "ENROLL",
 		"FETCH_POLICY", "PUSH_REPORTS", "RECEIVE_COMMANDS",
-		"SEND_RESULT", "RENEW", "UNENROLL", "SIGNATURE" };
+		"SEND_RESULT", "RENEW", "UNENROLL", "SIGNATURE", "RESOLVED" };
 	static const char *const rep[] = { "R_STATUS", "R_ENROLL",
 		"R_POLICY", "R_REPORTS", "R_COMMANDS", "R_CERTIFICATE",
-		"SIGN" };
+		"SIGN", "RESOLVE" };
 
-	if (type >= NETMSG_CONNECT && type <= NETMSG_SIGNATURE)
+	if (type >= NETMSG_CONNECT && type <= NETMSG_RESOLVED)
 		return req[type - NETMSG_CONNECT];
-	if (type >= NETMSG_R_STATUS && type <= NETMSG_SIGN)
+	if (type >= NETMSG_R_STATUS && type <= NETMSG_RESOLVE)
 		return rep[type - NETMSG_R_STATUS];
 	return "?";
 }

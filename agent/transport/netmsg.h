@@ -43,6 +43,8 @@
 #define NETMSG_JSON_MAX (1024 * 1024)	/* a policy, a result, a report */
 #define NETMSG_HASH_MAX 64		/* SHA-256 or SHA-384 digests */
 #define NETMSG_SIG_MAX 160		/* a DER ECDSA signature */
+#define NETMSG_HOST_MAX 253		/* a DNS name (TLS_HOST_MAX) */
+#define NETMSG_ADDRS_MAX 4		/* addresses in a RESOLVED */
 
 enum netmsg_type {
 	/* parent -> network process */
@@ -56,6 +58,7 @@ enum netmsg_type {
 	NETMSG_RENEW,
 	NETMSG_UNENROLL,
 	NETMSG_SIGNATURE,	/* answers a SIGN request (same id) */
+	NETMSG_RESOLVED,	/* answers a RESOLVE request (same id) */
 	/* network process -> parent: replies carry the request's id */
 	NETMSG_R_STATUS = 64,	/* status only: errors, result, unenroll */
 	NETMSG_R_ENROLL,
@@ -64,6 +67,7 @@ enum netmsg_type {
 	NETMSG_R_COMMANDS,
 	NETMSG_R_CERTIFICATE,
 	NETMSG_SIGN,		/* sign a TLS handshake digest */
+	NETMSG_RESOLVE,		/* resolve a server's host name */
 };
 
 /*
@@ -97,6 +101,16 @@ struct netmsg {
 	size_t hash_len;
 	uint8_t sig[NETMSG_SIG_MAX];
 	size_t sig_len;
+	/* RESOLVE (host, port) and RESOLVED (status 0 and 1 ..
+	 * NETMSG_ADDRS_MAX IPv4 (4 bytes) or IPv6 (16) addresses, or -1,
+	 * none and why) */
+	const char *host;
+	int port;
+	int resolve_status;
+	const char *resolve_why;
+	uint8_t addrs[NETMSG_ADDRS_MAX][16];
+	size_t addr_len[NETMSG_ADDRS_MAX];
+	size_t naddrs;
 	/* Replies: the transport_reply to hand on; its pointers point into
 	 * this message (accepted and commands are malloc'd arrays). */
 	struct transport_reply reply;

@@ -13,12 +13,15 @@
  * The device key stays here: the network process asks for the TLS
  * handshake's signature (SIGN) and gets the signature, never the key.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "agent/netproc.h"
@@ -78,7 +81,18 @@ struct netproc {
 	struct netmsg_buf pending;	/* requests while it restarts */
 	struct transport *transports;
 	struct call *calls;
+	struct resolve_req *resolves;
 	uint32_t next_conn, next_id;
+};
+
+/* A name resolved for the network process. */
+struct resolve_req {
+	struct resolve_req *next;
+	struct netproc *np;
+	uv_getaddrinfo_t gai;
+	uint32_t id;
+	int pid;		/* of the process that asked */
+	char host[NETMSG_HOST_MAX + 1];
 };
 
 struct wreq {
@@ -327,6 +341,107 @@ sign_for(struct netproc *np, const struct netmsg *m)
 	crypto_zero(sig, sizeof(sig));
 }
 
+static void
+on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+	struct resolve_req *q = req->data, **pp;
+	struct netproc *np = q->np;
+	const struct addrinfo *ai;
+	struct netmsg_buf b;
+	const void *addr[NETMSG_ADDRS_MAX];
+	size_t len[NETMSG_ADDRS_MAX], n = 0, i;
+
+	for (pp = &np->resolves; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == q) {
+			*pp = q->next;
+			break;
+		}
+	for (ai = res; status == 0 && ai != NULL && n < NETMSG_ADDRS_MAX;
+	    ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET) {
+			addr[n] = &((const struct sockaddr_in *)
+			    (const void *)ai->ai_addr)->sin_addr;
+			len[n++] = 4;
+		} else if (ai->ai_family == AF_INET6) {
+			addr[n] = &((const struct sockaddr_in6 *)
+			    (const void *)ai->ai_addr)->sin6_addr;
+			len[n++] = 16;
+		}
+	}
+	/* Only to the process that asked. */
+	if (!np->stopping && np->proc_alive && np->proc.pid == q->pid) {
+		log_debug("network process: resolved %s: %zu address(es)",
+		    q->host, n);
+		memset(&b, 0, sizeof(b));
+		netmsg_begin(&b, NETMSG_RESOLVED, 0, q->id);
+		netmsg_put_int(&b, n > 0 ? 0 : -1);
+		netmsg_put_str(&b, n > 0 ? NULL : status < 0 ?
+		    uv_strerror(status) : "no IPv4 or IPv6 address");
+		netmsg_put_int(&b, (int64_t)n);
+		for (i = 0; i < n; i++)
+			netmsg_put_bytes(&b, addr[i], len[i]);
+		netmsg_end(&b);
+		if (send_buf(np, &b, false) != 0)
+			log_warnx("network process: cannot send an address");
+		netmsg_buf_free(&b);
+	}
+	uv_freeaddrinfo(res);
+	free(q);
+}
+
+/* Resolves a name for the network process: only the host of a server
+ * it was given (it may not use the parent to look up anything else). */
+static void
+resolve_for(struct netproc *np, const struct netmsg *m)
+{
+	struct addrinfo hints;
+	struct resolve_req *q;
+	struct transport *t;
+	struct netmsg_buf b;
+	char host[TLS_HOST_MAX + 1], prefix[REST_HTTP_PREFIX_MAX + 1];
+	char err[128], portstr[8];
+	uint16_t port;
+
+	for (t = np->transports; t != NULL; t = t->next)
+		if (rest_http_url_parse(t->url, host, &port, prefix, err,
+		    sizeof(err)) == 0 && strcmp(host, m->host) == 0 &&
+		    port == m->port)
+			break;
+	if (t == NULL) {
+		log_warnx("network process: refused to resolve %s:%d: not a "
+		    "server's", m->host, m->port);
+		goto refuse;
+	}
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		goto refuse;
+	q->np = np;
+	q->id = m->id;
+	q->pid = np->proc.pid;
+	snprintf(q->host, sizeof(q->host), "%s", m->host);
+	q->gai.data = q;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(portstr, sizeof(portstr), "%d", m->port);
+	if (uv_getaddrinfo(np->loop, &q->gai, on_resolved, m->host, portstr,
+	    &hints) != 0) {
+		free(q);
+		goto refuse;
+	}
+	q->next = np->resolves;
+	np->resolves = q;
+	return;
+refuse:
+	memset(&b, 0, sizeof(b));
+	netmsg_begin(&b, NETMSG_RESOLVED, 0, m->id);
+	netmsg_put_int(&b, -1);
+	netmsg_put_str(&b, "refused by wardend");
+	netmsg_put_int(&b, 0);
+	netmsg_end(&b);
+	(void)send_buf(np, &b, false);
+	netmsg_buf_free(&b);
+}
+
 /* True when a reply of type `type` (status s) may answer request op. */
 static bool
 reply_fits(enum netmsg_type op, enum netmsg_type type,
@@ -385,6 +500,8 @@ dispatch(struct netproc *np, const uint8_t *buf, size_t len)
 	}
 	if (m.type == NETMSG_SIGN) {
 		sign_for(np, &m);
+	} else if (m.type == NETMSG_RESOLVE) {
+		resolve_for(np, &m);
 	} else if (m.type < NETMSG_R_STATUS) {
 		log_warnx("network process: dropped a %s message: not one it "
 		    "may send", netmsg_type_name(m.type));
@@ -580,6 +697,8 @@ netproc_start(uv_loop_t *loop, const struct netproc_conf *c,
 void
 netproc_stop(struct netproc *np)
 {
+	struct resolve_req *q;
+
 	if (np == NULL || np->stopping)
 		return;
 	np->stopping = true;
@@ -589,6 +708,8 @@ netproc_stop(struct netproc *np)
 	close_chan(np);
 	if (np->proc_alive)
 		uv_process_kill(&np->proc, SIGTERM);
+	for (q = np->resolves; q != NULL; q = q->next)
+		uv_cancel((uv_req_t *)&q->gai);	/* or it ends by itself */
 	fail_calls(np, "stopping");
 }
 

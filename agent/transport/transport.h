@@ -33,6 +33,7 @@
 #include "crypto/crypto.h"
 
 struct netproc;
+struct tls_resolver;
 
 #define TRANSPORT_ID_MAX 64		/* device id (the certificate CN) */
 #define TRANSPORT_CMD_ID_MAX 128
@@ -73,6 +74,9 @@ struct transport_params {
 	/* The network process (netproc.h) the privilege-separated proxy
 	 * binding talks to (borrowed); unused by other bindings. */
 	struct netproc *net;
+	/* How the rest binding resolves names (NULL: uv_getaddrinfo);
+	 * borrowed. */
+	const struct tls_resolver *resolver;
 };
 
 /* What the device says about itself when it enrolls. */

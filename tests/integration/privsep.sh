@@ -4,7 +4,8 @@
 # no capabilities, a seccomp filter, no_new_privs, an empty root and no
 # descriptor but its socket to the parent and stdio. Enrollment, policy,
 # reports and commands work over mutual TLS with the device key kept in
-# the parent (it signs the handshake for the network process). Killed
+# the parent (it signs the handshake for the network process), with the
+# server named by a host name the parent resolves for it. Killed
 # with SIGKILL, the network process is restarted and the device keeps
 # reporting; when the parent dies, the network process exits too.
 . "$(dirname "$0")/lib.sh"
@@ -42,6 +43,10 @@ grep -q '^CONFIG_NETPROC_SECCOMP=y' "$WARDEN_BIN/.config" && seccomp=true
 start_server || { not_ok "wardenmdm starts" "$(cat "$T/mdm.log")"; finish; exit 1; }
 mdm policy set examples/policies/fully_managed.json >/dev/null
 mdm token new --mode FULLY_MANAGED --json "$T/qr.json" >"$T/token.out"
+# The server by name: the network process has no resolver files, the
+# parent resolves for it (its certificate names localhost too).
+sed -i 's#https://127\.0\.0\.1:#https://localhost:#' "$T/qr.json"
+grep -q '"https://localhost:' "$T/qr.json" || not_ok "server by name" "$(cat "$T/qr.json")"
 start_agent -v || { not_ok "wardend starts" "$(cat "$T/wardend.log")"; finish; exit 1; }
 
 # --- two processes from the start ---------------------------------------
@@ -66,6 +71,9 @@ ctl scan >/dev/null
 wait_until 15 sh -c "[ \"\$('$MDM' --dir '$D' reports '$ID' --count)\" -gt $n ]" &&
 	ok "reports reach the server over mutual TLS (the parent signs the handshake)" ||
 	not_ok "reports over mTLS" "$(reports); $(tail -n 10 "$T/wardend.log")"
+grep -q "network process: resolved localhost" "$T/wardend.log" &&
+	ok "the parent resolved the server's name for the network process" ||
+	not_ok "name resolved by the parent" "$(grep -i resolv "$T/wardend.log")"
 grep -q "network process: signed a TLS handshake digest" "$T/wardend.log" &&
 	ok "the network process had the parent sign its TLS handshakes" ||
 	not_ok "handshake signed by the parent" "$(grep -i sign "$T/wardend.log")"

@@ -190,6 +190,72 @@ test_requests_round_trip(void **state)
 }
 
 static void
+test_resolve(void **state)
+{
+	struct netmsg_buf b = { 0 };
+	struct netmsg m;
+	uint8_t a4[4] = { 127, 0, 0, 1 }, a6[16] = { 0 };
+	char why[256];
+
+	(void)state;
+	netmsg_begin(&b, NETMSG_RESOLVE, 0, 3);
+	netmsg_put_str(&b, "mdm.example.com");
+	netmsg_put_int(&b, 443);
+	netmsg_end(&b);
+	assert_int_equal(parse_buf(&b, &m, why, sizeof(why)), 0);
+	assert_string_equal(m.host, "mdm.example.com");
+	assert_int_equal(m.port, 443);
+	netmsg_clear(&m);
+
+	a6[15] = 1;
+	netmsg_begin(&b, NETMSG_RESOLVED, 0, 3);
+	netmsg_put_int(&b, 0);
+	netmsg_put_str(&b, NULL);
+	netmsg_put_int(&b, 2);
+	netmsg_put_bytes(&b, a4, sizeof(a4));
+	netmsg_put_bytes(&b, a6, sizeof(a6));
+	netmsg_end(&b);
+	assert_int_equal(parse_buf(&b, &m, why, sizeof(why)), 0);
+	assert_int_equal(m.naddrs, 2);
+	assert_int_equal(m.addr_len[0], 4);
+	assert_memory_equal(m.addrs[1], a6, 16);
+	netmsg_clear(&m);
+
+	/* A name with other characters, a port out of range. */
+	netmsg_begin(&b, NETMSG_RESOLVE, 0, 3);
+	netmsg_put_str(&b, "evil/../host");
+	netmsg_put_int(&b, 443);
+	netmsg_end(&b);
+	refused(&b, "host");
+	netmsg_begin(&b, NETMSG_RESOLVE, 0, 3);
+	netmsg_put_str(&b, "h");
+	netmsg_put_int(&b, 65536);
+	netmsg_end(&b);
+	refused(&b, "port");
+	/* An address of 5 bytes; addresses with a failure; too many. */
+	netmsg_begin(&b, NETMSG_RESOLVED, 0, 3);
+	netmsg_put_int(&b, 0);
+	netmsg_put_str(&b, NULL);
+	netmsg_put_int(&b, 1);
+	netmsg_put_bytes(&b, a6, 5);
+	netmsg_end(&b);
+	refused(&b, "address");
+	netmsg_begin(&b, NETMSG_RESOLVED, 0, 3);
+	netmsg_put_int(&b, -1);
+	netmsg_put_str(&b, "no");
+	netmsg_put_int(&b, 1);
+	netmsg_put_bytes(&b, a4, 4);
+	netmsg_end(&b);
+	refused(&b, "count");
+	netmsg_begin(&b, NETMSG_RESOLVED, 0, 3);
+	netmsg_put_int(&b, 0);
+	netmsg_put_str(&b, NULL);
+	netmsg_put_int(&b, NETMSG_ADDRS_MAX + 1);
+	netmsg_end(&b);
+	refused(&b, "count");
+}
+
+static void
 test_replies_round_trip(void **state)
 {
 	struct transport_command cmd = { "c-1", "LOCK", 1700000000, 600,
@@ -436,6 +502,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_connect_round_trip),
 		cmocka_unit_test(test_requests_round_trip),
+		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_replies_round_trip),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_encoder_bounds),
