@@ -600,7 +600,11 @@ netproc_main(int argc, char **argv)
 	    NULL)
 		leave(1);
 	child.loop = uv_default_loop();
+	/* Writes to a dead parent fail (EPIPE); the terminal's signals are
+	 * for the parent, which stops this process by closing the socket. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	if (netproc_sandbox(&c, err, sizeof(err)) != 0) {
 		log_warnx("network process: sandbox: %s", err);
 		leave(1);

@@ -549,10 +549,11 @@ on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 
 	(void)b;
 	if (n < 0) {
-		if (n != UV_EOF)
-			log_warnx("network process: read: %s", uv_strerror(
-			    (int)n));
-		kill_child(np, "its channel closed");
+		/* Usually it died: its exit is logged. */
+		log_debug("network process: read: %s", uv_strerror((int)n));
+		close_chan(np);
+		if (np->proc_alive)
+			uv_process_kill(&np->proc, SIGKILL);
 		return;
 	}
 	np->rlen += (size_t)n;
