@@ -84,8 +84,9 @@ int netproc_sandbox(const struct netproc_conf *c, char *err, size_t errlen);
 #ifdef CONFIG_NETPROC_SECCOMP
 /*
  * Loads the seccomp allow-list (docs/privsep.md). A call outside it
- * traps: the process writes the call's number to stderr and exits 159
- * (the parent logs it). Returns 0, or -1 with err.
+ * traps: the process writes the call's number to stderr and exits 159,
+ * or (SIGSYS blocked at that moment) is killed by SIGSYS; the parent
+ * logs either. Returns 0, or -1 with err.
  */
 int netproc_seccomp(char *err, size_t errlen);
 #else

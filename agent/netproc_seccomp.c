@@ -1,23 +1,21 @@
 /*
  * netproc_seccomp.c - the network process's system call allow-list
  * (libseccomp). What it needs once sandboxed: its socket to the parent
- * and TCP sockets to the server (libuv's epoll loop and its thread
- * pool), memory, time, randomness, signals, and what the sanitizers of a
- * test build use. Files cannot be opened (EACCES: there are none in its
- * root anyway; the parent resolves names); sockets other than IPv4 and
- * IPv6 cannot be made (EAFNOSUPPORT for local and netlink sockets); a
- * thread may be created, a process not. Any other call traps: the handler writes the
- * call's number to stderr and the process exits 159, which the parent
- * logs and restarts it after.
+ * and TCP sockets to the server (libuv's epoll loop), memory, time,
+ * randomness, signals, and what the sanitizers of a test build use.
+ * Files cannot be opened (EACCES: there are none in its root anyway; the
+ * parent resolves names); sockets other than IPv4 and IPv6 cannot be
+ * made (EAFNOSUPPORT for local and netlink sockets); neither a thread
+ * nor a process can be started. Any other call traps: the handler
+ * writes the call's number to stderr and the process exits 159, which
+ * the parent logs before it restarts the process.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -43,9 +41,9 @@ static const int allowed[] = {
 	/* memory */
 	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
 	SCMP_SYS(mprotect), SCMP_SYS(madvise),
-	/* threads (uv_getaddrinfo's pool) */
-	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
-	SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
+	/* locks and scheduling (no thread is started: names are resolved
+	 * by the parent, so libuv's pool never runs here) */
+	SCMP_SYS(futex), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
 	SCMP_SYS(gettid), SCMP_SYS(getpid), SCMP_SYS(getppid),
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
 	SCMP_SYS(getegid),
@@ -83,12 +81,6 @@ static const struct {
 	/* ioctl: FIONBIO and FIOCLEX only (libuv). */
 	{ SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, ALL, FIONBIO },
 	{ SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, ALL, FIOCLEX },
-	/* Threads, not processes: clone with CLONE_THREAD; clone3 (whose
-	 * flags a filter cannot see) answers ENOSYS so glibc uses clone. */
-	{ SCMP_ACT_ALLOW, SCMP_SYS(clone), 0, CLONE_THREAD, CLONE_THREAD },
-	{ SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, 0, 0 },
-	/* prctl: naming threads only. */
-	{ SCMP_ACT_ALLOW, SCMP_SYS(prctl), 0, ALL, PR_SET_NAME },
 };
 
 static void
