@@ -52,6 +52,8 @@ static const struct keyword keywords[] = {
 	STR("default-server-pin", K_PIN, default_server_pin),
 	NUM("lwm2m-allow-nosec", lwm2m_allow_nosec, 0, 1),
 	STR("tpm-tcti", K_TCTI, tpm_tcti),
+	STR("network-user", K_STRING, network_user),
+	STR("network-root", K_PATH, network_root),
 };
 
 static const char *const mgmt_modes[] = { "FULLY_MANAGED", "DEDICATED",
@@ -75,6 +77,10 @@ config_defaults(struct config *c)
 	c->outbox_max = 10000;
 	snprintf(c->mode, sizeof(c->mode), "FULLY_MANAGED");
 	snprintf(c->tpm_tcti, sizeof(c->tpm_tcti), "auto");
+	snprintf(c->network_user, sizeof(c->network_user), "%s",
+	    CONFIG_NETWORK_USER);
+	snprintf(c->network_root, sizeof(c->network_root), "%s",
+	    CONFIG_NETWORK_ROOT);
 }
 
 /* Splits "keyword value" into its two words; value may be quoted. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agent/commands.h"
+#include "agent/netproc.h"
 #include "agent/retire.h"
 #include "agent/transport/lwm2m_session.h"
 #include "daemon.h"
@@ -263,6 +264,23 @@ on_signal(uv_signal_t *s, int signum)
 		daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
+/* First of all, before the store and the keys are open: the network
+ * process (a fresh exec of this binary: it inherits no memory). */
+static void
+start_network(struct wardend *d)
+{
+	struct netproc_conf nc;
+	char err[512];
+
+	memset(&nc, 0, sizeof(nc));
+	nc.user = d->conf.network_user;
+	nc.root = d->conf.network_root;
+	nc.foreground = d->foreground;
+	nc.log_level = d->conf.log_level;
+	if (netproc_start(d->loop, &nc, &d->net, err, sizeof(err)) != 0)
+		fatalx("network process: %s", err);
+}
+
 void
 daemon_start(struct wardend *d)
 {
@@ -271,6 +289,7 @@ daemon_start(struct wardend *d)
 
 	d->loop = uv_default_loop();
 	d->started_at = store_now();
+	start_network(d);
 	if ((d->store = store_open(d->conf.state_dir, err, sizeof(err))) ==
 	    NULL)
 		fatalx("store: %s", err);
@@ -321,6 +340,7 @@ daemon_stop(struct wardend *d, const char *why)
 	retire_stop(d);
 	server_stop(d);
 	lwm2m_session_stop(d);
+	netproc_stop(d->net);
 	control_stop(d);
 	uv_signal_stop(&d->sig_hup);
 	uv_close((uv_handle_t *)&d->sig_term, NULL);
@@ -345,6 +365,8 @@ daemon_cleanup(struct wardend *d)
 	lwm2m_session_free(d);
 	/* After every key from the TPM is gone. */
 	keystore_stop(d);
+	netproc_free(d->net);
+	d->net = NULL;
 	store_close(d->store);
 	d->store = NULL;
 }

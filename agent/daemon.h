@@ -26,6 +26,7 @@ struct crypto_tpm;
 struct ctl_conn;
 struct hal_job;
 struct lwm2m_session;
+struct netproc;
 struct retire;
 struct server;
 
@@ -34,6 +35,7 @@ struct wardend {
 	struct config conf;
 	char conf_path[PATH_MAX];
 	bool conf_given;
+	bool foreground;	/* -d: logs on stderr */
 	struct store *store;
 	struct hal hal;
 	int64_t started_at;
@@ -82,6 +84,7 @@ struct wardend {
 	struct engine *engine;	/* policy_engine.c */
 	struct server *server;	/* server.c: enrollment and the session */
 	struct lwm2m_session *lwm2m;	/* transport/lwm2m_session.c */
+	struct netproc *net;		/* netproxy.c: the network process */
 	struct retire *retire;		/* retire.c: a retire under way */
 	bool wiping;			/* commands.c: a wipe under way */
 	struct crypto_tpm *tpm;		/* keystore.c: NULL without a TPM */

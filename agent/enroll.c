@@ -385,6 +385,7 @@ attempt(struct server *sv)
 		p.rng = sv->rng;
 		p.server_url = sv->url;
 		memcpy(p.pin, sv->pin, sizeof(p.pin));
+		p.net = sv->d->net;
 		if (sv->ops->connect(&p, &sv->t, err, sizeof(err)) != 0) {
 			server_seterr(sv, "%s", err);
 			retry_later(sv);

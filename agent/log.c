@@ -13,6 +13,7 @@
 
 static bool log_foreground = true;
 static int log_level = LOG_LVL_INFO;
+static const char *log_proc = "";	/* "" or " network" */
 
 static const char *const level_names[] = { "error", "warning", "info",
 	"debug" };
@@ -24,6 +25,12 @@ log_init(bool foreground, int level)
 	log_level = level;
 	if (!foreground)
 		openlog("wardend", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_setprocname(const char *name)
+{
+	log_proc = name;
 }
 
 void
@@ -82,12 +89,13 @@ vlog(int level, int errnum, const char *fmt, va_list ap)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld wardend: %s%s\n", when,
-		    ts.tv_nsec / 1000000L,
+		fprintf(stderr, "%s.%03ld wardend%s: %s%s\n", when,
+		    ts.tv_nsec / 1000000L, log_proc,
 		    level == LOG_LVL_ERR ? "error: " :
 		    level == LOG_LVL_WARN ? "warning: " : "", msg);
 	} else {
-		syslog(prio[level], "%s", msg);
+		syslog(prio[level], "%s%s%s", log_proc[0] != '\0' ?
+		    log_proc + 1 : "", log_proc[0] != '\0' ? ": " : "", msg);
 	}
 }
 

@@ -188,12 +188,37 @@ out:
 }
 
 int
-prov_qr_image_decode(const char *path, char *text, size_t cap, size_t *len,
-    char *err, size_t errlen)
+prov_qr_image_decode_buf(const char *name, const char *buf, size_t blen,
+    char *text, size_t cap, size_t *len, char *err, size_t errlen)
 {
 	static const char png_sig[8] = { (char)0x89, 'P', 'N', 'G', '\r', '\n',
 		0x1a, '\n' };
 	struct grey g = { 0 };
+	int rc;
+
+	*len = 0;
+	if (cap > 0)
+		text[0] = '\0';
+	if (cap == 0)
+		return prov_err(err, errlen, "%s: no room for the text", name);
+	if (blen >= 8 && memcmp(buf, png_sig, 8) == 0)
+		rc = read_png(name, buf, blen, &g, err, errlen);
+	else if (blen >= 2 && buf[0] == 'P' && buf[1] == '5')
+		rc = read_pgm(name, buf, blen, &g, err, errlen);
+	else
+		rc = prov_err(err, errlen,
+		    "%s: not a PNG or binary PGM (P5) image", name);
+	if (rc != 0)
+		return -1;
+	rc = scan_qr(name, &g, text, cap, len, err, errlen);
+	prov_secret_free(g.px, (size_t)g.w * g.h);
+	return rc;
+}
+
+int
+prov_qr_image_decode(const char *path, char *text, size_t cap, size_t *len,
+    char *err, size_t errlen)
+{
 	size_t flen;
 	char *buf;
 	int rc;
@@ -201,23 +226,12 @@ prov_qr_image_decode(const char *path, char *text, size_t cap, size_t *len,
 	*len = 0;
 	if (cap > 0)
 		text[0] = '\0';
-	if (cap == 0)
-		return prov_err(err, errlen, "%s: no room for the text", path);
 	if (prov_file_read(path, PROV_IMAGE_MAX, &buf, &flen, err, errlen) != 0)
 		return -1;
-	if (flen >= 8 && memcmp(buf, png_sig, 8) == 0)
-		rc = read_png(path, buf, flen, &g, err, errlen);
-	else if (flen >= 2 && buf[0] == 'P' && buf[1] == '5')
-		rc = read_pgm(path, buf, flen, &g, err, errlen);
-	else
-		rc = prov_err(err, errlen,
-		    "%s: not a PNG or binary PGM (P5) image", path);
+	rc = prov_qr_image_decode_buf(path, buf, flen, text, cap, len, err,
+	    errlen);
 	/* The picture may show a Wi-Fi password: scrub what we read. */
 	prov_secret_free(buf, flen);
-	if (rc != 0)
-		return -1;
-	rc = scan_qr(path, &g, text, cap, len, err, errlen);
-	prov_secret_free(g.px, (size_t)g.w * g.h);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/netproc.h"
 #include "agent/provision.h"
 #include "agent/transport/lwm2m_session.h"
 #include "agent/server.h"
@@ -224,6 +225,7 @@ server_session_open(struct server *sv)
 	p.device_id = sv->device_id;
 	p.cert_pem = sv->cert_pem;
 	p.key = sv->key;
+	p.net = sv->d->net;
 	if (sv->ops->connect(&p, &sv->t, err, sizeof(err)) != 0) {
 		server_seterr(sv, "cannot set up the session: %s", err);
 		log_warnx("server %s: %s", sv->url, sv->last_error);
@@ -425,7 +427,7 @@ server_start(struct wardend *d)
 		log_warnx("server: %s", sv->last_error);
 		return;
 	}
-	if ((sv->ops = transport_find(sv->binding)) == NULL) {
+	if ((sv->ops = netproc_binding(d->net, sv->binding)) == NULL) {
 		server_seterr(sv, "binding %s: UNSUPPORTED by this build",
 		    sv->binding);
 		log_warnx("server %s: %s", sv->url, sv->last_error);

@@ -33,6 +33,9 @@ enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 /* Logs to stderr when foreground, else to syslog (daemon facility). */
 void log_init(bool foreground, int level);
 void log_setlevel(int level);
+/* Names the process in every line ("wardend network: ..."): " network"
+ * (a static string with a leading space); "" for the parent. */
+void log_setprocname(const char *name);
 int log_getlevel(void);
 const char *log_level_name(int level);
 int log_level_parse(const char *s, int *level);
@@ -69,6 +72,8 @@ struct config {
 	char default_server_pin[64];  /* its certificate pin, base64url */
 	int lwm2m_allow_nosec;        /* 1: coap:// (no DTLS) accepted */
 	char tpm_tcti[256];           /* "auto", "none" or a TCTI string */
+	char network_user[64];        /* the network process's user */
+	char network_root[PATH_MAX];  /* its empty root directory */
 };
 /* Fills in the compiled-in defaults (Kconfig). */
 void config_defaults(struct config *c);

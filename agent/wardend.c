@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "netproc.h"
 
 static void __attribute__((noreturn))
 usage(void)
@@ -51,6 +52,9 @@ main(int argc, char **argv)
 	int verbose = 0, ch;
 	char err[512];
 
+	/* The network process is this binary run again (netproc.c). */
+	if (argc > 1 && strcmp(argv[1], "-N") == 0)
+		netproc_main(argc, argv);
 	log_init(true, LOG_LVL_INFO);
 	config_defaults(&d.conf);
 	snprintf(d.conf_path, sizeof(d.conf_path), "%s",
@@ -134,6 +138,7 @@ main(int argc, char **argv)
 	if (!foreground && daemon(0, 0) != 0)
 		fatal("daemon");
 	log_info("wardend %s starting", WARDEN_VERSION);
+	d.foreground = foreground;
 	daemon_start(&d);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	daemon_cleanup(&d);

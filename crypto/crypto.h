@@ -193,6 +193,38 @@ int crypto_eckey_external_new(const struct crypto_eckey *pub,
 bool crypto_eckey_is_external(const struct crypto_eckey *key);
 
 /* ------------------------------------------------------------------ */
+/* remote_key.c: a device key signed with by another process          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Signs hlen bytes of digest (md: an mbedtls_md_type_t) with the key
+ * held elsewhere: writes a DER ECDSA signature into sig (at most
+ * MBEDTLS_PK_SIGNATURE_MAX_SIZE bytes) and its length into *slen.
+ * Returns 0, or -1 when no signature could be had. It may block.
+ */
+typedef int (*crypto_remote_sign_fn)(void *arg, int md, const uint8_t *hash,
+    size_t hlen, uint8_t *sig, size_t *slen);
+
+/*
+ * A key with only the public half of the EC P-256 key certified by
+ * cert_pem (PEM, NUL-terminated); its signatures (mbedTLS's pk_sign, as
+ * in a TLS client's CertificateVerify) are made by sign(arg, ...). It can
+ * be given to mbedtls_ssl_conf_own_cert() through crypto_eckey_pk().
+ * Returns 0 and *out (crypto_eckey_free()), or -1 with err.
+ */
+int crypto_eckey_remote_new(const char *cert_pem, crypto_remote_sign_fn sign,
+    void *arg, struct crypto_eckey **out, char *err, size_t errlen);
+
+/*
+ * The other side: signs a digest of hlen bytes (md MBEDTLS_MD_SHA256 with
+ * 32, or MBEDTLS_MD_SHA384 with 48) with key's private half; the DER
+ * signature into sig (sigmax bytes) and *siglen. Returns 0 or -1.
+ */
+int crypto_eckey_sign_digest(struct crypto_rng *rng, struct crypto_eckey *key,
+    int md, const uint8_t *hash, size_t hlen, uint8_t *sig, size_t sigmax,
+    size_t *siglen);
+
+/* ------------------------------------------------------------------ */
 /* es256.c: ECDSA P-256 with SHA-256, JOSE signature format             */
 /* ------------------------------------------------------------------ */
 

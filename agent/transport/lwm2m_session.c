@@ -641,6 +641,9 @@ lwm2m_session_start(struct wardend *d)
 		s->host = (struct lwm2m_host){ s, h_fact, h_identity, h_mode,
 		    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock,
 		    h_save };
+		/* Not yet behind the network process (docs/privsep.md). */
+		log_warnx("lwm2m: the lwm2m binding runs in the privileged "
+		    "process, without privilege separation");
 	}
 	if ((req = stored_request(d, err, sizeof(err))) == NULL) {
 		seterr(s, "the stored enrollment request is unreadable: %s",

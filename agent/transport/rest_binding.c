@@ -240,6 +240,7 @@ rest_connect(const struct transport_params *p, struct transport **out,
 	tp.ca_pem = p->ca_pem;
 	tp.cert_pem = p->cert_pem;
 	tp.key = p->key;
+	tp.resolver = p->resolver;
 	if (tls_conf_new(&tp, &t->tls, err, errlen) != 0 ||
 	    rest_http_new(p->loop, t->tls, host, port, &t->main, err,
 	    errlen) != 0 ||

@@ -30,6 +30,7 @@ struct tls_conf {
 	mbedtls_x509_crt ca, own;
 	enum crypto_pin_mode mode;
 	uint8_t pin[CRYPTO_SHA256_LEN];
+	struct tls_resolver resolver;	/* start NULL: uv_getaddrinfo */
 };
 
 enum { ST_RESOLVE, ST_CONNECT, ST_HANDSHAKE, ST_OPEN, ST_DEAD };
@@ -51,6 +52,8 @@ struct tls_stream {
 	uv_timer_t timer;
 	uv_getaddrinfo_t gai;
 	bool gai_pending;
+	struct tls_resolver resolver;	/* the conf's, kept for cancel */
+	bool resolving;
 	uv_connect_t creq;
 	bool connect_pending;
 	int handles_open;
@@ -101,6 +104,8 @@ tls_conf_new(const struct tls_params *p, struct tls_conf **out, char *err,
 	mbedtls_x509_crt_init(&c->own);
 	c->mode = p->pin_mode;
 	memcpy(c->pin, p->pin, sizeof(c->pin));
+	if (p->resolver != NULL)
+		c->resolver = *p->resolver;
 	if ((ret = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT,
 	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
 		mbedtls_strerror(ret, why, sizeof(why));
@@ -504,6 +509,24 @@ on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	uv_freeaddrinfo(res);
 }
 
+void
+tls_stream_resolved(struct tls_stream *s, const struct sockaddr *sa,
+    const char *why)
+{
+	int rc;
+
+	s->resolving = false;
+	if (s->closed || s->st != ST_RESOLVE)
+		return;
+	if (sa == NULL) {
+		fail(s, TLS_FAIL_CONNECT, "resolving %s: %s", s->host, why);
+		return;
+	}
+	if ((rc = start_connect(s, sa)) != 0)
+		fail(s, TLS_FAIL_CONNECT, "connecting to %s:%u: %s", s->host,
+		    s->port, uv_strerror(rc));
+}
+
 int
 tls_stream_open(uv_loop_t *loop, struct tls_conf *conf, const char *host,
     uint16_t port, unsigned connect_ms, unsigned handshake_ms,
@@ -564,6 +587,17 @@ tls_stream_open(uv_loop_t *loop, struct tls_conf *conf, const char *host,
 		return 0;
 	}
 	s->st = ST_RESOLVE;
+	if (conf->resolver.start != NULL) {
+		s->resolver = conf->resolver;
+		if (s->resolver.start(s->resolver.arg, s, host, port) != 0) {
+			snprintf(err, errlen, "resolving %s: cannot ask", host);
+			tls_stream_close(s);
+			return -1;
+		}
+		s->resolving = true;
+		*out = s;
+		return 0;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -625,6 +659,9 @@ tls_stream_close(struct tls_stream *s)
 	s->tx = NULL;
 	if (s->gai_pending)
 		uv_cancel((uv_req_t *)&s->gai);
+	if (s->resolving)
+		s->resolver.cancel(s->resolver.arg, s);
+	s->resolving = false;
 	uv_close((uv_handle_t *)&s->timer, on_handle_closed);
 	if (s->tcp_init)
 		uv_close((uv_handle_t *)&s->tcp, on_handle_closed);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include <mbedtls/ssl.h>
 #include <uv.h>
@@ -27,6 +28,22 @@
 
 #define TLS_HOST_MAX 253
 #define TLS_WHY_MAX 320
+
+struct tls_stream;
+
+/*
+ * Name resolution done elsewhere (the network process asks wardend's
+ * parent: it has no resolver files in its empty root). start() begins
+ * resolving host:port for stream s and returns 0, then someone calls
+ * tls_stream_resolved(s, ...) exactly once, later, unless cancel(arg, s)
+ * ran first (tls_stream_close() calls it); or it returns -1.
+ */
+struct tls_resolver {
+	int (*start)(void *arg, struct tls_stream *s, const char *host,
+	    uint16_t port);
+	void (*cancel)(void *arg, struct tls_stream *s);
+	void *arg;
+};
 
 /* Trust and credentials shared by the connections to one server. */
 struct tls_params {
@@ -38,6 +55,8 @@ struct tls_params {
 	const char *ca_pem;		/* copied; NULL before enrollment */
 	const char *cert_pem;		/* copied; the device's, or NULL */
 	struct crypto_eckey *key;	/* borrowed, or NULL */
+	/* Copied; NULL: names are resolved with uv_getaddrinfo. */
+	const struct tls_resolver *resolver;
 };
 
 struct tls_conf;
@@ -77,8 +96,6 @@ struct tls_stream_events {
 	void (*failed)(void *arg, enum tls_fail fail, const char *why);
 };
 
-struct tls_stream;
-
 /*
  * Starts connecting to host:port (a name is resolved with
  * uv_getaddrinfo) and handshaking, each phase bounded by its timeout.
@@ -90,6 +107,14 @@ int tls_stream_open(uv_loop_t *loop, struct tls_conf *conf, const char *host,
     uint16_t port, unsigned connect_ms, unsigned handshake_ms,
     const struct tls_stream_events *ev, void *arg, struct tls_stream **out,
     char *err, size_t errlen);
+
+/*
+ * The answer to a tls_resolver's start(): the address to connect to
+ * (its port set), or NULL and why (one line) when the name did not
+ * resolve. May call the failed event.
+ */
+void tls_stream_resolved(struct tls_stream *s, const struct sockaddr *sa,
+    const char *why);
 
 /*
  * Encrypts and queues len bytes (copied) for the server; only after the

@@ -32,6 +32,9 @@
 
 #include "crypto/crypto.h"
 
+struct netproc;
+struct tls_resolver;
+
 #define TRANSPORT_ID_MAX 64		/* device id (the certificate CN) */
 #define TRANSPORT_CMD_ID_MAX 128
 #define TRANSPORT_CMD_TYPE_MAX 32
@@ -68,6 +71,12 @@ struct transport_params {
 	const char *device_id;
 	const char *cert_pem;
 	struct crypto_eckey *key;
+	/* The network process (netproc.h) the privilege-separated proxy
+	 * binding talks to (borrowed); unused by other bindings. */
+	struct netproc *net;
+	/* How the rest binding resolves names (NULL: uv_getaddrinfo);
+	 * borrowed. */
+	const struct tls_resolver *resolver;
 };
 
 /* What the device says about itself when it enrolls. */
