@@ -1,150 +1,108 @@
 /*
  * remote_key.c - a device key whose private half lives in another
- * process: an mbedTLS pk context of type ECKEY holding only the public
- * key (from the device certificate), whose sign operation asks a
- * callback (the network process asks wardend's parent over its socket).
- *
- * mbedTLS 2.28 has no PSA opaque keys here and RSA_ALT only for RSA, so
- * this is a custom mbedtls_pk_info_t (pk_internal.h, which Debian
- * installs). Its context starts with an mbedtls_ecp_keypair holding the
- * public point, so mbedtls_pk_ec() and the code that compares public
- * keys (crypto_cert_has_key) work unchanged; the private scalar stays 0.
+ * process (the network process's view of the key wardend's parent
+ * holds): the certificate's public key made an external key
+ * (eckey_external.c) whose signatures a callback asks for, in DER, over
+ * the process boundary; and the holder's side, which signs a digest.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <mbedtls/ecdsa.h>
-#include <mbedtls/pk_internal.h>
+#include <mbedtls/asn1.h>
 #include <mbedtls/x509_crt.h>
 
 #include "crypto/crypto_int.h"
 
-struct remote_ctx {
-	mbedtls_ecp_keypair kp;	/* first: mbedtls_pk_ec() casts */
+#define HALF (CRYPTO_ES256_SIG_LEN / 2)
+
+struct remote {
 	crypto_remote_sign_fn sign;
 	void *arg;
 };
 
-static size_t
-remote_bitlen(const void *ctx)
+/* An ECDSA DER signature (SEQUENCE of two INTEGERs) as r || s, strictly:
+ * nothing after the sequence, each integer positive and at most 32
+ * bytes. */
+static int
+der_to_rs(const uint8_t *der, size_t len, uint8_t rs[CRYPTO_ES256_SIG_LEN])
 {
-	return ((const struct remote_ctx *)ctx)->kp.grp.pbits;
+	unsigned char *p = (unsigned char *)(uintptr_t)der;
+	const unsigned char *end = der + len;
+	mbedtls_mpi r, s;
+	size_t n;
+	int ret = -1;
+
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED |
+	    MBEDTLS_ASN1_SEQUENCE) != 0 || p + n != end ||
+	    mbedtls_asn1_get_mpi(&p, end, &r) != 0 ||
+	    mbedtls_asn1_get_mpi(&p, end, &s) != 0 || p != end ||
+	    mbedtls_mpi_cmp_int(&r, 0) <= 0 || mbedtls_mpi_cmp_int(&s, 0) <= 0 ||
+	    mbedtls_mpi_write_binary(&r, rs, HALF) != 0 ||
+	    mbedtls_mpi_write_binary(&s, rs + HALF, HALF) != 0)
+		goto out;
+	ret = 0;
+out:
+	mbedtls_mpi_free(&r);
+	mbedtls_mpi_free(&s);
+	return ret;
 }
 
+/* crypto_eckey_sign_fn: the digest's length names its hash. */
 static int
-remote_can_do(mbedtls_pk_type_t type)
+remote_sign(void *arg, const uint8_t *digest, size_t len,
+    uint8_t sig[CRYPTO_ES256_SIG_LEN], char *err, size_t errlen)
 {
-	return type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECDSA;
-}
+	struct remote *r = arg;
+	uint8_t der[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+	size_t dlen = 0;
+	int md;
 
-static int
-remote_verify(void *ctx, mbedtls_md_type_t md, const unsigned char *hash,
-    size_t hlen, const unsigned char *sig, size_t slen)
-{
-	struct remote_ctx *r = ctx;
-	int ret;
-
-	(void)md;
-	ret = mbedtls_ecdsa_read_signature(&r->kp, hash, hlen, sig, slen);
-	return ret == MBEDTLS_ERR_ECP_SIG_LEN_MISMATCH ?
-	    MBEDTLS_ERR_PK_SIG_LEN_MISMATCH : ret;
-}
-
-static int
-remote_sign(void *ctx, mbedtls_md_type_t md, const unsigned char *hash,
-    size_t hlen, unsigned char *sig, size_t *slen,
-    int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
-{
-	struct remote_ctx *r = ctx;
-
-	(void)f_rng;
-	(void)p_rng;
-	if (r->sign(r->arg, (int)md, hash, hlen, sig, slen) != 0)
-		return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+	if (len == 32)
+		md = MBEDTLS_MD_SHA256;
+	else if (len == 48)
+		md = MBEDTLS_MD_SHA384;
+	else {
+		crypto_seterr(err, errlen, "remote key: a %zu-byte digest",
+		    len);
+		return -1;
+	}
+	if (r->sign(r->arg, md, digest, len, der, &dlen) != 0 ||
+	    dlen > sizeof(der) || der_to_rs(der, dlen, sig) != 0) {
+		crypto_seterr(err, errlen, "remote key: no signature");
+		return -1;
+	}
 	return 0;
 }
-
-static void *
-remote_alloc(void)
-{
-	struct remote_ctx *r = calloc(1, sizeof(*r));
-
-	if (r != NULL)
-		mbedtls_ecp_keypair_init(&r->kp);
-	return r;
-}
-
-static void
-remote_free(void *ctx)
-{
-	struct remote_ctx *r = ctx;
-
-	mbedtls_ecp_keypair_free(&r->kp);
-	free(r);
-}
-
-static const mbedtls_pk_info_t remote_info = {
-	.type = MBEDTLS_PK_ECKEY,
-	.name = "EC (remote signer)",
-	.get_bitlen = remote_bitlen,
-	.can_do = remote_can_do,
-	.verify_func = remote_verify,
-	.sign_func = remote_sign,
-	.ctx_alloc_func = remote_alloc,
-	.ctx_free_func = remote_free,
-};
 
 int
 crypto_eckey_remote_new(const char *cert_pem, crypto_remote_sign_fn sign,
     void *arg, struct crypto_eckey **out, char *err, size_t errlen)
 {
 	mbedtls_x509_crt crt;
-	struct crypto_eckey *key = NULL;
-	struct remote_ctx *r;
-	const mbedtls_ecp_keypair *pub;
-	int ret;
+	struct crypto_eckey *pub = NULL;
+	struct remote *r;
+	int rc = -1;
 
 	*out = NULL;
 	mbedtls_x509_crt_init(&crt);
-	if ((ret = mbedtls_x509_crt_parse(&crt, (const unsigned char *)cert_pem,
-	    strlen(cert_pem) + 1)) != 0) {
-		crypto_seterr_mbedtls(err, errlen, "certificate", ret);
-		goto fail;
-	}
-	if (mbedtls_pk_get_type(&crt.pk) != MBEDTLS_PK_ECKEY ||
-	    mbedtls_pk_ec(crt.pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1) {
-		crypto_seterr(err, errlen, "certificate: not an EC P-256 key");
-		goto fail;
-	}
-	pub = mbedtls_pk_ec(crt.pk);
-	if ((key = calloc(1, sizeof(*key))) == NULL) {
+	if (crypto_cert_parse(&crt, cert_pem, strlen(cert_pem), err,
+	    errlen) != 0 || crypto_eckey_from_cert(&crt, &pub, err,
+	    errlen) != 0)
+		goto out;
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		crypto_seterr(err, errlen, "out of memory");
-		goto fail;
+		goto out;
 	}
-	mbedtls_pk_init(&key->pk);
-	if (mbedtls_pk_setup(&key->pk, &remote_info) != 0) {
-		crypto_seterr(err, errlen, "out of memory");
-		goto fail;
-	}
-	r = key->pk.pk_ctx;
 	r->sign = sign;
 	r->arg = arg;
-	if (mbedtls_ecp_group_copy(&r->kp.grp, &pub->grp) != 0 ||
-	    mbedtls_ecp_copy(&r->kp.Q, &pub->Q) != 0) {
-		crypto_seterr(err, errlen, "out of memory");
-		goto fail;
-	}
-	key->has_private = true;	/* it can sign, through sign() */
+	rc = crypto_eckey_external_new(pub, remote_sign, r, free, out, err,
+	    errlen);
+out:
+	crypto_eckey_free(pub);
 	mbedtls_x509_crt_free(&crt);
-	*out = key;
-	return 0;
-fail:
-	if (key != NULL) {
-		mbedtls_pk_free(&key->pk);
-		free(key);
-	}
-	mbedtls_x509_crt_free(&crt);
-	return -1;
+	return rc;
 }
 
 int
