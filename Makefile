@@ -156,9 +156,11 @@ lib-objs := $(addprefix $(objtree)/,$(lib-y))
 libwarden := $(objtree)/libwarden.a
 wardend := $(objtree)/wardend
 wardenctl := $(objtree)/wardenctl
+# The confined decoder of camera pictures (agent/qrdecode.h).
+qrdecode := $(if $(filter y,$(CONFIG_QR_IMAGE)),$(objtree)/warden-qrdecode)
 
 .PHONY: programs
-programs: $(wardend) $(wardenctl)
+programs: $(wardend) $(wardenctl) $(qrdecode)
 
 $(objtree)/%.o: %.c $(autoconf)
 	@mkdir -p $(dir $@)
@@ -177,8 +179,12 @@ $(wardenctl): $(objtree)/agent/wardenctl.o $(libwarden)
 	$(call msg,LD,$(notdir $@))
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(objtree)/warden-qrdecode: $(objtree)/agent/qrdecode.o $(libwarden)
+	$(call msg,LD,$(notdir $@))
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 -include $(lib-objs:.o=.d) $(objtree)/agent/wardend.d \
-	$(objtree)/agent/wardenctl.d
+	$(objtree)/agent/wardenctl.d $(objtree)/agent/qrdecode.d
 
 # ------------------------------------------------------------------
 # Tests: tests/unit/<dir>/test_<file>.c tests <dir>/<file>.c and is built
@@ -355,6 +361,8 @@ install: programs
 		$(DESTDIR)$(PREFIX)/share/doc/warden
 	install -m 0755 $(wardend) $(DESTDIR)$(PREFIX)/sbin/wardend
 	install -m 0755 $(wardenctl) $(DESTDIR)$(PREFIX)/bin/wardenctl
+	$(if $(qrdecode),install -D -m 0755 $(qrdecode) \
+		$(DESTDIR)$(PREFIX)/libexec/warden/warden-qrdecode)
 	install -m 0644 docs/man/wardenctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 docs/man/wardend.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 docs/man/wardend.8 $(DESTDIR)$(PREFIX)/share/man/man8/

@@ -54,6 +54,7 @@ static const struct keyword keywords[] = {
 	STR("tpm-tcti", K_TCTI, tpm_tcti),
 	STR("network-user", K_STRING, network_user),
 	STR("network-root", K_PATH, network_root),
+	STR("qr-decoder", K_PATH, qr_decoder),
 };
 
 static const char *const mgmt_modes[] = { "FULLY_MANAGED", "DEDICATED",
@@ -79,6 +80,8 @@ config_defaults(struct config *c)
 	snprintf(c->tpm_tcti, sizeof(c->tpm_tcti), "auto");
 	snprintf(c->network_user, sizeof(c->network_user), "%s",
 	    CONFIG_NETWORK_USER);
+	snprintf(c->qr_decoder, sizeof(c->qr_decoder), "%s",
+	    CONFIG_QR_DECODER_PATH);
 	snprintf(c->network_root, sizeof(c->network_root), "%s",
 	    CONFIG_NETWORK_ROOT);
 }

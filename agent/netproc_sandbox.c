@@ -68,12 +68,12 @@ netproc_sandbox(const struct netproc_conf *c, char *err, size_t errlen)
 	int cap;
 
 	if (getuid() != 0 || geteuid() != 0) {
-		log_warnx("network process: not started as root: it keeps "
+		log_warnx("sandbox: not started as root: it keeps "
 		    "uid %d and the file system", (int)getuid());
 		goto nnp;
 	}
 	if ((pw = getpwnam(c->user)) == NULL) {
-		log_warnx("network process: no user %s: running as nobody",
+		log_warnx("sandbox: no user %s: running as nobody",
 		    c->user);
 		if ((pw = getpwnam("nobody")) == NULL) {
 			snprintf(err, errlen, "no user %s and no nobody",

@@ -22,8 +22,7 @@
 #include <seccomp.h>
 
 #include "agent/netproc.h"
-
-#define DENIED_EXIT 159
+#include "agent/sandbox.h"
 
 static const int allowed[] = {
 	/* I/O on the socket to the parent, the TCP sockets, stdio */
@@ -57,109 +56,30 @@ static const int allowed[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
-#define ALL ((scmp_datum_t)-1)	/* compare the whole argument */
-
 /* Calls allowed, or refused quietly, on a condition on one argument:
  * (argument & mask) == value. */
-static const struct {
-	uint32_t action;
-	int sys;
-	unsigned arg;
-	scmp_datum_t mask, value;
-} conditional[] = {
+static const struct sandbox_rule conditional[] = {
 	/* Files: refused, quietly (glibc's resolver and syslog try). */
 	{ SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0, 0, 0 },
 	{ SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0, 0, 0 },
 	/* Sockets: IPv4 and IPv6; local and netlink ones are refused
 	 * quietly (glibc's syslog reconnecting, its resolver asking
 	 * netlink); other families trap. */
-	{ SCMP_ACT_ALLOW, SCMP_SYS(socket), 0, ALL, AF_INET },
-	{ SCMP_ACT_ALLOW, SCMP_SYS(socket), 0, ALL, AF_INET6 },
-	{ SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 0, ALL, AF_UNIX },
-	{ SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 0, ALL,
+	{ SCMP_ACT_ALLOW, SCMP_SYS(socket), 0, SANDBOX_ARG_ALL, AF_INET },
+	{ SCMP_ACT_ALLOW, SCMP_SYS(socket), 0, SANDBOX_ARG_ALL, AF_INET6 },
+	{ SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 0, SANDBOX_ARG_ALL,
+	    AF_UNIX },
+	{ SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 0, SANDBOX_ARG_ALL,
 	    AF_NETLINK },
 	/* ioctl: FIONBIO and FIOCLEX only (libuv). */
-	{ SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, ALL, FIONBIO },
-	{ SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, ALL, FIOCLEX },
+	{ SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, SANDBOX_ARG_ALL, FIONBIO },
+	{ SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, SANDBOX_ARG_ALL, FIOCLEX },
 };
-
-static void
-on_sigsys(int sig, siginfo_t *si, void *uc)
-{
-	char msg[96];
-	int n;
-
-	(void)sig;
-	(void)uc;
-	n = snprintf(msg, sizeof(msg), "wardend network: system call %d "
-	    "outside the seccomp allow-list\n", si->si_syscall);
-	if (n > 0)
-		(void)!write(STDERR_FILENO, msg, (size_t)n);
-	_exit(DENIED_EXIT);
-}
-
-/* One rule with a condition on argument arg: (arg & mask) == value
- * (mask ALL: equality; mask 0: no condition). libseccomp's SCMP_A*
- * macros leave a field to its default, which clang refuses
- * (-Wmissing-field-initializers). */
-static int
-rule_arg(scmp_filter_ctx ctx, uint32_t action, int sys, unsigned arg,
-    scmp_datum_t mask, scmp_datum_t value)
-{
-	struct scmp_arg_cmp c;
-
-	if (mask == 0)		/* no condition */
-		return seccomp_rule_add_array(ctx, action, sys, 0, NULL);
-	memset(&c, 0, sizeof(c));
-	c.arg = arg;
-	if (mask == ALL) {
-		c.op = SCMP_CMP_EQ;
-		c.datum_a = value;
-	} else {
-		c.op = SCMP_CMP_MASKED_EQ;
-		c.datum_a = mask;
-		c.datum_b = value;
-	}
-	return seccomp_rule_add_array(ctx, action, sys, 1, &c);
-}
 
 int
 netproc_seccomp(char *err, size_t errlen)
 {
-	struct sigaction sa;
-	scmp_filter_ctx ctx;
-	size_t i;
-	int rc = 0;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_sigsys;
-	sa.sa_flags = SA_SIGINFO;
-	if (sigaction(SIGSYS, &sa, NULL) != 0) {
-		snprintf(err, errlen, "sigaction: %s", strerror(errno));
-		return -1;
-	}
-	if ((ctx = seccomp_init(SCMP_ACT_TRAP)) == NULL) {
-		snprintf(err, errlen, "seccomp_init failed");
-		return -1;
-	}
-	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && rc == 0; i++)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
-	for (i = 0; i < sizeof(conditional) / sizeof(conditional[0]) &&
-	    rc == 0; i++)
-		rc = rule_arg(ctx, conditional[i].action, conditional[i].sys,
-		    conditional[i].arg, conditional[i].mask,
-		    conditional[i].value);
-	/* Signals to itself only (abort(), a sanitizer's report). */
-	if (rc == 0)
-		rc = rule_arg(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 0, ALL,
-		    (scmp_datum_t)getpid());
-	if (rc == 0)
-		rc = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (rc != 0) {
-		snprintf(err, errlen, "loading the filter: %s",
-		    strerror(-rc));
-		return -1;
-	}
-	return 0;
+	return sandbox_seccomp_load("wardend network", allowed,
+	    sizeof(allowed) / sizeof(allowed[0]), conditional,
+	    sizeof(conditional) / sizeof(conditional[0]), err, errlen);
 }

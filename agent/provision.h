@@ -216,7 +216,8 @@ int prov_from_zerotouch_text(const char *buf, size_t len,
  */
 int prov_qr_image_decode(const char *path, char *text, size_t cap,
     size_t *len, char *err, size_t errlen);
-/* The same from an image in memory; name only names it in errors. */
+/* The same from an image in memory; name only names it in errors. Both
+ * return -2 (with err) when the image holds no QR code. */
 int prov_qr_image_decode_buf(const char *name, const char *buf, size_t blen,
     char *text, size_t cap, size_t *len, char *err, size_t errlen);
 /* Decodes the QR code in the image, then prov_from_qr_text(). */

@@ -17,6 +17,7 @@
 
 #include "agent/base64url.h"
 #include "agent/provision.h"
+#include "agent/qrdecode.h"
 #include "daemon.h"
 
 struct prov_job {
@@ -27,6 +28,7 @@ struct prov_job {
 	bool did_wifi, did_ca, did_locale, did_tz;
 	/* Inputs read through the HAL (camera, NFC reader). */
 	const char *hal_source;
+	struct qrdecode_conf qr;	/* the camera's decoder */
 	bool dry_run;
 	int rc_read;
 	char err[512];
@@ -369,11 +371,14 @@ hal_read_work(struct wardend *d, void *arg)
 
 	defaults(d, &defs);
 	if (strcmp(j->hal_source, "camera") == 0) {
+		struct hal_qr_decoder dec = { qrdecode_run, &j->qr };
+
 		if ((text = calloc(1, PROV_QR_MAX + 1)) == NULL) {
 			j->rc_read = -ENOMEM;
 			return;
 		}
-		j->rc_read = hal_camera_scan_qr(&d->hal, text, PROV_QR_MAX + 1);
+		j->rc_read = hal_camera_scan_qr(&d->hal, &dec, text,
+		    PROV_QR_MAX + 1);
 		if (j->rc_read == 0 && prov_from_qr_text(text, strlen(text),
 		    &defs, &j->req, j->err, sizeof(j->err)) != 0)
 			j->rc_read = -EINVAL;
@@ -398,6 +403,13 @@ hal_read_after(struct wardend *d, void *arg)
 
 	if (j->rc_read == -EINVAL) {
 		control_reply_err(j->conn, EXIT_USAGE, "%s", j->err);
+		job_free(j);
+		return;
+	}
+	if (j->rc_read == -ENOENT && strcmp(j->hal_source, "camera") == 0) {
+		control_reply_err(j->conn, EXIT_FAIL, "camera: UNSUPPORTED: no "
+		    "QR decoder at %s (qr-decoder in wardend.conf)",
+		    j->qr.path);
 		job_free(j);
 		return;
 	}
@@ -450,6 +462,12 @@ ctl_provision(struct ctl_conn *c, const cJSON *req)
 		j->hal_source = strcmp(src->valuestring, "camera") == 0 ?
 		    "camera" : "nfc-reader";
 		j->dry_run = dry;
+		snprintf(j->qr.path, sizeof(j->qr.path), "%s",
+		    d->conf.qr_decoder);
+		snprintf(j->qr.user, sizeof(j->qr.user), "%s",
+		    d->conf.network_user);
+		snprintf(j->qr.root, sizeof(j->qr.root), "%s",
+		    d->conf.network_root);
 		daemon_hal_job(d, hal_read_work, hal_read_after, j);
 		return;
 	}

@@ -169,6 +169,7 @@ scan_qr(const char *path, const struct grey *g, char *text, size_t cap,
 			break;
 	if (sym == NULL) {
 		prov_err(err, errlen, "%s: no QR code found", path);
+		rc = -2;
 		goto out;
 	}
 	*len = zbar_symbol_get_data_length(sym);

@@ -74,6 +74,7 @@ struct config {
 	char tpm_tcti[256];           /* "auto", "none" or a TCTI string */
 	char network_user[64];        /* the network process's user */
 	char network_root[PATH_MAX];  /* its empty root directory */
+	char qr_decoder[PATH_MAX];    /* warden-qrdecode (camera scans) */
 };
 /* Fills in the compiled-in defaults (Kconfig). */
 void config_defaults(struct config *c);

@@ -265,9 +265,10 @@ hal_nfc_read_ndef(struct hal *h, uint8_t *buf, size_t len, size_t *outlen)
 }
 
 int
-hal_camera_scan_qr(struct hal *h, char *buf, size_t len)
+hal_camera_scan_qr(struct hal *h, const struct hal_qr_decoder *dec,
+    char *buf, size_t len)
 {
-	return HAL_CALL(h, camera_scan, scan_qr, buf, len);
+	return HAL_CALL(h, camera_scan, scan_qr, dec, buf, len);
 }
 
 int

@@ -278,9 +278,26 @@ struct hal_nfc_ops {
 	int (*read_ndef)(void *ctx, uint8_t *buf, size_t len, size_t *outlen);
 };
 
+/*
+ * The QR decoder the agent lends a camera scan: decode finds the first QR
+ * code in a picture (a PNG or a binary PGM of len bytes) and writes its
+ * text to text (cap bytes, NUL-terminated). It returns 0; -EAGAIN when
+ * the picture holds none; another negative errno when it failed. It
+ * blocks (it runs a confined process: a picture is never decoded in the
+ * agent). arg is the agent's.
+ */
+#define HAL_CAMERA_PICTURE_MAX (16 * 1024 * 1024)
+struct hal_qr_decoder {
+	int (*decode)(void *arg, const void *image, size_t len, char *text,
+	    size_t cap);
+	void *arg;
+};
+
 struct hal_camera_scan_ops {
-	/* OPTIONAL. Scans one QR code; writes its text (NUL-terminated). */
-	int (*scan_qr)(void *ctx, char *buf, size_t len);
+	/* OPTIONAL. Scans one QR code: takes pictures and gives each to
+	 * dec until one holds a code; writes its text (NUL-terminated). */
+	int (*scan_qr)(void *ctx, const struct hal_qr_decoder *dec, char *buf,
+	    size_t len);
 };
 
 /* ------------------------------------------------------------------ */
@@ -369,7 +386,8 @@ int hal_certstore_install_ca(struct hal *h, const char *name,
 int hal_facts_read(struct hal *h, struct hal_facts *fs);
 int hal_nfc_read_ndef(struct hal *h, uint8_t *buf, size_t len,
     size_t *outlen);
-int hal_camera_scan_qr(struct hal *h, char *buf, size_t len);
+int hal_camera_scan_qr(struct hal *h, const struct hal_qr_decoder *dec,
+    char *buf, size_t len);
 int hal_watch_fd(struct hal *h);
 void hal_watch_drain(struct hal *h);
 int hal_control(struct hal *h, const char *verb, const char *key,

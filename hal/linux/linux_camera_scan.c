@@ -12,9 +12,9 @@
  * Frames are awaited with poll() on zbar's V4L2 fd, so the scan stays in
  * the calling thread (the agent's work queue) and ends at scan_timeout=
  * seconds: no zbar processor thread, no window. Each frame is converted
- * to 8-bit grey and given to an image scanner enabled for QR codes only,
- * in binary mode (the raw bytes: the provisioning parser checks the
- * UTF-8 itself).
+ * to 8-bit grey and handed, as a binary PGM, to the decoder the agent
+ * lends (struct hal_qr_decoder): the picture is decoded in a confined
+ * process, never here.
  *
  * Only the device checks run on a machine without a camera; the capture
  * path is exercised on hardware (docs/hal-linux.md).
@@ -25,6 +25,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -84,52 +85,46 @@ open_capture(const struct linux_ctx *c)
 }
 
 /*
- * Scans one frame. Returns 0 with the text in buf, -EAGAIN when the
- * frame holds no QR code, -EMSGSIZE when the text does not fit in len
- * bytes with its NUL, -EBADMSG when it holds a NUL byte (the caller
- * takes a C string), -EIO when zbar cannot convert the frame.
+ * Gives one frame, as an 8-bit grey binary PGM, to the agent's decoder.
+ * Returns 0 with the text in buf, -EAGAIN when the frame holds no QR
+ * code, -EIO when zbar cannot convert the frame, or the decoder's error.
  */
 static int
-scan_frame(zbar_image_scanner_t *scanner, const zbar_image_t *frame,
+scan_frame(const struct hal_qr_decoder *dec, const zbar_image_t *frame,
     char *buf, size_t len)
 {
-	const zbar_symbol_t *sym;
 	zbar_image_t *grey;
-	const char *data;
-	size_t n;
-	int rc = -EAGAIN;
+	const void *px;
+	unsigned w, h;
+	char head[64];
+	uint8_t *pgm;
+	size_t hn, n;
+	int rc;
 
 	if ((grey = zbar_image_convert(frame, zbar_fourcc('Y', '8', '0',
 	    '0'))) == NULL)
 		return -EIO;
-	if (zbar_scan_image(scanner, grey) < 0) {
+	w = zbar_image_get_width(grey);
+	h = zbar_image_get_height(grey);
+	px = zbar_image_get_data(grey);
+	n = (size_t)w * h;
+	hn = (size_t)snprintf(head, sizeof(head), "P5\n%u %u\n255\n", w, h);
+	if (px == NULL || n == 0 || zbar_image_get_data_length(grey) < n ||
+	    hn + n > HAL_CAMERA_PICTURE_MAX || (pgm = malloc(hn + n)) == NULL) {
 		zbar_image_destroy(grey);
 		return -EIO;
 	}
-	for (sym = zbar_image_first_symbol(grey); sym != NULL;
-	    sym = zbar_symbol_next(sym)) {
-		if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
-			continue;
-		data = zbar_symbol_get_data(sym);
-		n = zbar_symbol_get_data_length(sym);
-		if (n >= len)
-			rc = -EMSGSIZE;
-		else if (memchr(data, '\0', n) != NULL)
-			rc = -EBADMSG;
-		else {
-			memcpy(buf, data, n);
-			buf[n] = '\0';
-			rc = 0;
-		}
-		break;
-	}
+	memcpy(pgm, head, hn);
+	memcpy(pgm + hn, px, n);
 	zbar_image_destroy(grey);
+	rc = dec->decode(dec->arg, pgm, hn + n, buf, len);
+	free(pgm);
 	return rc;
 }
 
 /* Takes frames until a QR code is read or the deadline passes. */
 static int
-scan_frames(zbar_video_t *video, zbar_image_scanner_t *scanner,
+scan_frames(zbar_video_t *video, const struct hal_qr_decoder *dec,
     int64_t deadline, char *buf, size_t len)
 {
 	struct pollfd pfd;
@@ -157,31 +152,18 @@ scan_frames(zbar_video_t *video, zbar_image_scanner_t *scanner,
 		/* poll() said a buffer is ready: this does not block. */
 		if ((frame = zbar_video_next_image(video)) == NULL)
 			return -EIO;
-		rc = scan_frame(scanner, frame, buf, len);
+		rc = scan_frame(dec, frame, buf, len);
 		zbar_image_destroy(frame);
 		if (rc != -EAGAIN)
 			return rc;
 	}
 }
 
-static zbar_image_scanner_t *
-qr_scanner(void)
-{
-	zbar_image_scanner_t *scanner;
-
-	if ((scanner = zbar_image_scanner_create()) == NULL)
-		return NULL;
-	zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_ENABLE, 0);
-	zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-	zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
-	return scanner;
-}
-
 static int
-linux_scan_qr(void *ctx, char *buf, size_t len)
+linux_scan_qr(void *ctx, const struct hal_qr_decoder *dec, char *buf,
+    size_t len)
 {
 	struct linux_ctx *c = ctx;
-	zbar_image_scanner_t *scanner = NULL;
 	zbar_video_t *video = NULL;
 	int64_t deadline;
 	char self[32];
@@ -189,13 +171,14 @@ linux_scan_qr(void *ctx, char *buf, size_t len)
 
 	if (len == 0)
 		return -EINVAL;
+	if (dec == NULL)
+		return -ENOSYS;
 	buf[0] = '\0';
 	deadline = now_ms() + (int64_t)c->scan_timeout_s * 1000;
 	if ((fd = open_capture(c)) < 0)
 		return fd;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	if ((video = zbar_video_create()) == NULL ||
-	    (scanner = qr_scanner()) == NULL) {
+	if ((video = zbar_video_create()) == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -207,13 +190,11 @@ linux_scan_qr(void *ctx, char *buf, size_t len)
 		rc = -ENODEV;
 		goto out;
 	}
-	rc = scan_frames(video, scanner, deadline, buf, len);
+	rc = scan_frames(video, dec, deadline, buf, len);
 	zbar_video_enable(video, 0);
 out:
 	if (video != NULL)
 		zbar_video_destroy(video);
-	if (scanner != NULL)
-		zbar_image_scanner_destroy(scanner);
 	close(fd);
 	if (rc != 0)
 		explicit_bzero(buf, len);

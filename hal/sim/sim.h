@@ -54,19 +54,4 @@ int sim_watch_fd(void *ctx);
 void sim_watch_drain(void *ctx);
 int sim_errno_parse(const char *s, int *err);
 
-/* sim_camera_image.c: decodes DIR/camera.png or .pgm into buf; -ENODATA
- * when there is no image, -EBADMSG when it holds no QR code. */
-#ifdef CONFIG_QR_IMAGE
-int sim_camera_image(struct sim *s, char *buf, size_t len);
-#else
-static inline int
-sim_camera_image(struct sim *s, char *buf, size_t len)
-{
-	(void)s;
-	(void)buf;
-	(void)len;
-	return -ENODATA;
-}
-#endif
-
 #endif /* WARDEN_HAL_SIM_H */

@@ -508,18 +508,60 @@ sim_read_ndef(void *ctx, uint8_t *buf, size_t len, size_t *outlen)
  * frame); without an image, DIR/camera.txt stands for the text a QR code
  * would carry.
  */
+/* The camera's picture: DIR/camera.png or camera.pgm, whole, in a
+ * malloc'd *pic; -ENODATA when there is none. */
 static int
-sim_scan_qr(void *ctx, char *buf, size_t len)
+read_picture(struct sim *s, uint8_t **pic, size_t *len)
 {
+	static const char *const names[] = { "camera.png", "camera.pgm" };
+	char path[600];
+	struct stat st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", s->dir, names[i]);
+		if (stat(path, &st) != 0)
+			continue;
+		if (st.st_size > HAL_CAMERA_PICTURE_MAX)
+			return -EMSGSIZE;
+		if ((*pic = malloc((size_t)st.st_size + 1)) == NULL)
+			return -ENOMEM;
+		if ((rc = read_input(s, names[i], *pic, (size_t)st.st_size + 1,
+		    len)) != 0) {
+			free(*pic);
+			*pic = NULL;
+		}
+		return rc;
+	}
+	return -ENODATA;
+}
+
+/*
+ * The camera "sees" DIR/camera.png or .pgm, a picture the agent's
+ * decoder reads (one picture: no code in it is -EBADMSG), or else
+ * DIR/camera.txt, the text a code would carry.
+ */
+static int
+sim_scan_qr(void *ctx, const struct hal_qr_decoder *dec, char *buf,
+    size_t len)
+{
+	uint8_t *pic = NULL;
 	size_t n = 0;
 	int rc;
 
 	if (len == 0)
 		return -EINVAL;
 	SIM_BEGIN(s, ctx, "camera_scan.scan_qr");
-	rc = sim_camera_image(s, buf, len);
-	if (rc == 0)
-		return sim_end(s, "camera_scan.scan_qr", "image", 0, false);
+	buf[0] = '\0';
+	if ((rc = read_picture(s, &pic, &n)) == 0) {
+		rc = dec != NULL ? dec->decode(dec->arg, pic, n, buf, len) :
+		    -ENOSYS;
+		free(pic);
+		if (rc == -EAGAIN)
+			rc = -EBADMSG;
+		return sim_end(s, "camera_scan.scan_qr", "image", rc, false);
+	}
 	if (rc == -ENODATA) {
 		rc = read_input(s, "camera.txt", (uint8_t *)buf, len - 1, &n);
 		buf[rc == 0 ? n : 0] = '\0';

@@ -110,12 +110,13 @@ ctl provision --camera >"$T/out" 2>&1
 
 if grep -q '^CONFIG_QR_IMAGE=y' "$WARDEN_BIN/.config"; then
 	fresh
-	start_agent
+	printf 'qr-decoder %s\n' "$WARDEN_BIN/warden-qrdecode" >"$T/qrd.conf"
+	start_agent -f "$T/qrd.conf"
 	qrencode -o "$T/dev/camera.png" -s 4 <$D/qr-short-aliases-lwm2m.json
 	ctl provision --camera >"$T/out" 2>&1
 	[ "$(state)" = ENROLLING ] && [ "$(stored binding)" = lwm2m ] &&
 		grep -q '^camera_scan.scan_qr image -> ok' "$T/dev/ops.log" &&
-		ok "camera: a QR code in the camera's image (zbar)" ||
+		ok "camera: a QR code in the camera's image (warden-qrdecode)" ||
 		not_ok "camera image" "$(cat "$T/out")"
 fi
 

@@ -184,8 +184,9 @@ expect_decode_error(const char *path, size_t cap, const char *want)
 	char text[PROV_QR_MAX + 1], err[512] = "", full[512];
 	size_t len = 99;
 
+	/* -2 says the picture holds no code; every other failure is -1. */
 	assert_int_equal(prov_qr_image_decode(path, text, cap, &len, err,
-	    sizeof(err)), -1);
+	    sizeof(err)), strcmp(want, "no QR code found") == 0 ? -2 : -1);
 	snprintf(full, sizeof(full), "%s: %s", path, want);
 	assert_string_equal(err, full);
 	assert_int_equal(len, 0);

@@ -235,8 +235,47 @@ inputs_bounded(void **state)
 	    -EMSGSIZE);
 	snprintf(path, sizeof(path), "%s/camera.txt", fx->dir);
 	assert_int_equal(test_write_file(path, "{\"a\":1}"), 0);
-	assert_int_equal(hal_camera_scan_qr(&fx->h, text, sizeof(text)), 0);
+	assert_int_equal(hal_camera_scan_qr(&fx->h, NULL, text, sizeof(text)),
+	    0);
 	assert_string_equal(text, "{\"a\":1}");
+}
+
+/* The sim's decoder: says what the picture was, or that it holds no
+ * code. */
+static int
+fake_decode(void *arg, const void *image, size_t len, char *text, size_t cap)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	if (len == 4 && memcmp(image, "P5\n1", 4) == 0)
+		return -EAGAIN;
+	snprintf(text, cap, "%.*s", (int)len, (const char *)image);
+	return 0;
+}
+
+/* A picture goes to the agent's decoder whole; one with no code in it
+ * is -EBADMSG; without a decoder, -ENOSYS. */
+static void
+test_camera_picture(void **state)
+{
+	struct fx *fx = *state;
+	struct hal_qr_decoder dec = { fake_decode, NULL };
+	char path[600], text[64];
+	int calls = 0;
+
+	dec.arg = &calls;
+	snprintf(path, sizeof(path), "%s/camera.pgm", fx->dir);
+	assert_int_equal(test_write_file(path, "P5 picture"), 0);
+	assert_int_equal(hal_camera_scan_qr(&fx->h, &dec, text, sizeof(text)),
+	    0);
+	assert_string_equal(text, "P5 picture");
+	assert_int_equal(test_write_file(path, "P5\n1"), 0);
+	assert_int_equal(hal_camera_scan_qr(&fx->h, &dec, text, sizeof(text)),
+	    -EBADMSG);
+	assert_int_equal(calls, 2);
+	assert_int_equal(hal_camera_scan_qr(&fx->h, NULL, text, sizeof(text)),
+	    -ENOSYS);
 }
 
 int
@@ -258,6 +297,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(sealing_key_stable, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(inputs_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_camera_picture, setup,
+		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
