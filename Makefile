@@ -6,12 +6,14 @@
 #   make menuconfig       edit .config (ncurses)
 #   make olddefconfig     update .config, new symbols get their defaults
 #   make savedefconfig    write the minimal config to $(O)/defconfig
-#   make check            install test deps, build with ASan+UBSan, run tests
+#   make check            install test deps, build configs/test_defconfig
+#                         with ASan+UBSan in $(O)/check, run the tests
 #   make fuzz             build the libFuzzer targets (clang)
 #   make bench            build and run the benchmarks
 #   make install          install into $(DESTDIR)$(PREFIX)
 #   make deps             install missing build dependencies (apt-get)
-#   make demo             the README's main job
+#   make demo             the README's main job (configs/demo_defconfig
+#                         in $(O)/demo: the simulated device)
 #   make clean            remove what was built (keeps .config)
 #   make distclean        remove the build directory
 #
@@ -86,7 +88,7 @@ autoconf := $(objtree)/include/generated/autoconf.h
 autoconf_mk := $(objtree)/include/config/auto.conf
 
 config-targets := %_defconfig menuconfig olddefconfig savedefconfig \
-	clean distclean deps help
+	clean distclean deps help check demo bench fuzz
 ifeq ($(filter $(config-targets),$(MAKECMDGOALS)),)
 need-config := 1
 endif
@@ -203,16 +205,33 @@ $(objtree)/tests/unit/%: tests/unit/%.c $(test-support) $(libwarden) $(autoconf)
 .PHONY: unit-tests
 unit-tests: programs $(unit-bins)
 
-# `make check`: a sanitized build of everything in $(O)/check, then every
-# unit and integration test. The last line is "N passed, N failed".
+# sub-config DIR,NAME: $(DIR)/.config from configs/NAME_defconfig, for the
+# builds that do not follow the user's .config (check, the product build
+# the tests inspect, fuzz, demo, bench). The file is replaced only when
+# its content changes, so an unchanged configuration rebuilds nothing.
+define sub-config
+	$(Q)mkdir -p $(1)
+	$(Q)KCONFIG_CONFIG=$(1)/.config.new $(KCONF) -s \
+		--defconfig=configs/$(2)_defconfig Kconfig >/dev/null
+	$(Q)if cmp -s $(1)/.config.new $(1)/.config; then \
+		rm -f $(1)/.config.new; \
+	else mv $(1)/.config.new $(1)/.config; fi
+endef
+
+# `make check`: a sanitized build of configs/test_defconfig (the
+# simulated device and the test hooks, whatever the product .config says)
+# in $(O)/check, a plain product build (handheld_defconfig) in
+# $(O)/check/product that tests/integration/product.sh inspects, then
+# every unit and integration test. The last line is "N passed, N failed".
 .PHONY: check
 check:
-	$(Q)$(MAKE) --no-print-directory $(KCONFIG_CONFIG)
-	$(Q)mkdir -p $(objtree)/check
-	$(Q)cp $(KCONFIG_CONFIG) $(objtree)/check/.config
+	$(call sub-config,$(objtree)/check,test)
 	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check \
 		KCONFIG_CONFIG=$(objtree)/check/.config SANITIZE=address \
 		unit-tests fuzz-check
+	$(call sub-config,$(objtree)/check/product,handheld)
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check/product \
+		KCONFIG_CONFIG=$(objtree)/check/product/.config programs
 	$(Q)sh tests/run.sh $(objtree)/check
 
 # ------------------------------------------------------------------
@@ -249,9 +268,7 @@ $(objtree)/fuzz/%: tests/fuzz/%.c $(libwarden)
 
 .PHONY: fuzz fuzzers
 fuzz:
-	$(Q)$(MAKE) --no-print-directory $(KCONFIG_CONFIG)
-	$(Q)mkdir -p $(objtree)/fuzzbuild
-	$(Q)cp $(KCONFIG_CONFIG) $(objtree)/fuzzbuild/.config
+	$(call sub-config,$(objtree)/fuzzbuild,test)
 	$(Q)$(MAKE) --no-print-directory O=$(objtree)/fuzzbuild CC=clang \
 		KCONFIG_CONFIG=$(objtree)/fuzzbuild/.config SANITIZE=fuzzer fuzzers
 	@echo "fuzz targets in $(objtree)/fuzzbuild/fuzz/ (run: tests/fuzz/run.sh)"
@@ -326,7 +343,7 @@ unit-tests: $(wardenmdm) $(mdm-unit-bins)
 # Benchmarks, demo, install, deps, clean
 # ------------------------------------------------------------------
 
-.PHONY: bench demo deps install clean distclean help
+.PHONY: bench bench-run demo deps install clean distclean help
 
 bench-bins := $(patsubst tests/bench/%.c,$(objtree)/bench/%,\
 	$(wildcard tests/bench/bench_*.c))
@@ -337,12 +354,21 @@ $(objtree)/bench/%: tests/bench/%.c $(libwarden)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(libwarden) \
 		$(ALL_LDFLAGS) $(LIBS) -lm
 
-bench: programs tools $(bench-bins)
+# The benchmarks and the demo run the simulated device: demo_defconfig
+# (a handheld with the simulator, no test hooks) in a build of their own.
+bench:
+	$(call sub-config,$(objtree)/demo,demo)
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/demo \
+		KCONFIG_CONFIG=$(objtree)/demo/.config bench-run
+
+bench-run: programs tools $(bench-bins)
 	$(Q)sh tests/bench/run.sh $(objtree)
 
 demo:
-	$(Q)$(MAKE) --no-print-directory programs tools
-	$(Q)sh tools/demo.sh $(objtree)
+	$(call sub-config,$(objtree)/demo,demo)
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/demo \
+		KCONFIG_CONFIG=$(objtree)/demo/.config programs tools
+	$(Q)sh tools/demo.sh $(objtree)/demo
 
 deps:
 	@echo "dependencies present (third_party/deps.txt)"

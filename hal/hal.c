@@ -50,9 +50,18 @@ hal_open(struct hal *h, const char *spec, char *err, size_t errlen)
 			break;
 	}
 	if (registry[i] == NULL) {
-		snprintf(err, errlen, "unknown HAL backend \"%.*s\"%s",
-		    (int)(namelen > 32 ? 32 : namelen), spec,
-		    namelen == 0 ? " (expected name:argument)" : "");
+		char built[64] = "";
+		size_t j;
+
+		/* A product build leaves the simulator out: say what is in. */
+		for (j = 0; registry[j] != NULL; j++)
+			snprintf(built + strlen(built), sizeof(built) -
+			    strlen(built), "%s%s", j > 0 ? ", " : "",
+			    registry[j]->name);
+		snprintf(err, errlen, "HAL backend \"%.*s\" is not in this "
+		    "build (built in: %s)%s",
+		    (int)(namelen > 32 ? 32 : namelen), spec, built,
+		    namelen == 0 ? "; expected name:argument" : "");
 		return -1;
 	}
 	rc = registry[i]->open(arg, &h->ctx);
