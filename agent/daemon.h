@@ -81,6 +81,8 @@ struct wardend {
 	struct lwm2m_session *lwm2m;	/* transport/lwm2m_session.c */
 	struct retire *retire;		/* retire.c: a retire under way */
 	bool wiping;			/* commands.c: a wipe under way */
+	uv_timer_t watchdog;		/* sd_notify.c: systemd's watchdog */
+	bool watchdog_active;
 };
 
 /* daemon.c */

@@ -30,7 +30,11 @@
 
 /* log.c */
 enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
-/* Logs to stderr when foreground, else to syslog (daemon facility). */
+/*
+ * Logs to stderr when foreground, else to syslog (daemon facility). In
+ * the foreground, when $JOURNAL_STREAM names stderr (systemd's journal),
+ * lines are "<N>message" (N the syslog priority) without a timestamp.
+ */
 void log_init(bool foreground, int level);
 void log_setlevel(int level);
 int log_getlevel(void);
