@@ -10,7 +10,9 @@
 #                         with ASan+UBSan in $(O)/check, run the tests
 #   make fuzz             build the libFuzzer targets (clang)
 #   make bench            build and run the benchmarks
-#   make install          install into $(DESTDIR)$(PREFIX)
+#   make install          install into $(DESTDIR)$(PREFIX): programs, man
+#                         pages, unit, sysusers/tmpfiles, /etc/warden
+#   make install-tools    install wardenmdm and its man page
 #   make deps             install missing build dependencies (apt-get)
 #   make demo             the README's main job (configs/demo_defconfig
 #                         in $(O)/demo: the simulated device)
@@ -343,7 +345,7 @@ unit-tests: $(wardenmdm) $(mdm-unit-bins)
 # Benchmarks, demo, install, deps, clean
 # ------------------------------------------------------------------
 
-.PHONY: bench bench-run demo deps install clean distclean help
+.PHONY: bench bench-run demo deps install install-tools clean distclean help
 
 bench-bins := $(patsubst tests/bench/%.c,$(objtree)/bench/%,\
 	$(wildcard tests/bench/bench_*.c))
@@ -373,19 +375,46 @@ demo:
 deps:
 	@echo "dependencies present (third_party/deps.txt)"
 
+# install: what a package needs. ExecStart= of the unit follows PREFIX;
+# the configuration file goes to SYSCONFDIR (/etc, where wardend looks)
+# and is not replaced when DESTDIR already has one. UNITDIR, SYSUSERSDIR
+# and TMPFILESDIR follow PREFIX unless given (Debian: UNITDIR=/lib/...).
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+MANDIR ?= $(PREFIX)/share/man
+
 install: programs
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5 \
-		$(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/doc/warden
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(PREFIX)/share/doc/warden \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/warden
 	install -m 0755 $(wardend) $(DESTDIR)$(PREFIX)/sbin/wardend
 	install -m 0755 $(wardenctl) $(DESTDIR)$(PREFIX)/bin/wardenctl
-	install -m 0644 docs/man/wardenctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 docs/man/wardend.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 0644 docs/man/wardend.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 docs/man/wardenctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/man/wardend.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 docs/man/wardend.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 docs/wardend.conf.example \
 		$(DESTDIR)$(PREFIX)/share/doc/warden/
+	sed 's|/usr/sbin/wardend|$(PREFIX)/sbin/wardend|' \
+		packaging/systemd/wardend.service \
+		>$(DESTDIR)$(UNITDIR)/wardend.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/wardend.service
+	install -m 0644 packaging/systemd/warden.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/warden.conf
+	install -m 0644 packaging/systemd/warden.tmpfiles \
+		$(DESTDIR)$(TMPFILESDIR)/warden.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/warden/wardend.conf ] || \
+		install -m 0644 packaging/wardend.conf \
+		$(DESTDIR)$(SYSCONFDIR)/warden/wardend.conf
+
+# install-tools: the reference MDM server (not for devices).
+install-tools: tools
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(wardenmdm) $(DESTDIR)$(PREFIX)/bin/wardenmdm
+	install -m 0644 docs/man/wardenmdm.1 $(DESTDIR)$(MANDIR)/man1/
 
 # clean keeps the configuration; distclean removes it too.
 clean:
