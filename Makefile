@@ -19,8 +19,9 @@
 #   make clean            remove what was built (keeps .config)
 #   make distclean        remove the build directory
 #
-# Honours CC, CROSS_COMPILE, CFLAGS, LDFLAGS, DESTDIR, PREFIX, O= (build
-# directory, default ./build; .config lives there) and V=1.
+# Honours CC, AR, CROSS_COMPILE, CFLAGS, CPPFLAGS, LDFLAGS, PKG_CONFIG
+# (PKG_CONFIG_LIBDIR, PKG_CONFIG_SYSROOT_DIR), WERROR=0, DESTDIR, PREFIX,
+# O= (build directory, default ./build; .config lives there) and V=1.
 
 srctree := $(CURDIR)
 O ?= build
@@ -40,12 +41,25 @@ CROSS_COMPILE ?=
 ifeq ($(origin CC),default)
 CC := $(CROSS_COMPILE)gcc
 endif
+ifeq ($(origin AR),default)
 AR := $(CROSS_COMPILE)ar
-PKG_CONFIG ?= pkg-config
+endif
+# Cross builds: $(CROSS_COMPILE)pkg-config when it exists (Debian's
+# multiarch aarch64-linux-gnu-pkg-config), else PKG_CONFIG as given, which
+# honours PKG_CONFIG_LIBDIR / PKG_CONFIG_SYSROOT_DIR from the environment.
+ifeq ($(origin PKG_CONFIG),undefined)
+PKG_CONFIG := $(if $(CROSS_COMPILE),$(if $(shell command -v \
+	$(CROSS_COMPILE)pkg-config 2>/dev/null),$(CROSS_COMPILE)pkg-config,\
+	pkg-config),pkg-config)
+endif
 PREFIX ?= /usr/local
 DESTDIR ?=
 CFLAGS ?= -O2 -g
+CPPFLAGS ?=
 LDFLAGS ?=
+# WERROR=0 for distribution builds: a newer compiler's new warning must
+# not fail a package build. Development builds keep -Werror.
+WERROR ?= 1
 
 KCONF := kconfig-conf
 MCONF := kconfig-mconf
@@ -78,8 +92,8 @@ SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
 CFLAGS := -O1 -g
 endif
 
-WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wpointer-arith -Wcast-qual
+WARNINGS := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wcast-qual
 HARDENING := -fstack-protector-strong -D_FORTIFY_SOURCE=2
 
 # ------------------------------------------------------------------
@@ -144,6 +158,17 @@ test-pkgs-y :=
 include agent/Kbuild hal/Kbuild crypto/Kbuild profiles/Kbuild
 
 PKGS := $(sort $(pkgs-y))
+# A missing library stops the build at once, naming its pkg-config module
+# (one missing module would otherwise empty the whole --libs).
+ifdef need-config
+PKGS_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) \
+	&& echo y),,$(p))))
+ifneq ($(PKGS_MISSING),)
+$(error missing libraries (pkg-config modules): $(PKGS_MISSING); \
+	$(PKG_CONFIG) does not find them: install them (third_party/README.md) \
+	or set PKG_CONFIG_LIBDIR/PKG_CONFIG_SYSROOT_DIR)
+endif
+endif
 PKG_CFLAGS := $(if $(PKGS),$(shell $(PKG_CONFIG) --cflags $(PKGS)))
 PKG_LIBS := $(if $(PKGS),$(shell $(PKG_CONFIG) --libs $(PKGS)))
 LIBS := $(PKG_LIBS) $(ldlibs-y)
@@ -153,7 +178,7 @@ TEST_PKG_FLAGS := $(if $(TEST_PKGS),$(shell $(PKG_CONFIG) --cflags --libs \
 
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) \
 	-include $(autoconf) -I$(srctree) -I$(srctree)/agent $(PKG_CFLAGS) \
-	$(CFLAGS) $(SAN_FLAGS)
+	$(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
 lib-objs := $(addprefix $(objtree)/,$(lib-y))
