@@ -69,7 +69,7 @@ MCONF := kconfig-mconf
 # pkg-config files are needed to parse the rest of this file).
 ifneq ($(filter demo check deps fuzz,$(MAKECMDGOALS)),)
 ifndef WARDEN_DEPS_DONE
-deps-groups := $(if $(filter check,$(MAKECMDGOALS)),--test) \
+deps-groups := $(if $(filter check,$(MAKECMDGOALS)),--test --cross) \
 	$(if $(filter fuzz,$(MAKECMDGOALS)),--fuzz)
 deps-status := $(shell sh third_party/install-deps.sh $(deps-groups) >&2; echo $$?)
 ifneq ($(deps-status),0)
