@@ -17,7 +17,7 @@ for arg in "$@"; do
 done
 
 missing=""
-while read -r group pkg check; do
+while read -r group pkg check _; do
 	case "$group" in ''|'#'*) continue ;; esac
 	case " $want " in *" $group "*) ;; *) continue ;; esac
 	case "$check" in
