@@ -140,6 +140,12 @@ struct ctl_opts {
 	bool json;
 };
 void wctl_usage(void) __attribute__((noreturn));
+/*
+ * After getopt_long() returned '?' in a command's options (argv[0] is
+ * the command): one line naming the unknown option, or the option whose
+ * argument is missing, with a hint to --help; exits 2.
+ */
+void wctl_bad_option(char **argv) __attribute__((noreturn));
 /* A request {"cmd": cmd}; the caller adds members. */
 cJSON *wctl_request(const char *cmd);
 /*

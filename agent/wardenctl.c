@@ -65,6 +65,17 @@ wctl_usage(void)
 	exit(EXIT_USAGE);
 }
 
+void
+wctl_bad_option(char **argv)
+{
+	/* optopt is 0 for an unknown long option, the option's value when
+	 * its argument is missing. */
+	fprintf(stderr, "wardenctl %s: %s \"%s\" (wardenctl --help lists "
+	    "the commands and options)\n", argv[0], optopt == 0 ?
+	    "unknown option" : "missing argument of", argv[optind - 1]);
+	exit(EXIT_USAGE);
+}
+
 /* An unknown command or option: one line naming it, exit 2. */
 static void __attribute__((noreturn))
 bad_usage(const char *what, const char *arg)
@@ -418,8 +429,6 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		wctl_usage();
-	/* The commands' own getopt names what it does not know. */
-	opterr = 1;
 	/* --json is also accepted after the command. */
 	for (i = 1; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {

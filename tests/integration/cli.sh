@@ -57,4 +57,20 @@ for cmd in ctl mdm; do
 	fi
 done
 
+for args in "attest --bogus" "retire --bogus" "provision --bogus"; do
+	# shellcheck disable=SC2086
+	"$WARDENCTL" $args >/dev/null 2>"$T/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+	    grep -q "^wardenctl ${args% *}: unknown option \"--bogus\" (wardenctl --help" "$T/err"; then
+		ok "wardenctl $args: one line naming it, exit 2"
+	else
+		not_ok "wardenctl $args: one line naming it, exit 2" \
+			"exit $rc: $(cat "$T/err")"
+	fi
+done
+expect_fail "wardenctl attest --audience: names the option missing its argument" \
+	2 '^wardenctl attest: missing argument of "--audience"' \
+	"$WARDENCTL" attest --audience
+
 finish
