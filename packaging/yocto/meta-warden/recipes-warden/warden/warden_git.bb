@@ -45,7 +45,7 @@ def warden_kconfig(d):
         lines.append('CONFIG_LWM2M_LIBCOAP_PKG="%s"' % d.getVar('WARDEN_LIBCOAP_PKG'))
     return '\\n'.join(lines)
 
-EXTRA_OEMAKE = "O=${B} CROSS_COMPILE=${TARGET_PREFIX} CC='${CC}' AR='${AR}' \
+EXTRA_OEMAKE = "O=${B} KCONFIG_CONFIG=${B}/.config CROSS_COMPILE=${TARGET_PREFIX} CC='${CC}' AR='${AR}' \
     CFLAGS='${CFLAGS}' CPPFLAGS='${CPPFLAGS}' LDFLAGS='${LDFLAGS}' \
     PKG_CONFIG=pkg-config WERROR=0 PREFIX=${prefix} SYSCONFDIR=${sysconfdir} \
     UNITDIR=${systemd_system_unitdir} MANDIR=${mandir}"
