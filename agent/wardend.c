@@ -160,6 +160,11 @@ main(int argc, char **argv)
 		fatal("--rules %s", rules);
 	if (verbose > 0)
 		d.conf.log_level = LOG_LVL_DEBUG;
+	/* Before anything is created: a product build has no simulator. */
+	if (hal_check_spec(d.conf.hal, err, sizeof(err)) != 0) {
+		fprintf(stderr, "wardend: %s\n", err);
+		return EXIT_FAIL;
+	}
 	if (check_only) {
 		if (verbose > 0)
 			config_dump(&d.conf, stdout);

@@ -18,6 +18,11 @@ ok "the product build exists"
 expect_fail "the product wardend refuses the simulated HAL, naming what it has" \
 	1 'HAL backend "sim" is not in this build \(built in: linux\)' \
 	"$P/wardend" -d -H "sim:$T/dev" -S "$T/state" -s "$SOCK"
+[ ! -e "$T/state" ] && ok "... before it creates anything" ||
+	not_ok "... before it creates anything" "$(ls -la "$T/state")"
+printf 'hal sim:%s/dev\n' "$T" >"$T/sim.conf"
+expect_fail "wardend -n refuses a configuration naming the simulated HAL" \
+	1 'HAL backend "sim" is not in this build' "$P/wardend" -n -f "$T/sim.conf"
 
 for v in WARDEN_TEST_CLOCK WARDEN_FAULT_KILL_AT WARDEN_FAULT_TXN_DELAY_MS \
     WARDEN_ATTEST_TTL; do
