@@ -6,17 +6,22 @@
 #   make menuconfig       edit .config (ncurses)
 #   make olddefconfig     update .config, new symbols get their defaults
 #   make savedefconfig    write the minimal config to $(O)/defconfig
-#   make check            install test deps, build with ASan+UBSan, run tests
+#   make check            install test deps, build configs/test_defconfig
+#                         with ASan+UBSan in $(O)/check, run the tests
 #   make fuzz             build the libFuzzer targets (clang)
 #   make bench            build and run the benchmarks
-#   make install          install into $(DESTDIR)$(PREFIX)
+#   make install          install into $(DESTDIR)$(PREFIX): programs, man
+#                         pages, unit, sysusers/tmpfiles, /etc/warden
+#   make install-tools    install wardenmdm and its man page
 #   make deps             install missing build dependencies (apt-get)
-#   make demo             the README's main job
+#   make demo             the README's main job (configs/demo_defconfig
+#                         in $(O)/demo: the simulated device)
 #   make clean            remove what was built (keeps .config)
 #   make distclean        remove the build directory
 #
-# Honours CC, CROSS_COMPILE, CFLAGS, LDFLAGS, DESTDIR, PREFIX, O= (build
-# directory, default ./build; .config lives there) and V=1.
+# Honours CC, AR, CROSS_COMPILE, CFLAGS, CPPFLAGS, LDFLAGS, PKG_CONFIG
+# (PKG_CONFIG_LIBDIR, PKG_CONFIG_SYSROOT_DIR), WERROR=0, DESTDIR, PREFIX,
+# O= (build directory, default ./build; .config lives there) and V=1.
 
 srctree := $(CURDIR)
 O ?= build
@@ -36,12 +41,25 @@ CROSS_COMPILE ?=
 ifeq ($(origin CC),default)
 CC := $(CROSS_COMPILE)gcc
 endif
+ifeq ($(origin AR),default)
 AR := $(CROSS_COMPILE)ar
-PKG_CONFIG ?= pkg-config
+endif
+# Cross builds: $(CROSS_COMPILE)pkg-config when it exists (Debian's
+# multiarch aarch64-linux-gnu-pkg-config), else PKG_CONFIG as given, which
+# honours PKG_CONFIG_LIBDIR / PKG_CONFIG_SYSROOT_DIR from the environment.
+ifeq ($(origin PKG_CONFIG),undefined)
+PKG_CONFIG := $(if $(CROSS_COMPILE),$(if $(shell command -v \
+	$(CROSS_COMPILE)pkg-config 2>/dev/null),$(CROSS_COMPILE)pkg-config,\
+	pkg-config),pkg-config)
+endif
 PREFIX ?= /usr/local
 DESTDIR ?=
 CFLAGS ?= -O2 -g
+CPPFLAGS ?=
 LDFLAGS ?=
+# WERROR=0 for distribution builds: a newer compiler's new warning must
+# not fail a package build. Development builds keep -Werror.
+WERROR ?= 1
 
 KCONF := kconfig-conf
 MCONF := kconfig-mconf
@@ -51,7 +69,7 @@ MCONF := kconfig-mconf
 # pkg-config files are needed to parse the rest of this file).
 ifneq ($(filter demo check deps fuzz,$(MAKECMDGOALS)),)
 ifndef WARDEN_DEPS_DONE
-deps-groups := $(if $(filter check,$(MAKECMDGOALS)),--test) \
+deps-groups := $(if $(filter check,$(MAKECMDGOALS)),--test --cross) \
 	$(if $(filter fuzz,$(MAKECMDGOALS)),--fuzz)
 deps-status := $(shell sh third_party/install-deps.sh $(deps-groups) >&2; echo $$?)
 ifneq ($(deps-status),0)
@@ -74,8 +92,8 @@ SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
 CFLAGS := -O1 -g
 endif
 
-WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wpointer-arith -Wcast-qual
+WARNINGS := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wcast-qual
 HARDENING := -fstack-protector-strong -D_FORTIFY_SOURCE=2
 
 # ------------------------------------------------------------------
@@ -86,7 +104,7 @@ autoconf := $(objtree)/include/generated/autoconf.h
 autoconf_mk := $(objtree)/include/config/auto.conf
 
 config-targets := %_defconfig menuconfig olddefconfig savedefconfig \
-	clean distclean deps help
+	clean distclean deps help check demo bench fuzz
 ifeq ($(filter $(config-targets),$(MAKECMDGOALS)),)
 need-config := 1
 endif
@@ -140,6 +158,17 @@ test-pkgs-y :=
 include agent/Kbuild hal/Kbuild crypto/Kbuild profiles/Kbuild
 
 PKGS := $(sort $(pkgs-y))
+# A missing library stops the build at once, naming its pkg-config module
+# (one missing module would otherwise empty the whole --libs).
+ifdef need-config
+PKGS_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) \
+	&& echo y),,$(p))))
+ifneq ($(PKGS_MISSING),)
+$(error missing libraries (pkg-config modules): $(PKGS_MISSING); \
+	$(PKG_CONFIG) does not find them: install them (third_party/README.md) \
+	or set PKG_CONFIG_LIBDIR/PKG_CONFIG_SYSROOT_DIR)
+endif
+endif
 PKG_CFLAGS := $(if $(PKGS),$(shell $(PKG_CONFIG) --cflags $(PKGS)))
 PKG_LIBS := $(if $(PKGS),$(shell $(PKG_CONFIG) --libs $(PKGS)))
 LIBS := $(PKG_LIBS) $(ldlibs-y)
@@ -149,7 +178,7 @@ TEST_PKG_FLAGS := $(if $(TEST_PKGS),$(shell $(PKG_CONFIG) --cflags --libs \
 
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) \
 	-include $(autoconf) -I$(srctree) -I$(srctree)/agent $(PKG_CFLAGS) \
-	$(CFLAGS) $(SAN_FLAGS)
+	$(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
 lib-objs := $(addprefix $(objtree)/,$(lib-y))
@@ -209,16 +238,33 @@ $(objtree)/tests/unit/%: tests/unit/%.c $(test-support) $(libwarden) $(autoconf)
 .PHONY: unit-tests
 unit-tests: programs $(unit-bins)
 
-# `make check`: a sanitized build of everything in $(O)/check, then every
-# unit and integration test. The last line is "N passed, N failed".
+# sub-config DIR,NAME: $(DIR)/.config from configs/NAME_defconfig, for the
+# builds that do not follow the user's .config (check, the product build
+# the tests inspect, fuzz, demo, bench). The file is replaced only when
+# its content changes, so an unchanged configuration rebuilds nothing.
+define sub-config
+	$(Q)mkdir -p $(1)
+	$(Q)KCONFIG_CONFIG=$(1)/.config.new $(KCONF) -s \
+		--defconfig=configs/$(2)_defconfig Kconfig >/dev/null
+	$(Q)if cmp -s $(1)/.config.new $(1)/.config; then \
+		rm -f $(1)/.config.new; \
+	else mv $(1)/.config.new $(1)/.config; fi
+endef
+
+# `make check`: a sanitized build of configs/test_defconfig (the
+# simulated device and the test hooks, whatever the product .config says)
+# in $(O)/check, a plain product build (handheld_defconfig) in
+# $(O)/check/product that tests/integration/product.sh inspects, then
+# every unit and integration test. The last line is "N passed, N failed".
 .PHONY: check
 check:
-	$(Q)$(MAKE) --no-print-directory $(KCONFIG_CONFIG)
-	$(Q)mkdir -p $(objtree)/check
-	$(Q)cp $(KCONFIG_CONFIG) $(objtree)/check/.config
+	$(call sub-config,$(objtree)/check,test)
 	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check \
 		KCONFIG_CONFIG=$(objtree)/check/.config SANITIZE=address \
 		unit-tests fuzz-check
+	$(call sub-config,$(objtree)/check/product,handheld)
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check/product \
+		KCONFIG_CONFIG=$(objtree)/check/product/.config programs
 	$(Q)sh tests/run.sh $(objtree)/check
 
 # ------------------------------------------------------------------
@@ -255,9 +301,7 @@ $(objtree)/fuzz/%: tests/fuzz/%.c $(libwarden)
 
 .PHONY: fuzz fuzzers
 fuzz:
-	$(Q)$(MAKE) --no-print-directory $(KCONFIG_CONFIG)
-	$(Q)mkdir -p $(objtree)/fuzzbuild
-	$(Q)cp $(KCONFIG_CONFIG) $(objtree)/fuzzbuild/.config
+	$(call sub-config,$(objtree)/fuzzbuild,test)
 	$(Q)$(MAKE) --no-print-directory O=$(objtree)/fuzzbuild CC=clang \
 		KCONFIG_CONFIG=$(objtree)/fuzzbuild/.config SANITIZE=fuzzer fuzzers
 	@echo "fuzz targets in $(objtree)/fuzzbuild/fuzz/ (run: tests/fuzz/run.sh)"
@@ -332,7 +376,7 @@ unit-tests: $(wardenmdm) $(mdm-unit-bins)
 # Benchmarks, demo, install, deps, clean
 # ------------------------------------------------------------------
 
-.PHONY: bench demo deps install clean distclean help
+.PHONY: bench bench-run demo deps install install-tools clean distclean help
 
 bench-bins := $(patsubst tests/bench/%.c,$(objtree)/bench/%,\
 	$(wildcard tests/bench/bench_*.c))
@@ -343,31 +387,67 @@ $(objtree)/bench/%: tests/bench/%.c $(libwarden)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(libwarden) \
 		$(ALL_LDFLAGS) $(LIBS) -lm
 
-bench: programs tools $(bench-bins)
+# The benchmarks and the demo run the simulated device: demo_defconfig
+# (a handheld with the simulator, no test hooks) in a build of their own.
+bench:
+	$(call sub-config,$(objtree)/demo,demo)
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/demo \
+		KCONFIG_CONFIG=$(objtree)/demo/.config bench-run
+
+bench-run: programs tools $(bench-bins)
 	$(Q)sh tests/bench/run.sh $(objtree)
 
 demo:
-	$(Q)$(MAKE) --no-print-directory programs tools
-	$(Q)sh tools/demo.sh $(objtree)
+	$(call sub-config,$(objtree)/demo,demo)
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/demo \
+		KCONFIG_CONFIG=$(objtree)/demo/.config programs tools
+	$(Q)sh tools/demo.sh $(objtree)/demo
 
 deps:
 	@echo "dependencies present (third_party/deps.txt)"
 
+# install: what a package needs. ExecStart= of the unit follows PREFIX;
+# the configuration file goes to SYSCONFDIR (/etc, where wardend looks)
+# and is not replaced when DESTDIR already has one. UNITDIR, SYSUSERSDIR
+# and TMPFILESDIR follow PREFIX unless given (Debian: UNITDIR=/lib/...).
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+MANDIR ?= $(PREFIX)/share/man
+
 install: programs
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5 \
-		$(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/doc/warden
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(PREFIX)/share/doc/warden \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/warden
 	install -m 0755 $(wardend) $(DESTDIR)$(PREFIX)/sbin/wardend
 	install -m 0755 $(wardenctl) $(DESTDIR)$(PREFIX)/bin/wardenctl
 	$(if $(qrdecode),install -D -m 0755 $(qrdecode) \
 		$(DESTDIR)$(PREFIX)/libexec/warden/warden-qrdecode)
-	install -m 0644 docs/man/wardenctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 docs/man/wardend.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 0644 docs/man/wardend.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 docs/man/wardenctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/man/wardend.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 docs/man/wardend.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 docs/wardend.conf.example \
 		$(DESTDIR)$(PREFIX)/share/doc/warden/
+	sed 's|/usr/sbin/wardend|$(PREFIX)/sbin/wardend|' \
+		packaging/systemd/wardend.service \
+		>$(DESTDIR)$(UNITDIR)/wardend.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/wardend.service
+	install -m 0644 packaging/systemd/warden.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/warden.conf
+	install -m 0644 packaging/systemd/warden.tmpfiles \
+		$(DESTDIR)$(TMPFILESDIR)/warden.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/warden/wardend.conf ] || \
+		install -m 0644 packaging/wardend.conf \
+		$(DESTDIR)$(SYSCONFDIR)/warden/wardend.conf
+
+# install-tools: the reference MDM server (not for devices).
+install-tools: tools
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(wardenmdm) $(DESTDIR)$(PREFIX)/bin/wardenmdm
+	install -m 0644 docs/man/wardenmdm.1 $(DESTDIR)$(MANDIR)/man1/
 
 # clean keeps the configuration; distclean removes it too.
 clean:

@@ -14,8 +14,8 @@
  * state name), policyCompliant, appliedPolicyVersion, securityPosture
  * ({devicePosture, postureDetails[].securityRisk}), lastScanTime (RFC
  * 3339), iat, exp (iat + ATTEST_TTL seconds), aud and nonce when asked for.
- * WARDEN_ATTEST_TTL (1 .. ATTEST_TTL seconds) shortens the lifetime for
- * tests; it can never lengthen it.
+ * In a test build WARDEN_ATTEST_TTL (1 .. ATTEST_TTL seconds) shortens the
+ * lifetime (test_hooks.h); it can never lengthen it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +29,7 @@
 #include "agent/commands.h"
 #include "agent/report.h"
 #include "agent/server.h"
+#include "agent/test_hooks.h"
 #include "daemon.h"
 
 #define ATTEST_TTL 300
@@ -79,26 +80,6 @@ claim_valid(const cJSON *v, const char *name, size_t max, const char *extra,
 	return 0;
 }
 
-
-/* The lifetime: ATTEST_TTL, or less when WARDEN_ATTEST_TTL says so. */
-static int64_t
-ttl(void)
-{
-	const char *env = getenv("WARDEN_ATTEST_TTL");
-	char *end;
-	long v;
-
-	if (env == NULL || *env == '\0')
-		return ATTEST_TTL;
-	errno = 0;
-	v = strtol(env, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > ATTEST_TTL) {
-		log_warnx("attest: WARDEN_ATTEST_TTL=\"%.32s\" ignored (1 to "
-		    "%d seconds)", env, ATTEST_TTL);
-		return ATTEST_TTL;
-	}
-	return v;
-}
 
 /* The device id and the sealed key's path of a MANAGED device. */
 static int
@@ -265,7 +246,7 @@ ctl_attest(struct ctl_conn *c, const cJSON *req)
 		return;
 	}
 	now = store_now();
-	j->exp = now + ttl();
+	j->exp = now + test_hooks_attest_ttl(ATTEST_TTL);
 	if ((j->payload = claims(d, j->kid, aud, nonce, now, j->exp)) ==
 	    NULL) {
 		free(j);

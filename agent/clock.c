@@ -1,6 +1,6 @@
 /*
  * clock.c - the wall clock, the boot clock and the boot id, real or
- * simulated (WARDEN_TEST_CLOCK) for the tests.
+ * simulated (WARDEN_TEST_CLOCK, test builds only: test_hooks.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agent/clock.h"
+#include "agent/test_hooks.h"
 #include "warden.h"
 
 #define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
@@ -28,10 +29,8 @@ clock_boot_id_valid(const char *s)
 	return n > 0;
 }
 
-/* Reads the whole of path into buf (at most size - 1 bytes, then a NUL);
- * -1 with errno set, EFBIG when the file is longer. */
-static int
-read_small(const char *path, char *buf, size_t size, size_t *len)
+int
+clock_read_small(const char *path, char *buf, size_t size, size_t *len)
 {
 	ssize_t r = 0;
 	size_t n = 0;
@@ -162,26 +161,6 @@ clock_parse(const char *text, size_t len, struct clock_now *now, char *err,
 	return 0;
 }
 
-/* The test clock from `path`; -1 (logged) to fall back to the real one. */
-static int
-read_test_clock(const char *path, struct clock_now *now)
-{
-	char buf[CLOCK_TEST_FILE_MAX + 1], err[128];
-	size_t len;
-
-	if (read_small(path, buf, sizeof(buf), &len) != 0) {
-		log_warn("%s=%s: unreadable; using the real clocks",
-		    CLOCK_TEST_ENV, path);
-		return -1;
-	}
-	if (clock_parse(buf, len, now, err, sizeof(err)) != 0) {
-		log_warnx("%s=%s: %s; using the real clocks", CLOCK_TEST_ENV,
-		    path, err);
-		return -1;
-	}
-	return 0;
-}
-
 static int64_t
 clamp(int64_t v, int64_t max)
 {
@@ -191,11 +170,10 @@ clamp(int64_t v, int64_t max)
 void
 clock_read(struct clock_now *now)
 {
-	const char *test = getenv(CLOCK_TEST_ENV);
 	struct timespec ts;
 	size_t len;
 
-	if (test != NULL && *test != '\0' && read_test_clock(test, now) == 0)
+	if (test_hooks_clock(now) == 0)
 		return;
 	memset(now, 0, sizeof(*now));
 	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
@@ -204,7 +182,7 @@ clock_read(struct clock_now *now)
 		now->boot = clamp(ts.tv_sec, CLOCK_BOOT_MAX);
 	else
 		log_warn("clock: CLOCK_BOOTTIME");
-	if (read_small(BOOT_ID_PATH, now->boot_id, sizeof(now->boot_id),
+	if (clock_read_small(BOOT_ID_PATH, now->boot_id, sizeof(now->boot_id),
 	    &len) != 0) {
 		log_warn("clock: %s", BOOT_ID_PATH);
 		now->boot_id[0] = '\0';

@@ -24,7 +24,7 @@
 #define CLOCK_WALL_MAX 253402300799LL
 #define CLOCK_BOOT_MAX 3155760000LL
 
-/* The environment variable naming a test clock file. */
+/* The environment variable naming a test clock file (test builds). */
 #define CLOCK_TEST_ENV "WARDEN_TEST_CLOCK"
 /* A test clock file is at most this long. */
 #define CLOCK_TEST_FILE_MAX 256
@@ -37,15 +37,19 @@ struct clock_now {
 
 /* clock.c */
 /*
- * Reads the clocks into *now. When the environment variable
- * WARDEN_TEST_CLOCK names a file (a test facility), the reading comes
- * from that file instead, read again on every call so a test can move
- * time while the agent runs; a file that cannot be read or parsed is
- * logged as a warning (file and reason) and the real clocks are used.
- * A boot id that cannot be read is logged and left "". Never fails;
- * does not block (reads one or two small files).
+ * Reads the clocks into *now. In a test build (CONFIG_TEST_HOOKS), when
+ * the environment variable WARDEN_TEST_CLOCK names a file, the reading
+ * comes from that file instead (test_hooks_clock()); a product build
+ * ignores the variable. A boot id that cannot be read is logged and left
+ * "". Never fails; does not block (reads one or two small files).
  */
 void clock_read(struct clock_now *now);
+/*
+ * Reads the whole of path into buf (at most size - 1 bytes, then a NUL)
+ * and its length into *len. Returns 0, or -1 with errno set (EFBIG when
+ * the file is longer). Blocks for one small read.
+ */
+int clock_read_small(const char *path, char *buf, size_t size, size_t *len);
 /*
  * Parses a test clock: one line "wall=SECS boot=SECS boot_id=ID" (the
  * three fields once each, in any order, separated by spaces or tabs; an

@@ -6,7 +6,6 @@
  * only once the server holds their result.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "agent/commands.h"
 #include "agent/retire.h"
 #include "agent/server.h"
+#include "agent/test_hooks.h"
 
 #define LOST_FIELD_MAX 256
 #define PASSWORD_MAX 128
@@ -56,17 +56,6 @@ struct cmd_def {
 	bool destructive;	/* never run again after an interruption */
 	void (*run)(struct server *, const char *, const cJSON *);
 };
-
-void
-commands_fault(const char *point)
-{
-	const char *at = getenv("WARDEN_FAULT_KILL_AT");
-
-	if (at != NULL && strcmp(at, point) == 0) {
-		log_warnx("fault injection: SIGKILL at %s", point);
-		raise(SIGKILL);
-	}
-}
 
 static void
 finish(struct server *sv, const char *id, const char *status,
@@ -266,7 +255,7 @@ job_work(struct wardend *d, void *arg)
 			j->rc = hal_profile_remove(h);
 		break;
 	}
-	commands_fault("hal");
+	test_hooks_kill_at("hal");
 }
 
 static void after_ack_step(struct wardend *d, struct cmd_job *j);
@@ -716,7 +705,7 @@ commands_execute(struct server *sv, const char *id, const char *type,
 	const struct cmd_def *c = find(type);
 	cJSON *p = NULL, *pw;
 
-	commands_fault("inbox");
+	test_hooks_kill_at("inbox");
 	if (c == NULL) {
 		failed(sv, id, "UNSUPPORTED", "command type %s is not "
 		    "supported by this agent", type);

@@ -76,12 +76,6 @@ void commands_start(struct wardend *d);
 void commands_wipe_device(struct wardend *d, const char *why);
 /* The device is in lost mode (reports say state LOST, tokens too). */
 bool commands_lost_mode(struct wardend *d);
-/*
- * Fault injection for crash tests: when WARDEN_FAULT_KILL_AT names point
- * ("received", "inbox", "hal", "result", or "retire": a retire's RETIRED
- * just committed), the agent raises SIGKILL there.
- */
-void commands_fault(const char *point);
 
 /* commands_signature.c */
 /* The header's "typ" of a command signature. */

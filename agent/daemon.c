@@ -13,6 +13,7 @@
 #include "agent/commands.h"
 #include "agent/netproc.h"
 #include "agent/retire.h"
+#include "agent/sd_notify.h"
 #include "agent/transport/lwm2m_session.h"
 #include "daemon.h"
 
@@ -147,6 +148,7 @@ scan_after(struct wardend *d, void *arg)
 		    (unsigned long long)sj->cpu_ns);
 		policy_engine_after_scan(d);
 		compliance_evaluate(d);
+		sdnotify_status(d);
 		lwm2m_session_changed(d);
 	} else {
 		log_warnx("scan failed: %s", strerror(-rc));
@@ -258,9 +260,11 @@ on_signal(uv_signal_t *s, int signum)
 {
 	struct wardend *d = s->data;
 
-	if (signum == SIGHUP)
+	if (signum == SIGHUP) {
+		sdnotify_reloading(d);
 		reload(d);
-	else
+		sdnotify_reloaded(d);
+	} else
 		daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
@@ -325,6 +329,8 @@ daemon_start(struct wardend *d)
 	server_start(d);
 	commands_start(d);
 	retire_resume(d);
+	/* The store is open and the control socket listens. */
+	sdnotify_ready(d);
 	/* A first scan so status and compliance are current at start. */
 	daemon_scan(d, NULL);
 }
@@ -336,6 +342,7 @@ daemon_stop(struct wardend *d, const char *why)
 		return;
 	d->stopping = true;
 	log_info("stopping (%s)", why);
+	sdnotify_stopping(d);
 	policy_engine_cancel(d);
 	retire_stop(d);
 	server_stop(d);

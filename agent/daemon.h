@@ -89,6 +89,8 @@ struct wardend {
 	bool wiping;			/* commands.c: a wipe under way */
 	struct crypto_tpm *tpm;		/* keystore.c: NULL without a TPM */
 	struct hal_keywrap keywrap;	/* keystore.c: lent to the HAL */
+	uv_timer_t watchdog;		/* sd_notify.c: systemd's watchdog */
+	bool watchdog_active;
 };
 
 /* daemon.c */

@@ -14,6 +14,7 @@
 
 #include "agent/commands.h"
 #include "agent/server.h"
+#include "agent/test_hooks.h"
 
 /* Executed commands are kept this long after they expire, so that one
  * delivered twice is recognised. */
@@ -194,7 +195,7 @@ store_commands(struct server *sv, const struct transport_command *c,
 	sqlite3_finalize(q);
 	if (store_commit(st) != 0)
 		return -1;
-	commands_fault("received");
+	test_hooks_kill_at("received");
 	for (i = 0; i < n; i++)
 		if (seen[i])
 			seen_before(sv, &c[i]);
@@ -301,7 +302,7 @@ inbox_finish_with(struct server *sv, const char *id, const char *status,
 	sqlite3_finalize(q);
 	if (store_commit(st) != 0)
 		goto out;
-	commands_fault("result");
+	test_hooks_kill_at("result");
 	log_info("command %s: %s%s%s", id, status, message != NULL ? ": " :
 	    "", message != NULL ? message : "");
 	outbox_send(sv);

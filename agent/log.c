@@ -1,28 +1,53 @@
 /*
  * log.c - logging to stderr (foreground) or syslog, OpenBSD style.
+ *
+ * Under systemd (`wardend -d` with stderr connected to the journal, as
+ * $JOURNAL_STREAM tells) each line starts with its syslog priority in
+ * sd-daemon(3)'s "<N>" form and carries no timestamp of its own: the
+ * journal keeps both, so `journalctl -p warning` finds the warnings.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "warden.h"
 
 static bool log_foreground = true;
+static bool log_journal;	/* stderr is the journal's stream */
 static int log_level = LOG_LVL_INFO;
 static const char *log_proc = "";	/* "" or " network" */
 
 static const char *const level_names[] = { "error", "warning", "info",
 	"debug" };
 
+/* True when $JOURNAL_STREAM ("DEVICE:INODE") is what fd 2 is. */
+static bool
+stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	int end = 0;
+
+	if (env == NULL || sscanf(env, "%llu:%llu%n", &dev, &ino, &end) != 2 ||
+	    env[end] != '\0' || fstat(STDERR_FILENO, &st) != 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_init(bool foreground, int level)
 {
 	log_foreground = foreground;
 	log_level = level;
+	log_journal = foreground && stderr_is_journal();
 	if (!foreground)
 		openlog("wardend", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -81,7 +106,9 @@ vlog(int level, int errnum, const char *fmt, va_list ap)
 		n = strlen(msg);
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(errnum));
 	}
-	if (log_foreground) {
+	if (log_foreground && log_journal) {
+		fprintf(stderr, "<%d>%s\n", prio[level], msg);
+	} else if (log_foreground) {
 		struct timespec ts;
 		struct tm tm;
 		char when[32];

@@ -23,6 +23,7 @@
 
 #include "agent/commands.h"
 #include "agent/enforce.h"
+#include "agent/test_hooks.h"
 #include "daemon.h"
 #include "profiles/policy.h"
 #include "profiles/policy_settings.h"
@@ -161,7 +162,7 @@ save_result(struct wardend *d, const struct enforce_result *r)
 		return -1;
 	}
 	sqlite3_finalize(q);
-	store_fault_point(d->store);
+	test_hooks_txn_pause();
 	return store_commit(d->store);
 }
 

@@ -13,6 +13,7 @@
 #include "agent/commands.h"
 #include "agent/retire.h"
 #include "agent/server.h"
+#include "agent/test_hooks.h"
 #include "agent/transport/lwm2m_session.h"
 
 struct retire {
@@ -300,7 +301,7 @@ told(struct retire *r, bool server_told)
 	}
 	if (store_commit(st) != 0)
 		goto fail;
-	commands_fault("retire");
+	test_hooks_kill_at("retire");
 	store_event(st, "retire", server_told ? "the server has forgotten "
 	    "the device" : "retiring without telling the server (forced)");
 	revert(r);

@@ -12,11 +12,11 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "agent/test_hooks.h"
 
 struct store {
 	sqlite3 *db;
 	char path[PATH_MAX];
-	int fault_delay_ms;
 };
 
 int64_t
@@ -61,20 +61,6 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-void
-store_fault_point(struct store *st)
-{
-	struct timespec ts;
-
-	if (st->fault_delay_ms <= 0)
-		return;
-	log_info("fault point: transaction open, pausing %d ms",
-	    st->fault_delay_ms);
-	ts.tv_sec = st->fault_delay_ms / 1000;
-	ts.tv_nsec = (long)(st->fault_delay_ms % 1000) * 1000000L;
-	nanosleep(&ts, NULL);
 }
 
 /* Returns 1 when the database is intact, 0 when it is damaged, -1 when
@@ -160,7 +146,6 @@ struct store *
 store_open(const char *dir, char *err, size_t errlen)
 {
 	struct store *st;
-	const char *delay;
 	int rc;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
@@ -173,8 +158,6 @@ store_open(const char *dir, char *err, size_t errlen)
 		free(st);
 		return NULL;
 	}
-	if ((delay = getenv("WARDEN_FAULT_TXN_DELAY_MS")) != NULL)
-		st->fault_delay_ms = atoi(delay);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		free(st);
@@ -277,7 +260,7 @@ store_set_state(struct store *st, enum agent_state to, const char *reason,
 	sqlite3_bind_int64(q, 2, store_now());
 	if (run(st, q) != 0)
 		goto fail;
-	store_fault_point(st);
+	test_hooks_txn_pause();
 	if ((q = prep(st, "INSERT INTO state_history (at, from_state, "
 	    "to_state, reason) VALUES (?, ?, ?, ?)")) == NULL)
 		goto fail;
@@ -385,7 +368,7 @@ store_facts_save(struct store *st, const struct hal_facts *fs,
 			goto fail;
 		}
 		if (i == fs->n / 2)
-			store_fault_point(st);
+			test_hooks_txn_pause();
 	}
 	sqlite3_finalize(q);
 	if (store_commit(st) != 0)

@@ -42,13 +42,6 @@ void store_rollback(struct store *st);
 /* Runs one SQL statement with no result rows; -1 (logged) on error. */
 int store_exec(struct store *st, const char *sql);
 
-/*
- * Fault injection for crash tests: when the environment variable
- * WARDEN_FAULT_TXN_DELAY_MS is set, store_fault_point() sleeps that long,
- * widening the window in which a SIGKILL lands inside a transaction.
- */
-void store_fault_point(struct store *st);
-
 /* Agent state. */
 int store_get_state(struct store *st, enum agent_state *state, char *step,
     size_t steplen);

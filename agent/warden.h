@@ -30,7 +30,11 @@
 
 /* log.c */
 enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
-/* Logs to stderr when foreground, else to syslog (daemon facility). */
+/*
+ * Logs to stderr when foreground, else to syslog (daemon facility). In
+ * the foreground, when $JOURNAL_STREAM names stderr (systemd's journal),
+ * lines are "<N>message" (N the syslog priority) without a timestamp.
+ */
 void log_init(bool foreground, int level);
 void log_setlevel(int level);
 /* Names the process in every line ("wardend network: ..."): " network"
@@ -143,6 +147,12 @@ struct ctl_opts {
 	bool json;
 };
 void wctl_usage(void) __attribute__((noreturn));
+/*
+ * After getopt_long() returned '?' in a command's options (argv[0] is
+ * the command): one line naming the unknown option, or the option whose
+ * argument is missing, with a hint to --help; exits 2.
+ */
+void wctl_bad_option(char **argv) __attribute__((noreturn));
 /* A request {"cmd": cmd}; the caller adds members. */
 cJSON *wctl_request(const char *cmd);
 /*

@@ -17,11 +17,11 @@
 
 typedef int (*cmd_fn)(const struct ctl_opts *, int, char **);
 
-void
-wctl_usage(void)
+/* --help: everything on stdout, exit 0. */
+static void __attribute__((noreturn))
+help(void)
 {
-	fprintf(stderr,
-	    "usage: wardenctl [-j] [-s socket] command [argument ...]\n"
+	printf("usage: wardenctl [-j] [-s socket] command [argument ...]\n"
 	    "commands:\n"
 	    "  status                  agent state and health\n"
 	    "  facts                   posture facts of the last scan\n"
@@ -46,6 +46,42 @@ wctl_usage(void)
 	    "  retire [--yes] [--force]\n"
 	    "                          leave management: restore, unenroll, "
 	    "forget\n");
+	printf("       wardenctl --help | --version\n"
+	    "  -j, --json              print the agent's reply as JSON\n"
+	    "  -s, --socket PATH       the agent's control socket (default "
+	    "%s;\n"
+	    "                          also $WARDEN_SOCKET)\n"
+	    "Exit codes: 0 success, 1 failure, 2 bad usage or invalid input, "
+	    "3 agent not\nreachable. See wardenctl(1).\n",
+	    CONFIG_DEFAULT_CONTROL_SOCKET);
+	exit(EXIT_OK);
+}
+
+void
+wctl_usage(void)
+{
+	fprintf(stderr, "usage: wardenctl [-j] [-s socket] command "
+	    "[argument ...] (wardenctl --help lists the commands)\n");
+	exit(EXIT_USAGE);
+}
+
+void
+wctl_bad_option(char **argv)
+{
+	/* optopt is 0 for an unknown long option, the option's value when
+	 * its argument is missing. */
+	fprintf(stderr, "wardenctl %s: %s \"%s\" (wardenctl --help lists "
+	    "the commands and options)\n", argv[0], optopt == 0 ?
+	    "unknown option" : "missing argument of", argv[optind - 1]);
+	exit(EXIT_USAGE);
+}
+
+/* An unknown command or option: one line naming it, exit 2. */
+static void __attribute__((noreturn))
+bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "wardenctl: %s \"%s\" (wardenctl --help lists "
+	    "the commands and options)\n", what, arg);
 	exit(EXIT_USAGE);
 }
 
@@ -353,8 +389,10 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char opt[3] = "-?";
 	struct ctl_opts o = { CONFIG_DEFAULT_CONTROL_SOCKET, false };
 	const char *env = getenv("WARDEN_SOCKET");
 	size_t i;
@@ -366,8 +404,16 @@ main(int argc, char **argv)
 	if (env != NULL && *env != '\0')
 		o.socket = env;
 	/* "+": options end at the command, whose own flags follow it. */
-	while ((ch = getopt_long(argc, argv, "+js:h", longopts, NULL)) != -1) {
+	opterr = 0;	/* one line of our own instead of getopt's */
+	while ((ch = getopt_long(argc, argv, "+:js:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			help();
+		case 'V':
+			printf("wardenctl %s\n", WARDEN_VERSION);
+			return EXIT_OK;
+		case ':':
+			bad_usage("missing argument of", argv[optind - 1]);
 		case 'j':
 			o.json = true;
 			break;
@@ -375,7 +421,9 @@ main(int argc, char **argv)
 			o.socket = optarg;
 			break;
 		default:
-			wctl_usage();
+			opt[1] = (char)optopt;
+			bad_usage("unknown option", optopt != 0 ? opt :
+			    argv[optind - 1]);
 		}
 	}
 	argc -= optind;
@@ -395,6 +443,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[0], cmds[i].name) == 0)
 			return cmds[i].fn(&o, argc, argv);
-	fprintf(stderr, "wardenctl: unknown command \"%s\"\n", argv[0]);
-	wctl_usage();
+	if (strcmp(argv[0], "help") == 0)
+		help();
+	bad_usage("unknown command", argv[0]);
 }

@@ -28,7 +28,7 @@ wctl_cmd_attest(const struct ctl_opts *o, int argc, char **argv)
 		switch (ch) {
 		case 'a': aud = optarg; break;
 		case 'n': nonce = optarg; break;
-		default: wctl_usage();
+		default: wctl_bad_option(argv);
 		}
 	}
 	if (optind != argc)

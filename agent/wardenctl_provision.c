@@ -138,7 +138,7 @@ wctl_cmd_provision(const struct ctl_opts *o, int argc, char **argv)
 		case 'C': source = "camera"; inputs++; break;
 		case 'N': source = "nfc-reader"; inputs++; break;
 		case 'd': dry = true; break;
-		default: wctl_usage();
+		default: wctl_bad_option(argv);
 		}
 	}
 	if (inputs != 1 || optind != argc ||

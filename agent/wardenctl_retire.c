@@ -46,7 +46,7 @@ wctl_cmd_retire(const struct ctl_opts *o, int argc, char **argv)
 		switch (ch) {
 		case 'y': yes = true; break;
 		case 'f': force = true; break;
-		default: wctl_usage();
+		default: wctl_bad_option(argv);
 		}
 	}
 	if (optind != argc)

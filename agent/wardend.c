@@ -3,6 +3,7 @@
  *
  * usage: wardend [-dnv] [-f file] [-H hal] [-S state-dir] [-s socket]
  *                [-P policy-file] [-R rules-file]
+ *        wardend --help | --version
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,12 +16,37 @@
 #include "daemon.h"
 #include "netproc.h"
 
+/* --help: the usage on stdout, exit 0. */
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: wardend [-dnv] [-f file] [-H hal] "
-	    "[-S state-dir] [-s socket]\n"
-	    "               [-P policy-file] [-R rules-file]\n");
+	printf("usage: wardend [-dnv] [-f file] [-H hal] [-S state-dir] "
+	    "[-s socket]\n"
+	    "               [-P policy-file] [-R rules-file]\n"
+	    "       wardend --help | --version\n"
+	    "  -d, --foreground      stay in the foreground, log to stderr\n"
+	    "  -n, --check-config    check the configuration and exit\n"
+	    "  -v, --verbose         log debug messages\n"
+	    "  -f, --config FILE     configuration file (default %s)\n"
+	    "  -H, --hal NAME:ARG    HAL backend (built in:",
+	    CONFIG_DEFAULT_CONFIG_FILE);
+	for (const char *const *n = hal_backend_names(); *n != NULL; n++)
+		printf(" %s", *n);
+	printf(")\n"
+	    "  -S, --state-dir DIR   database and sealed keys\n"
+	    "  -s, --socket PATH     control socket\n"
+	    "  -P, --policy FILE     apply a local policy (standalone)\n"
+	    "  -R, --rules FILE      apply posture rules\n"
+	    "See wardend(8) and wardend.conf(5).\n");
+	exit(EXIT_OK);
+}
+
+/* A usage error: one line naming it and where to look, exit 2. */
+static void __attribute__((noreturn))
+bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "wardend: %s \"%s\" (wardend --help shows the "
+	    "usage)\n", what, arg);
 	exit(EXIT_USAGE);
 }
 
@@ -43,6 +69,11 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'f' },
 		{ "policy", required_argument, NULL, 'P' },
 		{ "rules", required_argument, NULL, 'R' },
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "check-config", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct wardend d;
@@ -50,7 +81,7 @@ main(int argc, char **argv)
 	const char *policy = NULL, *rules = NULL;
 	bool foreground = false, check_only = false;
 	int verbose = 0, ch;
-	char err[512];
+	char err[512], opt[3] = "-?";
 
 	/* The network process is this binary run again (netproc.c). */
 	if (argc > 1 && strcmp(argv[1], "-N") == 0)
@@ -59,9 +90,21 @@ main(int argc, char **argv)
 	config_defaults(&d.conf);
 	snprintf(d.conf_path, sizeof(d.conf_path), "%s",
 	    CONFIG_DEFAULT_CONFIG_FILE);
-	while ((ch = getopt_long(argc, argv, "dnvf:H:S:s:P:R:", longopts, NULL)) !=
-	    -1) {
+	opterr = 0;	/* one line of our own instead of getopt's and ours */
+	while ((ch = getopt_long(argc, argv, ":dnvf:H:S:s:P:R:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			usage();
+		case 'V':
+			printf("wardend %s\n", WARDEN_VERSION);
+			return EXIT_OK;
+		case ':':
+			bad_usage("missing argument of", argv[optind - 1]);
+		case '?':
+			opt[1] = (char)optopt;
+			bad_usage("unknown option", optopt != 0 ? opt :
+			    argv[optind - 1]);
 		case 'd':
 			foreground = true;
 			break;
@@ -92,11 +135,11 @@ main(int argc, char **argv)
 			rules = optarg;
 			break;
 		default:
-			usage();
+			bad_usage("unknown option", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		usage();
+		bad_usage("unexpected argument", argv[optind]);
 
 	/* The default file is optional; a named one must exist. */
 	if (d.conf_given || access(d.conf_path, F_OK) == 0) {
@@ -121,6 +164,11 @@ main(int argc, char **argv)
 		fatal("--rules %s", rules);
 	if (verbose > 0)
 		d.conf.log_level = LOG_LVL_DEBUG;
+	/* Before anything is created: a product build has no simulator. */
+	if (hal_check_spec(d.conf.hal, err, sizeof(err)) != 0) {
+		fprintf(stderr, "wardend: %s\n", err);
+		return EXIT_FAIL;
+	}
 	if (check_only) {
 		if (verbose > 0)
 			config_dump(&d.conf, stdout);

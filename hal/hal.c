@@ -34,27 +34,46 @@ hal_backend_names(void)
 	return names;
 }
 
+/* The registry index of spec's backend; -1 with the reason in err. */
+static int
+find_backend(const char *spec, char *err, size_t errlen)
+{
+	const char *colon = strchr(spec, ':');
+	size_t namelen = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
+	char built[64] = "";
+	size_t i;
+
+	for (i = 0; registry[i] != NULL; i++) {
+		if (strlen(registry[i]->name) == namelen &&
+		    strncmp(registry[i]->name, spec, namelen) == 0)
+			return (int)i;
+	}
+	/* A product build leaves the simulator out: say what is in. */
+	for (i = 0; registry[i] != NULL; i++)
+		snprintf(built + strlen(built), sizeof(built) - strlen(built),
+		    "%s%s", i > 0 ? ", " : "", registry[i]->name);
+	snprintf(err, errlen, "HAL backend \"%.*s\" is not in this build "
+	    "(built in: %s)%s", (int)(namelen > 32 ? 32 : namelen), spec,
+	    built, namelen == 0 ? "; expected name:argument" : "");
+	return -1;
+}
+
+int
+hal_check_spec(const char *spec, char *err, size_t errlen)
+{
+	return find_backend(spec, err, errlen) < 0 ? -1 : 0;
+}
+
 int
 hal_open(struct hal *h, const char *spec, char *err, size_t errlen)
 {
 	const char *colon = strchr(spec, ':');
-	size_t namelen = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
 	const char *arg = colon != NULL ? colon + 1 : "";
-	size_t i;
-	int rc;
+	int i, rc;
 
 	memset(h, 0, sizeof(*h));
-	for (i = 0; registry[i] != NULL; i++) {
-		if (strlen(registry[i]->name) == namelen &&
-		    strncmp(registry[i]->name, spec, namelen) == 0)
-			break;
-	}
-	if (registry[i] == NULL) {
-		snprintf(err, errlen, "unknown HAL backend \"%.*s\"%s",
-		    (int)(namelen > 32 ? 32 : namelen), spec,
-		    namelen == 0 ? " (expected name:argument)" : "");
+	if ((i = find_backend(spec, err, errlen)) < 0)
 		return -1;
-	}
 	rc = registry[i]->open(arg, &h->ctx);
 	if (rc < 0) {
 		snprintf(err, errlen, "HAL backend %s: cannot open \"%s\": %s",

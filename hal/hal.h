@@ -351,6 +351,12 @@ int hal_open(struct hal *h, const char *spec, char *err, size_t errlen);
 void hal_close(struct hal *h);
 /* Names of the compiled-in backends, NULL-terminated. */
 const char *const *hal_backend_names(void);
+/*
+ * Checks that spec names a compiled-in backend ("name:argument"), without
+ * opening it: 0, or -1 with the reason in err (naming the backends this
+ * build has). Pure.
+ */
+int hal_check_spec(const char *spec, char *err, size_t errlen);
 
 /* Wrappers: -ENOSYS when the subsystem or the op is missing. */
 int hal_identity_get(struct hal *h, char *manufacturer, size_t mlen,

@@ -7,6 +7,10 @@ set -u
 build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
 srctree=$(cd "$(dirname "$0")/.." && pwd)
 export WARDEN_BIN="$build" WARDEN_SRCTREE="$srctree"
+# The Makefile exports KCONFIG_CONFIG (its build's .config) to its
+# recipes; a test that runs make for a build of its own must not inherit
+# it and write another build's configuration.
+unset KCONFIG_CONFIG
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 logdir="$build/test-logs"

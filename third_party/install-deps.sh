@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages warden needs that are missing; silent when
-# everything is present. Usage: install-deps.sh [--test] [--fuzz]
+# everything is present. Usage: install-deps.sh [--test] [--fuzz] [--cross]
 #   (default: core and optional packages; --test adds the test tools,
-#   --fuzz clang's libFuzzer)
+#   --fuzz clang's libFuzzer, --cross the arm64 cross toolchain, Debian's
+#   multiarch :arm64 libraries and qemu-aarch64)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 want="core optional"
@@ -10,12 +11,13 @@ for arg in "$@"; do
 	case "$arg" in
 	--test) want="$want test" ;;
 	--fuzz) want="$want fuzz" ;;
-	*) echo "usage: install-deps.sh [--test] [--fuzz]" >&2; exit 2 ;;
+	--cross) want="$want cross" ;;
+	*) echo "usage: install-deps.sh [--test] [--fuzz] [--cross]" >&2; exit 2 ;;
 	esac
 done
 
 missing=""
-while read -r group pkg check; do
+while read -r group pkg check _; do
 	case "$group" in ''|'#'*) continue ;; esac
 	case " $want " in *" $group "*) ;; *) continue ;; esac
 	case "$check" in
@@ -33,9 +35,20 @@ sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp)
+# Foreign-architecture packages (name:arch) need dpkg to know the arch.
+# --no-remove below: a package that cannot live beside what is installed
+# (e.g. a -dev package of another architecture) fails the install rather
+# than removing anything.
+for arch in $(printf '%s\n' $missing | sed -n 's/.*:\([a-z0-9]*\)$/\1/p' | sort -u); do
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		echo "adding the $arch architecture to dpkg (multiarch)" >&2
+		$sudo dpkg --add-architecture "$arch"
+	fi
+done
 # shellcheck disable=SC2086
 if ! { $sudo apt-get update -qq &&
-	$sudo apt-get install -y -qq --no-install-recommends $missing; } \
+	$sudo apt-get install -y -qq --no-install-recommends --no-remove \
+		$missing; } \
 	>"$log" 2>&1; then
 	cat "$log" >&2
 	rm -f "$log"

@@ -236,18 +236,28 @@ linux_profile_wipe(struct linux_ctx *c)
 	struct profile p;
 	struct linux_run r;
 	struct stat st;
+	uid_t uid;
+	gid_t gid;
 	int rc, erase = 0, have_id;
 
 	if ((rc = profile_paths(c, &p)) < 0)
 		return rc;
-	if (linux_user_lookup(c, p.user, NULL, NULL, NULL, 0) == 0) {
-		const char *argv[] = { "pkill", "-KILL", "-u", p.user, NULL };
+	if (linux_user_lookup(c, p.user, &uid, &gid, NULL, 0) == 0) {
+		/* kill(-1) as the profile's own uid reaches every process it
+		 * may signal, i.e. all of the profile's, without reading
+		 * /proc (hidden under the unit's ProtectProc=invisible) and
+		 * without CAP_KILL. */
+		char u[32], g[32];
+		const char *argv[] = { "setpriv", u, g, "--clear-groups", "--",
+			"kill", "-KILL", "-1", NULL };
 
+		snprintf(u, sizeof(u), "--reuid=%lu", (unsigned long)uid);
+		snprintf(g, sizeof(g), "--regid=%lu", (unsigned long)gid);
 		memset(&r, 0, sizeof(r));
 		r.argv = argv;
 		if ((rc = linux_run(c, &r)) < 0)
 			return rc;
-		/* pkill: 0 killed some, 1 found none. */
+		/* kill: 0 killed some, 1 found none. */
 		if (r.status != 0 && r.status != 1)
 			return -EIO;
 	}

@@ -1,6 +1,6 @@
 /*
  * linux_runner.c - the one place the Linux backend runs external
- * programs (loginctl, systemctl, nft, useradd, pkill, ...).
+ * programs (loginctl, systemctl, nft, useradd, setpriv, ...).
  *
  * Which runner runs a command, in order:
  *  1. a runner installed with linux_set_runner() (unit tests record argv);

@@ -20,7 +20,7 @@ expect_fail "wardend -n names the bad line" 1 \
 	"$WARDEND" -n -f "$T/bad.conf"
 expect_fail "wardend -n on a missing file" 1 "nosuch.conf: No such file" \
 	"$WARDEND" -n -f "$T/nosuch.conf"
-expect_fail "wardend rejects stray arguments" 2 "usage: wardend" \
+expect_fail "wardend rejects stray arguments" 2 'unexpected argument "extra"' \
 	"$WARDEND" extra
 
 # --- unreachable agent ----------------------------------------------------

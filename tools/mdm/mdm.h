@@ -688,7 +688,7 @@ void mdm_enroll_renew(struct mdm_call *call, struct mdm_resp *resp);
 /* mdm_admin.c, mdm_token.c, mdm_qr.c: the admin CLI                    */
 /* ------------------------------------------------------------------ */
 
-/* mdm_main.c: prints the usage of every command on stderr. */
+/* mdm_main.c: prints the usage line on stderr, with a hint to --help. */
 void mdm_usage(void);
 
 /* `wardenmdm policy|devices|device|command|reports|results`: argv from

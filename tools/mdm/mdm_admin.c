@@ -736,6 +736,7 @@ mdm_cmd_admin(const char *dir, int argc, char **argv)
 		return cmd_reports(dir, argc, argv);
 	if (strcmp(argv[0], "results") == 0)
 		return cmd_results(dir, argc, argv);
-	mdm_usage();
+	fprintf(stderr, "wardenmdm: unknown command \"%s\" (wardenmdm --help "
+	    "lists the commands)\n", argv[0]);
 	return MDM_EXIT_USAGE;
 }

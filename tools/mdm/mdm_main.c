@@ -3,6 +3,7 @@
  * binding (docs/protocol/README.md) and its admin CLI.
  *
  * usage: wardenmdm --dir DIR command [argument ...]
+ *        wardenmdm --help | --version
  * --dir may come before or after the command. Exit codes: 0 success,
  * 1 failure, 2 bad usage or invalid input.
  */
@@ -12,12 +13,14 @@
 #include <sys/stat.h>
 
 #include "mdm.h"
+#include "warden.h"
 
-void
-mdm_usage(void)
+/* --help: everything on stdout. */
+static void
+help(void)
 {
-	fprintf(stderr,
-	    "usage: wardenmdm --dir DIR command [argument ...]\n"
+	printf("usage: wardenmdm --dir DIR command [argument ...]\n"
+	    "       wardenmdm --help | --version\n"
 	    "  serve [--listen ADDR:PORT] [--cert-days N] [--poll-timeout N] "
 	    "[--san NAME]\n"
 	    "        [--no-command-signing] [--inject-faults FILE] [-v]\n"
@@ -38,7 +41,16 @@ mdm_usage(void)
 	    "  attest-verify (--cert DEVICE_CERT.pem | --device ID) "
 	    "[--audience AUD]\n"
 	    "                [--nonce N] TOKEN|-   (--dir only with "
-	    "--device)\n");
+	    "--device)\n"
+	    "Exit codes: 0 success, 1 failure, 2 bad usage or invalid input. "
+	    "See wardenmdm(1).\n");
+}
+
+void
+mdm_usage(void)
+{
+	fprintf(stderr, "usage: wardenmdm --dir DIR command [argument ...] "
+	    "(wardenmdm --help lists the commands)\n");
 }
 
 
@@ -77,8 +89,17 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
-		mdm_usage();
+		help();
 		return MDM_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("wardenmdm %s\n", WARDEN_VERSION);
+		return MDM_EXIT_OK;
+	}
+	if (argv[1][0] == '-') {
+		fprintf(stderr, "wardenmdm: unknown option \"%s\" (wardenmdm "
+		    "--help lists the commands and options)\n", argv[1]);
+		return MDM_EXIT_USAGE;
 	}
 	/* A gateway developer verifies with the certificate alone. */
 	if (strcmp(argv[1], "attest-verify") == 0)

@@ -71,9 +71,15 @@ open_errors(void **state)
 
 	(void)state;
 	assert_int_equal(hal_open(&h, "nosuch:/x", err, sizeof(err)), -1);
-	assert_string_equal(err, "unknown HAL backend \"nosuch\"");
+	assert_string_equal(err, "HAL backend \"nosuch\" is not in this build "
+	    "(built in: sim, linux)");
 	assert_int_equal(hal_open(&h, ":/x", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "expected name:argument"));
+	assert_int_equal(hal_check_spec("nosuch:/x", err, sizeof(err)), -1);
+	assert_string_equal(err, "HAL backend \"nosuch\" is not in this build "
+	    "(built in: sim, linux)");
+	assert_int_equal(hal_check_spec("linux:/", err, sizeof(err)), 0);
+	assert_int_equal(hal_check_spec("sim:/x", err, sizeof(err)), 0);
 	assert_int_equal(hal_open(&h, "sim:", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "HAL backend sim: cannot open"));
 }

@@ -145,7 +145,7 @@ test_crypto_erase(void **state)
 	memset(&f, 0, sizeof(f));
 	f.root = im.mnt;
 	f.effect = accounts;
-	fake_reply(&f, "pkill", "", 1);
+	fake_reply(&f, "setpriv", "", 1);
 	linux_set_runner(c, fake_runner, &f);
 
 	assert_int_equal(linux_profile_ops.status(c, &exists), 0);
@@ -216,7 +216,8 @@ test_crypto_erase(void **state)
 	/* The selective wipe. */
 	f.log[0] = '\0';
 	assert_int_equal(linux_wipe_ops.wipe_profile(c), 0);
-	assert_string_equal(f.log, "pkill -KILL -u warden-work\n"
+	assert_string_equal(f.log, "setpriv --reuid=1500 --regid=1500 "
+	    "--clear-groups -- kill -KILL -1\n"
 	    "userdel warden-work\n");
 	assert_int_equal(key_status(im.mnt, id), FSCRYPT_KEY_STATUS_ABSENT);
 	assert_false(exists_in(im.mnt, "/home/warden-work"));
