@@ -1,16 +1,17 @@
 /*
- * mdm_tls.c - one server-side TLS connection: mbedTLS over a
- * non-blocking socket whose every read and write waits with poll(2) no
- * longer than the connection's current deadline, so that a silent or
- * slow client costs a thread for a bounded time only.
+ * mdm_tls.c - server-side TLS on non-blocking sockets for the event
+ * loop: one configuration shared by every connection (the server's key
+ * and chain loaded once, a session cache so that a reconnecting device
+ * resumes instead of paying a full handshake), and per connection an
+ * mbedTLS context whose I/O never waits: every call either progresses or
+ * says which readiness (read or write) it needs next. Deadlines are the
+ * caller's (mdm_conn.c keeps one timer per connection).
  *
- * Each connection loads its own key and certificates (mdm_ca.c): mbedTLS
- * caches precomputed points inside a key's group on first use, which is
- * not safe when two threads share the key.
+ * Everything here runs on the loop's one thread: mbedTLS's caching of
+ * precomputed points inside the shared key is then safe.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -20,34 +21,6 @@
 #include <mbedtls/net_sockets.h>
 
 #include "mdm.h"
-
-void
-mdm_tls_deadline(struct mdm_tls *t, int timeout_ms)
-{
-	t->deadline_ms = mdm_now_ms() + timeout_ms;
-}
-
-/* Waits until fd is ready for events; -1 when the deadline passed. */
-static int
-wait_fd(struct mdm_tls *t, short events)
-{
-	struct pollfd pfd = { .fd = t->fd, .events = events };
-	int64_t left;
-	int rc;
-
-	for (;;) {
-		left = t->deadline_ms - mdm_now_ms();
-		if (left <= 0) {
-			t->timed_out = true;
-			return -1;
-		}
-		rc = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
-		if (rc > 0)
-			return 0;
-		if (rc < 0 && errno != EINTR)
-			return -1;
-	}
-}
 
 static int
 bio_send(void *ctx, const unsigned char *buf, size_t len)
@@ -61,10 +34,9 @@ bio_send(void *ctx, const unsigned char *buf, size_t len)
 			return (int)n;
 		if (errno == EINTR)
 			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return MBEDTLS_ERR_NET_SEND_FAILED;
-		if (wait_fd(t, POLLOUT) != 0)
-			return MBEDTLS_ERR_SSL_TIMEOUT;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return MBEDTLS_ERR_SSL_WANT_WRITE;
+		return MBEDTLS_ERR_NET_SEND_FAILED;
 	}
 }
 
@@ -80,10 +52,9 @@ bio_recv(void *ctx, unsigned char *buf, size_t len)
 			return (int)n;
 		if (errno == EINTR)
 			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return MBEDTLS_ERR_NET_RECV_FAILED;
-		if (wait_fd(t, POLLIN) != 0)
-			return MBEDTLS_ERR_SSL_TIMEOUT;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return MBEDTLS_ERR_SSL_WANT_READ;
+		return MBEDTLS_ERR_NET_RECV_FAILED;
 	}
 }
 
@@ -94,6 +65,59 @@ set_mbedtls_err(char *err, size_t errlen, const char *what, int ret)
 
 	mbedtls_strerror(ret, buf, sizeof(buf));
 	snprintf(err, errlen, "%s: %s (-0x%04x)", what, buf, (unsigned)-ret);
+}
+
+int
+mdm_tls_conf_init(struct mdm_tls_conf *c, const struct mdm_ca *ca,
+    struct crypto_rng *rng, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	mbedtls_ssl_config_init(&c->conf);
+	mbedtls_x509_crt_init(&c->chain);
+	mbedtls_ssl_cache_init(&c->cache);
+	if (mdm_ca_server_creds(ca, &c->key, &c->chain, err, errlen) != 0)
+		goto fail;
+	if ((ret = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_SERVER,
+	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
+		set_mbedtls_err(err, errlen, "TLS configuration", ret);
+		goto fail;
+	}
+	/* TLS 1.2 or newer only. */
+	mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_rng(&c->conf, crypto_rng_mbedtls, rng);
+	/* /v1/enroll comes without a client certificate: ask for one, but
+	 * let the routes decide what its absence or failure means. */
+	mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
+	mbedtls_ssl_conf_ca_chain(&c->conf, c->chain.next, NULL);
+	/* Resumed sessions keep the peer certificate's verification result
+	 * and fingerprint (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE), so a resumed
+	 * device is identified as a fully handshaken one. */
+	mbedtls_ssl_cache_set_max_entries(&c->cache, MDM_TLS_CACHE_MAX);
+	mbedtls_ssl_cache_set_timeout(&c->cache, MDM_TLS_CACHE_SECONDS);
+	mbedtls_ssl_conf_session_cache(&c->conf, &c->cache,
+	    mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+	if ((ret = mbedtls_ssl_conf_own_cert(&c->conf, &c->chain,
+	    crypto_eckey_pk(c->key))) != 0) {
+		set_mbedtls_err(err, errlen, "TLS setup", ret);
+		goto fail;
+	}
+	return 0;
+fail:
+	mdm_tls_conf_free(c);
+	return -1;
+}
+
+void
+mdm_tls_conf_free(struct mdm_tls_conf *c)
+{
+	mbedtls_ssl_cache_free(&c->cache);
+	mbedtls_ssl_config_free(&c->conf);
+	mbedtls_x509_crt_free(&c->chain);
+	crypto_eckey_free(c->key);
+	c->key = NULL;
 }
 
 static void
@@ -123,118 +147,91 @@ identify_peer(struct mdm_tls *t)
 	t->peer = MDM_PEER_VERIFIED;
 }
 
-static void
-release(struct mdm_tls *t)
-{
-	mbedtls_ssl_free(&t->ssl);
-	mbedtls_ssl_config_free(&t->conf);
-	mbedtls_x509_crt_free(&t->chain);
-	crypto_eckey_free(t->key);
-	t->key = NULL;
-}
-
 int
-mdm_tls_accept(struct mdm_tls *t, int fd, const struct mdm_ca *ca,
-    struct crypto_rng *rng, char *err, size_t errlen)
+mdm_tls_start(struct mdm_tls *t, int fd, const struct mdm_tls_conf *c,
+    char *err, size_t errlen)
 {
 	int ret, fl;
 
 	memset(t, 0, sizeof(*t));
 	t->fd = fd;
 	mbedtls_ssl_init(&t->ssl);
-	mbedtls_ssl_config_init(&t->conf);
-	mbedtls_x509_crt_init(&t->chain);
 	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
 		snprintf(err, errlen, "fcntl: %s", strerror(errno));
-		goto fail;
+		mbedtls_ssl_free(&t->ssl);
+		return -1;
 	}
-	if (mdm_ca_server_creds(ca, &t->key, &t->chain, err, errlen) != 0)
-		goto fail;
-	if ((ret = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_SERVER,
-	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
-		set_mbedtls_err(err, errlen, "TLS configuration", ret);
-		goto fail;
-	}
-	/* TLS 1.2 or newer only. */
-	mbedtls_ssl_conf_min_version(&t->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-	    MBEDTLS_SSL_MINOR_VERSION_3);
-	mbedtls_ssl_conf_rng(&t->conf, crypto_rng_mbedtls, rng);
-	/* /v1/enroll comes without a client certificate: ask for one, but
-	 * let the routes decide what its absence or failure means. */
-	mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
-	mbedtls_ssl_conf_ca_chain(&t->conf, t->chain.next, NULL);
-	if ((ret = mbedtls_ssl_conf_own_cert(&t->conf, &t->chain,
-	    crypto_eckey_pk(t->key))) != 0 ||
-	    (ret = mbedtls_ssl_setup(&t->ssl, &t->conf)) != 0) {
+	if ((ret = mbedtls_ssl_setup(&t->ssl, &c->conf)) != 0) {
 		set_mbedtls_err(err, errlen, "TLS setup", ret);
-		goto fail;
+		mbedtls_ssl_free(&t->ssl);
+		return -1;
 	}
 	mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
-	mdm_tls_deadline(t, MDM_HANDSHAKE_MS);
-	while ((ret = mbedtls_ssl_handshake(&t->ssl)) != 0) {
-		if (ret == MBEDTLS_ERR_SSL_WANT_READ ||
-		    ret == MBEDTLS_ERR_SSL_WANT_WRITE)
-			continue;
-		if (t->timed_out)
-			snprintf(err, errlen, "handshake: no progress in %d ms",
-			    MDM_HANDSHAKE_MS);
-		else
-			set_mbedtls_err(err, errlen, "handshake", ret);
-		goto fail;
-	}
-	identify_peer(t);
 	return 0;
-fail:
-	release(t);
+}
+
+/* Maps an mbedTLS return to MDM_TLS_WANT_*, or 0 when it is neither. */
+static int
+want(int ret)
+{
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+		return MDM_TLS_WANT_READ;
+	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return MDM_TLS_WANT_WRITE;
+	return 0;
+}
+
+int
+mdm_tls_handshake(struct mdm_tls *t, char *err, size_t errlen)
+{
+	int ret, w;
+
+	ret = mbedtls_ssl_handshake(&t->ssl);
+	if (ret == 0) {
+		identify_peer(t);
+		return 0;
+	}
+	if ((w = want(ret)) != 0)
+		return w;
+	set_mbedtls_err(err, errlen, "handshake", ret);
 	return -1;
 }
 
 ssize_t
 mdm_tls_read(struct mdm_tls *t, void *buf, size_t cap)
 {
-	int ret;
+	int ret, w;
 
-	for (;;) {
-		ret = mbedtls_ssl_read(&t->ssl, buf, cap);
-		if (ret > 0)
-			return ret;
-		if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
-		    ret == MBEDTLS_ERR_SSL_CONN_EOF)
-			return 0;
-		if (ret == MBEDTLS_ERR_SSL_WANT_READ ||
-		    ret == MBEDTLS_ERR_SSL_WANT_WRITE)
-			continue;
-		return -1;
-	}
+	ret = mbedtls_ssl_read(&t->ssl, buf, cap);
+	if (ret > 0)
+		return ret;
+	if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
+	    ret == MBEDTLS_ERR_SSL_CONN_EOF)
+		return 0;
+	if ((w = want(ret)) != 0)
+		return w;
+	return -1;
 }
 
-int
+ssize_t
 mdm_tls_write(struct mdm_tls *t, const void *buf, size_t len)
 {
-	const unsigned char *p = buf;
-	int ret;
+	int ret, w;
 
-	while (len > 0) {
-		ret = mbedtls_ssl_write(&t->ssl, p, len);
-		if (ret == MBEDTLS_ERR_SSL_WANT_READ ||
-		    ret == MBEDTLS_ERR_SSL_WANT_WRITE)
-			continue;
-		if (ret <= 0)
-			return -1;
-		p += ret;
-		len -= (size_t)ret;
-	}
-	return 0;
+	ret = mbedtls_ssl_write(&t->ssl, buf, len);
+	if (ret > 0)
+		return ret;
+	if ((w = want(ret)) != 0)
+		return w;
+	return -1;
 }
 
 void
-mdm_tls_close(struct mdm_tls *t)
+mdm_tls_close(struct mdm_tls *t, bool notify)
 {
-	if (!t->timed_out) {
-		/* A short grace for the alert; the peer may be gone. */
-		mdm_tls_deadline(t, 1000);
-		mbedtls_ssl_close_notify(&t->ssl);
-	}
-	release(t);
+	/* One attempt at the alert: the peer may be gone or not reading. */
+	if (notify)
+		(void)mbedtls_ssl_close_notify(&t->ssl);
+	mbedtls_ssl_free(&t->ssl);
 }
