@@ -220,11 +220,24 @@ days=$(( ($(date -d "$(openssl x509 -in "$T/a.pem" -noout -enddate |
 [ "$days" -ge 1 ] && [ "$days" -le 2 ] &&
 	ok "--cert-days sets the validity ($days days left)" ||
 	not_ok "certificate validity" "$days days"
+# The same request again (its answer lost, say): the same enrollment.
+ndev_a=$(mdm devices | grep -c .)
 code=$(anon -H 'Content-Type: application/json' --data-binary @"$T/a.req" \
+	"$URL/v1/enroll")
+[ "$code" = 200 ] && [ "$(json_get deviceId <"$T/body")" = "$ID_a" ] &&
+	[ "$(json_get certificate <"$T/body")" = "$(cat "$T/a.pem")" ] &&
+	[ "$(mdm devices | grep -c .)" = "$ndev_a" ] &&
+	ok "the same token and key again: 200, the same id and certificate, no new device" ||
+	not_ok "enrollment replay" "$code $(cat "$T/body")"
+# The spent token with another key (a stolen token): refused.
+tok_a=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["enrollmentToken"])' "$T/a.req")
+csr a2 "serial-a2"
+enroll_body "$tok_a" "$T/a2.csr" >"$T/a2.req"
+code=$(anon -H 'Content-Type: application/json' --data-binary @"$T/a2.req" \
 	"$URL/v1/enroll")
 [ "$code" = 403 ] && grep -q 'already used' "$T/body" &&
 	[ "$(json_get error/status <"$T/body")" = PERMISSION_DENIED ] &&
-	ok "a used token is refused: 403 PERMISSION_DENIED" ||
+	ok "a used token with another key is refused: 403 PERMISSION_DENIED" ||
 	not_ok "token reuse" "$code $(cat "$T/body")"
 expired=$(mdm token new --mode FULLY_MANAGED --ttl 1 | head -n 1)
 sleep 2
@@ -351,8 +364,27 @@ expect_fail "policy set refuses what is not an object" 2 'not a JSON object' \
 printf '{"version": 1, "a": 1, "a": 2}' >"$T/dup.json"
 expect_fail "policy set refuses duplicate members" 2 'duplicate member' \
 	mdm policy set "$T/dup.json"
-check "policy set: the fully managed example as default" \
-	mdm policy set examples/policies/fully_managed.json
+# Policy push: the change reaches a waiting long poll at once.
+curl -sS --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
+	-o "$T/push.json" "$URL/v1/devices/$ID_a/commands?waitSeconds=20" &
+push_pid=$!
+sleep 1
+t0=$(date +%s%N)
+mdm policy set examples/policies/fully_managed.json >"$T/push.out" 2>&1
+rc=$?
+wait "$push_pid"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$rc" = 0 ] && grep -q 'pushed to [1-9][0-9]* device(s)' "$T/push.out" &&
+	ok "policy set: the fully managed example as default ($(cat "$T/push.out"))" ||
+	not_ok "policy set" "$(cat "$T/push.out")"
+push_cmd=$($PY -c 'import json,sys; c=json.load(open(sys.argv[1]))["commands"]; print(c[0]["id"] if len(c)==1 and c[0]["type"]=="SYNC_POLICY" else "")' "$T/push.json" 2>/dev/null)
+[ -n "$push_cmd" ] && [ "$ms" -lt 5000 ] &&
+	ok "policy set wakes the device's long poll with SYNC_POLICY ($ms ms)" ||
+	not_ok "policy push" "$ms ms: $(cat "$T/push.json")"
+code=$(as a -H 'Content-Type: application/json' -d '{"status": "SUCCEEDED"}' \
+	"$URL/v1/devices/$ID_a/commands/$push_cmd/result")
+[ "$code" = 200 ] && ok "the pushed SYNC_POLICY takes a result" ||
+	not_ok "push result" "$code $(cat "$T/body")"
 curl -sS -D "$T/hdr" --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
 	-o "$T/body" "$URL/v1/devices/$ID_a/policy"
 grep -q '^ETag: "42"' "$T/hdr" && [ "$(json_get version <"$T/body")" = 42 ] &&

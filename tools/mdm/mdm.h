@@ -280,14 +280,30 @@ struct mdm_cert {
  * Enrollment in one transaction: uses the token (only when it is still
  * valid: a concurrent enrollment with the same token loses), stores the
  * device (dev->id, dev->mode, info: the device's JSON text) and its
- * certificate. *state tells whether the token was valid; nothing is
- * stored unless it was. Returns -1 on a database error (or an id clash,
- * astronomically unlikely: the caller reports an internal error).
+ * certificate, and keeps with the token the SHA-256 of the device's
+ * public key (key) and the certificate's PEM (pem) so that a repeated
+ * request can be answered again (mdm_store_enroll_replay). *state tells
+ * whether the token was valid; nothing is stored unless it was. Returns
+ * -1 on a database error (or an id clash, astronomically unlikely: the
+ * caller reports an internal error).
  */
 int mdm_store_enroll(struct mdm_store *st,
     const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
     const struct mdm_device *dev, const char *info,
-    const struct mdm_cert *cert, enum mdm_token_state *state);
+    const struct mdm_cert *cert, const uint8_t key[CRYPTO_SHA256_LEN],
+    const char *pem, enum mdm_token_state *state);
+
+/*
+ * The enrollment a used token made, for a device repeating its request:
+ * returns 0 with the device id and the certificate's PEM (*pem,
+ * malloc'd) when the token (hash) was used by a request for the public
+ * key whose SHA-256 is key, the token has not expired by now and the
+ * device is not retired; 1 when any of that does not hold; -1 on error.
+ */
+int mdm_store_enroll_replay(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN],
+    const uint8_t key[CRYPTO_SHA256_LEN], time_t now,
+    char id[MDM_ID_MAX + 1], char **pem);
 
 /*
  * Reads device id. Returns 0 and fills *dev, 1 when there is no such
@@ -320,11 +336,16 @@ int mdm_store_cert_valid(struct mdm_store *st, const char *id,
  * compact text of a JSON object, version its mdm_policy_version(). A
  * version names one content for good: a version already used with other
  * content is refused (err says so); "0" is reserved for "no policy".
- * Returns -1 with err on refusal or error.
+ * In the same transaction, pushes the change: queues a SYNC_POLICY
+ * command for every enrolled device whose policy in force it may change
+ * (the device; for the default, every device without its own), unless
+ * one is already waiting undelivered; *pushed is how many were queued.
+ * The caller then wakes the long polls (mdm_notify_touch). Returns -1
+ * with err on refusal or error.
  */
 int mdm_store_policy_set(struct mdm_store *st, const char *device,
-    const char *json, const char *version, time_t now, char *err,
-    size_t errlen);
+    const char *json, const char *version, time_t now, long long *pushed,
+    char *err, size_t errlen);
 
 /*
  * The policy in force for device id: its own, else the default. *json is
@@ -633,6 +654,8 @@ struct mdm_resp {
 	char etag[MDM_VERSION_MAX + 1];	/* "" for none (unquoted) */
 	const char *allow;	/* Allow header for 405, or NULL */
 	bool close;		/* close the connection afterwards */
+	bool drop;		/* close the connection without an answer
+				   (fault injection) */
 	bool park;		/* no answer yet: call the handler again on
 				   the next notification or at
 				   call->wait_until */
@@ -659,6 +682,11 @@ struct mdm_call {
 int mdm_fault_reports(const struct mdm_server *srv, const cJSON *reports,
     struct mdm_resp *resp);
 int mdm_fault_result(const struct mdm_server *srv, const cJSON *result,
+    struct mdm_resp *resp);
+/* Returns 1 with resp->drop set when the fault in FILE is
+ * "lose-enrollment": the enrollment just stored (or answered again) is
+ * not answered; 0 otherwise. */
+int mdm_fault_enrollment(const struct mdm_server *srv,
     struct mdm_resp *resp);
 
 /* mdm_serve.c */

@@ -97,6 +97,7 @@ cmd_policy(const char *dir, int argc, char **argv)
 	char *text, *compact;
 	cJSON *root;
 	size_t len;
+	long long pushed;
 	int ch, rc;
 
 	if (argc < 2 || strcmp(argv[1], "set") != 0) {
@@ -146,16 +147,19 @@ cmd_policy(const char *dir, int argc, char **argv)
 		return MDM_EXIT_FAIL;
 	}
 	rc = mdm_store_policy_set(st, device, compact, version, time(NULL),
-	    err, sizeof(err));
+	    &pushed, err, sizeof(err));
 	mdm_store_close(st);
 	free(compact);
 	if (rc != 0) {
 		fprintf(stderr, "wardenmdm: %s\n", err);
 		return MDM_EXIT_FAIL;
 	}
-	printf("policy version %s set for %s%s\n", version,
-	    device != NULL ? "device " : "every device without its own",
-	    device != NULL ? device : "");
+	if (pushed > 0)
+		mdm_notify_touch(dir);
+	printf("policy version %s set for %s%s; pushed to %lld device(s)\n",
+	    version, device != NULL ? "device " :
+	    "every device without its own", device != NULL ? device : "",
+	    pushed);
 	return MDM_EXIT_OK;
 }
 

@@ -278,6 +278,11 @@ dispatch(struct mdm_conn *c)
 		park(c);
 		return;
 	}
+	if (resp.drop) {
+		free(resp.body);
+		conn_close(c, false);
+		return;
+	}
 	closing = !c->req->keep_alive || resp.close || srv->stopping;
 	log_request(c, &resp);
 	if (respond(c, &resp, closing) != 0) {

@@ -14,7 +14,7 @@
 #include "mdm.h"
 #include "mdm_store_int.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define BUSY_TIMEOUT_MS 5000
 
 static const char schema[] =
@@ -73,6 +73,9 @@ static const char schema[] =
 static const char *const upgrades[] = {
 	/* 1 -> 2: signed commands. */
 	"ALTER TABLE commands ADD COLUMN signature TEXT;",
+	/* 2 -> 3: an enrollment answered again to the same key. */
+	("ALTER TABLE tokens ADD COLUMN key_hash TEXT;"
+	 "ALTER TABLE tokens ADD COLUMN certificate TEXT;"),
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == SCHEMA_VERSION - 1,
@@ -402,13 +405,15 @@ int
 mdm_store_enroll(struct mdm_store *st,
     const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
     const struct mdm_device *dev, const char *info,
-    const struct mdm_cert *cert, enum mdm_token_state *state)
+    const struct mdm_cert *cert, const uint8_t key[CRYPTO_SHA256_LEN],
+    const char *pem, enum mdm_token_state *state)
 {
-	char h[2 * CRYPTO_SHA256_LEN + 1];
+	char h[2 * CRYPTO_SHA256_LEN + 1], k[2 * CRYPTO_SHA256_LEN + 1];
 	sqlite3_stmt *s;
 	int rc;
 
 	hex(hash, CRYPTO_SHA256_LEN, h);
+	hex(key, CRYPTO_SHA256_LEN, k);
 	if (mdm_store_begin(st, true) != 0)
 		return -1;
 	/* Checked again inside the write transaction: of two enrollments
@@ -419,12 +424,14 @@ mdm_store_enroll(struct mdm_store *st,
 		mdm_store_end(st, false);
 		return 0;
 	}
-	s = mdm_store_prepare(st, "UPDATE tokens SET used = ?, device_id = ? "
-	    "WHERE hash = ?");
+	s = mdm_store_prepare(st, "UPDATE tokens SET used = ?, device_id = ?, "
+	    "key_hash = ?, certificate = ? WHERE hash = ?");
 	if (s != NULL) {
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
 		mdm_store_bind_text(s, 2, dev->id);
-		mdm_store_bind_text(s, 3, h);
+		mdm_store_bind_text(s, 3, k);
+		mdm_store_bind_text(s, 4, pem);
+		mdm_store_bind_text(s, 5, h);
 	}
 	rc = mdm_store_exec_stmt(st, s);
 	if (rc == 0) {
@@ -441,6 +448,47 @@ mdm_store_enroll(struct mdm_store *st,
 	if (rc == 0)
 		rc = cert_insert(st, dev->id, cert, now);
 	return mdm_store_end(st, rc == 0);
+}
+
+int
+mdm_store_enroll_replay(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN],
+    const uint8_t key[CRYPTO_SHA256_LEN], time_t now,
+    char id[MDM_ID_MAX + 1], char **pem)
+{
+	char h[2 * CRYPTO_SHA256_LEN + 1], k[2 * CRYPTO_SHA256_LEN + 1];
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	*pem = NULL;
+	hex(hash, CRYPTO_SHA256_LEN, h);
+	hex(key, CRYPTO_SHA256_LEN, k);
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	s = mdm_store_prepare(st, "SELECT t.device_id, t.certificate FROM "
+	    "tokens t JOIN devices d ON d.id = t.device_id WHERE t.hash = ? "
+	    "AND t.key_hash = ? AND t.expires > ? AND t.certificate IS NOT "
+	    "NULL AND d.retired IS NULL");
+	if (s != NULL) {
+		mdm_store_bind_text(s, 1, h);
+		mdm_store_bind_text(s, 2, k);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_DONE) {
+			ret = 1;
+		} else if (rc != SQLITE_ROW) {
+			mdm_store_log(st, "enrollment lookup");
+		} else {
+			snprintf(id, MDM_ID_MAX + 1, "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+			if ((*pem = strdup((const char *)
+			    sqlite3_column_text(s, 1))) != NULL)
+				ret = 0;
+		}
+		sqlite3_finalize(s);
+	}
+	mdm_store_end(st, ret >= 0);
+	return ret;
 }
 
 static const char device_cols[] =
@@ -582,7 +630,6 @@ mdm_store_cert_valid(struct mdm_store *st, const char *id,
 	return ret;
 }
 
-/* 1 when device id exists, 0 when not, -1 on error (in a transaction). */
 static int
 device_exists(struct mdm_store *st, const char *id)
 {
@@ -598,10 +645,49 @@ device_exists(struct mdm_store *st, const char *id)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Policy push: a SYNC_POLICY for every enrolled device whose policy in
+ * force the change of scope (device, or NULL: the default) may change,
+ * unless one is already waiting undelivered; a parked long poll returns
+ * it at once, and the device fetches the policy by its ETag.
+ */
+static int
+push_sync(struct mdm_store *st, const char *device, time_t now,
+    long long *pushed)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = mdm_store_prepare(st, device != NULL ?
+	    "INSERT INTO commands (id, device_id, type, params, created, "
+	    "duration) SELECT lower(hex(randomblob(8))), d.id, 'SYNC_POLICY', "
+	    "'{}', ?1, ?2 FROM devices d WHERE d.retired IS NULL AND d.id = ?3 "
+	    "AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.device_id = d.id "
+	    "AND c.type = 'SYNC_POLICY' AND c.delivered IS NULL AND "
+	    "c.result_time IS NULL)" :
+	    "INSERT INTO commands (id, device_id, type, params, created, "
+	    "duration) SELECT lower(hex(randomblob(8))), d.id, 'SYNC_POLICY', "
+	    "'{}', ?1, ?2 FROM devices d WHERE d.retired IS NULL AND NOT "
+	    "EXISTS (SELECT 1 FROM policies p WHERE p.scope = d.id) AND NOT "
+	    "EXISTS (SELECT 1 FROM commands c WHERE c.device_id = d.id AND "
+	    "c.type = 'SYNC_POLICY' AND c.delivered IS NULL AND "
+	    "c.result_time IS NULL)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(s, 2, MDM_DEFAULT_DURATION);
+	if (device != NULL)
+		mdm_store_bind_text(s, 3, device);
+	rc = mdm_store_exec_stmt(st, s);
+	if (rc == 0)
+		*pushed = sqlite3_changes(st->db);
+	return rc;
+}
+
 int
 mdm_store_policy_set(struct mdm_store *st, const char *device,
-    const char *json, const char *version, time_t now, char *err,
-    size_t errlen)
+    const char *json, const char *version, time_t now, long long *pushed,
+    char *err, size_t errlen)
 {
 	uint8_t digest[CRYPTO_SHA256_LEN];
 	char h[2 * CRYPTO_SHA256_LEN + 1];
@@ -662,6 +748,9 @@ mdm_store_policy_set(struct mdm_store *st, const char *device,
 		}
 		rc = mdm_store_exec_stmt(st, s);
 	}
+	*pushed = 0;
+	if (rc == 0)
+		rc = push_sync(st, device, now, pushed);
 	if (mdm_store_end(st, rc == 0) != 0) {
 		snprintf(err, errlen, "database error");
 		return -1;
@@ -702,3 +791,5 @@ mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
 	mdm_store_end(st, true);
 	return ret;
 }
+
+/* 1 when device id exists, 0 when not, -1 on error (in a transaction). */

@@ -72,13 +72,15 @@ enroll(struct mdm_store *st, const char *token, const char *id,
 	struct mdm_device d = { 0 };
 	enum mdm_token_state s;
 	struct mdm_cert c;
-	uint8_t h[CRYPTO_SHA256_LEN];
+	uint8_t h[CRYPTO_SHA256_LEN], k[CRYPTO_SHA256_LEN];
 
 	token_hash(token, h);
 	snprintf(d.id, sizeof(d.id), "%s", id);
 	snprintf(d.mode, sizeof(d.mode), "FULLY_MANAGED");
 	make_cert(certseed, &c);
-	assert_int_equal(mdm_store_enroll(st, h, 1000, &d, "{}", &c, &s), 0);
+	crypto_sha256(id, strlen(id), k);
+	assert_int_equal(mdm_store_enroll(st, h, 1000, &d, "{}", &c, k,
+	    certseed, &s), 0);
 	return s;
 }
 
@@ -116,6 +118,49 @@ tokens_are_single_use(void **state)
 	assert_int_equal(mdm_store_device_get(f->st, "dev1", &d), 0);
 	assert_int_equal(mdm_store_device_get(f->st, "dev2", &d), 1);
 	assert_int_equal(mdm_store_device_get(f->st, "dev4", &d), 1);
+}
+
+/* A used token answers again for the key that used it, while it would
+ * have been valid and the device is enrolled; never for another key. */
+static void
+enrollment_replays(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t h[CRYPTO_SHA256_LEN], k[CRYPTO_SHA256_LEN];
+	char id[MDM_ID_MAX + 1];
+	char *pem;
+
+	token_hash("tok-r", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 2000),
+	    0);
+	/* enroll() takes the key hash from the id: "devr". */
+	assert_int_equal(enroll(f->st, "tok-r", "devr", "PEM-r"),
+	    MDM_TOKEN_VALID);
+	crypto_sha256("devr", 4, k);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1500, id, &pem),
+	    0);
+	assert_string_equal(id, "devr");
+	assert_string_equal(pem, "PEM-r");
+	free(pem);
+	/* Another key. */
+	crypto_sha256("other", 5, k);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1500, id, &pem),
+	    1);
+	assert_null(pem);
+	/* The token's lifetime is over. */
+	crypto_sha256("devr", 4, k);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 2000, id, &pem),
+	    1);
+	/* Retired. */
+	assert_int_equal(mdm_store_device_retire(f->st, "devr", 1600), 0);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1700, id, &pem),
+	    1);
+	/* A token never used. */
+	token_hash("tok-unused", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 2000),
+	    0);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1000, id, &pem),
+	    1);
 }
 
 static void
@@ -163,6 +208,9 @@ policies(void **state)
 	struct fixture *f = *state;
 	char v[MDM_VERSION_MAX + 1], err[MDM_ERR_MAX];
 	uint8_t h[CRYPTO_SHA256_LEN];
+	struct mdm_command cmds[4];
+	size_t taken;
+	long long n;
 	char *json;
 
 	token_hash("t", h);
@@ -174,35 +222,52 @@ policies(void **state)
 	assert_string_equal(v, "0");
 	free(json);
 	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{\"version\":1}",
-	    "1", 10, err, sizeof(err)), 0);
+	    "1", 10, &n, err, sizeof(err)), 0);
 	assert_int_equal(mdm_store_policy_get(f->st, "dev1", &json, v), 0);
 	assert_string_equal(json, "{\"version\":1}");
 	assert_string_equal(v, "1");
 	free(json);
+	/* Pushed: one SYNC_POLICY for the enrolled device. */
+	assert_int_equal(n, 1);
 	/* A version names one content, across scopes and for good. */
 	assert_int_equal(mdm_store_policy_set(f->st, NULL,
-	    "{\"version\":1,\"x\":2}", "1", 11, err, sizeof(err)), -1);
+	    "{\"version\":1,\"x\":2}", "1", 11, &n, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "already used"));
 	assert_int_equal(mdm_store_policy_set(f->st, "dev1",
-	    "{\"version\":1,\"x\":2}", "1", 11, err, sizeof(err)), -1);
-	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{}", "0", 11, err,
-	    sizeof(err)), -1);
+	    "{\"version\":1,\"x\":2}", "1", 11, &n, err, sizeof(err)), -1);
+	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{}", "0", 11, &n,
+	    err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no policy"));
 	assert_int_equal(mdm_store_policy_set(f->st, "ghost", "{\"v\":2}", "2",
-	    11, err, sizeof(err)), -1);
+	    11, &n, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no such device"));
 	/* The device's own policy wins over the default. */
 	assert_int_equal(mdm_store_policy_set(f->st, "dev1",
-	    "{\"version\":\"7\"}", "7", 12, err, sizeof(err)), 0);
+	    "{\"version\":\"7\"}", "7", 12, &n, err, sizeof(err)), 0);
 	assert_int_equal(mdm_store_policy_get(f->st, "dev1", &json, v), 0);
 	assert_string_equal(v, "7");
 	free(json);
+	/* The first SYNC_POLICY still waits undelivered: none added. */
+	assert_int_equal(n, 0);
 	assert_int_equal(mdm_store_policy_get(f->st, "dev2", &json, v), 0);
 	assert_string_equal(v, "1");
 	free(json);
 	/* Setting the same content again under its version is fine. */
 	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{\"version\":1}",
-	    "1", 13, err, sizeof(err)), 0);
+	    "1", 13, &n, err, sizeof(err)), 0);
+	/* Delivered: the next change pushes again, to devices it concerns
+	 * (dev1 has its own policy, the default is not its). */
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1", 14, cmds, 4,
+	    &taken), 0);
+	assert_int_equal(taken, 1);
+	assert_string_equal(cmds[0].type, "SYNC_POLICY");
+	mdm_command_clear(&cmds[0]);
+	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{\"version\":2}",
+	    "2", 15, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mdm_store_policy_set(f->st, "dev1",
+	    "{\"version\":8}", "8", 16, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
 }
 
 static int
@@ -405,13 +470,15 @@ schema_upgrades(void **state)
 	uint8_t h[CRYPTO_SHA256_LEN];
 	sqlite3 *db;
 
-	/* Make it a version 1 database: no signature column. */
+	/* Make it a version 1 database: no signature column, no
+	 * enrollment kept with its token. */
 	mdm_store_close(f->st);
 	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "ALTER TABLE commands DROP COLUMN "
-	    "signature; PRAGMA user_version = 1", NULL, NULL, NULL),
-	    SQLITE_OK);
+	    "signature; ALTER TABLE tokens DROP COLUMN key_hash; ALTER TABLE "
+	    "tokens DROP COLUMN certificate; PRAGMA user_version = 1", NULL,
+	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(mdm_store_open(path, &f->st, err, sizeof(err)), 0);
 	token_hash("t", h);
@@ -462,6 +529,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(enrollment_replays, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(tokens_are_single_use, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(devices_and_certificates, setup,
