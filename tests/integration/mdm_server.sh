@@ -412,6 +412,47 @@ curl -sS -D "$T/hdr" --cacert "$D/ca.pem" --cert "$T/b.pem" --key "$T/b.key" \
 grep -q '^ETag: "43"' "$T/hdr" && ok "a device's own policy wins: ETag \"43\"" ||
 	not_ok "device policy" "$(cat "$T/hdr")"
 
+# --- groups ------------------------------------------------------------------------
+check "group add shop" mdm group add shop
+expect_fail "group add refuses a name with a space" 2 'not a group name' \
+	mdm group add "a b"
+expect_fail "group add refuses a group that exists" 1 'already exists' \
+	mdm group add shop
+expect_fail "group assign refuses an unknown device" 1 'no such device' \
+	mdm group assign shop "$ID_a" 0000000000000000
+mdm group assign shop "$ID_a" "$ID_b" >"$T/assign.out" 2>&1
+grep -q '^2 device(s) now in group shop; pushed to 1 device(s)' "$T/assign.out" &&
+	ok "group assign: both in, pushed to the one without its own policy" ||
+	not_ok "group assign" "$(cat "$T/assign.out")"
+sed 's/"version": *"[^"]*"/"version": "44"/' \
+	examples/policies/fully_managed.json >"$T/v44.json"
+check "policy set --group shop" mdm policy set "$T/v44.json" --group shop
+curl -sS -D "$T/hdr" --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
+	-o /dev/null "$URL/v1/devices/$ID_a/policy"
+curl -sS -D "$T/hdr-b" --cacert "$D/ca.pem" --cert "$T/b.pem" --key "$T/b.key" \
+	-o /dev/null "$URL/v1/devices/$ID_b/policy"
+grep -q '^ETag: "44"' "$T/hdr" && grep -q '^ETag: "43"' "$T/hdr-b" &&
+	ok "the group's policy wins over the default, a device's own over its group's" ||
+	not_ok "group policy" "$(cat "$T/hdr" "$T/hdr-b")"
+mdm groups >"$T/groups.out"
+grep -Eq '^shop +2 +44$' "$T/groups.out" &&
+	ok "groups: name, members, policy version" ||
+	not_ok "groups" "$(cat "$T/groups.out")"
+[ "$(mdm devices --group shop --json | $PY -c 'import json,sys; print(sorted(d["id"] for d in json.load(sys.stdin)) == sorted(sys.argv[1:]))' "$ID_a" "$ID_b")" = True ] &&
+	ok "devices --group shop --json: its two members" ||
+	not_ok "devices --group" "$(mdm devices --group shop --json)"
+[ "$(mdm devices --group nosuch | grep -c .)" = 1 ] &&
+	ok "devices --group of another name: none" || not_ok "devices --group none"
+[ "$(mdm summary --json | $PY -c 'import json,sys; s=json.load(sys.stdin); print(s["groups"]["shop"]["enrolled"])')" = 2 ] &&
+	ok "summary --json counts the group's devices" ||
+	not_ok "summary" "$(mdm summary --json)"
+# The pushes for device a are answered: the command tests below start empty.
+code=$(as a "$URL/v1/devices/$ID_a/commands?waitSeconds=0")
+for c in $($PY -c 'import json,sys; [print(c["id"]) for c in json.load(open(sys.argv[1]))["commands"]]' "$T/body"); do
+	as a -H 'Content-Type: application/json' -d '{"status": "SUCCEEDED"}' \
+		"$URL/v1/devices/$ID_a/commands/$c/result" >/dev/null
+done
+
 # --- reports -------------------------------------------------------------------------
 cat >"$T/reports.json" <<'EOF'
 {"reports": [

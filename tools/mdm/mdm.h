@@ -39,6 +39,7 @@
 /* Bounds on what the server accepts (bytes unless stated). */
 #define MDM_BODY_MAX (1024 * 1024)	/* request and response bodies */
 #define MDM_ID_MAX 64			/* a device or command id */
+#define MDM_GROUP_MAX 64		/* a group's name */
 #define MDM_HEXID_LEN 16		/* ids the server mints: hex digits */
 #define MDM_TOKEN_MAX 512		/* an enrollment token */
 #define MDM_KEY_MAX 128			/* an idempotency key */
@@ -67,6 +68,8 @@
 					   result is delivered again */
 #define MDM_MAX_CONNS 60000		/* also bounded by RLIMIT_NOFILE */
 #define MDM_HANDSHAKE_MS 10000
+#define MDM_HANDSHAKES_MAX 64		/* at once; more wait in the backlog,
+					   so that none times out in a crowd */
 #define MDM_IDLE_MS 65000		/* between requests on a connection */
 #define MDM_HEADER_MS 10000		/* from a request's first byte */
 #define MDM_BODY_MS 30000		/* reading a request body */
@@ -250,6 +253,10 @@ const char *mdm_token_state_text(enum mdm_token_state s);
 int mdm_store_token_add(struct mdm_store *st,
     const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode, time_t created,
     time_t expires);
+/* Stores n tokens (by their SHA-256) in one transaction. */
+int mdm_store_tokens_add(struct mdm_store *st,
+    const uint8_t (*hashes)[CRYPTO_SHA256_LEN], size_t n, const char *mode,
+    time_t created, time_t expires);
 
 /*
  * Looks a token up without using it: *state, and its mode (mode_cap
@@ -267,6 +274,7 @@ struct mdm_device {
 	bool retired;
 	time_t last_report;		/* 0: no report yet */
 	int compliant;			/* last report: 1 yes, 0 no, -1 unknown */
+	char group[MDM_GROUP_MAX + 1];	/* "" for none */
 };
 
 /* An issued certificate. */
@@ -331,28 +339,65 @@ int mdm_store_cert_add(struct mdm_store *st, const char *id,
 int mdm_store_cert_valid(struct mdm_store *st, const char *id,
     const uint8_t fingerprint[CRYPTO_SHA256_LEN]);
 
-/*
- * Sets the default policy (device NULL) or a device's: json is the
- * compact text of a JSON object, version its mdm_policy_version(). A
- * version names one content for good: a version already used with other
- * content is refused (err says so); "0" is reserved for "no policy".
- * In the same transaction, pushes the change: queues a SYNC_POLICY
- * command for every enrolled device whose policy in force it may change
- * (the device; for the default, every device without its own), unless
- * one is already waiting undelivered; *pushed is how many were queued.
- * The caller then wakes the long polls (mdm_notify_touch). Returns -1
- * with err on refusal or error.
- */
-int mdm_store_policy_set(struct mdm_store *st, const char *device,
-    const char *json, const char *version, time_t now, long long *pushed,
-    char *err, size_t errlen);
+/* What a policy applies to. */
+enum mdm_scope {
+	MDM_SCOPE_DEFAULT = 0,	/* every device without its own or its
+				   group's */
+	MDM_SCOPE_DEVICE,	/* one device (by id) */
+	MDM_SCOPE_GROUP,	/* a group's members without their own */
+};
 
 /*
- * The policy in force for device id: its own, else the default. *json is
- * malloc'd ("{}" and version "0" when there is none).
+ * Sets the policy of a scope (name: the device id or the group's name;
+ * unused for the default): json is the compact text of a JSON object,
+ * version its mdm_policy_version(). A version names one content for
+ * good: a version already used with other content is refused (err says
+ * so); "0" is reserved for "no policy". In the same transaction, pushes
+ * the change: queues a SYNC_POLICY command for every enrolled device the
+ * policy is in force for, unless one is already waiting undelivered;
+ * *pushed is how many were queued. The caller then wakes the long polls
+ * (mdm_notify_touch). Returns -1 with err on refusal or error.
+ */
+int mdm_store_policy_set(struct mdm_store *st, enum mdm_scope kind,
+    const char *name, const char *json, const char *version, time_t now,
+    long long *pushed, char *err, size_t errlen);
+
+/*
+ * The policy in force for device id: its own, else its group's, else the
+ * default. *json is malloc'd ("{}" and version "0" when there is none).
  */
 int mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
     char version[MDM_VERSION_MAX + 1]);
+
+/* mdm_store_group.c */
+
+/* A group as listed. */
+struct mdm_group {
+	char name[MDM_GROUP_MAX + 1];
+	long long devices;			/* enrolled members */
+	char version[MDM_VERSION_MAX + 1];	/* its policy's; "" none */
+};
+
+/* True when name is a group name: 1 to MDM_GROUP_MAX of [A-Za-z0-9._-]. */
+bool mdm_group_name_valid(const char *name);
+
+/* Creates group name. Refused (err) when it exists. */
+int mdm_store_group_add(struct mdm_store *st, const char *name, time_t now,
+    char *err, size_t errlen);
+
+/*
+ * Puts the n devices ids[] in group name (NULL: in no group), all or
+ * none (an unknown device or group is refused, err), and pushes: a
+ * SYNC_POLICY for each of them without its own policy (their policy in
+ * force may change), *pushed counting them.
+ */
+int mdm_store_group_assign(struct mdm_store *st, const char *name,
+    const char *const *ids, size_t n, time_t now, long long *pushed,
+    char *err, size_t errlen);
+
+/* Calls fn for every group, by name. */
+int mdm_store_groups_each(struct mdm_store *st,
+    int (*fn)(const struct mdm_group *g, void *arg), void *arg);
 
 /* mdm_store_queue.c */
 
@@ -643,6 +688,10 @@ struct mdm_server {
 	int nconns;
 	int nparked;
 	int max_conns;			/* from RLIMIT_NOFILE */
+	int handshakes;			/* connections still in theirs */
+	uv_poll_t *listen;		/* paused while handshakes are at
+					   MDM_HANDSHAKES_MAX */
+	bool accept_paused;
 	bool stopping;
 };
 
@@ -711,6 +760,10 @@ void mdm_conn_stop(struct mdm_server *srv);
 /* Closes every connection at once (the stop's grace is over). */
 void mdm_conn_close_all(struct mdm_server *srv);
 
+/* mdm_serve.c: a connection left its handshake (done or closed); the
+ * listener resumes accepting when it had paused for the crowd. */
+void mdm_serve_handshake_done(struct mdm_server *srv);
+
 /* mdm_route.c */
 /* Dispatches one request to its handler; fills resp. */
 void mdm_route(struct mdm_call *call, struct mdm_resp *resp);
@@ -748,6 +801,18 @@ void mdm_usage(void);
 /* `wardenmdm policy|devices|device|command|reports|results`: argv from
  * the command word. Returns an exit code. */
 int mdm_cmd_admin(const char *dir, int argc, char **argv);
+
+/* Opens DIR's existing database for an admin command; says why not on
+ * stderr and returns NULL. */
+struct mdm_store *mdm_admin_open_store(const char *dir);
+
+/* mdm_devices.c: `wardenmdm devices [filters] [--json]` and `wardenmdm
+ * summary [--json]`: argv from the command word. Returns an exit code. */
+int mdm_cmd_devices(const char *dir, int argc, char **argv);
+
+/* mdm_group.c: `wardenmdm group add|assign|unassign ...` and `wardenmdm
+ * groups [--json]`: argv from the command word. Returns an exit code. */
+int mdm_cmd_group(const char *dir, int argc, char **argv);
 
 /* `wardenmdm token new ...`: argv from "token". Returns an exit code. */
 int mdm_cmd_token(const char *dir, int argc, char **argv);

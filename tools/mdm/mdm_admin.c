@@ -22,8 +22,8 @@
 #define PARAMS_MAX 32
 #define PARAM_KEY_MAX 64
 
-static struct mdm_store *
-open_store(const char *dir)
+struct mdm_store *
+mdm_admin_open_store(const char *dir)
 {
 	char path[PATH_MAX], err[MDM_ERR_MAX];
 	struct mdm_store *st;
@@ -89,10 +89,12 @@ cmd_policy(const char *dir, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
+		{ "group", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char version[MDM_VERSION_MAX + 1], err[MDM_ERR_MAX];
-	const char *device = NULL;
+	const char *device = NULL, *group = NULL;
+	enum mdm_scope kind = MDM_SCOPE_DEFAULT;
 	struct mdm_store *st;
 	char *text, *compact;
 	cJSON *root;
@@ -108,12 +110,29 @@ cmd_policy(const char *dir, int argc, char **argv)
 	argv++;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'd') {
+		if (ch == 'd') {
+			device = optarg;
+		} else if (ch == 'g') {
+			group = optarg;
+		} else {
 			mdm_usage();
 			return MDM_EXIT_USAGE;
 		}
-		device = optarg;
 	}
+	if (device != NULL && group != NULL) {
+		fprintf(stderr, "wardenmdm: policy set: --device or --group, "
+		    "not both\n");
+		return MDM_EXIT_USAGE;
+	}
+	if (group != NULL && !mdm_group_name_valid(group)) {
+		fprintf(stderr, "wardenmdm: --group %s: 1 to %d of A-Z a-z 0-9 "
+		    ". _ -\n", group, MDM_GROUP_MAX);
+		return MDM_EXIT_USAGE;
+	}
+	if (device != NULL)
+		kind = MDM_SCOPE_DEVICE;
+	else if (group != NULL)
+		kind = MDM_SCOPE_GROUP;
 	if (optind != argc - 1) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
@@ -142,12 +161,12 @@ cmd_policy(const char *dir, int argc, char **argv)
 	}
 	compact = mdm_json_print(root);
 	cJSON_Delete(root);
-	if (compact == NULL || (st = open_store(dir)) == NULL) {
+	if (compact == NULL || (st = mdm_admin_open_store(dir)) == NULL) {
 		free(compact);
 		return MDM_EXIT_FAIL;
 	}
-	rc = mdm_store_policy_set(st, device, compact, version, time(NULL),
-	    &pushed, err, sizeof(err));
+	rc = mdm_store_policy_set(st, kind, device != NULL ? device : group,
+	    compact, version, time(NULL), &pushed, err, sizeof(err));
 	mdm_store_close(st);
 	free(compact);
 	if (rc != 0) {
@@ -157,46 +176,12 @@ cmd_policy(const char *dir, int argc, char **argv)
 	if (pushed > 0)
 		mdm_notify_touch(dir);
 	printf("policy version %s set for %s%s; pushed to %lld device(s)\n",
-	    version, device != NULL ? "device " :
-	    "every device without its own", device != NULL ? device : "",
+	    version, kind == MDM_SCOPE_DEVICE ? "device " :
+	    kind == MDM_SCOPE_GROUP ? "group " :
+	    "every device without its own or its group's",
+	    kind == MDM_SCOPE_DEFAULT ? "" : device != NULL ? device : group,
 	    pushed);
 	return MDM_EXIT_OK;
-}
-
-static int
-print_device(const struct mdm_device *d, void *arg)
-{
-	char enrolled[MDM_TIME_LEN], last[MDM_TIME_LEN];
-
-	(void)arg;
-	mdm_time_format(d->enrolled, enrolled);
-	if (d->last_report != 0)
-		mdm_time_format(d->last_report, last);
-	else
-		snprintf(last, sizeof(last), "-");
-	printf("%-16s  %-26s  %-20s  %-20s  %s\n", d->id, d->mode, enrolled,
-	    last, d->retired ? "retired" : d->compliant == 1 ? "yes" :
-	    d->compliant == 0 ? "no" : "-");
-	return 0;
-}
-
-static int
-cmd_devices(const char *dir, int argc)
-{
-	struct mdm_store *st;
-	int rc;
-
-	if (argc != 1) {
-		mdm_usage();
-		return MDM_EXIT_USAGE;
-	}
-	if ((st = open_store(dir)) == NULL)
-		return MDM_EXIT_FAIL;
-	printf("%-16s  %-26s  %-20s  %-20s  %s\n", "ID", "MODE", "ENROLLED",
-	    "LAST REPORT", "COMPLIANT");
-	rc = mdm_store_devices_each(st, print_device, NULL);
-	mdm_store_close(st);
-	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }
 
 /* A JSON value for a table: strings bare, anything else compact. */
@@ -261,7 +246,7 @@ cmd_device(const char *dir, int argc, char **argv)
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
-	if ((st = open_store(dir)) == NULL)
+	if ((st = mdm_admin_open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
 	rc = mdm_store_device_get(st, argv[1], &d);
 	if (rc == 0)
@@ -543,7 +528,7 @@ cmd_command(const char *dir, int argc, char **argv)
 		goto out;
 	rc = MDM_EXIT_FAIL;
 	if ((c.params = mdm_json_print(params)) == NULL ||
-	    command_id(c.id) != 0 || (st = open_store(dir)) == NULL)
+	    command_id(c.id) != 0 || (st = mdm_admin_open_store(dir)) == NULL)
 		goto out;
 	c.created = time(NULL);
 	if (mdm_store_device_get(st, c.device, &d) != 0 || d.retired) {
@@ -583,7 +568,7 @@ cmd_redeliver(const char *dir, int argc, char **argv)
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
-	if ((st = open_store(dir)) == NULL)
+	if ((st = mdm_admin_open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
 	rc = mdm_store_command_redeliver(st, argv[1], argv[2]);
 	mdm_store_close(st);
@@ -621,7 +606,7 @@ cmd_reports(const char *dir, int argc, char **argv)
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
-	if ((st = open_store(dir)) == NULL)
+	if ((st = mdm_admin_open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
 	if (count) {
 		rc = mdm_store_reports_count(st, argv[1], &n);
@@ -700,7 +685,7 @@ cmd_results(const char *dir, int argc, char **argv)
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
-	if ((st = open_store(dir)) == NULL)
+	if ((st = mdm_admin_open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
 	if (json) {
 		if ((arr = cJSON_CreateArray()) == NULL)
@@ -728,8 +713,11 @@ mdm_cmd_admin(const char *dir, int argc, char **argv)
 {
 	if (strcmp(argv[0], "policy") == 0)
 		return cmd_policy(dir, argc, argv);
-	if (strcmp(argv[0], "devices") == 0)
-		return cmd_devices(dir, argc);
+	if (strcmp(argv[0], "devices") == 0 || strcmp(argv[0], "summary") ==
+	    0)
+		return mdm_cmd_devices(dir, argc, argv);
+	if (strcmp(argv[0], "group") == 0 || strcmp(argv[0], "groups") == 0)
+		return mdm_cmd_group(dir, argc, argv);
 	if (strcmp(argv[0], "device") == 0)
 		return cmd_device(dir, argc, argv);
 	if (strcmp(argv[0], "command") == 0)

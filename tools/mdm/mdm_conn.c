@@ -49,6 +49,8 @@ struct mdm_conn {
 	char *in;			/* received, not yet consumed */
 	size_t have, cap;
 	struct mdm_http_req *req;	/* the request being served */
+	char *head;			/* its head as received: a parked
+					   request keeps this, not req */
 	char *body;			/* its body, NUL-terminated */
 	size_t got;
 	struct mdm_call call;
@@ -88,6 +90,7 @@ on_handle_closed(uv_handle_t *h)
 	close(c->fd);
 	free(c->in);
 	free(c->req);
+	free(c->head);
 	free(c->out);
 	free(c);
 }
@@ -108,11 +111,13 @@ conn_close(struct mdm_conn *c, bool notify)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	srv->nconns--;
+	if (c->state == ST_HANDSHAKE)
+		mdm_serve_handshake_done(srv);
 	c->state = ST_CLOSED;
 	mdm_tls_close(&c->tls, notify);
 	/* An enrollment body holds a token. */
 	if (c->body != NULL)
-		crypto_free_secret(c->body, c->req->content_length + 1);
+		crypto_free_secret(c->body, c->got + 1);
 	c->body = NULL;
 	if (c->in != NULL)
 		explicit_bzero(c->in, c->cap);
@@ -248,12 +253,15 @@ park(struct mdm_conn *c)
 		srv->parked->pprev = c;
 	srv->parked = c;
 	srv->nparked++;
-	/* Only a hang-up is of interest now; the input buffer is not. */
+	/* Only a hang-up is of interest now; the input buffer is not, and
+	 * the parsed head is made again from its bytes on the next call. */
 	if (c->have == 0) {
 		free(c->in);
 		c->in = NULL;
 		c->cap = 0;
 	}
+	free(c->req);
+	c->req = NULL;
 	watch(c, UV_READABLE | UV_DISCONNECT);
 	deadline(c, c->call.wait_until - mdm_now_ms());
 }
@@ -264,8 +272,16 @@ dispatch(struct mdm_conn *c)
 {
 	struct mdm_server *srv = c->srv;
 	struct mdm_resp resp = { 0 };
+	char err[MDM_ERR_MAX];
 	bool closing;
+	int status;
 
+	if (c->req == NULL && ((c->req = malloc(sizeof(*c->req))) == NULL ||
+	    mdm_http_parse(c->head, strlen(c->head), c->req, &status, err,
+	    sizeof(err)) != MDM_HTTP_PARSED)) {
+		conn_close(c, false);
+		return;
+	}
 	c->call.srv = srv;
 	c->call.req = c->req;
 	c->call.body = c->body;
@@ -295,6 +311,8 @@ dispatch(struct mdm_conn *c)
 	c->body = NULL;
 	free(c->req);
 	c->req = NULL;
+	free(c->head);
+	c->head = NULL;
 }
 
 /* Makes room for more input: 0, or -1 when the head is too large. */
@@ -335,7 +353,9 @@ step_head(struct mdm_conn *c)
 	    sizeof(err))) {
 	case MDM_HTTP_PARSED:
 		c->t0 = mdm_now_ms();
-		if ((c->body = malloc(c->req->content_length + 1)) == NULL) {
+		free(c->head);
+		if ((c->head = strndup(c->in, c->req->head_len)) == NULL ||
+		    (c->body = malloc(c->req->content_length + 1)) == NULL) {
 			conn_close(c, false);
 			return 1;
 		}
@@ -473,6 +493,7 @@ drive(struct mdm_conn *c)
 				return;
 			}
 			c->state = ST_HEAD;
+			mdm_serve_handshake_done(c->srv);
 			deadline(c, MDM_IDLE_MS);
 			break;
 		case ST_HEAD:
@@ -600,6 +621,7 @@ mdm_conn_accept(struct mdm_server *srv, int fd, const char *peer)
 		srv->conns->prev = c;
 	srv->conns = c;
 	srv->nconns++;
+	srv->handshakes++;
 	c->state = ST_HANDSHAKE;
 	deadline(c, MDM_HANDSHAKE_MS);
 	drive(c);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -29,6 +30,7 @@
 #include "mdm.h"
 
 #define STOP_WAIT_MS 10000
+#define MDM_MMAP_THRESHOLD (16 * 1024)
 
 static void
 serve_usage(void)
@@ -207,6 +209,24 @@ on_accept(uv_poll_t *h, int status, int events)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 		peer_name(&ss, peer, sizeof(peer));
 		mdm_conn_accept(srv, fd, peer);
+		/* A crowd of handshakes would all miss their deadline:
+		 * the rest wait in the kernel's backlog meanwhile. */
+		if (srv->handshakes >= MDM_HANDSHAKES_MAX) {
+			uv_poll_stop(h);
+			srv->accept_paused = true;
+			return;
+		}
+	}
+}
+
+void
+mdm_serve_handshake_done(struct mdm_server *srv)
+{
+	srv->handshakes--;
+	if (srv->accept_paused && !srv->stopping &&
+	    srv->handshakes < MDM_HANDSHAKES_MAX) {
+		srv->accept_paused = false;
+		uv_poll_start(srv->listen, UV_READABLE, on_accept);
 	}
 }
 
@@ -282,6 +302,7 @@ run(struct mdm_server *srv)
 		return -1;
 	}
 	sl.listen.data = sl.sigterm.data = sl.sigint.data = &sl;
+	srv->listen = &sl.listen;
 	uv_poll_start(&sl.listen, UV_READABLE, on_accept);
 	if (mdm_notify_fd(&srv->notify) >= 0 && uv_poll_init(srv->loop,
 	    &sl.notify, mdm_notify_fd(&srv->notify)) == 0) {
@@ -462,6 +483,10 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	srv.max_conns = connection_limit();
+	/* Each TLS connection holds two 16 KiB record buffers of which an
+	 * idle long poll touches a page or two: mapped on their own, the
+	 * untouched pages cost no memory. */
+	mallopt(M_MMAP_THRESHOLD, MDM_MMAP_THRESHOLD);
 	if (setup(&srv, san) != 0)
 		return MDM_EXIT_FAIL;
 	if ((rc = uv_loop_init(&loop)) != 0) {
