@@ -5,7 +5,9 @@
 # device stays ENROLLING and retries; the device is killed, the server is
 # killed and restarted on its port; the device starts again, repeats the
 # request with the same key and token and is answered the same enrollment:
-# MANAGED, one device on the server, the same id on both sides.
+# MANAGED, one device on the server, the same id on both sides. A refusal
+# after a lost answer (the token's lifetime over) leaves the device
+# ENROLLING, retrying.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_mdm.sh"
 FAULTS="$T/faults"
@@ -66,6 +68,31 @@ ID=$(field deviceId)
 wait_until 20 sh -c "'$MDM' --dir '$D' devices | grep '^$ID ' | grep -Eq ' (yes|no)\$'" &&
 	ok "the device reports to the server" ||
 	not_ok "report" "$(mdm devices)"
+
+# --- a refusal after a lost answer is not believed ---------------------------
+# The token lives 3 s: the answers are lost while the server would answer
+# again, then its lifetime is over and the server refuses. The server holds
+# this device's enrollment: the device does not drop to UNPROVISIONED.
+stop_agent
+stop_server
+rm -rf "$T/state" "$T/dev"
+: >"$T/wardend.log"
+echo lose-enrollment >"$FAULTS"
+MDM_SERVE_ARGS="--inject-faults $FAULTS"
+start_server "127.0.0.1:$PORT" || not_ok "server restart" "$(tail -n 3 "$T/mdm.log")"
+mdm token new --mode FULLY_MANAGED --ttl 3 --json "$T/qr3.json" >/dev/null
+start_agent
+ctl provision --qr-text "$T/qr3.json" >/dev/null 2>&1
+if wait_until 40 grep -q 'POST /v1/enroll -> 403' "$T/mdm.log"; then
+	ok "the token's lifetime over, the server refuses the repeated request"
+else
+	not_ok "refused after expiry" "$(tail -n 5 "$T/mdm.log")"
+fi
+sleep 1
+is_state ENROLLING &&
+	ctl status | grep -q 'after an answer was lost: the server may hold this enrollment' &&
+	ok "refused after a lost answer, the device stays ENROLLING and retries" ||
+	not_ok "not believed" "$(ctl status)"
 stop_agent
 stop_server
 finish

@@ -586,8 +586,8 @@ int mdm_ca_issue_client(struct mdm_ca *ca, struct crypto_rng *rng,
 
 /*
  * The TLS server's own key and certificate chain (server certificate,
- * then the CA), loaded afresh for one connection so that no mbedTLS key
- * object is shared between threads. *key and chain are the caller's.
+ * then the CA), loaded from DIR for the server's TLS configuration
+ * (mdm_tls_conf_init). *key and chain are the caller's.
  */
 int mdm_ca_server_creds(const struct mdm_ca *ca,
     struct crypto_eckey **key, mbedtls_x509_crt *chain, char *err,
