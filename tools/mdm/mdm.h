@@ -24,7 +24,7 @@
 #include <cjson/cJSON.h>
 #include <uv.h>
 #include <mbedtls/ssl.h>
-#include <mbedtls/ssl_cache.h>
+#include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
 #include "crypto/crypto.h"
@@ -597,8 +597,7 @@ int mdm_ca_server_creds(const struct mdm_ca *ca,
 /* mdm_tls.c: TLS on non-blocking sockets                               */
 /* ------------------------------------------------------------------ */
 
-#define MDM_TLS_CACHE_MAX 20000		/* sessions kept for resumption */
-#define MDM_TLS_CACHE_SECONDS 3600
+#define MDM_TLS_TICKET_SECONDS 3600	/* a session ticket's lifetime */
 
 /* What a TLS call needs before it can progress (negative, and never the
  * -1 of a failure or a byte count). */
@@ -613,18 +612,18 @@ enum mdm_peer {
 };
 
 /* What every connection shares: the server's key and chain (then the CA,
- * which also verifies client certificates) and the session cache. */
+ * which also verifies client certificates) and the session ticket key. */
 struct mdm_tls_conf {
 	mbedtls_ssl_config conf;
 	mbedtls_x509_crt chain;
 	struct crypto_eckey *key;
-	mbedtls_ssl_cache_context cache;
+	mbedtls_ssl_ticket_context ticket;
 };
 
 /*
  * Loads the server's credentials from ca and sets c up: TLS 1.2+, a
- * client certificate asked for but not required, session resumption
- * from a cache. On failure nothing is left to release.
+ * client certificate asked for but not required, session resumption by
+ * tickets. On failure nothing is left to release.
  */
 int mdm_tls_conf_init(struct mdm_tls_conf *c, const struct mdm_ca *ca,
     struct crypto_rng *rng, char *err, size_t errlen);

@@ -1,7 +1,7 @@
 /*
  * mdm_tls.c - server-side TLS on non-blocking sockets for the event
  * loop: one configuration shared by every connection (the server's key
- * and chain loaded once, a session cache so that a reconnecting device
+ * and chain loaded once, session tickets so that a reconnecting device
  * resumes instead of paying a full handshake), and per connection an
  * mbedTLS context whose I/O never waits: every call either progresses or
  * says which readiness (read or write) it needs next. Deadlines are the
@@ -19,6 +19,7 @@
 
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/platform.h>
 
 #include "mdm.h"
 
@@ -76,7 +77,7 @@ mdm_tls_conf_init(struct mdm_tls_conf *c, const struct mdm_ca *ca,
 	memset(c, 0, sizeof(*c));
 	mbedtls_ssl_config_init(&c->conf);
 	mbedtls_x509_crt_init(&c->chain);
-	mbedtls_ssl_cache_init(&c->cache);
+	mbedtls_ssl_ticket_init(&c->ticket);
 	if (mdm_ca_server_creds(ca, &c->key, &c->chain, err, errlen) != 0)
 		goto fail;
 	if ((ret = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_SERVER,
@@ -92,13 +93,18 @@ mdm_tls_conf_init(struct mdm_tls_conf *c, const struct mdm_ca *ca,
 	 * let the routes decide what its absence or failure means. */
 	mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
 	mbedtls_ssl_conf_ca_chain(&c->conf, c->chain.next, NULL);
-	/* Resumed sessions keep the peer certificate's verification result
-	 * and fingerprint (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE), so a resumed
-	 * device is identified as a fully handshaken one. */
-	mbedtls_ssl_cache_set_max_entries(&c->cache, MDM_TLS_CACHE_MAX);
-	mbedtls_ssl_cache_set_timeout(&c->cache, MDM_TLS_CACHE_SECONDS);
-	mbedtls_ssl_conf_session_cache(&c->conf, &c->cache,
-	    mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+	/* Resumption by session tickets (RFC 5077): the client keeps the
+	 * session, sealed under a key of this process, so the server keeps
+	 * nothing per device. A ticket holds the peer certificate and its
+	 * verification result, so a resumed device is identified as a fully
+	 * handshaken one. */
+	if ((ret = mbedtls_ssl_ticket_setup(&c->ticket, crypto_rng_mbedtls,
+	    rng, MBEDTLS_CIPHER_AES_256_GCM, MDM_TLS_TICKET_SECONDS)) != 0) {
+		set_mbedtls_err(err, errlen, "TLS session tickets", ret);
+		goto fail;
+	}
+	mbedtls_ssl_conf_session_tickets_cb(&c->conf, mbedtls_ssl_ticket_write,
+	    mbedtls_ssl_ticket_parse, &c->ticket);
 	if ((ret = mbedtls_ssl_conf_own_cert(&c->conf, &c->chain,
 	    crypto_eckey_pk(c->key))) != 0) {
 		set_mbedtls_err(err, errlen, "TLS setup", ret);
@@ -113,7 +119,7 @@ fail:
 void
 mdm_tls_conf_free(struct mdm_tls_conf *c)
 {
-	mbedtls_ssl_cache_free(&c->cache);
+	mbedtls_ssl_ticket_free(&c->ticket);
 	mbedtls_ssl_config_free(&c->conf);
 	mbedtls_x509_crt_free(&c->chain);
 	crypto_eckey_free(c->key);
@@ -145,6 +151,21 @@ identify_peer(struct mdm_tls *t)
 	}
 	crypto_cert_fingerprint(peer, t->peer_fp);
 	t->peer = MDM_PEER_VERIFIED;
+}
+
+/* What the routes need of the peer's certificate is copied out; the
+ * parsed certificate would cost every idle connection kilobytes. (The
+ * session ticket holding it was sent during the handshake.) */
+static void
+drop_peer_cert(struct mdm_tls *t)
+{
+	mbedtls_ssl_session *s = t->ssl.session;
+
+	if (s == NULL || s->peer_cert == NULL)
+		return;
+	mbedtls_x509_crt_free(s->peer_cert);
+	mbedtls_free(s->peer_cert);
+	s->peer_cert = NULL;
 }
 
 int
@@ -190,6 +211,7 @@ mdm_tls_handshake(struct mdm_tls *t, char *err, size_t errlen)
 	ret = mbedtls_ssl_handshake(&t->ssl);
 	if (ret == 0) {
 		identify_peer(t);
+		drop_peer_cert(t);
 		return 0;
 	}
 	if ((w = want(ret)) != 0)
