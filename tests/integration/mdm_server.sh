@@ -492,6 +492,20 @@ grep -Eq "^$ID_a +DEDICATED .* no$" "$T/devices.out" &&
 	grep -Eq "^$ID_b +WORK_PROFILE_PERSONAL .* -$" "$T/devices.out" &&
 	ok "devices: mode, enrolled, last report, compliant" ||
 	not_ok "devices" "$(cat "$T/devices.out")"
+mdm devices --non-compliant >"$T/nc.out"
+grep -q "^$ID_a " "$T/nc.out" && ! grep -q "^$ID_b " "$T/nc.out" &&
+	ok "devices --non-compliant: the device whose last report was not" ||
+	not_ok "--non-compliant" "$(cat "$T/nc.out")"
+mdm devices --not-seen 60 >"$T/ns.out"
+grep -q "^$ID_b " "$T/ns.out" && ! grep -q "^$ID_a " "$T/ns.out" &&
+	ok "devices --not-seen 60: the device that never reported, not the one that just did" ||
+	not_ok "--not-seen" "$(cat "$T/ns.out")"
+expect_fail "devices --not-seen refuses a negative count" 2 'not-seen' \
+	mdm devices --not-seen -1
+mdm summary >"$T/summary.out"
+grep -Eq '^all devices +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' "$T/summary.out" &&
+	ok "summary: counts by state and verdict" ||
+	not_ok "summary" "$(cat "$T/summary.out")"
 mdm device "$ID_a" >"$T/device.out"
 grep -q '^compliant: no' "$T/device.out" &&
 	grep -Eq '^passwordPolicies +USER_ACTION +4 ' "$T/device.out" &&
