@@ -502,6 +502,12 @@ grep -q "^$ID_b " "$T/ns.out" && ! grep -q "^$ID_a " "$T/ns.out" &&
 	not_ok "--not-seen" "$(cat "$T/ns.out")"
 expect_fail "devices --not-seen refuses a negative count" 2 'not-seen' \
 	mdm devices --not-seen -1
+[ "$(mdm device "$ID_a" --json | $PY -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["policyCompliant"], d["lastReport"]["policyCompliant"])')" = "$ID_a False False" ] &&
+	ok "device ID --json: the device and its last report" ||
+	not_ok "device --json" "$(mdm device "$ID_a" --json)"
+[ "$(mdm reports "$ID_a" --json | $PY -c 'import json,sys; r=json.load(sys.stdin); print(len(r) == int(sys.argv[1]) and all("idempotencyKey" in x and isinstance(x["payload"], dict) for x in r))' "$(mdm reports "$ID_a" --count)")" = True ] &&
+	ok "reports ID --json: every stored report and event" ||
+	not_ok "reports --json" "$(mdm reports "$ID_a" --json | head -c 300)"
 mdm summary >"$T/summary.out"
 grep -Eq '^all devices +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' "$T/summary.out" &&
 	ok "summary: counts by state and verdict" ||

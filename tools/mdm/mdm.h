@@ -808,6 +808,10 @@ struct mdm_store *mdm_admin_open_store(const char *dir);
 /* mdm_devices.c: `wardenmdm devices [filters] [--json]` and `wardenmdm
  * summary [--json]`: argv from the command word. Returns an exit code. */
 int mdm_cmd_devices(const char *dir, int argc, char **argv);
+/* A device as `devices --json` shows it: {"id", "mode", "enrollTime",
+ * "retired", "lastReportTime", "policyCompliant", "group"}, null for what
+ * is unknown. The caller owns the tree; NULL when out of memory. */
+cJSON *mdm_device_json(const struct mdm_device *d);
 
 /* mdm_group.c: `wardenmdm group add|assign|unassign ...` and `wardenmdm
  * groups [--json]`: argv from the command word. Returns an exit code. */

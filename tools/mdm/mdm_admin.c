@@ -231,6 +231,40 @@ print_compliance(const cJSON *report)
 	}
 }
 
+/* Prints a tree and deletes it: 0, or -1 when it could not be. */
+static int
+print_tree(cJSON *root)
+{
+	char *text = root != NULL ? cJSON_Print(root) : NULL;
+
+	cJSON_Delete(root);
+	if (text == NULL)
+		return -1;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
+/* `device ID --json`: the device as `devices --json` has it, with its
+ * last report's payload as "lastReport" (null when none). Frees payload. */
+static int
+print_device_json(const struct mdm_device *d, char *payload)
+{
+	cJSON *o = mdm_device_json(d), *report = NULL;
+
+	if (payload != NULL)
+		report = cJSON_Parse(payload);
+	free(payload);
+	if (o == NULL || (report != NULL ? !cJSON_AddItemToObject(o,
+	    "lastReport", report) : cJSON_AddNullToObject(o, "lastReport") ==
+	    NULL)) {
+		cJSON_Delete(report);
+		cJSON_Delete(o);
+		return MDM_EXIT_FAIL;
+	}
+	return print_tree(o) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+}
+
 static int
 cmd_device(const char *dir, int argc, char **argv)
 {
@@ -240,9 +274,10 @@ cmd_device(const char *dir, int argc, char **argv)
 	cJSON *report = NULL;
 	char *payload = NULL;
 	time_t received;
+	bool json = argc == 3 && strcmp(argv[2], "--json") == 0;
 	int rc;
 
-	if (argc != 2) {
+	if (argc != 2 && !json) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
@@ -257,6 +292,8 @@ cmd_device(const char *dir, int argc, char **argv)
 		    "no such device" : "database error");
 		return MDM_EXIT_FAIL;
 	}
+	if (json)
+		return print_device_json(&d, payload);
 	mdm_time_format(d.enrolled, enrolled);
 	printf("device %s: %s, enrolled %s%s\n", d.id, d.mode, enrolled,
 	    d.retired ? ", retired" : "");
@@ -586,9 +623,25 @@ static int
 print_report(const struct mdm_report_row *r, void *arg)
 {
 	char when[MDM_TIME_LEN];
+	cJSON *arr = arg, *o, *p;
 
-	(void)arg;
 	mdm_time_format(r->received, when);
+	if (arr != NULL) {
+		o = cJSON_CreateObject();
+		p = cJSON_Parse(r->payload);
+		if (o == NULL || p == NULL || cJSON_AddNumberToObject(o, "seq",
+		    (double)r->seq) == NULL || cJSON_AddStringToObject(o,
+		    "receiveTime", when) == NULL || cJSON_AddStringToObject(o,
+		    "kind", r->kind) == NULL || cJSON_AddStringToObject(o,
+		    "idempotencyKey", r->key) == NULL ||
+		    !cJSON_AddItemToObject(o, "payload", p)) {
+			cJSON_Delete(p);
+			cJSON_Delete(o);
+			return -1;
+		}
+		cJSON_AddItemToArray(arr, o);
+		return 0;
+	}
 	printf("%lld  %s  %-6s  %s  %s\n", r->seq, when, r->kind, r->key,
 	    r->payload);
 	return 0;
@@ -600,9 +653,11 @@ cmd_reports(const char *dir, int argc, char **argv)
 	struct mdm_store *st;
 	long long n;
 	bool count = argc == 3 && strcmp(argv[2], "--count") == 0;
+	bool json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	cJSON *arr = NULL;
 	int rc;
 
-	if (argc != 2 && !count) {
+	if (argc != 2 && !count && !json) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
@@ -613,9 +668,17 @@ cmd_reports(const char *dir, int argc, char **argv)
 		if (rc == 0)
 			printf("%lld\n", n);
 	} else {
-		rc = mdm_store_reports_each(st, argv[1], print_report, NULL);
+		if (json && (arr = cJSON_CreateArray()) == NULL)
+			rc = -1;
+		else
+			rc = mdm_store_reports_each(st, argv[1], print_report,
+			    arr);
 	}
 	mdm_store_close(st);
+	if (json && rc == 0)
+		rc = print_tree(arr);
+	else
+		cJSON_Delete(arr);
 	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }
 

@@ -55,8 +55,8 @@ wanted(const struct filter *f, const struct mdm_device *d)
 	return true;
 }
 
-static cJSON *
-device_json(const struct mdm_device *d)
+cJSON *
+mdm_device_json(const struct mdm_device *d)
 {
 	char when[MDM_TIME_LEN];
 	cJSON *o = cJSON_CreateObject();
@@ -99,7 +99,7 @@ show_device(const struct mdm_device *d, void *arg)
 		return 0;
 	f->shown++;
 	if (f->json != NULL) {
-		if ((o = device_json(d)) == NULL)
+		if ((o = mdm_device_json(d)) == NULL)
 			return -1;
 		cJSON_AddItemToArray(f->json, o);
 		return 0;
