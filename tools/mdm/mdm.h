@@ -658,6 +658,14 @@ ssize_t mdm_tls_read(struct mdm_tls *t, void *buf, size_t cap);
 /* Writes at most len bytes: > 0 bytes taken, a MDM_TLS_WANT_* (call again
  * with the same buffer), or -1 on error. Never blocks. */
 ssize_t mdm_tls_write(struct mdm_tls *t, const void *buf, size_t len);
+/*
+ * The connection waits (a parked long poll): when nothing is buffered
+ * either way, the pages of its 16 KiB record buffers that the next
+ * record will overwrite are given back to the kernel, so an idle
+ * connection costs a page or two of them instead of eight. Touches
+ * mbedTLS 2.28's context fields; never blocks.
+ */
+void mdm_tls_idle(struct mdm_tls *t);
 /* Sends close_notify when notify (one non-blocking attempt) and frees t
  * (not the socket). */
 void mdm_tls_close(struct mdm_tls *t, bool notify);

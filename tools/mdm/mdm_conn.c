@@ -262,6 +262,7 @@ park(struct mdm_conn *c)
 	}
 	free(c->req);
 	c->req = NULL;
+	mdm_tls_idle(&c->tls);
 	watch(c, UV_READABLE | UV_DISCONNECT);
 	deadline(c, c->call.wait_until - mdm_now_ms());
 }

@@ -13,13 +13,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/platform.h>
+#include <mbedtls/ssl_internal.h>
 
 #include "mdm.h"
 
@@ -247,6 +250,36 @@ mdm_tls_write(struct mdm_tls *t, const void *buf, size_t len)
 	if ((w = want(ret)) != 0)
 		return w;
 	return -1;
+}
+
+/* Gives the whole pages inside [p, p + len) back to the kernel, all
+ * but the first (it holds the record counter and header): they read as
+ * zeros when next touched. */
+static void
+release_pages(unsigned char *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)p + page) & ~(page - 1);
+	uintptr_t e = ((uintptr_t)p + len) & ~(page - 1);
+
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
+void
+mdm_tls_idle(struct mdm_tls *t)
+{
+	mbedtls_ssl_context *s = &t->ssl;
+
+	/* Only with nothing buffered either way: then no byte of either
+	 * record buffer past the counter and header is read before it is
+	 * written again. */
+	if (s->in_buf == NULL || s->out_buf == NULL || s->in_left != 0 ||
+	    s->in_msglen != 0 || s->out_left != 0 ||
+	    mbedtls_ssl_get_bytes_avail(s) != 0)
+		return;
+	release_pages(s->in_buf, MBEDTLS_SSL_IN_BUFFER_LEN);
+	release_pages(s->out_buf, MBEDTLS_SSL_OUT_BUFFER_LEN);
 }
 
 void
