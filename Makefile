@@ -316,6 +316,7 @@ fuzzers: $(fuzz-bins)
 # ------------------------------------------------------------------
 
 mdm-y :=
+fleet-y :=
 mdm-pkgs-y :=
 mdm-ldlibs-y :=
 include tools/Kbuild
@@ -366,11 +367,18 @@ $(patsubst tests/fuzz/%.c,$(objtree)/fuzz/%,$(mdm-fuzz-srcs)): \
 		-o $@ $< $(libmdm) $(libwarden) $(ALL_LDFLAGS) $(LIBS) \
 		$(MDM_LIBS)
 
-.PHONY: tools
-tools: $(wardenmdm)
-unit-tests: $(wardenmdm) $(mdm-unit-bins)
+fleet-objs := $(addprefix $(objtree)/,$(fleet-y))
+wardenfleet := $(objtree)/wardenfleet
 
--include $(mdm-objs:.o=.d) $(mdm-main:.o=.d)
+$(wardenfleet): $(fleet-objs) $(libwarden)
+	$(call msg,LD,$(notdir $@))
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+.PHONY: tools
+tools: $(wardenmdm) $(wardenfleet)
+unit-tests: $(wardenmdm) $(wardenfleet) $(mdm-unit-bins)
+
+-include $(mdm-objs:.o=.d) $(mdm-main:.o=.d) $(fleet-objs:.o=.d)
 
 # ------------------------------------------------------------------
 # Benchmarks, demo, install, deps, clean

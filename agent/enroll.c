@@ -9,10 +9,15 @@
  * policy that came with it is applied and the managed session starts.
  *
  * A server that cannot be reached, or is not trusted, is tried again with
- * backoff (1 s to 5 minutes). A server that refuses the enrollment (the
- * token is unknown, used or expired) ends it: the device goes back to
- * UNPROVISIONED with the reason logged and shown by `wardenctl status`,
- * and the unused key is destroyed.
+ * backoff (1 s to 5 minutes), always with the same key and token: a
+ * server that stored an enrollment whose answer was lost answers the
+ * repeated request again (docs/protocol/README.md). A server that refuses
+ * the enrollment (the token is unknown, used or expired) ends it: the
+ * device goes back to UNPROVISIONED with the reason logged and shown by
+ * `wardenctl status`, and the unused key is destroyed. Except after a
+ * lost answer: the server may then hold this enrollment, so a refusal is
+ * retried like a failure for LOST_ANSWER_GRACE (a token's lifetime),
+ * across restarts, before it is believed.
  *
  * The private key exists unsealed only in memory; it is never logged,
  * sent or written in the clear.
@@ -28,6 +33,11 @@
 #include "agent/server.h"
 
 #define HW_MAX 128
+/* How long after a lost answer a refusal is not believed: the reference
+ * server's token lifetime, during which it answers a repeated request. */
+#define LOST_ANSWER_GRACE (60 * 60)
+/* Store key: when (store_now()) the first answer was lost. */
+#define LOST_ANSWER_KEY "enroll_answer_lost"
 
 struct enroll_job {
 	struct server *sv;
@@ -165,6 +175,7 @@ give_up(struct server *sv, const char *why)
 	/* The stored request holds the spent token: it goes too. */
 	if (store_begin(st) != 0 ||
 	    store_exec(st, "DELETE FROM enrollment") != 0 ||
+	    store_kv_del(st, LOST_ANSWER_KEY) != 0 ||
 	    store_kv_set(st, "enroll_error", msg) != 0 ||
 	    store_kv_del(st, "device_cn") != 0 ||
 	    store_set_state(st, STATE_UNPROVISIONED, msg, true) != 0 ||
@@ -271,6 +282,7 @@ commit_enrollment(struct server *sv, const struct transport_reply *r)
 	    store_kv_set(st, "poll_wait", wait) != 0 ||
 	    store_kv_del(st, "policy_etag") != 0 ||
 	    store_kv_del(st, "enroll_error") != 0 ||
+	    store_kv_del(st, LOST_ANSWER_KEY) != 0 ||
 	    store_set_state(st, STATE_MANAGED, reason, true) != 0 ||
 	    store_commit(st) != 0)
 		goto fail;
@@ -337,6 +349,45 @@ enrolled(struct server *sv, const struct transport_reply *r)
 	server_session_open(sv);
 }
 
+/* The request went out and no answer came back: the server may have
+ * stored the enrollment. Remembers the first such time. */
+static void
+answer_lost(struct server *sv)
+{
+	struct store *st = sv->d->store;
+	char *v = store_kv_get(st, LOST_ANSWER_KEY), now[24];
+
+	if (v == NULL) {
+		snprintf(now, sizeof(now), "%lld", (long long)store_now());
+		if (store_kv_set(st, LOST_ANSWER_KEY, now) != 0)
+			log_warnx("enrollment: recording a lost answer failed");
+	}
+	free(v);
+}
+
+/* A refusal: believed (0), or retried since an earlier answer was lost
+ * and the server may hold this enrollment (1). */
+static int
+refusal_doubted(struct server *sv, const char *why)
+{
+	char *v = store_kv_get(sv->d->store, LOST_ANSWER_KEY), *end;
+	long long since;
+
+	if (v == NULL)
+		return 0;
+	since = strtoll(v, &end, 10);
+	if (*end != '\0' || store_now() - since >= LOST_ANSWER_GRACE) {
+		free(v);
+		return 0;
+	}
+	free(v);
+	server_seterr(sv, "enrollment with %.200s refused (%.200s) after an "
+	    "answer was lost: the server may hold this enrollment; retrying "
+	    "for %lld s more", sv->url, why,
+	    (long long)(since + LOST_ANSWER_GRACE - store_now()));
+	return 1;
+}
+
 static void
 on_enroll_reply(void *arg, const struct transport_reply *r)
 {
@@ -348,9 +399,17 @@ on_enroll_reply(void *arg, const struct transport_reply *r)
 		enrolled(sv, r);
 		break;
 	case TRANSPORT_REFUSED:
+		if (refusal_doubted(sv, r->why)) {
+			retry_later(sv);
+			break;
+		}
 		give_up(sv, r->why);
 		break;
 	default:
+		/* Untrusted: nothing was sent. Otherwise the request may
+		 * have been served and its answer lost. */
+		if (r->status != TRANSPORT_UNTRUSTED)
+			answer_lost(sv);
 		if (r->status == TRANSPORT_UNTRUSTED)
 			server_seterr(sv, "server %s not trusted: %s",
 			    sv->url, r->why);

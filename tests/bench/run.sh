@@ -50,3 +50,8 @@ if [ -x "$bin/wardenmdm" ]; then
 	echo "== enrollment against the reference server"
 	sh "$here/enroll.sh" "$bin" 5
 fi
+
+if [ -x "$bin/wardenfleet" ]; then
+	# WARDEN_FLEET_DEVICES: fewer devices for a quick look.
+	sh "$here/fleet.sh" "$bin" "${WARDEN_FLEET_DEVICES:-10000}"
+fi

@@ -220,11 +220,24 @@ days=$(( ($(date -d "$(openssl x509 -in "$T/a.pem" -noout -enddate |
 [ "$days" -ge 1 ] && [ "$days" -le 2 ] &&
 	ok "--cert-days sets the validity ($days days left)" ||
 	not_ok "certificate validity" "$days days"
+# The same request again (its answer lost, say): the same enrollment.
+ndev_a=$(mdm devices | grep -c .)
 code=$(anon -H 'Content-Type: application/json' --data-binary @"$T/a.req" \
+	"$URL/v1/enroll")
+[ "$code" = 200 ] && [ "$(json_get deviceId <"$T/body")" = "$ID_a" ] &&
+	[ "$(json_get certificate <"$T/body")" = "$(cat "$T/a.pem")" ] &&
+	[ "$(mdm devices | grep -c .)" = "$ndev_a" ] &&
+	ok "the same token and key again: 200, the same id and certificate, no new device" ||
+	not_ok "enrollment replay" "$code $(cat "$T/body")"
+# The spent token with another key (a stolen token): refused.
+tok_a=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["enrollmentToken"])' "$T/a.req")
+csr a2 "serial-a2"
+enroll_body "$tok_a" "$T/a2.csr" >"$T/a2.req"
+code=$(anon -H 'Content-Type: application/json' --data-binary @"$T/a2.req" \
 	"$URL/v1/enroll")
 [ "$code" = 403 ] && grep -q 'already used' "$T/body" &&
 	[ "$(json_get error/status <"$T/body")" = PERMISSION_DENIED ] &&
-	ok "a used token is refused: 403 PERMISSION_DENIED" ||
+	ok "a used token with another key is refused: 403 PERMISSION_DENIED" ||
 	not_ok "token reuse" "$code $(cat "$T/body")"
 expired=$(mdm token new --mode FULLY_MANAGED --ttl 1 | head -n 1)
 sleep 2
@@ -351,8 +364,27 @@ expect_fail "policy set refuses what is not an object" 2 'not a JSON object' \
 printf '{"version": 1, "a": 1, "a": 2}' >"$T/dup.json"
 expect_fail "policy set refuses duplicate members" 2 'duplicate member' \
 	mdm policy set "$T/dup.json"
-check "policy set: the fully managed example as default" \
-	mdm policy set examples/policies/fully_managed.json
+# Policy push: the change reaches a waiting long poll at once.
+curl -sS --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
+	-o "$T/push.json" "$URL/v1/devices/$ID_a/commands?waitSeconds=20" &
+push_pid=$!
+sleep 1
+t0=$(date +%s%N)
+mdm policy set examples/policies/fully_managed.json >"$T/push.out" 2>&1
+rc=$?
+wait "$push_pid"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$rc" = 0 ] && grep -q 'pushed to [1-9][0-9]* device(s)' "$T/push.out" &&
+	ok "policy set: the fully managed example as default ($(cat "$T/push.out"))" ||
+	not_ok "policy set" "$(cat "$T/push.out")"
+push_cmd=$($PY -c 'import json,sys; c=json.load(open(sys.argv[1]))["commands"]; print(c[0]["id"] if len(c)==1 and c[0]["type"]=="SYNC_POLICY" else "")' "$T/push.json" 2>/dev/null)
+[ -n "$push_cmd" ] && [ "$ms" -lt 5000 ] &&
+	ok "policy set wakes the device's long poll with SYNC_POLICY ($ms ms)" ||
+	not_ok "policy push" "$ms ms: $(cat "$T/push.json")"
+code=$(as a -H 'Content-Type: application/json' -d '{"status": "SUCCEEDED"}' \
+	"$URL/v1/devices/$ID_a/commands/$push_cmd/result")
+[ "$code" = 200 ] && ok "the pushed SYNC_POLICY takes a result" ||
+	not_ok "push result" "$code $(cat "$T/body")"
 curl -sS -D "$T/hdr" --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
 	-o "$T/body" "$URL/v1/devices/$ID_a/policy"
 grep -q '^ETag: "42"' "$T/hdr" && [ "$(json_get version <"$T/body")" = 42 ] &&
@@ -379,6 +411,47 @@ curl -sS -D "$T/hdr" --cacert "$D/ca.pem" --cert "$T/b.pem" --key "$T/b.key" \
 	-o /dev/null "$URL/v1/devices/$ID_b/policy"
 grep -q '^ETag: "43"' "$T/hdr" && ok "a device's own policy wins: ETag \"43\"" ||
 	not_ok "device policy" "$(cat "$T/hdr")"
+
+# --- groups ------------------------------------------------------------------------
+check "group add shop" mdm group add shop
+expect_fail "group add refuses a name with a space" 2 'not a group name' \
+	mdm group add "a b"
+expect_fail "group add refuses a group that exists" 1 'already exists' \
+	mdm group add shop
+expect_fail "group assign refuses an unknown device" 1 'no such device' \
+	mdm group assign shop "$ID_a" 0000000000000000
+mdm group assign shop "$ID_a" "$ID_b" >"$T/assign.out" 2>&1
+grep -q '^2 device(s) now in group shop; pushed to 1 device(s)' "$T/assign.out" &&
+	ok "group assign: both in, pushed to the one without its own policy" ||
+	not_ok "group assign" "$(cat "$T/assign.out")"
+sed 's/"version": *"[^"]*"/"version": "44"/' \
+	examples/policies/fully_managed.json >"$T/v44.json"
+check "policy set --group shop" mdm policy set "$T/v44.json" --group shop
+curl -sS -D "$T/hdr" --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
+	-o /dev/null "$URL/v1/devices/$ID_a/policy"
+curl -sS -D "$T/hdr-b" --cacert "$D/ca.pem" --cert "$T/b.pem" --key "$T/b.key" \
+	-o /dev/null "$URL/v1/devices/$ID_b/policy"
+grep -q '^ETag: "44"' "$T/hdr" && grep -q '^ETag: "43"' "$T/hdr-b" &&
+	ok "the group's policy wins over the default, a device's own over its group's" ||
+	not_ok "group policy" "$(cat "$T/hdr" "$T/hdr-b")"
+mdm groups >"$T/groups.out"
+grep -Eq '^shop +2 +44$' "$T/groups.out" &&
+	ok "groups: name, members, policy version" ||
+	not_ok "groups" "$(cat "$T/groups.out")"
+[ "$(mdm devices --group shop --json | $PY -c 'import json,sys; print(sorted(d["id"] for d in json.load(sys.stdin)) == sorted(sys.argv[1:]))' "$ID_a" "$ID_b")" = True ] &&
+	ok "devices --group shop --json: its two members" ||
+	not_ok "devices --group" "$(mdm devices --group shop --json)"
+[ "$(mdm devices --group nosuch | grep -c .)" = 1 ] &&
+	ok "devices --group of another name: none" || not_ok "devices --group none"
+[ "$(mdm summary --json | $PY -c 'import json,sys; s=json.load(sys.stdin); print(s["groups"]["shop"]["enrolled"])')" = 2 ] &&
+	ok "summary --json counts the group's devices" ||
+	not_ok "summary" "$(mdm summary --json)"
+# The pushes for device a are answered: the command tests below start empty.
+code=$(as a "$URL/v1/devices/$ID_a/commands?waitSeconds=0")
+for c in $($PY -c 'import json,sys; [print(c["id"]) for c in json.load(open(sys.argv[1]))["commands"]]' "$T/body"); do
+	as a -H 'Content-Type: application/json' -d '{"status": "SUCCEEDED"}' \
+		"$URL/v1/devices/$ID_a/commands/$c/result" >/dev/null
+done
 
 # --- reports -------------------------------------------------------------------------
 cat >"$T/reports.json" <<'EOF'
@@ -419,6 +492,26 @@ grep -Eq "^$ID_a +DEDICATED .* no$" "$T/devices.out" &&
 	grep -Eq "^$ID_b +WORK_PROFILE_PERSONAL .* -$" "$T/devices.out" &&
 	ok "devices: mode, enrolled, last report, compliant" ||
 	not_ok "devices" "$(cat "$T/devices.out")"
+mdm devices --non-compliant >"$T/nc.out"
+grep -q "^$ID_a " "$T/nc.out" && ! grep -q "^$ID_b " "$T/nc.out" &&
+	ok "devices --non-compliant: the device whose last report was not" ||
+	not_ok "--non-compliant" "$(cat "$T/nc.out")"
+mdm devices --not-seen 60 >"$T/ns.out"
+grep -q "^$ID_b " "$T/ns.out" && ! grep -q "^$ID_a " "$T/ns.out" &&
+	ok "devices --not-seen 60: the device that never reported, not the one that just did" ||
+	not_ok "--not-seen" "$(cat "$T/ns.out")"
+expect_fail "devices --not-seen refuses a negative count" 2 'not-seen' \
+	mdm devices --not-seen -1
+[ "$(mdm device "$ID_a" --json | $PY -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["policyCompliant"], d["lastReport"]["policyCompliant"])')" = "$ID_a False False" ] &&
+	ok "device ID --json: the device and its last report" ||
+	not_ok "device --json" "$(mdm device "$ID_a" --json)"
+[ "$(mdm reports "$ID_a" --json | $PY -c 'import json,sys; r=json.load(sys.stdin); print(len(r) == int(sys.argv[1]) and all("idempotencyKey" in x and isinstance(x["payload"], dict) for x in r))' "$(mdm reports "$ID_a" --count)")" = True ] &&
+	ok "reports ID --json: every stored report and event" ||
+	not_ok "reports --json" "$(mdm reports "$ID_a" --json | head -c 300)"
+mdm summary >"$T/summary.out"
+grep -Eq '^all devices +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' "$T/summary.out" &&
+	ok "summary: counts by state and verdict" ||
+	not_ok "summary" "$(cat "$T/summary.out")"
 mdm device "$ID_a" >"$T/device.out"
 grep -q '^compliant: no' "$T/device.out" &&
 	grep -Eq '^passwordPolicies +USER_ACTION +4 ' "$T/device.out" &&

@@ -14,7 +14,6 @@
 
 #include <limits.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,7 +22,9 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
+#include <uv.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
 #include "crypto/crypto.h"
@@ -38,6 +39,7 @@
 /* Bounds on what the server accepts (bytes unless stated). */
 #define MDM_BODY_MAX (1024 * 1024)	/* request and response bodies */
 #define MDM_ID_MAX 64			/* a device or command id */
+#define MDM_GROUP_MAX 64		/* a group's name */
 #define MDM_HEXID_LEN 16		/* ids the server mints: hex digits */
 #define MDM_TOKEN_MAX 512		/* an enrollment token */
 #define MDM_KEY_MAX 128			/* an idempotency key */
@@ -64,8 +66,10 @@
 #define MDM_DEFAULT_TOKEN_TTL 3600
 #define MDM_REDELIVER_SECONDS 120	/* a delivered command without a
 					   result is delivered again */
-#define MDM_MAX_CONNS 512
+#define MDM_MAX_CONNS 60000		/* also bounded by RLIMIT_NOFILE */
 #define MDM_HANDSHAKE_MS 10000
+#define MDM_HANDSHAKES_MAX 64		/* at once; more wait in the backlog,
+					   so that none times out in a crowd */
 #define MDM_IDLE_MS 65000		/* between requests on a connection */
 #define MDM_HEADER_MS 10000		/* from a request's first byte */
 #define MDM_BODY_MS 30000		/* reading a request body */
@@ -249,6 +253,10 @@ const char *mdm_token_state_text(enum mdm_token_state s);
 int mdm_store_token_add(struct mdm_store *st,
     const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode, time_t created,
     time_t expires);
+/* Stores n tokens (by their SHA-256) in one transaction. */
+int mdm_store_tokens_add(struct mdm_store *st,
+    const uint8_t (*hashes)[CRYPTO_SHA256_LEN], size_t n, const char *mode,
+    time_t created, time_t expires);
 
 /*
  * Looks a token up without using it: *state, and its mode (mode_cap
@@ -266,6 +274,7 @@ struct mdm_device {
 	bool retired;
 	time_t last_report;		/* 0: no report yet */
 	int compliant;			/* last report: 1 yes, 0 no, -1 unknown */
+	char group[MDM_GROUP_MAX + 1];	/* "" for none */
 };
 
 /* An issued certificate. */
@@ -279,14 +288,30 @@ struct mdm_cert {
  * Enrollment in one transaction: uses the token (only when it is still
  * valid: a concurrent enrollment with the same token loses), stores the
  * device (dev->id, dev->mode, info: the device's JSON text) and its
- * certificate. *state tells whether the token was valid; nothing is
- * stored unless it was. Returns -1 on a database error (or an id clash,
- * astronomically unlikely: the caller reports an internal error).
+ * certificate, and keeps with the token the SHA-256 of the device's
+ * public key (key) and the certificate's PEM (pem) so that a repeated
+ * request can be answered again (mdm_store_enroll_replay). *state tells
+ * whether the token was valid; nothing is stored unless it was. Returns
+ * -1 on a database error (or an id clash, astronomically unlikely: the
+ * caller reports an internal error).
  */
 int mdm_store_enroll(struct mdm_store *st,
     const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
     const struct mdm_device *dev, const char *info,
-    const struct mdm_cert *cert, enum mdm_token_state *state);
+    const struct mdm_cert *cert, const uint8_t key[CRYPTO_SHA256_LEN],
+    const char *pem, enum mdm_token_state *state);
+
+/*
+ * The enrollment a used token made, for a device repeating its request:
+ * returns 0 with the device id and the certificate's PEM (*pem,
+ * malloc'd) when the token (hash) was used by a request for the public
+ * key whose SHA-256 is key, the token has not expired by now and the
+ * device is not retired; 1 when any of that does not hold; -1 on error.
+ */
+int mdm_store_enroll_replay(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN],
+    const uint8_t key[CRYPTO_SHA256_LEN], time_t now,
+    char id[MDM_ID_MAX + 1], char **pem);
 
 /*
  * Reads device id. Returns 0 and fills *dev, 1 when there is no such
@@ -314,23 +339,65 @@ int mdm_store_cert_add(struct mdm_store *st, const char *id,
 int mdm_store_cert_valid(struct mdm_store *st, const char *id,
     const uint8_t fingerprint[CRYPTO_SHA256_LEN]);
 
-/*
- * Sets the default policy (device NULL) or a device's: json is the
- * compact text of a JSON object, version its mdm_policy_version(). A
- * version names one content for good: a version already used with other
- * content is refused (err says so); "0" is reserved for "no policy".
- * Returns -1 with err on refusal or error.
- */
-int mdm_store_policy_set(struct mdm_store *st, const char *device,
-    const char *json, const char *version, time_t now, char *err,
-    size_t errlen);
+/* What a policy applies to. */
+enum mdm_scope {
+	MDM_SCOPE_DEFAULT = 0,	/* every device without its own or its
+				   group's */
+	MDM_SCOPE_DEVICE,	/* one device (by id) */
+	MDM_SCOPE_GROUP,	/* a group's members without their own */
+};
 
 /*
- * The policy in force for device id: its own, else the default. *json is
- * malloc'd ("{}" and version "0" when there is none).
+ * Sets the policy of a scope (name: the device id or the group's name;
+ * unused for the default): json is the compact text of a JSON object,
+ * version its mdm_policy_version(). A version names one content for
+ * good: a version already used with other content is refused (err says
+ * so); "0" is reserved for "no policy". In the same transaction, pushes
+ * the change: queues a SYNC_POLICY command for every enrolled device the
+ * policy is in force for, unless one is already waiting undelivered;
+ * *pushed is how many were queued. The caller then wakes the long polls
+ * (mdm_notify_touch). Returns -1 with err on refusal or error.
+ */
+int mdm_store_policy_set(struct mdm_store *st, enum mdm_scope kind,
+    const char *name, const char *json, const char *version, time_t now,
+    long long *pushed, char *err, size_t errlen);
+
+/*
+ * The policy in force for device id: its own, else its group's, else the
+ * default. *json is malloc'd ("{}" and version "0" when there is none).
  */
 int mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
     char version[MDM_VERSION_MAX + 1]);
+
+/* mdm_store_group.c */
+
+/* A group as listed. */
+struct mdm_group {
+	char name[MDM_GROUP_MAX + 1];
+	long long devices;			/* enrolled members */
+	char version[MDM_VERSION_MAX + 1];	/* its policy's; "" none */
+};
+
+/* True when name is a group name: 1 to MDM_GROUP_MAX of [A-Za-z0-9._-]. */
+bool mdm_group_name_valid(const char *name);
+
+/* Creates group name. Refused (err) when it exists. */
+int mdm_store_group_add(struct mdm_store *st, const char *name, time_t now,
+    char *err, size_t errlen);
+
+/*
+ * Puts the n devices ids[] in group name (NULL: in no group), all or
+ * none (an unknown device or group is refused, err), and pushes: a
+ * SYNC_POLICY for each of them without its own policy (their policy in
+ * force may change), *pushed counting them.
+ */
+int mdm_store_group_assign(struct mdm_store *st, const char *name,
+    const char *const *ids, size_t n, time_t now, long long *pushed,
+    char *err, size_t errlen);
+
+/* Calls fn for every group, by name. */
+int mdm_store_groups_each(struct mdm_store *st,
+    int (*fn)(const struct mdm_group *g, void *arg), void *arg);
 
 /* mdm_store_queue.c */
 
@@ -439,40 +506,30 @@ int mdm_store_command_redeliver(struct mdm_store *st, const char *id,
 
 /*
  * The admin CLI queues a command in the database, then rewrites
- * DIR/notify; the server watches DIR with inotify (the main thread polls
- * the descriptor) and wakes every long poll, which reads the database
- * again. When inotify is unavailable the waiters fall back to re-reading
- * the database every 100 ms while they wait.
+ * DIR/notify; the server watches DIR with inotify (the loop polls the
+ * descriptor) and wakes every parked long poll, which reads the database
+ * again. When inotify is unavailable the server re-reads the database for
+ * its parked long polls every MDM_NOTIFY_FALLBACK_MS instead.
  */
+#define MDM_NOTIFY_FALLBACK_MS 100
+
 struct mdm_notify {
-	pthread_mutex_t mu;
-	pthread_cond_t cond;	/* CLOCK_MONOTONIC */
 	uint64_t gen;		/* bumped on every notification */
-	bool stopping;
 	int fd;			/* inotify, -1 in fallback mode */
 };
 
-/* Sets n up, watching dir. Fails only when threads cannot be set up. */
-int mdm_notify_init(struct mdm_notify *n, const char *dir);
-/* Releases n (after every waiter has returned). */
+/* Sets n up, watching dir. Never fails: without a watch n is in
+ * fallback mode (logged). */
+void mdm_notify_init(struct mdm_notify *n, const char *dir);
+/* Releases n. */
 void mdm_notify_free(struct mdm_notify *n);
-/* The descriptor the main loop polls for input, or -1 (fallback). */
+/* The descriptor the loop polls for input, or -1 (fallback). */
 int mdm_notify_fd(const struct mdm_notify *n);
-/* Reads the pending inotify events; wakes the waiters when one is about
- * the notify file. Never blocks. */
-void mdm_notify_drain(struct mdm_notify *n);
-/* Wakes every waiter. */
-void mdm_notify_bump(struct mdm_notify *n);
-/* Makes every current and future wait return at once. */
-void mdm_notify_stop(struct mdm_notify *n);
-/* The current generation (read it before looking at the database). */
-uint64_t mdm_notify_gen(struct mdm_notify *n);
-/*
- * Blocks until the generation differs from gen, until deadline_ms
- * (CLOCK_MONOTONIC milliseconds), until stopped, or in fallback mode for
- * at most 100 ms. Returns false once stopped.
- */
-bool mdm_notify_wait(struct mdm_notify *n, uint64_t gen, int64_t deadline_ms);
+/* Reads the pending inotify events; true (and the generation bumped)
+ * when one was about the notify file. Never blocks. */
+bool mdm_notify_drain(struct mdm_notify *n);
+/* The current generation. */
+uint64_t mdm_notify_gen(const struct mdm_notify *n);
 /* The CLI side: rewrites DIR/notify. Failure is harmless (logged). */
 void mdm_notify_touch(const char *dir);
 
@@ -529,16 +586,23 @@ int mdm_ca_issue_client(struct mdm_ca *ca, struct crypto_rng *rng,
 
 /*
  * The TLS server's own key and certificate chain (server certificate,
- * then the CA), loaded afresh for one connection so that no mbedTLS key
- * object is shared between threads. *key and chain are the caller's.
+ * then the CA), loaded from DIR for the server's TLS configuration
+ * (mdm_tls_conf_init). *key and chain are the caller's.
  */
 int mdm_ca_server_creds(const struct mdm_ca *ca,
     struct crypto_eckey **key, mbedtls_x509_crt *chain, char *err,
     size_t errlen);
 
 /* ------------------------------------------------------------------ */
-/* mdm_tls.c: one TLS connection with deadlines                         */
+/* mdm_tls.c: TLS on non-blocking sockets                               */
 /* ------------------------------------------------------------------ */
+
+#define MDM_TLS_TICKET_SECONDS 3600	/* a session ticket's lifetime */
+
+/* What a TLS call needs before it can progress (negative, and never the
+ * -1 of a failure or a byte count). */
+#define MDM_TLS_WANT_READ (-2)
+#define MDM_TLS_WANT_WRITE (-3)
 
 /* The client certificate's state after the handshake. */
 enum mdm_peer {
@@ -547,15 +611,28 @@ enum mdm_peer {
 	MDM_PEER_INVALID,	/* presented but refused (peer_error) */
 };
 
+/* What every connection shares: the server's key and chain (then the CA,
+ * which also verifies client certificates) and the session ticket key. */
+struct mdm_tls_conf {
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt chain;
+	struct crypto_eckey *key;
+	mbedtls_ssl_ticket_context ticket;
+};
+
+/*
+ * Loads the server's credentials from ca and sets c up: TLS 1.2+, a
+ * client certificate asked for but not required, session resumption by
+ * tickets. On failure nothing is left to release.
+ */
+int mdm_tls_conf_init(struct mdm_tls_conf *c, const struct mdm_ca *ca,
+    struct crypto_rng *rng, char *err, size_t errlen);
+/* Releases c (after every connection using it is closed). */
+void mdm_tls_conf_free(struct mdm_tls_conf *c);
+
 struct mdm_tls {
 	int fd;
-	int64_t deadline_ms;		/* CLOCK_MONOTONIC; I/O fails after */
-	bool timed_out;
 	mbedtls_ssl_context ssl;
-	mbedtls_ssl_config conf;
-	mbedtls_x509_crt chain;		/* our certificate, then the CA (which
-					   also verifies client certificates) */
-	struct crypto_eckey *key;
 	enum mdm_peer peer;
 	char peer_cn[CRYPTO_CN_MAX + 1];
 	uint8_t peer_fp[CRYPTO_SHA256_LEN];
@@ -563,22 +640,35 @@ struct mdm_tls {
 };
 
 /*
- * Sets up TLS 1.2+ on the accepted socket fd (made non-blocking; it stays
- * the caller's, who closes it after mdm_tls_close() or a failure) and
- * runs the handshake within MDM_HANDSHAKE_MS, asking for a client
- * certificate without requiring one. On failure t is released. Blocks.
+ * Sets up a server-side TLS context on the accepted socket fd (made
+ * non-blocking; it stays the caller's) with the shared configuration c,
+ * which must outlive t. On failure t needs no release.
  */
-int mdm_tls_accept(struct mdm_tls *t, int fd, const struct mdm_ca *ca,
-    struct crypto_rng *rng, char *err, size_t errlen);
-/* Fails every later I/O once timeout_ms have passed from now. */
-void mdm_tls_deadline(struct mdm_tls *t, int timeout_ms);
-/* Reads at most cap bytes: > 0 bytes read, 0 the peer closed, -1 error
- * or deadline (t->timed_out). Blocks until data or the deadline. */
+int mdm_tls_start(struct mdm_tls *t, int fd, const struct mdm_tls_conf *c,
+    char *err, size_t errlen);
+/*
+ * Advances the handshake: 0 when complete (t->peer and friends are set),
+ * MDM_TLS_WANT_READ / MDM_TLS_WANT_WRITE to be called again when the
+ * socket is ready so, -1 on failure (err). Never blocks.
+ */
+int mdm_tls_handshake(struct mdm_tls *t, char *err, size_t errlen);
+/* Reads at most cap bytes: > 0 bytes read, 0 the peer closed, a
+ * MDM_TLS_WANT_*, or -1 on error. Never blocks. */
 ssize_t mdm_tls_read(struct mdm_tls *t, void *buf, size_t cap);
-/* Writes all len bytes before the deadline. */
-int mdm_tls_write(struct mdm_tls *t, const void *buf, size_t len);
-/* Sends close_notify (best effort) and frees t (not the socket). */
-void mdm_tls_close(struct mdm_tls *t);
+/* Writes at most len bytes: > 0 bytes taken, a MDM_TLS_WANT_* (call again
+ * with the same buffer), or -1 on error. Never blocks. */
+ssize_t mdm_tls_write(struct mdm_tls *t, const void *buf, size_t len);
+/*
+ * The connection waits (a parked long poll): when nothing is buffered
+ * either way, the pages of its 16 KiB record buffers that the next
+ * record will overwrite are given back to the kernel, so an idle
+ * connection costs a page or two of them instead of eight. Touches
+ * mbedTLS 2.28's context fields; never blocks.
+ */
+void mdm_tls_idle(struct mdm_tls *t);
+/* Sends close_notify when notify (one non-blocking attempt) and frees t
+ * (not the socket). */
+void mdm_tls_close(struct mdm_tls *t, bool notify);
 
 /* ------------------------------------------------------------------ */
 /* mdm_serve.c, mdm_conn.c, mdm_route.c, mdm_api.c, mdm_enroll.c         */
@@ -586,12 +676,12 @@ void mdm_tls_close(struct mdm_tls *t);
 
 struct mdm_conn;
 
-/* The server: one per process, shared (read-only or locked) by all
- * connection threads. */
+/* The server: one per process, its one loop's. */
 struct mdm_server {
 	char dir[PATH_MAX];
 	struct mdm_store *store;
 	struct mdm_ca ca;
+	struct mdm_tls_conf tls;
 	struct mdm_notify notify;
 	struct crypto_rng *rng;
 	int cert_days;
@@ -599,11 +689,17 @@ struct mdm_server {
 	bool command_signing;	/* commandKey at enrollment, signatures */
 	char fault_file[PATH_MAX];	/* --inject-faults; "" for none */
 	int listen_fd;
-	pthread_mutex_t conns_mu;
-	pthread_cond_t conns_cond;
-	struct mdm_conn *conns;		/* open connections (list) */
+	uv_loop_t *loop;
+	struct mdm_conn *conns;		/* open connections (mdm_conn.c) */
+	struct mdm_conn *parked;	/* long polls waiting (mdm_conn.c) */
 	int nconns;
-	atomic_bool stopping;		/* set once by the main thread */
+	int nparked;
+	int max_conns;			/* from RLIMIT_NOFILE */
+	int handshakes;			/* connections still in theirs */
+	uv_poll_t *listen;		/* paused while handshakes are at
+					   MDM_HANDSHAKES_MAX */
+	bool accept_paused;
+	bool stopping;
 };
 
 /* A response being built by a handler. */
@@ -614,6 +710,11 @@ struct mdm_resp {
 	char etag[MDM_VERSION_MAX + 1];	/* "" for none (unquoted) */
 	const char *allow;	/* Allow header for 405, or NULL */
 	bool close;		/* close the connection afterwards */
+	bool drop;		/* close the connection without an answer
+				   (fault injection) */
+	bool park;		/* no answer yet: call the handler again on
+				   the next notification or at
+				   call->wait_until */
 };
 
 /* What a handler sees of the request. */
@@ -625,6 +726,9 @@ struct mdm_call {
 	const struct mdm_tls *tls;	/* the peer's identity */
 	const char *device;	/* {id} of a /v1/devices/{id} path */
 	const char *command;	/* {cmd} of a .../commands/{cmd}/result */
+	int64_t wait_until;	/* a long poll's deadline (mdm_now_ms()):
+				   0 on its first call, then what the handler
+				   set, kept while the request is parked */
 };
 
 /* mdm_fault.c: fault injection for tests (serve --inject-faults FILE).
@@ -635,27 +739,37 @@ int mdm_fault_reports(const struct mdm_server *srv, const cJSON *reports,
     struct mdm_resp *resp);
 int mdm_fault_result(const struct mdm_server *srv, const cJSON *result,
     struct mdm_resp *resp);
+/* Returns 1 with resp->drop set when the fault in FILE is
+ * "lose-enrollment": the enrollment just stored (or answered again) is
+ * not answered; 0 otherwise. */
+int mdm_fault_enrollment(const struct mdm_server *srv,
+    struct mdm_resp *resp);
 
 /* mdm_serve.c */
 /* `wardenmdm serve`: argv after the command word. Returns an exit code. */
 int mdm_cmd_serve(const char *dir, int argc, char **argv);
 
-/* An open connection; mdm_serve.c keeps them in a list. */
-struct mdm_conn {
-	struct mdm_conn *prev, *next;
-	struct mdm_server *srv;
-	int fd;			/* closed by mdm_serve.c after the thread */
-	char peer[64];		/* "127.0.0.1:50000", for the log */
-};
-
-/* mdm_conn.c */
+/* mdm_conn.c: one connection's state machine on the server's loop */
 /*
- * Serves one accepted connection until the client closes it, a deadline
- * passes, a request is malformed or the server stops: the handshake,
- * then requests on the kept-alive connection. Runs on the connection's
- * own thread and blocks for as long as the connection lives.
+ * Takes the accepted socket fd (closed by mdm_conn.c from now on) and
+ * starts its TLS handshake; peer names it in the log. Then requests on
+ * the kept-alive connection, each bounded in size and time (handshake,
+ * idle, head, body and write deadlines); a long poll is parked until a
+ * notification or its deadline. Never blocks.
  */
-void mdm_conn_serve(struct mdm_conn *conn);
+void mdm_conn_accept(struct mdm_server *srv, int fd, const char *peer);
+/* Calls the handler of every parked long poll again (a notification:
+ * something may be waiting for them in the database). */
+void mdm_conn_wake(struct mdm_server *srv);
+/* Server stopping (srv->stopping set): parked long polls are answered at
+ * once, idle connections closed, the rest end after their response. */
+void mdm_conn_stop(struct mdm_server *srv);
+/* Closes every connection at once (the stop's grace is over). */
+void mdm_conn_close_all(struct mdm_server *srv);
+
+/* mdm_serve.c: a connection left its handshake (done or closed); the
+ * listener resumes accepting when it had paused for the crowd. */
+void mdm_serve_handshake_done(struct mdm_server *srv);
 
 /* mdm_route.c */
 /* Dispatches one request to its handler; fills resp. */
@@ -694,6 +808,22 @@ void mdm_usage(void);
 /* `wardenmdm policy|devices|device|command|reports|results`: argv from
  * the command word. Returns an exit code. */
 int mdm_cmd_admin(const char *dir, int argc, char **argv);
+
+/* Opens DIR's existing database for an admin command; says why not on
+ * stderr and returns NULL. */
+struct mdm_store *mdm_admin_open_store(const char *dir);
+
+/* mdm_devices.c: `wardenmdm devices [filters] [--json]` and `wardenmdm
+ * summary [--json]`: argv from the command word. Returns an exit code. */
+int mdm_cmd_devices(const char *dir, int argc, char **argv);
+/* A device as `devices --json` shows it: {"id", "mode", "enrollTime",
+ * "retired", "lastReportTime", "policyCompliant", "group"}, null for what
+ * is unknown. The caller owns the tree; NULL when out of memory. */
+cJSON *mdm_device_json(const struct mdm_device *d);
+
+/* mdm_group.c: `wardenmdm group add|assign|unassign ...` and `wardenmdm
+ * groups [--json]`: argv from the command word. Returns an exit code. */
+int mdm_cmd_group(const char *dir, int argc, char **argv);
 
 /* `wardenmdm token new ...`: argv from "token". Returns an exit code. */
 int mdm_cmd_token(const char *dir, int argc, char **argv);

@@ -22,8 +22,8 @@
 #define PARAMS_MAX 32
 #define PARAM_KEY_MAX 64
 
-static struct mdm_store *
-open_store(const char *dir)
+struct mdm_store *
+mdm_admin_open_store(const char *dir)
 {
 	char path[PATH_MAX], err[MDM_ERR_MAX];
 	struct mdm_store *st;
@@ -89,14 +89,17 @@ cmd_policy(const char *dir, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
+		{ "group", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char version[MDM_VERSION_MAX + 1], err[MDM_ERR_MAX];
-	const char *device = NULL;
+	const char *device = NULL, *group = NULL;
+	enum mdm_scope kind = MDM_SCOPE_DEFAULT;
 	struct mdm_store *st;
 	char *text, *compact;
 	cJSON *root;
 	size_t len;
+	long long pushed;
 	int ch, rc;
 
 	if (argc < 2 || strcmp(argv[1], "set") != 0) {
@@ -107,12 +110,29 @@ cmd_policy(const char *dir, int argc, char **argv)
 	argv++;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'd') {
+		if (ch == 'd') {
+			device = optarg;
+		} else if (ch == 'g') {
+			group = optarg;
+		} else {
 			mdm_usage();
 			return MDM_EXIT_USAGE;
 		}
-		device = optarg;
 	}
+	if (device != NULL && group != NULL) {
+		fprintf(stderr, "wardenmdm: policy set: --device or --group, "
+		    "not both\n");
+		return MDM_EXIT_USAGE;
+	}
+	if (group != NULL && !mdm_group_name_valid(group)) {
+		fprintf(stderr, "wardenmdm: --group %s: 1 to %d of A-Z a-z 0-9 "
+		    ". _ -\n", group, MDM_GROUP_MAX);
+		return MDM_EXIT_USAGE;
+	}
+	if (device != NULL)
+		kind = MDM_SCOPE_DEVICE;
+	else if (group != NULL)
+		kind = MDM_SCOPE_GROUP;
 	if (optind != argc - 1) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
@@ -141,58 +161,27 @@ cmd_policy(const char *dir, int argc, char **argv)
 	}
 	compact = mdm_json_print(root);
 	cJSON_Delete(root);
-	if (compact == NULL || (st = open_store(dir)) == NULL) {
+	if (compact == NULL || (st = mdm_admin_open_store(dir)) == NULL) {
 		free(compact);
 		return MDM_EXIT_FAIL;
 	}
-	rc = mdm_store_policy_set(st, device, compact, version, time(NULL),
-	    err, sizeof(err));
+	rc = mdm_store_policy_set(st, kind, device != NULL ? device : group,
+	    compact, version, time(NULL), &pushed, err, sizeof(err));
 	mdm_store_close(st);
 	free(compact);
 	if (rc != 0) {
 		fprintf(stderr, "wardenmdm: %s\n", err);
 		return MDM_EXIT_FAIL;
 	}
-	printf("policy version %s set for %s%s\n", version,
-	    device != NULL ? "device " : "every device without its own",
-	    device != NULL ? device : "");
+	if (pushed > 0)
+		mdm_notify_touch(dir);
+	printf("policy version %s set for %s%s; pushed to %lld device(s)\n",
+	    version, kind == MDM_SCOPE_DEVICE ? "device " :
+	    kind == MDM_SCOPE_GROUP ? "group " :
+	    "every device without its own or its group's",
+	    kind == MDM_SCOPE_DEFAULT ? "" : device != NULL ? device : group,
+	    pushed);
 	return MDM_EXIT_OK;
-}
-
-static int
-print_device(const struct mdm_device *d, void *arg)
-{
-	char enrolled[MDM_TIME_LEN], last[MDM_TIME_LEN];
-
-	(void)arg;
-	mdm_time_format(d->enrolled, enrolled);
-	if (d->last_report != 0)
-		mdm_time_format(d->last_report, last);
-	else
-		snprintf(last, sizeof(last), "-");
-	printf("%-16s  %-26s  %-20s  %-20s  %s\n", d->id, d->mode, enrolled,
-	    last, d->retired ? "retired" : d->compliant == 1 ? "yes" :
-	    d->compliant == 0 ? "no" : "-");
-	return 0;
-}
-
-static int
-cmd_devices(const char *dir, int argc)
-{
-	struct mdm_store *st;
-	int rc;
-
-	if (argc != 1) {
-		mdm_usage();
-		return MDM_EXIT_USAGE;
-	}
-	if ((st = open_store(dir)) == NULL)
-		return MDM_EXIT_FAIL;
-	printf("%-16s  %-26s  %-20s  %-20s  %s\n", "ID", "MODE", "ENROLLED",
-	    "LAST REPORT", "COMPLIANT");
-	rc = mdm_store_devices_each(st, print_device, NULL);
-	mdm_store_close(st);
-	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }
 
 /* A JSON value for a table: strings bare, anything else compact. */
@@ -242,6 +231,40 @@ print_compliance(const cJSON *report)
 	}
 }
 
+/* Prints a tree and deletes it: 0, or -1 when it could not be. */
+static int
+print_tree(cJSON *root)
+{
+	char *text = root != NULL ? cJSON_Print(root) : NULL;
+
+	cJSON_Delete(root);
+	if (text == NULL)
+		return -1;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
+/* `device ID --json`: the device as `devices --json` has it, with its
+ * last report's payload as "lastReport" (null when none). Frees payload. */
+static int
+print_device_json(const struct mdm_device *d, char *payload)
+{
+	cJSON *o = mdm_device_json(d), *report = NULL;
+
+	if (payload != NULL)
+		report = cJSON_Parse(payload);
+	free(payload);
+	if (o == NULL || (report != NULL ? !cJSON_AddItemToObject(o,
+	    "lastReport", report) : cJSON_AddNullToObject(o, "lastReport") ==
+	    NULL)) {
+		cJSON_Delete(report);
+		cJSON_Delete(o);
+		return MDM_EXIT_FAIL;
+	}
+	return print_tree(o) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+}
+
 static int
 cmd_device(const char *dir, int argc, char **argv)
 {
@@ -251,13 +274,14 @@ cmd_device(const char *dir, int argc, char **argv)
 	cJSON *report = NULL;
 	char *payload = NULL;
 	time_t received;
+	bool json = argc == 3 && strcmp(argv[2], "--json") == 0;
 	int rc;
 
-	if (argc != 2) {
+	if (argc != 2 && !json) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
-	if ((st = open_store(dir)) == NULL)
+	if ((st = mdm_admin_open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
 	rc = mdm_store_device_get(st, argv[1], &d);
 	if (rc == 0)
@@ -268,6 +292,8 @@ cmd_device(const char *dir, int argc, char **argv)
 		    "no such device" : "database error");
 		return MDM_EXIT_FAIL;
 	}
+	if (json)
+		return print_device_json(&d, payload);
 	mdm_time_format(d.enrolled, enrolled);
 	printf("device %s: %s, enrolled %s%s\n", d.id, d.mode, enrolled,
 	    d.retired ? ", retired" : "");
@@ -539,7 +565,7 @@ cmd_command(const char *dir, int argc, char **argv)
 		goto out;
 	rc = MDM_EXIT_FAIL;
 	if ((c.params = mdm_json_print(params)) == NULL ||
-	    command_id(c.id) != 0 || (st = open_store(dir)) == NULL)
+	    command_id(c.id) != 0 || (st = mdm_admin_open_store(dir)) == NULL)
 		goto out;
 	c.created = time(NULL);
 	if (mdm_store_device_get(st, c.device, &d) != 0 || d.retired) {
@@ -579,7 +605,7 @@ cmd_redeliver(const char *dir, int argc, char **argv)
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
-	if ((st = open_store(dir)) == NULL)
+	if ((st = mdm_admin_open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
 	rc = mdm_store_command_redeliver(st, argv[1], argv[2]);
 	mdm_store_close(st);
@@ -597,9 +623,25 @@ static int
 print_report(const struct mdm_report_row *r, void *arg)
 {
 	char when[MDM_TIME_LEN];
+	cJSON *arr = arg, *o, *p;
 
-	(void)arg;
 	mdm_time_format(r->received, when);
+	if (arr != NULL) {
+		o = cJSON_CreateObject();
+		p = cJSON_Parse(r->payload);
+		if (o == NULL || p == NULL || cJSON_AddNumberToObject(o, "seq",
+		    (double)r->seq) == NULL || cJSON_AddStringToObject(o,
+		    "receiveTime", when) == NULL || cJSON_AddStringToObject(o,
+		    "kind", r->kind) == NULL || cJSON_AddStringToObject(o,
+		    "idempotencyKey", r->key) == NULL ||
+		    !cJSON_AddItemToObject(o, "payload", p)) {
+			cJSON_Delete(p);
+			cJSON_Delete(o);
+			return -1;
+		}
+		cJSON_AddItemToArray(arr, o);
+		return 0;
+	}
 	printf("%lld  %s  %-6s  %s  %s\n", r->seq, when, r->kind, r->key,
 	    r->payload);
 	return 0;
@@ -611,22 +653,32 @@ cmd_reports(const char *dir, int argc, char **argv)
 	struct mdm_store *st;
 	long long n;
 	bool count = argc == 3 && strcmp(argv[2], "--count") == 0;
+	bool json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	cJSON *arr = NULL;
 	int rc;
 
-	if (argc != 2 && !count) {
+	if (argc != 2 && !count && !json) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
-	if ((st = open_store(dir)) == NULL)
+	if ((st = mdm_admin_open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
 	if (count) {
 		rc = mdm_store_reports_count(st, argv[1], &n);
 		if (rc == 0)
 			printf("%lld\n", n);
 	} else {
-		rc = mdm_store_reports_each(st, argv[1], print_report, NULL);
+		if (json && (arr = cJSON_CreateArray()) == NULL)
+			rc = -1;
+		else
+			rc = mdm_store_reports_each(st, argv[1], print_report,
+			    arr);
 	}
 	mdm_store_close(st);
+	if (json && rc == 0)
+		rc = print_tree(arr);
+	else
+		cJSON_Delete(arr);
 	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }
 
@@ -696,7 +748,7 @@ cmd_results(const char *dir, int argc, char **argv)
 		mdm_usage();
 		return MDM_EXIT_USAGE;
 	}
-	if ((st = open_store(dir)) == NULL)
+	if ((st = mdm_admin_open_store(dir)) == NULL)
 		return MDM_EXIT_FAIL;
 	if (json) {
 		if ((arr = cJSON_CreateArray()) == NULL)
@@ -724,8 +776,11 @@ mdm_cmd_admin(const char *dir, int argc, char **argv)
 {
 	if (strcmp(argv[0], "policy") == 0)
 		return cmd_policy(dir, argc, argv);
-	if (strcmp(argv[0], "devices") == 0)
-		return cmd_devices(dir, argc);
+	if (strcmp(argv[0], "devices") == 0 || strcmp(argv[0], "summary") ==
+	    0)
+		return mdm_cmd_devices(dir, argc, argv);
+	if (strcmp(argv[0], "group") == 0 || strcmp(argv[0], "groups") == 0)
+		return mdm_cmd_group(dir, argc, argv);
 	if (strcmp(argv[0], "device") == 0)
 		return cmd_device(dir, argc, argv);
 	if (strcmp(argv[0], "command") == 0)

@@ -4,7 +4,6 @@
  * long poll, command results and the device's own unenrollment. The
  * router has already checked mutual TLS for call->device.
  */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,16 +199,6 @@ command_json(const struct mdm_command *c, bool signing)
 	return o;
 }
 
-/* True when the peer has closed its side of the connection. */
-static bool
-peer_gone(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
-
-	return poll(&p, 1, 0) == 1 &&
-	    (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
-}
-
 /* waitSeconds from the query: 0 .. MDM_WAIT_MAX, 0 when absent. */
 static int
 wait_seconds(const char *query, int *secs, char *err, size_t errlen)
@@ -247,8 +236,6 @@ mdm_api_commands(struct mdm_call *call, struct mdm_resp *resp)
 	struct mdm_command cmds[MDM_TAKE_MAX];
 	char err[MDM_ERR_MAX];
 	cJSON *root, *arr, *o;
-	int64_t deadline;
-	uint64_t gen;
 	size_t n = 0, i;
 	int secs;
 
@@ -256,28 +243,19 @@ mdm_api_commands(struct mdm_call *call, struct mdm_resp *resp)
 		mdm_resp_error(resp, 400, "%s", err);
 		return;
 	}
-	deadline = mdm_now_ms() + (int64_t)secs * 1000;
-	for (;;) {
-		/* A device that hung up while it waited must not be handed
-		 * the command: it would be redelivered only much later. */
-		if (peer_gone(call->tls->fd)) {
-			mdm_resp_error(resp, 408, "the device closed the "
-			    "connection");
-			return;
-		}
-		/* The generation is read first: a command queued while the
-		 * database is read bumps it and the wait returns at once. */
-		gen = mdm_notify_gen(&srv->notify);
-		if (mdm_store_commands_take(srv->store, call->device,
-		    time(NULL), cmds, MDM_TAKE_MAX, &n) != 0) {
-			mdm_resp_error(resp, 500, "database error");
-			return;
-		}
-		if (n > 0 || mdm_now_ms() >= deadline)
-			break;
-		if (!mdm_notify_wait(&srv->notify, gen, deadline))
-			break;
+	/* The first call sets the deadline; the server calls again while
+	 * the request is parked (mdm_conn.c), on news or at the deadline. */
+	if (call->wait_until == 0)
+		call->wait_until = mdm_now_ms() + (int64_t)secs * 1000;
+	if (mdm_store_commands_take(srv->store, call->device, time(NULL),
+	    cmds, MDM_TAKE_MAX, &n) != 0) {
+		mdm_resp_error(resp, 500, "database error");
+		return;
 	}
+	/* Nothing yet: park, with the empty answer ready should the server
+	 * be stopping. */
+	if (n == 0 && mdm_now_ms() < call->wait_until)
+		resp->park = true;
 	root = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(root, "commands");
 	for (i = 0; i < n; i++) {

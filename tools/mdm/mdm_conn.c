@@ -1,31 +1,164 @@
 /*
- * mdm_conn.c - one client connection: TLS handshake, then HTTP/1.1
- * requests read with their deadlines (idle between requests, head,
- * body), routed, answered; kept alive until the client or an error ends
- * it. A malformed request is answered with its 4xx and the connection
+ * mdm_conn.c - one client connection as a state machine on the server's
+ * loop: TLS handshake, then HTTP/1.1 requests on the kept-alive
+ * connection: head, body, the handler, the response. Every state has a
+ * deadline (one timer per connection) and every buffer a bound, so a
+ * slow or silent client costs a little memory for a bounded time and
+ * never holds the loop. A long poll the handler cannot answer yet is
+ * parked: the connection waits, costing no thread, until a notification
+ * (mdm_conn_wake) or its deadline calls the handler again.
+ *
+ * A malformed request is answered with its 4xx and the connection
  * closed, since what follows it cannot be trusted to start a request.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mdm.h"
 
 #define IN_CAP (MDM_HTTP_HEAD_MAX + 1024)
+#define IN_FIRST 2048		/* the input buffer grows from this */
 
-struct conn_io {
-	struct mdm_conn *conn;
-	struct mdm_tls tls;
-	char in[IN_CAP];
-	size_t have;
+enum conn_state {
+	ST_HANDSHAKE = 0,
+	ST_HEAD,		/* reading a request head */
+	ST_BODY,		/* reading its body */
+	ST_PARKED,		/* a long poll waiting for news */
+	ST_WRITE,		/* writing a response */
+	ST_CLOSED,
 };
 
-static int
-send_response(struct conn_io *io, const struct mdm_http_req *req,
-    const struct mdm_resp *resp, bool closing)
+struct mdm_conn {
+	struct mdm_conn *prev, *next;	/* srv->conns */
+	struct mdm_conn *pprev, *pnext;	/* srv->parked, when ST_PARKED */
+	struct mdm_server *srv;
+	int fd;
+	uv_poll_t poll;
+	uv_timer_t timer;
+	int handles;			/* open libuv handles */
+	int events;			/* what poll watches */
+	enum conn_state state;
+	struct mdm_tls tls;
+	char peer[64];
+	char *in;			/* received, not yet consumed */
+	size_t have, cap;
+	struct mdm_http_req *req;	/* the request being served */
+	char *head;			/* its head as received: a parked
+					   request keeps this, not req */
+	char *body;			/* its body, NUL-terminated */
+	size_t got;
+	struct mdm_call call;
+	int64_t t0;
+	char *out;			/* the response being written */
+	size_t outlen, outoff;
+	bool closing;			/* close once out is written */
+	bool body_next;			/* out is "100 Continue" */
+};
+
+static void drive(struct mdm_conn *c);
+
+static void
+unpark(struct mdm_conn *c)
 {
+	struct mdm_server *srv = c->srv;
+
+	if (c->state != ST_PARKED)
+		return;
+	if (c->pprev != NULL)
+		c->pprev->pnext = c->pnext;
+	else if (srv->parked == c)
+		srv->parked = c->pnext;
+	if (c->pnext != NULL)
+		c->pnext->pprev = c->pprev;
+	c->pprev = c->pnext = NULL;
+	srv->nparked--;
+}
+
+static void
+on_handle_closed(uv_handle_t *h)
+{
+	struct mdm_conn *c = h->data;
+
+	if (--c->handles > 0)
+		return;
+	close(c->fd);
+	free(c->in);
+	free(c->req);
+	free(c->head);
+	free(c->out);
+	free(c);
+}
+
+/* Ends the connection; notify sends TLS's close_notify first. */
+static void
+conn_close(struct mdm_conn *c, bool notify)
+{
+	struct mdm_server *srv = c->srv;
+
+	if (c->state == ST_CLOSED)
+		return;
+	unpark(c);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	srv->nconns--;
+	if (c->state == ST_HANDSHAKE)
+		mdm_serve_handshake_done(srv);
+	c->state = ST_CLOSED;
+	mdm_tls_close(&c->tls, notify);
+	/* An enrollment body holds a token. */
+	if (c->body != NULL)
+		crypto_free_secret(c->body, c->got + 1);
+	c->body = NULL;
+	if (c->in != NULL)
+		explicit_bzero(c->in, c->cap);
+	uv_close((uv_handle_t *)&c->poll, on_handle_closed);
+	uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+}
+
+static void on_io(uv_poll_t *h, int status, int events);
+
+static void
+watch(struct mdm_conn *c, int events)
+{
+	if (events == c->events)
+		return;
+	c->events = events;
+	if (events == 0)
+		uv_poll_stop(&c->poll);
+	else
+		uv_poll_start(&c->poll, events, on_io);
+}
+
+static void
+watch_want(struct mdm_conn *c, ssize_t want)
+{
+	watch(c, want == MDM_TLS_WANT_WRITE ? UV_WRITABLE : UV_READABLE);
+}
+
+static void on_timer(uv_timer_t *t);
+
+static void
+deadline(struct mdm_conn *c, int64_t ms)
+{
+	uv_timer_start(&c->timer, on_timer, ms > 0 ? (uint64_t)ms : 0, 0);
+}
+
+/* Queues the response: head and body in one buffer, so that they leave
+ * in as few records as fit. */
+static int
+respond(struct mdm_conn *c, const struct mdm_resp *resp, bool closing)
+{
+	const struct mdm_http_req *req = c->req;
 	char head[1024], date[64], etag[MDM_VERSION_MAX + 16];
 	char allow[96];
 	bool body = resp->status != 204 && resp->status != 304;
@@ -34,8 +167,7 @@ send_response(struct conn_io *io, const struct mdm_http_req *req,
 	size_t hlen, blen = resp->body != NULL ? resp->len : 0;
 	struct tm tm;
 	time_t now = time(NULL);
-	char *buf;
-	int n, rc;
+	int n;
 
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
@@ -61,183 +193,477 @@ send_response(struct conn_io *io, const struct mdm_http_req *req,
 		hlen += (size_t)snprintf(head + hlen, sizeof(head) - hlen,
 		    "Content-Length: %zu\r\n", blen);
 	hlen += (size_t)snprintf(head + hlen, sizeof(head) - hlen, "\r\n");
-	/* One buffer, so head and body leave in as few records as fit. */
-	if ((buf = malloc(hlen + (send_body ? blen : 0))) == NULL)
+	free(c->out);
+	if ((c->out = malloc(hlen + (send_body ? blen : 0))) == NULL)
 		return -1;
-	memcpy(buf, head, hlen);
+	memcpy(c->out, head, hlen);
 	if (send_body)
-		memcpy(buf + hlen, resp->body, blen);
-	mdm_tls_deadline(&io->tls, MDM_WRITE_MS);
-	rc = mdm_tls_write(&io->tls, buf, hlen + (send_body ? blen : 0));
-	free(buf);
-	return rc;
+		memcpy(c->out + hlen, resp->body, blen);
+	c->outlen = hlen + (send_body ? blen : 0);
+	c->outoff = 0;
+	c->closing = closing;
+	c->body_next = false;
+	c->state = ST_WRITE;
+	deadline(c, MDM_WRITE_MS);
+	return 0;
 }
 
-/* Answers a request that could not be read and ends the connection. */
+/* Answers a request that could not be read; the connection then ends. */
 static void
-refuse(struct conn_io *io, int status, const char *msg)
+refuse(struct mdm_conn *c, int status, const char *msg)
 {
 	struct mdm_resp resp = { 0 };
 
 	mdm_resp_error(&resp, status, "%s", msg);
-	mdm_log_info("%s: %d %s", io->conn->peer, status, msg);
-	send_response(io, NULL, &resp, true);
+	mdm_log_info("%s: %d %s", c->peer, status, msg);
+	free(c->req);
+	c->req = NULL;
+	if (respond(c, &resp, true) != 0)
+		conn_close(c, false);
 	free(resp.body);
 }
 
-/* Reads a request head: 1 parsed, 0 the connection ends quietly, -1
- * refused (the answer has been sent). */
-static int
-read_head(struct conn_io *io, struct mdm_http_req *req)
-{
-	char err[MDM_ERR_MAX];
-	bool started = io->have > 0;
-	int status;
-	ssize_t n;
-
-	mdm_tls_deadline(&io->tls, started ? MDM_HEADER_MS : MDM_IDLE_MS);
-	for (;;) {
-		switch (mdm_http_parse(io->in, io->have, req, &status, err,
-		    sizeof(err))) {
-		case MDM_HTTP_PARSED:
-			return 1;
-		case MDM_HTTP_BAD:
-			refuse(io, status, err);
-			return -1;
-		case MDM_HTTP_PARTIAL:
-			break;
-		}
-		if (io->have == sizeof(io->in)) {
-			refuse(io, 431, "request head too large");
-			return -1;
-		}
-		n = mdm_tls_read(&io->tls, io->in + io->have,
-		    sizeof(io->in) - io->have);
-		if (n <= 0) {
-			if (started && io->tls.timed_out)
-				refuse(io, 408, "request head not received in "
-				    "time");
-			return started && io->tls.timed_out ? -1 : 0;
-		}
-		if (!started) {
-			started = true;
-			mdm_tls_deadline(&io->tls, MDM_HEADER_MS);
-		}
-		io->have += (size_t)n;
-	}
-}
-
-/* Reads the body into a malloc'd NUL-terminated buffer; keeps bytes of
- * a pipelined next request in io->in. */
-static char *
-read_body(struct conn_io *io, const struct mdm_http_req *req)
-{
-	size_t want = req->content_length, got, extra;
-	char *body;
-	ssize_t n;
-
-	if ((body = malloc(want + 1)) == NULL)
-		return NULL;
-	extra = io->have - req->head_len;
-	got = extra < want ? extra : want;
-	memcpy(body, io->in + req->head_len, got);
-	memmove(io->in, io->in + req->head_len + got,
-	    io->have - req->head_len - got);
-	io->have -= req->head_len + got;
-	mdm_tls_deadline(&io->tls, MDM_BODY_MS);
-	while (got < want) {
-		n = mdm_tls_read(&io->tls, body + got, want - got);
-		if (n <= 0) {
-			free(body);
-			return NULL;
-		}
-		got += (size_t)n;
-	}
-	body[want] = '\0';
-	return body;
-}
-
 static void
-log_request(struct conn_io *io, const struct mdm_http_req *req,
-    const struct mdm_resp *resp, int64_t ms)
+log_request(const struct mdm_conn *c, const struct mdm_resp *resp)
 {
+	const struct mdm_http_req *req = c->req;
 	const char *msg = "";
 
 	if (resp->status >= 400 && resp->body != NULL)
 		msg = resp->body;
 	if (resp->status >= 400)
-		mdm_log_info("%s: %s %s -> %d %s", io->conn->peer,
+		mdm_log_info("%s: %s %s -> %d %s", c->peer,
 		    mdm_http_method_name(req->method), req->path, resp->status,
 		    msg);
 	else
-		mdm_log_debug("%s: %s %s -> %d (%lld ms)", io->conn->peer,
+		mdm_log_debug("%s: %s %s -> %d (%lld ms)", c->peer,
 		    mdm_http_method_name(req->method), req->path, resp->status,
-		    (long long)ms);
+		    (long long)(mdm_now_ms() - c->t0));
 }
 
-/* One request: 0 to go on with the connection, -1 to close it. */
+static void
+park(struct mdm_conn *c)
+{
+	struct mdm_server *srv = c->srv;
+
+	c->state = ST_PARKED;
+	c->pprev = NULL;
+	c->pnext = srv->parked;
+	if (srv->parked != NULL)
+		srv->parked->pprev = c;
+	srv->parked = c;
+	srv->nparked++;
+	/* Only a hang-up is of interest now; the input buffer is not, and
+	 * the parsed head is made again from its bytes on the next call. */
+	if (c->have == 0) {
+		free(c->in);
+		c->in = NULL;
+		c->cap = 0;
+	}
+	free(c->req);
+	c->req = NULL;
+	mdm_tls_idle(&c->tls);
+	watch(c, UV_READABLE | UV_DISCONNECT);
+	deadline(c, c->call.wait_until - mdm_now_ms());
+}
+
+/* Calls the handler; queues its answer or parks the request. */
+static void
+dispatch(struct mdm_conn *c)
+{
+	struct mdm_server *srv = c->srv;
+	struct mdm_resp resp = { 0 };
+	char err[MDM_ERR_MAX];
+	bool closing;
+	int status;
+
+	if (c->req == NULL && ((c->req = malloc(sizeof(*c->req))) == NULL ||
+	    mdm_http_parse(c->head, strlen(c->head), c->req, &status, err,
+	    sizeof(err)) != MDM_HTTP_PARSED)) {
+		conn_close(c, false);
+		return;
+	}
+	c->call.srv = srv;
+	c->call.req = c->req;
+	c->call.body = c->body;
+	c->call.len = c->req->content_length;
+	c->call.tls = &c->tls;
+	c->call.device = c->call.command = NULL;
+	mdm_route(&c->call, &resp);
+	if (resp.park && !srv->stopping) {
+		free(resp.body);
+		park(c);
+		return;
+	}
+	if (resp.drop) {
+		free(resp.body);
+		conn_close(c, false);
+		return;
+	}
+	closing = !c->req->keep_alive || resp.close || srv->stopping;
+	log_request(c, &resp);
+	if (respond(c, &resp, closing) != 0) {
+		free(resp.body);
+		conn_close(c, false);
+		return;
+	}
+	free(resp.body);
+	crypto_free_secret(c->body, c->req->content_length + 1);
+	c->body = NULL;
+	free(c->req);
+	c->req = NULL;
+	free(c->head);
+	c->head = NULL;
+}
+
+/* Makes room for more input: 0, or -1 when the head is too large. */
 static int
-serve_one(struct conn_io *io)
+grow_in(struct mdm_conn *c)
+{
+	size_t cap;
+	char *p;
+
+	if (c->have < c->cap)
+		return 0;
+	if (c->cap >= IN_CAP)
+		return -1;
+	cap = c->cap == 0 ? IN_FIRST : c->cap * 2;
+	if (cap > IN_CAP)
+		cap = IN_CAP;
+	if ((p = realloc(c->in, cap)) == NULL)
+		return -1;
+	c->in = p;
+	c->cap = cap;
+	return 0;
+}
+
+/* ST_HEAD: 1 to go on, 0 to wait for the socket. */
+static int
+step_head(struct mdm_conn *c)
 {
 	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-	struct mdm_server *srv = io->conn->srv;
-	struct mdm_http_req req;
-	struct mdm_resp resp = { 0 };
-	struct mdm_call call = { 0 };
-	int64_t t0;
-	char *body;
-	bool closing;
+	char err[MDM_ERR_MAX];
+	int status;
+	ssize_t n;
+
+	if (c->req == NULL && (c->req = malloc(sizeof(*c->req))) == NULL) {
+		conn_close(c, false);
+		return 1;
+	}
+	switch (mdm_http_parse(c->in, c->have, c->req, &status, err,
+	    sizeof(err))) {
+	case MDM_HTTP_PARSED:
+		c->t0 = mdm_now_ms();
+		free(c->head);
+		if ((c->head = strndup(c->in, c->req->head_len)) == NULL ||
+		    (c->body = malloc(c->req->content_length + 1)) == NULL) {
+			conn_close(c, false);
+			return 1;
+		}
+		c->got = c->have - c->req->head_len;
+		if (c->got > c->req->content_length)
+			c->got = c->req->content_length;
+		memcpy(c->body, c->in + c->req->head_len, c->got);
+		c->have -= c->req->head_len + c->got;
+		memmove(c->in, c->in + c->req->head_len + c->got, c->have);
+		c->state = ST_BODY;
+		deadline(c, MDM_BODY_MS);
+		if (c->req->expect_continue && c->got < c->req->content_length) {
+			free(c->out);
+			if ((c->out = strdup(cont)) == NULL) {
+				conn_close(c, false);
+				return 1;
+			}
+			c->outlen = sizeof(cont) - 1;
+			c->outoff = 0;
+			c->closing = false;
+			c->body_next = true;
+			c->state = ST_WRITE;
+		}
+		return 1;
+	case MDM_HTTP_BAD:
+		refuse(c, status, err);
+		return 1;
+	case MDM_HTTP_PARTIAL:
+		break;
+	}
+	if (grow_in(c) != 0) {
+		refuse(c, 431, "request head too large");
+		return 1;
+	}
+	n = mdm_tls_read(&c->tls, c->in + c->have, c->cap - c->have);
+	if (n == MDM_TLS_WANT_READ || n == MDM_TLS_WANT_WRITE) {
+		watch_want(c, n);
+		return 0;
+	}
+	if (n <= 0) {
+		conn_close(c, n == 0);
+		return 1;
+	}
+	if (c->have == 0)
+		deadline(c, MDM_HEADER_MS);
+	c->have += (size_t)n;
+	return 1;
+}
+
+/* ST_BODY: 1 to go on, 0 to wait for the socket. */
+static int
+step_body(struct mdm_conn *c)
+{
+	size_t want = c->req->content_length;
+	ssize_t n;
+
+	if (c->got == want) {
+		c->body[want] = '\0';
+		dispatch(c);
+		return 1;
+	}
+	n = mdm_tls_read(&c->tls, c->body + c->got, want - c->got);
+	if (n == MDM_TLS_WANT_READ || n == MDM_TLS_WANT_WRITE) {
+		watch_want(c, n);
+		return 0;
+	}
+	if (n <= 0) {
+		conn_close(c, n == 0);
+		return 1;
+	}
+	c->got += (size_t)n;
+	return 1;
+}
+
+/* ST_WRITE: 1 to go on, 0 to wait for the socket. */
+static int
+step_write(struct mdm_conn *c)
+{
+	ssize_t n;
+
+	while (c->outoff < c->outlen) {
+		n = mdm_tls_write(&c->tls, c->out + c->outoff,
+		    c->outlen - c->outoff);
+		if (n == MDM_TLS_WANT_READ || n == MDM_TLS_WANT_WRITE) {
+			watch_want(c, n);
+			return 0;
+		}
+		if (n < 0) {
+			conn_close(c, false);
+			return 1;
+		}
+		c->outoff += (size_t)n;
+	}
+	free(c->out);
+	c->out = NULL;
+	if (c->body_next) {
+		c->state = ST_BODY;
+		deadline(c, MDM_BODY_MS);
+		return 1;
+	}
+	if (c->closing) {
+		conn_close(c, true);
+		return 1;
+	}
+	memset(&c->call, 0, sizeof(c->call));
+	c->state = ST_HEAD;
+	deadline(c, c->have > 0 ? MDM_HEADER_MS : MDM_IDLE_MS);
+	if (c->have == 0 && c->in != NULL) {
+		/* An idle connection keeps no buffer. */
+		free(c->in);
+		c->in = NULL;
+		c->cap = 0;
+	}
+	return 1;
+}
+
+static void
+drive(struct mdm_conn *c)
+{
+	char err[MDM_ERR_MAX];
 	int rc;
 
-	if ((rc = read_head(io, &req)) != 1)
-		return -1;
-	t0 = mdm_now_ms();
-	if (req.expect_continue && req.content_length > 0 &&
-	    io->have == req.head_len) {
-		mdm_tls_deadline(&io->tls, MDM_WRITE_MS);
-		if (mdm_tls_write(&io->tls, cont, sizeof(cont) - 1) != 0)
-			return -1;
+	for (;;) {
+		switch (c->state) {
+		case ST_HANDSHAKE:
+			rc = mdm_tls_handshake(&c->tls, err, sizeof(err));
+			if (rc == MDM_TLS_WANT_READ ||
+			    rc == MDM_TLS_WANT_WRITE) {
+				watch_want(c, rc);
+				return;
+			}
+			if (rc != 0) {
+				mdm_log_info("%s: %s", c->peer, err);
+				conn_close(c, false);
+				return;
+			}
+			c->state = ST_HEAD;
+			mdm_serve_handshake_done(c->srv);
+			deadline(c, MDM_IDLE_MS);
+			break;
+		case ST_HEAD:
+			if (c->srv->stopping && c->have == 0) {
+				conn_close(c, true);
+				return;
+			}
+			if (step_head(c) == 0)
+				return;
+			break;
+		case ST_BODY:
+			if (step_body(c) == 0)
+				return;
+			break;
+		case ST_WRITE:
+			if (step_write(c) == 0)
+				return;
+			break;
+		case ST_PARKED:
+		case ST_CLOSED:
+			return;
+		}
 	}
-	if ((body = read_body(io, &req)) == NULL) {
-		if (io->tls.timed_out)
-			refuse(io, 408, "request body not received in time");
-		return -1;
+}
+
+/* True when the peer has closed its side (or reset the connection). */
+static bool
+peer_gone(int fd)
+{
+	char b;
+	ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR);
+}
+
+static void
+on_io(uv_poll_t *h, int status, int events)
+{
+	struct mdm_conn *c = h->data;
+
+	if (c->state == ST_PARKED) {
+		/* A device that hung up while it waited must not be handed
+		 * commands: they would be redelivered only much later. */
+		if (status < 0 || (events & UV_DISCONNECT) != 0 ||
+		    peer_gone(c->fd)) {
+			mdm_log_debug("%s: the device closed the connection "
+			    "during its long poll", c->peer);
+			conn_close(c, false);
+		} else if ((events & UV_READABLE) != 0) {
+			/* Pipelined bytes: read after the answer. */
+			watch(c, UV_DISCONNECT);
+		}
+		return;
 	}
-	call.srv = srv;
-	call.req = &req;
-	call.body = body;
-	call.len = req.content_length;
-	call.tls = &io->tls;
-	mdm_route(&call, &resp);
-	closing = !req.keep_alive || resp.close || atomic_load(&srv->stopping);
-	log_request(io, &req, &resp, mdm_now_ms() - t0);
-	rc = send_response(io, &req, &resp, closing);
-	free(resp.body);
-	/* An enrollment body holds a token. */
-	crypto_free_secret(body, req.content_length + 1);
-	return rc != 0 || closing ? -1 : 0;
+	if (status < 0) {
+		conn_close(c, false);
+		return;
+	}
+	drive(c);
+}
+
+static void
+on_timer(uv_timer_t *t)
+{
+	struct mdm_conn *c = t->data;
+
+	switch (c->state) {
+	case ST_HANDSHAKE:
+		mdm_log_info("%s: handshake: no progress in %d ms", c->peer,
+		    MDM_HANDSHAKE_MS);
+		conn_close(c, false);
+		return;
+	case ST_HEAD:
+		if (c->have == 0) {
+			conn_close(c, true);
+			return;
+		}
+		refuse(c, 408, "request head not received in time");
+		break;
+	case ST_BODY:
+		refuse(c, 408, "request body not received in time");
+		break;
+	case ST_PARKED:
+		/* The deadline: the handler answers with what there is. */
+		unpark(c);
+		c->state = ST_BODY;
+		dispatch(c);
+		break;
+	case ST_WRITE:
+		conn_close(c, false);
+		return;
+	case ST_CLOSED:
+		return;
+	}
+	drive(c);
 }
 
 void
-mdm_conn_serve(struct mdm_conn *conn)
+mdm_conn_accept(struct mdm_server *srv, int fd, const char *peer)
 {
-	struct conn_io *io;
 	char err[MDM_ERR_MAX];
+	struct mdm_conn *c;
 
-	/* The buffer is too big for a thread stack we want to keep small. */
-	if ((io = calloc(1, sizeof(*io))) == NULL) {
-		mdm_log_warnx("%s: out of memory", conn->peer);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		mdm_log_warnx("%s: out of memory", peer);
+		close(fd);
 		return;
 	}
-	io->conn = conn;
-	if (mdm_tls_accept(&io->tls, conn->fd, &conn->srv->ca, conn->srv->rng,
-	    err, sizeof(err)) != 0) {
-		mdm_log_info("%s: %s", conn->peer, err);
-		free(io);
+	c->srv = srv;
+	c->fd = fd;
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	if (mdm_tls_start(&c->tls, fd, &srv->tls, err, sizeof(err)) != 0) {
+		mdm_log_warnx("%s: %s", peer, err);
+		close(fd);
+		free(c);
 		return;
 	}
-	while (!atomic_load(&conn->srv->stopping) && serve_one(io) == 0)
-		;
-	mdm_tls_close(&io->tls);
-	crypto_free_secret(io, sizeof(*io));
+	uv_poll_init(srv->loop, &c->poll, fd);
+	uv_timer_init(srv->loop, &c->timer);
+	c->poll.data = c->timer.data = c;
+	c->handles = 2;
+	c->next = srv->conns;
+	if (srv->conns != NULL)
+		srv->conns->prev = c;
+	srv->conns = c;
+	srv->nconns++;
+	srv->handshakes++;
+	c->state = ST_HANDSHAKE;
+	deadline(c, MDM_HANDSHAKE_MS);
+	drive(c);
+}
+
+void
+mdm_conn_wake(struct mdm_server *srv)
+{
+	struct mdm_conn *list = srv->parked, *c;
+
+	/* Handlers may park again (onto srv->parked): take the list. */
+	srv->parked = NULL;
+	srv->nparked = 0;
+	while ((c = list) != NULL) {
+		list = c->pnext;
+		if (list != NULL)
+			list->pprev = NULL;
+		c->pprev = c->pnext = NULL;
+		c->state = ST_BODY;
+		dispatch(c);
+		drive(c);
+	}
+}
+
+void
+mdm_conn_stop(struct mdm_server *srv)
+{
+	struct mdm_conn *c, *next;
+
+	/* stopping is set: every parked long poll is answered now. */
+	mdm_conn_wake(srv);
+	for (c = srv->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->state == ST_HEAD && c->have == 0)
+			conn_close(c, true);
+	}
+}
+
+void
+mdm_conn_close_all(struct mdm_server *srv)
+{
+	while (srv->conns != NULL)
+		conn_close(srv->conns, false);
 }

@@ -7,6 +7,10 @@
  * The token is checked before the CSR and used only when everything else
  * has succeeded, in the same transaction that stores the device, so a
  * device whose request was malformed may retry with the same token.
+ * Enrollment is idempotent: a device whose answer was lost repeats the
+ * request with the same token and the same key and gets the same id and
+ * certificate again (200 instead of 201), for as long as the token would
+ * have been valid; a spent token with any other key stays refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,12 +131,68 @@ wipe_token(cJSON *root)
 		crypto_zero(t->valuestring, strlen(t->valuestring));
 }
 
+/* SHA-256 of the public key (DER SubjectPublicKeyInfo) of a checked CSR. */
+static int
+csr_key_hash(const char *csr, uint8_t out[CRYPTO_SHA256_LEN],
+    char cn[CRYPTO_CN_MAX + 1], char *err, size_t errlen)
+{
+	struct crypto_eckey *pub = NULL;
+	uint8_t *der = NULL;
+	size_t len;
+	int rc;
+
+	if (crypto_csr_check(csr, strlen(csr), cn, &pub, err, errlen) != 0)
+		return -1;
+	rc = crypto_eckey_public_der(pub, &der, &len);
+	crypto_eckey_free(pub);
+	if (rc != 0) {
+		snprintf(err, errlen, "csr: its public key cannot be encoded");
+		return -1;
+	}
+	crypto_sha256(der, len, out);
+	free(der);
+	return 0;
+}
+
+/* A used token: answers again when the same key made the enrollment.
+ * Returns 1 when resp is filled, 0 to refuse the token as used. */
+static int
+replay(struct mdm_server *srv, const uint8_t hash[CRYPTO_SHA256_LEN],
+    const char *csr, struct mdm_resp *resp)
+{
+	char err[MDM_ERR_MAX], cn[CRYPTO_CN_MAX + 1], id[MDM_ID_MAX + 1];
+	uint8_t key[CRYPTO_SHA256_LEN];
+	cJSON *reply;
+	char *pem;
+	int rc;
+
+	if (csr_key_hash(csr, key, cn, err, sizeof(err)) != 0)
+		return 0;
+	rc = mdm_store_enroll_replay(srv->store, hash, key, time(NULL), id,
+	    &pem);
+	if (rc < 0) {
+		mdm_resp_error(resp, 500, "database error");
+		return 1;
+	}
+	if (rc > 0)
+		return 0;
+	if ((reply = enroll_reply(srv, id, pem)) == NULL)
+		mdm_resp_error(resp, 500, "out of memory or database error");
+	else
+		mdm_resp_json(resp, 200, reply);
+	free(pem);
+	mdm_log_info("device %s repeated its enrollment: answered again",
+	    id);
+	mdm_fault_enrollment(srv, resp);
+	return 1;
+}
+
 void
 mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 {
 	struct mdm_server *srv = call->srv;
 	struct enroll_req er = { 0 };
-	uint8_t hash[CRYPTO_SHA256_LEN];
+	uint8_t hash[CRYPTO_SHA256_LEN], key[CRYPTO_SHA256_LEN];
 	enum mdm_token_state state;
 	struct mdm_device dev;
 	struct mdm_cert cert;
@@ -153,12 +213,13 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 		mdm_resp_error(resp, 500, "database error");
 		goto out;
 	}
+	if (state == MDM_TOKEN_USED && replay(srv, hash, er.csr, resp))
+		goto out;
 	if (state != MDM_TOKEN_VALID) {
 		mdm_resp_error(resp, 403, "%s", mdm_token_state_text(state));
 		goto out;
 	}
-	if (crypto_csr_check(er.csr, strlen(er.csr), cn, NULL, err,
-	    sizeof(err)) != 0) {
+	if (csr_key_hash(er.csr, key, cn, err, sizeof(err)) != 0) {
 		mdm_resp_error(resp, 400, "%s", err);
 		goto out;
 	}
@@ -170,7 +231,7 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 		goto out;
 	}
 	if (mdm_store_enroll(srv->store, hash, time(NULL), &dev, er.info,
-	    &cert, &state) != 0) {
+	    &cert, key, pem, &state) != 0) {
 		mdm_resp_error(resp, 500, "database error");
 		goto out;
 	}
@@ -187,6 +248,7 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 	mdm_log_info("enrolled device %s (%s; its request named CN=%s)",
 	    dev.id, dev.mode, cn);
 	mdm_resp_json(resp, 201, reply);
+	mdm_fault_enrollment(srv, resp);
 out:
 	wipe_token(root);
 	crypto_zero(hash, sizeof(hash));

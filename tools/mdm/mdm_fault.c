@@ -1,7 +1,8 @@
 /*
  * mdm_fault.c - fault injection for tests: `serve --inject-faults FILE`
- * makes the server misbehave towards devices pushing reports and command
- * results, as a misconfigured proxy or a server regression would. FILE is
+ * makes the server misbehave towards devices enrolling, pushing reports
+ * and command results, as a misconfigured proxy, a crash or a server
+ * regression would. FILE is
  * read at every such request, so a test switches faults on and off by
  * writing or removing it; absent or empty, the server behaves. One line:
  *
@@ -10,6 +11,10 @@
  *   reject TEXT   a batch holding an entry whose key or payload contains
  *                 TEXT is refused whole with 400 naming that entry (as a
  *                 malformed entry would be); so is a result containing it
+ *   lose-enrollment
+ *                 an enrollment is stored (or answered again) but the
+ *                 connection is closed without the answer, as a timeout
+ *                 or a crash after the commit would do
  *
  * Never meant for a server devices depend on.
  */
@@ -20,27 +25,37 @@
 #include "mdm.h"
 
 #define FAULT_LINE_MAX 256
+#define LOSE_ENROLLMENT "lose-enrollment"
 
-/* The fault in force: 0 with *code set (refuse) or text set (reject),
- * -1 when there is none. */
+/* The first line of the fault file, without its end: 0, or -1 when
+ * there is none. */
 static int
-fault_read(const char *path, int *code, char *text, size_t textlen)
+fault_line(const char *path, char line[FAULT_LINE_MAX])
 {
-	char line[FAULT_LINE_MAX];
 	FILE *f;
-	size_t n;
 
-	*code = 0;
-	text[0] = '\0';
 	if (path[0] == '\0' || (f = fopen(path, "r")) == NULL)
 		return -1;
-	if (fgets(line, sizeof(line), f) == NULL) {
+	if (fgets(line, FAULT_LINE_MAX, f) == NULL) {
 		fclose(f);
 		return -1;
 	}
 	fclose(f);
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	return 0;
+}
+
+/* The fault in force for pushes and results: 0 with *code set (refuse)
+ * or text set (reject), -1 when there is none. */
+static int
+fault_read(const char *path, int *code, char *text, size_t textlen)
+{
+	char line[FAULT_LINE_MAX];
+
+	*code = 0;
+	text[0] = '\0';
+	if (fault_line(path, line) != 0)
+		return -1;
 	if (strncmp(line, "refuse ", 7) == 0) {
 		*code = atoi(line + 7);
 		if (*code < 400 || *code > 499) {
@@ -54,9 +69,22 @@ fault_read(const char *path, int *code, char *text, size_t textlen)
 		snprintf(text, textlen, "%s", line + 7);
 		return 0;
 	}
-	if (line[0] != '\0')
+	if (line[0] != '\0' && strcmp(line, LOSE_ENROLLMENT) != 0)
 		mdm_log_warnx("inject-faults: %s: unknown fault", line);
 	return -1;
+}
+
+int
+mdm_fault_enrollment(const struct mdm_server *srv, struct mdm_resp *resp)
+{
+	char line[FAULT_LINE_MAX];
+
+	if (fault_line(srv->fault_file, line) != 0 ||
+	    strcmp(line, LOSE_ENROLLMENT) != 0)
+		return 0;
+	mdm_log_info("inject-faults: the enrollment's answer is lost");
+	resp->drop = true;
+	return 1;
 }
 
 static bool

@@ -1,11 +1,12 @@
 /*
- * mdm_notify.c - how a long poll learns that the admin CLI, another
- * process, queued a command: the CLI rewrites DIR/notify after its
- * transaction has committed; the server's main thread watches DIR with
- * inotify and bumps a generation counter under a condition variable that
- * every waiting long poll sleeps on. Nothing polls while nothing happens.
- * Without inotify (out of watches, say) waiters re-read the database
- * every 100 ms instead, which is the only polling fallback.
+ * mdm_notify.c - how a parked long poll learns that the admin CLI,
+ * another process, queued a command: the CLI rewrites DIR/notify after
+ * its transaction has committed; the server's loop watches DIR with
+ * inotify and, on an event about that file, calls the parked long polls'
+ * handlers again. Nothing polls while nothing happens. Without inotify
+ * (out of watches, say) the server re-reads the database for its parked
+ * long polls every MDM_NOTIFY_FALLBACK_MS instead, the only polling
+ * fallback.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +19,6 @@
 
 #include "mdm.h"
 
-#define FALLBACK_MS 100
-
 int64_t
 mdm_now_ms(void)
 {
@@ -29,35 +28,22 @@ mdm_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int
+void
 mdm_notify_init(struct mdm_notify *n, const char *dir)
 {
-	pthread_condattr_t ca;
-
 	memset(n, 0, sizeof(*n));
-	n->fd = -1;
-	if (pthread_condattr_init(&ca) != 0)
-		return -1;
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	if (pthread_cond_init(&n->cond, &ca) != 0) {
-		pthread_condattr_destroy(&ca);
-		return -1;
-	}
-	pthread_condattr_destroy(&ca);
-	pthread_mutex_init(&n->mu, NULL);
 	n->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (n->fd < 0) {
 		mdm_log_warn("inotify; long polls re-read the database every "
-		    "%d ms", FALLBACK_MS);
-		return 0;
+		    "%d ms", MDM_NOTIFY_FALLBACK_MS);
+		return;
 	}
 	if (inotify_add_watch(n->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
 		mdm_log_warn("inotify watch on %s; long polls re-read the "
-		    "database every %d ms", dir, FALLBACK_MS);
+		    "database every %d ms", dir, MDM_NOTIFY_FALLBACK_MS);
 		close(n->fd);
 		n->fd = -1;
 	}
-	return 0;
 }
 
 void
@@ -66,8 +52,6 @@ mdm_notify_free(struct mdm_notify *n)
 	if (n->fd >= 0)
 		close(n->fd);
 	n->fd = -1;
-	pthread_cond_destroy(&n->cond);
-	pthread_mutex_destroy(&n->mu);
 }
 
 int
@@ -76,16 +60,13 @@ mdm_notify_fd(const struct mdm_notify *n)
 	return n->fd;
 }
 
-void
-mdm_notify_bump(struct mdm_notify *n)
+uint64_t
+mdm_notify_gen(const struct mdm_notify *n)
 {
-	pthread_mutex_lock(&n->mu);
-	n->gen++;
-	pthread_cond_broadcast(&n->cond);
-	pthread_mutex_unlock(&n->mu);
+	return n->gen;
 }
 
-void
+bool
 mdm_notify_drain(struct mdm_notify *n)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct
@@ -96,7 +77,7 @@ mdm_notify_drain(struct mdm_notify *n)
 	char *p;
 
 	if (n->fd < 0)
-		return;
+		return false;
 	while ((len = read(n->fd, buf, sizeof(buf))) > 0) {
 		for (p = buf; p < buf + len; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(void *)p;
@@ -108,48 +89,8 @@ mdm_notify_drain(struct mdm_notify *n)
 		}
 	}
 	if (hit)
-		mdm_notify_bump(n);
-}
-
-void
-mdm_notify_stop(struct mdm_notify *n)
-{
-	pthread_mutex_lock(&n->mu);
-	n->stopping = true;
-	pthread_cond_broadcast(&n->cond);
-	pthread_mutex_unlock(&n->mu);
-}
-
-uint64_t
-mdm_notify_gen(struct mdm_notify *n)
-{
-	uint64_t g;
-
-	pthread_mutex_lock(&n->mu);
-	g = n->gen;
-	pthread_mutex_unlock(&n->mu);
-	return g;
-}
-
-bool
-mdm_notify_wait(struct mdm_notify *n, uint64_t gen, int64_t deadline_ms)
-{
-	struct timespec ts;
-	int64_t until = deadline_ms;
-	bool running;
-
-	if (n->fd < 0 && until > mdm_now_ms() + FALLBACK_MS)
-		until = mdm_now_ms() + FALLBACK_MS;
-	ts.tv_sec = (time_t)(until / 1000);
-	ts.tv_nsec = (long)(until % 1000) * 1000000L;
-	pthread_mutex_lock(&n->mu);
-	while (!n->stopping && n->gen == gen) {
-		if (pthread_cond_timedwait(&n->cond, &n->mu, &ts) == ETIMEDOUT)
-			break;
-	}
-	running = !n->stopping;
-	pthread_mutex_unlock(&n->mu);
-	return running;
+		n->gen++;
+	return hit;
 }
 
 void

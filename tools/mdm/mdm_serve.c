@@ -1,42 +1,36 @@
 /*
- * mdm_serve.c - `wardenmdm serve`: the listener. The main thread waits in
- * ppoll(2) on the listening socket and the notify descriptor (signals
- * are unblocked only there); each accepted connection gets a thread of
- * its own with blocking-style I/O bounded by deadlines (mdm_tls.c). The
- * threads share the store (locked), the CA (issuing is locked), the RNG
- * (mbedTLS locks it) and the notify condition.
+ * mdm_serve.c - `wardenmdm serve`: one thread, one libuv loop. The loop
+ * watches the listening socket, the notify descriptor (or, without
+ * inotify, a fallback timer), SIGTERM/SIGINT and every connection
+ * (mdm_conn.c): no thread per connection, so thousands of idle long
+ * polls cost memory only. Handlers run on the loop and touch the store
+ * and the CA directly.
  *
- * SIGTERM/SIGINT: stop accepting, wake every long poll, shut every
- * connection's socket down, wait for the threads, release everything.
+ * SIGTERM/SIGINT: stop accepting, answer every parked long poll, close
+ * idle connections, let the others finish their response for at most
+ * STOP_WAIT_MS, then release everything.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "mdm.h"
 
-#define THREAD_STACK (1024 * 1024)
 #define STOP_WAIT_MS 10000
-
-static volatile sig_atomic_t got_signal;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
+#define MDM_MMAP_THRESHOLD (16 * 1024)
 
 static void
 serve_usage(void)
@@ -103,7 +97,7 @@ listen_on(const char *spec, char *bound, size_t boundlen)
 	    0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 	    sizeof(on)) != 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
-	    listen(fd, 128) != 0 ||
+	    listen(fd, SOMAXCONN) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0) {
 		mdm_log_warn("listen on %s", spec);
 		if (fd >= 0)
@@ -145,29 +139,6 @@ write_url(const char *dir, const char *bound)
 		mdm_log_warn("%s", path);
 }
 
-static void *
-conn_main(void *arg)
-{
-	struct mdm_conn *c = arg;
-	struct mdm_server *srv = c->srv;
-
-	mdm_conn_serve(c);
-	pthread_mutex_lock(&srv->conns_mu);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		srv->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	srv->nconns--;
-	pthread_cond_broadcast(&srv->conns_cond);
-	pthread_mutex_unlock(&srv->conns_mu);
-	/* Only now: the stopping main thread may shutdown() a listed fd. */
-	close(c->fd);
-	free(c);
-	return NULL;
-}
-
 static void
 peer_name(const struct sockaddr_storage *ss, char *out, size_t len)
 {
@@ -186,114 +157,197 @@ peer_name(const struct sockaddr_storage *ss, char *out, size_t len)
 	snprintf(out, len, "%s:%u", addr, port);
 }
 
+/* The loop's handles besides the connections'. */
+struct serve_loop {
+	struct mdm_server *srv;
+	uv_poll_t listen;
+	uv_poll_t notify;
+	uv_timer_t fallback;
+	uv_signal_t sigterm, sigint;
+	uv_timer_t stop;
+	bool has_notify, has_fallback;
+	int signal;
+	int64_t last_refusal_ms;
+	unsigned long refused;
+};
+
 static void
-accept_all(struct mdm_server *srv, pthread_attr_t *attr)
+on_accept(uv_poll_t *h, int status, int events)
 {
+	struct serve_loop *sl = h->data;
+	struct mdm_server *srv = sl->srv;
 	struct sockaddr_storage ss;
+	char peer[64];
 	socklen_t sslen;
-	struct mdm_conn *c;
-	pthread_t th;
 	int fd, on = 1;
 
+	(void)events;
+	if (status < 0)
+		return;
 	for (;;) {
 		sslen = sizeof(ss);
 		fd = accept4(srv->listen_fd, (struct sockaddr *)&ss, &sslen,
-		    SOCK_CLOEXEC);
+		    SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR && errno != ECONNABORTED)
 				mdm_log_warn("accept");
 			return;
 		}
+		if (srv->nconns >= srv->max_conns) {
+			close(fd);
+			/* Logged once a minute with the count, not once each. */
+			sl->refused++;
+			if (mdm_now_ms() - sl->last_refusal_ms >= 60000) {
+				mdm_log_warnx("refused %lu connection(s): %d "
+				    "open", sl->refused, srv->nconns);
+				sl->refused = 0;
+				sl->last_refusal_ms = mdm_now_ms();
+			}
+			continue;
+		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-		pthread_mutex_lock(&srv->conns_mu);
-		if (srv->nconns >= MDM_MAX_CONNS ||
-		    (c = calloc(1, sizeof(*c))) == NULL) {
-			pthread_mutex_unlock(&srv->conns_mu);
-			mdm_log_warnx("refusing a connection: %d open",
-			    MDM_MAX_CONNS);
-			close(fd);
-			continue;
+		peer_name(&ss, peer, sizeof(peer));
+		mdm_conn_accept(srv, fd, peer);
+		/* A crowd of handshakes would all miss their deadline:
+		 * the rest wait in the kernel's backlog meanwhile. */
+		if (srv->handshakes >= MDM_HANDSHAKES_MAX) {
+			uv_poll_stop(h);
+			srv->accept_paused = true;
+			return;
 		}
-		c->srv = srv;
-		c->fd = fd;
-		peer_name(&ss, c->peer, sizeof(c->peer));
-		c->next = srv->conns;
-		if (srv->conns != NULL)
-			srv->conns->prev = c;
-		srv->conns = c;
-		srv->nconns++;
-		if (pthread_create(&th, attr, conn_main, c) != 0) {
-			srv->conns = c->next;
-			if (c->next != NULL)
-				c->next->prev = NULL;
-			srv->nconns--;
-			pthread_mutex_unlock(&srv->conns_mu);
-			mdm_log_warnx("no thread for a connection");
-			close(fd);
-			free(c);
-			continue;
-		}
-		pthread_mutex_unlock(&srv->conns_mu);
 	}
 }
 
-/* Stops every connection; true when all threads have ended. */
-static bool
-stop_all(struct mdm_server *srv)
+void
+mdm_serve_handshake_done(struct mdm_server *srv)
 {
-	struct timespec ts;
-	struct mdm_conn *c;
-	int64_t until = mdm_now_ms() + STOP_WAIT_MS;
-
-	atomic_store(&srv->stopping, true);
-	mdm_notify_stop(&srv->notify);
-	ts.tv_sec = (time_t)(until / 1000);
-	ts.tv_nsec = (long)(until % 1000) * 1000000L;
-	pthread_mutex_lock(&srv->conns_mu);
-	for (c = srv->conns; c != NULL; c = c->next)
-		shutdown(c->fd, SHUT_RDWR);
-	while (srv->nconns > 0) {
-		if (pthread_cond_timedwait(&srv->conns_cond, &srv->conns_mu,
-		    &ts) != 0)
-			break;
+	srv->handshakes--;
+	if (srv->accept_paused && !srv->stopping &&
+	    srv->handshakes < MDM_HANDSHAKES_MAX) {
+		srv->accept_paused = false;
+		uv_poll_start(srv->listen, UV_READABLE, on_accept);
 	}
-	pthread_mutex_unlock(&srv->conns_mu);
-	return srv->nconns == 0;
 }
 
+static void
+on_notify(uv_poll_t *h, int status, int events)
+{
+	struct serve_loop *sl = h->data;
+
+	(void)status;
+	(void)events;
+	if (mdm_notify_drain(&sl->srv->notify))
+		mdm_conn_wake(sl->srv);
+}
+
+static void
+on_fallback(uv_timer_t *t)
+{
+	struct serve_loop *sl = t->data;
+
+	mdm_conn_wake(sl->srv);
+}
+
+static void
+on_stop_timer(uv_timer_t *t)
+{
+	struct serve_loop *sl = t->data;
+
+	if (sl->srv->nconns > 0)
+		mdm_log_warnx("%d connection(s) still busy after %d ms; "
+		    "closing them", sl->srv->nconns, STOP_WAIT_MS);
+	mdm_conn_close_all(sl->srv);
+	uv_close((uv_handle_t *)t, NULL);
+}
+
+static void
+on_signal(uv_signal_t *h, int sig)
+{
+	struct serve_loop *sl = h->data;
+	struct mdm_server *srv = sl->srv;
+
+	if (srv->stopping)
+		return;
+	sl->signal = sig;
+	srv->stopping = true;
+	mdm_log_info("stopping (%d connections open)", srv->nconns);
+	uv_close((uv_handle_t *)&sl->listen, NULL);
+	if (sl->has_notify)
+		uv_close((uv_handle_t *)&sl->notify, NULL);
+	if (sl->has_fallback)
+		uv_close((uv_handle_t *)&sl->fallback, NULL);
+	uv_close((uv_handle_t *)&sl->sigterm, NULL);
+	uv_close((uv_handle_t *)&sl->sigint, NULL);
+	mdm_conn_stop(srv);
+	uv_timer_init(srv->loop, &sl->stop);
+	sl->stop.data = sl;
+	uv_timer_start(&sl->stop, on_stop_timer, STOP_WAIT_MS, 0);
+	/* The timer must not keep a loop alive whose connections ended. */
+	uv_unref((uv_handle_t *)&sl->stop);
+}
+
+/* Runs the loop until a signal has stopped the server and every
+ * connection has ended. */
 static int
-run(struct mdm_server *srv, const sigset_t *unblocked)
+run(struct mdm_server *srv)
 {
-	struct pollfd pfd[2];
-	pthread_attr_t attr;
-	nfds_t n;
+	struct serve_loop sl;
+	int rc;
 
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	while (!got_signal) {
-		pfd[0].fd = srv->listen_fd;
-		pfd[0].events = POLLIN;
-		n = 1;
-		if (mdm_notify_fd(&srv->notify) >= 0) {
-			pfd[1].fd = mdm_notify_fd(&srv->notify);
-			pfd[1].events = POLLIN;
-			n = 2;
-		}
-		if (ppoll(pfd, n, NULL, unblocked) < 0) {
-			if (errno == EINTR)
-				continue;
-			mdm_log_warn("ppoll");
-			break;
-		}
-		if (n == 2 && (pfd[1].revents & POLLIN))
-			mdm_notify_drain(&srv->notify);
-		if (pfd[0].revents & POLLIN)
-			accept_all(srv, &attr);
+	memset(&sl, 0, sizeof(sl));
+	sl.srv = srv;
+	if ((rc = uv_poll_init(srv->loop, &sl.listen, srv->listen_fd)) != 0) {
+		mdm_log_warnx("listening socket: %s", uv_strerror(rc));
+		return -1;
 	}
-	pthread_attr_destroy(&attr);
-	return got_signal ? 0 : -1;
+	sl.listen.data = sl.sigterm.data = sl.sigint.data = &sl;
+	srv->listen = &sl.listen;
+	uv_poll_start(&sl.listen, UV_READABLE, on_accept);
+	if (mdm_notify_fd(&srv->notify) >= 0 && uv_poll_init(srv->loop,
+	    &sl.notify, mdm_notify_fd(&srv->notify)) == 0) {
+		sl.notify.data = &sl;
+		sl.has_notify = true;
+		uv_poll_start(&sl.notify, UV_READABLE, on_notify);
+	} else {
+		uv_timer_init(srv->loop, &sl.fallback);
+		sl.fallback.data = &sl;
+		sl.has_fallback = true;
+		uv_timer_start(&sl.fallback, on_fallback,
+		    MDM_NOTIFY_FALLBACK_MS, MDM_NOTIFY_FALLBACK_MS);
+	}
+	uv_signal_init(srv->loop, &sl.sigterm);
+	uv_signal_init(srv->loop, &sl.sigint);
+	uv_signal_start(&sl.sigterm, on_signal, SIGTERM);
+	uv_signal_start(&sl.sigint, on_signal, SIGINT);
+	rc = uv_run(srv->loop, UV_RUN_DEFAULT);
+	/* Whatever is left (the stop timer) is closed before the loop is. */
+	if (!uv_is_closing((uv_handle_t *)&sl.stop) && sl.stop.data != NULL)
+		uv_close((uv_handle_t *)&sl.stop, NULL);
+	uv_run(srv->loop, UV_RUN_DEFAULT);
+	return sl.signal != 0 ? 0 : -1;
+}
+
+/* As many connections as descriptors allow (the soft limit raised to the
+ * hard one), less a reserve for the store and the log. */
+static int
+connection_limit(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 512;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur == RLIM_INFINITY ? MDM_MAX_CONNS : rl.rlim_cur;
+	if (n < 128)
+		return 64;
+	n -= 64;
+	return n > MDM_MAX_CONNS ? MDM_MAX_CONNS : (int)n;
 }
 
 static int
@@ -380,21 +434,23 @@ setup(struct mdm_server *srv, const char *const *san)
 		crypto_rng_free(srv->rng);
 		return -1;
 	}
-	if (snprintf(path, sizeof(path), "%s/%s", srv->dir, MDM_DB_FILE) >=
-	    (int)sizeof(path) ||
-	    mdm_store_open(path, &srv->store, err, sizeof(err)) != 0) {
+	if (mdm_tls_conf_init(&srv->tls, &srv->ca, srv->rng, err,
+	    sizeof(err)) != 0) {
 		mdm_log_warnx("%s", err);
 		mdm_ca_close(&srv->ca);
 		crypto_rng_free(srv->rng);
 		return -1;
 	}
-	if (mdm_notify_init(&srv->notify, srv->dir) != 0) {
-		mdm_log_warnx("cannot set up thread synchronisation");
-		mdm_store_close(srv->store);
+	if (snprintf(path, sizeof(path), "%s/%s", srv->dir, MDM_DB_FILE) >=
+	    (int)sizeof(path) ||
+	    mdm_store_open(path, &srv->store, err, sizeof(err)) != 0) {
+		mdm_log_warnx("%s", err);
+		mdm_tls_conf_free(&srv->tls);
 		mdm_ca_close(&srv->ca);
 		crypto_rng_free(srv->rng);
 		return -1;
 	}
+	mdm_notify_init(&srv->notify, srv->dir);
 	return 0;
 }
 
@@ -406,8 +462,7 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	const char *san[MDM_SAN_EXTRA_MAX + 1] = { NULL };
 	char bound[INET6_ADDRSTRLEN + 16], pin[65];
 	struct sigaction sa;
-	pthread_condattr_t ca;
-	sigset_t block, unblocked;
+	uv_loop_t loop;
 	size_t nsan = 0;
 	int level = MDM_LOG_INFO, rc;
 
@@ -427,25 +482,22 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	/* Blocked everywhere but in the main thread's ppoll(). */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &block, &unblocked);
-	pthread_mutex_init(&srv.conns_mu, NULL);
-	/* stop_all() waits on it with a CLOCK_MONOTONIC deadline. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&srv.conns_cond, &ca);
-	pthread_condattr_destroy(&ca);
+	srv.max_conns = connection_limit();
+	/* Each TLS connection holds two 16 KiB record buffers of which an
+	 * idle long poll touches a page or two: mapped on their own, the
+	 * untouched pages cost no memory. */
+	mallopt(M_MMAP_THRESHOLD, MDM_MMAP_THRESHOLD);
 	if (setup(&srv, san) != 0)
 		return MDM_EXIT_FAIL;
-	if ((srv.listen_fd = listen_on(listen_spec, bound, sizeof(bound))) < 0) {
+	if ((rc = uv_loop_init(&loop)) != 0) {
+		mdm_log_warnx("event loop: %s", uv_strerror(rc));
 		rc = MDM_EXIT_FAIL;
 		goto out;
+	}
+	srv.loop = &loop;
+	if ((srv.listen_fd = listen_on(listen_spec, bound, sizeof(bound))) < 0) {
+		rc = MDM_EXIT_FAIL;
+		goto out_loop;
 	}
 	write_url(dir, bound);
 	crypto_pin_format(srv.ca.pin, pin);
@@ -456,18 +508,15 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	if (!srv.command_signing)
 		mdm_log_warnx("command signing is off: devices enrolled now "
 		    "get no command key, and no command carries a signature");
-	rc = run(&srv, &unblocked) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
-	mdm_log_info("stopping (%d connections open)", srv.nconns);
+	rc = run(&srv) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 	close(srv.listen_fd);
-	if (!stop_all(&srv)) {
-		/* Threads still hold the store: leave it to the exit. */
-		mdm_log_warnx("connections still busy after %d ms; exiting",
-		    STOP_WAIT_MS);
-		return MDM_EXIT_FAIL;
-	}
+out_loop:
+	if (uv_loop_close(&loop) != 0)
+		mdm_log_warnx("event loop: handles left open");
 out:
 	mdm_notify_free(&srv.notify);
 	mdm_store_close(srv.store);
+	mdm_tls_conf_free(&srv.tls);
 	mdm_ca_close(&srv.ca);
 	crypto_rng_free(srv.rng);
 	return rc;

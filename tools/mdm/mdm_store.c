@@ -14,7 +14,7 @@
 #include "mdm.h"
 #include "mdm_store_int.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 4
 #define BUSY_TIMEOUT_MS 5000
 
 static const char schema[] =
@@ -73,10 +73,26 @@ static const char schema[] =
 static const char *const upgrades[] = {
 	/* 1 -> 2: signed commands. */
 	"ALTER TABLE commands ADD COLUMN signature TEXT;",
+	/* 2 -> 3: an enrollment answered again to the same key. */
+	("ALTER TABLE tokens ADD COLUMN key_hash TEXT;"
+	 "ALTER TABLE tokens ADD COLUMN certificate TEXT;"),
+	/* 3 -> 4: groups; a group's policy is scope 'group:<name>'. */
+	("CREATE TABLE groups ("
+	 " name TEXT PRIMARY KEY,"
+	 " created INTEGER NOT NULL);"
+	 "ALTER TABLE devices ADD COLUMN group_name TEXT REFERENCES "
+	 "groups(name);"
+	 "CREATE INDEX devices_group ON devices (group_name);"),
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == SCHEMA_VERSION - 1,
     "one upgrade per schema version after the first");
+
+sqlite3 *
+mdm_store_db(struct mdm_store *st)
+{
+	return st->db;
+}
 
 void
 mdm_store_log(struct mdm_store *st, const char *what)
@@ -307,22 +323,42 @@ mdm_store_token_add(struct mdm_store *st,
     const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode, time_t created,
     time_t expires)
 {
+	uint8_t one[1][CRYPTO_SHA256_LEN];
+
+	memcpy(one[0], hash, CRYPTO_SHA256_LEN);
+	return mdm_store_tokens_add(st, (const uint8_t (*)[CRYPTO_SHA256_LEN])
+	    one, 1, mode, created, expires);
+}
+
+int
+mdm_store_tokens_add(struct mdm_store *st,
+    const uint8_t (*hashes)[CRYPTO_SHA256_LEN], size_t n, const char *mode,
+    time_t created, time_t expires)
+{
 	char h[2 * CRYPTO_SHA256_LEN + 1];
 	sqlite3_stmt *s;
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	hex(hash, CRYPTO_SHA256_LEN, h);
 	if (mdm_store_begin(st, true) != 0)
 		return -1;
 	s = mdm_store_prepare(st, "INSERT INTO tokens (hash, mode, created, "
 	    "expires) VALUES (?, ?, ?, ?)");
-	if (s != NULL) {
+	if (s == NULL)
+		return mdm_store_end(st, false);
+	for (i = 0; i < n && rc == 0; i++) {
+		hex(hashes[i], CRYPTO_SHA256_LEN, h);
+		sqlite3_reset(s);
 		mdm_store_bind_text(s, 1, h);
 		mdm_store_bind_text(s, 2, mode);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)created);
 		sqlite3_bind_int64(s, 4, (sqlite3_int64)expires);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			mdm_store_log(st, "token insert");
+			rc = -1;
+		}
 	}
-	rc = mdm_store_exec_stmt(st, s);
+	sqlite3_finalize(s);
 	return mdm_store_end(st, rc == 0);
 }
 
@@ -402,13 +438,15 @@ int
 mdm_store_enroll(struct mdm_store *st,
     const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
     const struct mdm_device *dev, const char *info,
-    const struct mdm_cert *cert, enum mdm_token_state *state)
+    const struct mdm_cert *cert, const uint8_t key[CRYPTO_SHA256_LEN],
+    const char *pem, enum mdm_token_state *state)
 {
-	char h[2 * CRYPTO_SHA256_LEN + 1];
+	char h[2 * CRYPTO_SHA256_LEN + 1], k[2 * CRYPTO_SHA256_LEN + 1];
 	sqlite3_stmt *s;
 	int rc;
 
 	hex(hash, CRYPTO_SHA256_LEN, h);
+	hex(key, CRYPTO_SHA256_LEN, k);
 	if (mdm_store_begin(st, true) != 0)
 		return -1;
 	/* Checked again inside the write transaction: of two enrollments
@@ -419,12 +457,14 @@ mdm_store_enroll(struct mdm_store *st,
 		mdm_store_end(st, false);
 		return 0;
 	}
-	s = mdm_store_prepare(st, "UPDATE tokens SET used = ?, device_id = ? "
-	    "WHERE hash = ?");
+	s = mdm_store_prepare(st, "UPDATE tokens SET used = ?, device_id = ?, "
+	    "key_hash = ?, certificate = ? WHERE hash = ?");
 	if (s != NULL) {
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
 		mdm_store_bind_text(s, 2, dev->id);
-		mdm_store_bind_text(s, 3, h);
+		mdm_store_bind_text(s, 3, k);
+		mdm_store_bind_text(s, 4, pem);
+		mdm_store_bind_text(s, 5, h);
 	}
 	rc = mdm_store_exec_stmt(st, s);
 	if (rc == 0) {
@@ -443,12 +483,54 @@ mdm_store_enroll(struct mdm_store *st,
 	return mdm_store_end(st, rc == 0);
 }
 
+int
+mdm_store_enroll_replay(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN],
+    const uint8_t key[CRYPTO_SHA256_LEN], time_t now,
+    char id[MDM_ID_MAX + 1], char **pem)
+{
+	char h[2 * CRYPTO_SHA256_LEN + 1], k[2 * CRYPTO_SHA256_LEN + 1];
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	*pem = NULL;
+	hex(hash, CRYPTO_SHA256_LEN, h);
+	hex(key, CRYPTO_SHA256_LEN, k);
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	s = mdm_store_prepare(st, "SELECT t.device_id, t.certificate FROM "
+	    "tokens t JOIN devices d ON d.id = t.device_id WHERE t.hash = ? "
+	    "AND t.key_hash = ? AND t.expires > ? AND t.certificate IS NOT "
+	    "NULL AND d.retired IS NULL");
+	if (s != NULL) {
+		mdm_store_bind_text(s, 1, h);
+		mdm_store_bind_text(s, 2, k);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_DONE) {
+			ret = 1;
+		} else if (rc != SQLITE_ROW) {
+			mdm_store_log(st, "enrollment lookup");
+		} else {
+			snprintf(id, MDM_ID_MAX + 1, "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+			if ((*pem = strdup((const char *)
+			    sqlite3_column_text(s, 1))) != NULL)
+				ret = 0;
+		}
+		sqlite3_finalize(s);
+	}
+	mdm_store_end(st, ret >= 0);
+	return ret;
+}
+
 static const char device_cols[] =
     "SELECT d.id, d.mode, d.enrolled, d.retired,"
     " (SELECT r.received FROM reports r WHERE r.device_id = d.id AND"
     "  r.kind = 'report' ORDER BY r.seq DESC LIMIT 1),"
     " (SELECT r.compliant FROM reports r WHERE r.device_id = d.id AND"
-    "  r.kind = 'report' ORDER BY r.seq DESC LIMIT 1)"
+    "  r.kind = 'report' ORDER BY r.seq DESC LIMIT 1),"
+    " d.group_name"
     " FROM devices d";
 
 static void
@@ -464,6 +546,9 @@ device_row(sqlite3_stmt *s, struct mdm_device *d)
 	d->last_report = (time_t)sqlite3_column_int64(s, 4);
 	d->compliant = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int(s, 5) != 0;
+	if (sqlite3_column_type(s, 6) != SQLITE_NULL)
+		snprintf(d->group, sizeof(d->group), "%s",
+		    (const char *)sqlite3_column_text(s, 6));
 }
 
 int
@@ -582,9 +667,8 @@ mdm_store_cert_valid(struct mdm_store *st, const char *id,
 	return ret;
 }
 
-/* 1 when device id exists, 0 when not, -1 on error (in a transaction). */
-static int
-device_exists(struct mdm_store *st, const char *id)
+int
+mdm_store_device_exists(struct mdm_store *st, const char *id)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -598,11 +682,50 @@ device_exists(struct mdm_store *st, const char *id)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The devices a policy of a scope is in force for ("d" is the device
+ * row): the device; a group's members without their own; for the
+ * default, every device with neither its own nor its group's. */
+static const char *const scope_devices[] = {
+	[MDM_SCOPE_DEVICE] = "d.id = ?3",
+	[MDM_SCOPE_GROUP] = "d.group_name = ?3 AND NOT EXISTS (SELECT 1 FROM "
+	    "policies p WHERE p.scope = d.id)",
+	[MDM_SCOPE_DEFAULT] = "NOT EXISTS (SELECT 1 FROM policies p WHERE "
+	    "p.scope = d.id OR p.scope = 'group:' || d.group_name)",
+};
+
 int
-mdm_store_policy_set(struct mdm_store *st, const char *device,
-    const char *json, const char *version, time_t now, char *err,
-    size_t errlen)
+mdm_store_push_sync(struct mdm_store *st, enum mdm_scope kind,
+    const char *name, time_t now, long long *pushed)
 {
+	char sql[1024];
+	sqlite3_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "INSERT INTO commands (id, device_id, "
+	    "type, params, created, duration) SELECT lower(hex(randomblob(8))), "
+	    "d.id, 'SYNC_POLICY', '{}', ?1, ?2 FROM devices d WHERE "
+	    "d.retired IS NULL AND %s AND NOT EXISTS (SELECT 1 FROM commands c "
+	    "WHERE c.device_id = d.id AND c.type = 'SYNC_POLICY' AND "
+	    "c.delivered IS NULL AND c.result_time IS NULL)",
+	    scope_devices[kind]);
+	if ((s = mdm_store_prepare(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(s, 2, MDM_DEFAULT_DURATION);
+	if (kind != MDM_SCOPE_DEFAULT)
+		mdm_store_bind_text(s, 3, name);
+	rc = mdm_store_exec_stmt(st, s);
+	if (rc == 0)
+		*pushed += sqlite3_changes(st->db);
+	return rc;
+}
+
+int
+mdm_store_policy_set(struct mdm_store *st, enum mdm_scope kind,
+    const char *name, const char *json, const char *version, time_t now,
+    long long *pushed, char *err, size_t errlen)
+{
+	char scope[MDM_GROUP_MAX + 8];
 	uint8_t digest[CRYPTO_SHA256_LEN];
 	char h[2 * CRYPTO_SHA256_LEN + 1];
 	sqlite3_stmt *s;
@@ -619,12 +742,22 @@ mdm_store_policy_set(struct mdm_store *st, const char *device,
 		snprintf(err, errlen, "database busy or broken");
 		return -1;
 	}
-	if (device != NULL && (rc = device_exists(st, device)) != 1) {
+	if (kind == MDM_SCOPE_DEVICE &&
+	    (rc = mdm_store_device_exists(st, name)) != 1) {
 		snprintf(err, errlen, rc == 0 ? "device %s: no such device" :
-		    "device %s: database error", device);
+		    "device %s: database error", name);
 		mdm_store_end(st, false);
 		return -1;
 	}
+	if (kind == MDM_SCOPE_GROUP &&
+	    (rc = mdm_store_group_exists(st, name)) != 1) {
+		snprintf(err, errlen, rc == 0 ? "group %s: no such group (group "
+		    "add makes one)" : "group %s: database error", name);
+		mdm_store_end(st, false);
+		return -1;
+	}
+	snprintf(scope, sizeof(scope), "%s%s", kind == MDM_SCOPE_GROUP ?
+	    "group:" : "", kind == MDM_SCOPE_DEFAULT ? "" : name);
 	s = mdm_store_prepare(st, "SELECT hash FROM policy_versions WHERE "
 	    "version = ?");
 	if (s == NULL) {
@@ -654,14 +787,16 @@ mdm_store_policy_set(struct mdm_store *st, const char *device,
 		s = mdm_store_prepare(st, "INSERT OR REPLACE INTO policies "
 		    "(scope, version, body, updated) VALUES (?, ?, ?, ?)");
 		if (s != NULL) {
-			mdm_store_bind_text(s, 1, device != NULL ? device :
-			    "");
+			mdm_store_bind_text(s, 1, scope);
 			mdm_store_bind_text(s, 2, version);
 			mdm_store_bind_text(s, 3, json);
 			sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
 		}
 		rc = mdm_store_exec_stmt(st, s);
 	}
+	*pushed = 0;
+	if (rc == 0)
+		rc = mdm_store_push_sync(st, kind, name, now, pushed);
 	if (mdm_store_end(st, rc == 0) != 0) {
 		snprintf(err, errlen, "database error");
 		return -1;
@@ -679,9 +814,11 @@ mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
 	*json = NULL;
 	if (mdm_store_begin(st, false) != 0)
 		return -1;
-	/* The device's own policy sorts before the default (''). */
+	/* The device's own, else its group's, else the default. */
 	s = mdm_store_prepare(st, "SELECT version, body FROM policies WHERE "
-	    "scope = ? OR scope = '' ORDER BY scope DESC LIMIT 1");
+	    "scope = ?1 OR scope = '' OR scope = (SELECT 'group:' || "
+	    "group_name FROM devices WHERE id = ?1) ORDER BY CASE scope WHEN "
+	    "?1 THEN 0 WHEN '' THEN 2 ELSE 1 END LIMIT 1");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, id);
 		rc = sqlite3_step(s);
@@ -702,3 +839,5 @@ mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
 	mdm_store_end(st, true);
 	return ret;
 }
+
+/* 1 when device id exists, 0 when not, -1 on error (in a transaction). */

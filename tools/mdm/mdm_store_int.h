@@ -1,12 +1,14 @@
 /*
- * mdm_store_int.h - what mdm_store.c and mdm_store_queue.c share: the
- * store's struct and the statement helpers. Not for other files.
+ * mdm_store_int.h - what mdm_store.c, mdm_store_queue.c and
+ * mdm_store_group.c share: the store's struct and the statement helpers.
+ * Not for other files.
  */
 #ifndef WARDEN_MDM_STORE_INT_H
 #define WARDEN_MDM_STORE_INT_H
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 #include <sqlite3.h>
 
 struct mdm_store {
@@ -28,5 +30,17 @@ int mdm_store_exec_stmt(struct mdm_store *st, sqlite3_stmt *s);
 void mdm_store_log(struct mdm_store *st, const char *what);
 /* Binds text, or NULL for a NULL pointer. */
 int mdm_store_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* The connection, for sqlite3_changes() and the like. */
+sqlite3 *mdm_store_db(struct mdm_store *st);
+/* Inside a transaction: 1 when device id / group name exists, 0 when
+ * not, -1 on error. */
+int mdm_store_device_exists(struct mdm_store *st, const char *id);
+int mdm_store_group_exists(struct mdm_store *st, const char *name);
+/* Inside a write transaction: queues a SYNC_POLICY for every enrolled
+ * device a policy of the scope is in force for (none already waiting
+ * undelivered); adds their count to *pushed. */
+int mdm_store_push_sync(struct mdm_store *st, enum mdm_scope kind,
+    const char *name, time_t now, long long *pushed);
 
 #endif /* WARDEN_MDM_STORE_INT_H */

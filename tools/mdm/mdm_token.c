@@ -18,6 +18,7 @@
 
 #define TOKEN_BYTES 32		/* 256 bits, 43 base64url characters */
 #define TTL_MAX (365 * 86400)
+#define COUNT_MAX 100000	/* --count */
 #define URL_MAX 512
 #define QR_SCALE 6
 
@@ -32,6 +33,7 @@ struct token_opts {
 	const char *json;	/* file for the JSON, NULL for stdout */
 	const char *wifi_ssid;
 	const char *wifi_password;
+	long count;		/* --count: that many tokens, no QR */
 };
 
 static void
@@ -41,6 +43,8 @@ token_usage(void)
 	    "[--server URL] [--ttl SECONDS]\n"
 	    "           [--qr FILE.png|-] [--json FILE] [--wifi-ssid SSID "
 	    "[--wifi-password PASSWORD]]\n"
+	    "       wardenmdm --dir DIR token new --mode MODE --count N "
+	    "[--ttl SECONDS]\n"
 	    "MODE: FULLY_MANAGED, DEDICATED, WORK_PROFILE_COMPANY_OWNED or "
 	    "WORK_PROFILE_PERSONAL\n");
 }
@@ -69,6 +73,7 @@ token_options(int argc, char **argv, struct token_opts *o)
 		{ "json", required_argument, NULL, 'j' },
 		{ "wifi-ssid", required_argument, NULL, 'w' },
 		{ "wifi-password", required_argument, NULL, 'p' },
+		{ "count", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *const *m;
@@ -106,6 +111,16 @@ token_options(int argc, char **argv, struct token_opts *o)
 		case 'p':
 			o->wifi_password = optarg;
 			break;
+		case 'n':
+			errno = 0;
+			o->count = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || o->count < 1 ||
+			    o->count > COUNT_MAX) {
+				fprintf(stderr, "wardenmdm: --count: 1 to %d\n",
+				    COUNT_MAX);
+				return -1;
+			}
+			break;
 		default:
 			token_usage();
 			return -1;
@@ -126,6 +141,12 @@ token_options(int argc, char **argv, struct token_opts *o)
 	if (o->server != NULL && !url_ok(o->server)) {
 		fprintf(stderr, "wardenmdm: --server %s: not an https:// URL of "
 		    "at most %d characters\n", o->server, URL_MAX);
+		return -1;
+	}
+	if (o->count > 0 && (o->qr != NULL || o->json != NULL ||
+	    o->wifi_ssid != NULL || o->server != NULL)) {
+		fprintf(stderr, "wardenmdm: --count prints tokens only: no "
+		    "--qr, --json, --wifi-ssid or --server\n");
 		return -1;
 	}
 	if (o->wifi_password != NULL && o->wifi_ssid == NULL) {
@@ -229,6 +250,51 @@ out:
 	return rc;
 }
 
+/* --count N: N tokens in one transaction, one per line on stdout (for
+ * fleets and load tests; each is a secret like any token). */
+static int
+mint_many(struct mdm_store *st, struct crypto_rng *rng,
+    const struct token_opts *o, time_t now)
+{
+	uint8_t (*hashes)[CRYPTO_SHA256_LEN];
+	uint8_t raw[TOKEN_BYTES];
+	char *tokens;
+	size_t i, n = (size_t)o->count, w = 2 * TOKEN_BYTES;
+	int rc = MDM_EXIT_FAIL;
+
+	hashes = calloc(n, sizeof(*hashes));
+	tokens = calloc(n, w);
+	if (hashes == NULL || tokens == NULL) {
+		fprintf(stderr, "wardenmdm: out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (crypto_rng_bytes(rng, raw, sizeof(raw)) != 0 ||
+		    crypto_b64url_encode(raw, sizeof(raw), tokens + i * w,
+		    w) != 0) {
+			fprintf(stderr, "wardenmdm: random number generator "
+			    "failed\n");
+			goto out;
+		}
+		crypto_sha256(tokens + i * w, strlen(tokens + i * w),
+		    hashes[i]);
+	}
+	if (mdm_store_tokens_add(st, (const uint8_t (*)[CRYPTO_SHA256_LEN])
+	    hashes, n, o->mode, now, now + o->ttl) != 0) {
+		fprintf(stderr, "wardenmdm: the tokens could not be stored\n");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		printf("%s\n", tokens + i * w);
+	rc = fflush(stdout) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+out:
+	crypto_zero(raw, sizeof(raw));
+	if (tokens != NULL)
+		crypto_free_secret(tokens, n * w);
+	free(hashes);
+	return rc;
+}
+
 int
 mdm_cmd_token(const char *dir, int argc, char **argv)
 {
@@ -264,6 +330,10 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 	ca_open = true;
 	if (mdm_store_open(path, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "wardenmdm: %s\n", err);
+		goto out;
+	}
+	if (o.count > 0) {
+		rc = mint_many(st, rng, &o, now);
 		goto out;
 	}
 	if (crypto_rng_bytes(rng, raw, sizeof(raw)) != 0 ||

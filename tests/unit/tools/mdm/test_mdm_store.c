@@ -72,13 +72,15 @@ enroll(struct mdm_store *st, const char *token, const char *id,
 	struct mdm_device d = { 0 };
 	enum mdm_token_state s;
 	struct mdm_cert c;
-	uint8_t h[CRYPTO_SHA256_LEN];
+	uint8_t h[CRYPTO_SHA256_LEN], k[CRYPTO_SHA256_LEN];
 
 	token_hash(token, h);
 	snprintf(d.id, sizeof(d.id), "%s", id);
 	snprintf(d.mode, sizeof(d.mode), "FULLY_MANAGED");
 	make_cert(certseed, &c);
-	assert_int_equal(mdm_store_enroll(st, h, 1000, &d, "{}", &c, &s), 0);
+	crypto_sha256(id, strlen(id), k);
+	assert_int_equal(mdm_store_enroll(st, h, 1000, &d, "{}", &c, k,
+	    certseed, &s), 0);
 	return s;
 }
 
@@ -116,6 +118,49 @@ tokens_are_single_use(void **state)
 	assert_int_equal(mdm_store_device_get(f->st, "dev1", &d), 0);
 	assert_int_equal(mdm_store_device_get(f->st, "dev2", &d), 1);
 	assert_int_equal(mdm_store_device_get(f->st, "dev4", &d), 1);
+}
+
+/* A used token answers again for the key that used it, while it would
+ * have been valid and the device is enrolled; never for another key. */
+static void
+enrollment_replays(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t h[CRYPTO_SHA256_LEN], k[CRYPTO_SHA256_LEN];
+	char id[MDM_ID_MAX + 1];
+	char *pem;
+
+	token_hash("tok-r", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 2000),
+	    0);
+	/* enroll() takes the key hash from the id: "devr". */
+	assert_int_equal(enroll(f->st, "tok-r", "devr", "PEM-r"),
+	    MDM_TOKEN_VALID);
+	crypto_sha256("devr", 4, k);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1500, id, &pem),
+	    0);
+	assert_string_equal(id, "devr");
+	assert_string_equal(pem, "PEM-r");
+	free(pem);
+	/* Another key. */
+	crypto_sha256("other", 5, k);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1500, id, &pem),
+	    1);
+	assert_null(pem);
+	/* The token's lifetime is over. */
+	crypto_sha256("devr", 4, k);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 2000, id, &pem),
+	    1);
+	/* Retired. */
+	assert_int_equal(mdm_store_device_retire(f->st, "devr", 1600), 0);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1700, id, &pem),
+	    1);
+	/* A token never used. */
+	token_hash("tok-unused", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 2000),
+	    0);
+	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1000, id, &pem),
+	    1);
 }
 
 static void
@@ -157,12 +202,39 @@ devices_and_certificates(void **state)
 	    0);
 }
 
+/* policy_set with its error text and push count thrown into the
+ * fixture's scratch; returns its result. */
+static long long pushed;
+static char perr[MDM_ERR_MAX];
+
+static int
+pset(struct mdm_store *st, enum mdm_scope kind, const char *name,
+    const char *json, const char *version, time_t now)
+{
+	return mdm_store_policy_set(st, kind, name, json, version, now,
+	    &pushed, perr, sizeof(perr));
+}
+
+/* The version of the policy in force for device id. */
+static void
+assert_version(struct mdm_store *st, const char *id, const char *want)
+{
+	char v[MDM_VERSION_MAX + 1];
+	char *json;
+
+	assert_int_equal(mdm_store_policy_get(st, id, &json, v), 0);
+	assert_string_equal(v, want);
+	free(json);
+}
+
 static void
 policies(void **state)
 {
 	struct fixture *f = *state;
-	char v[MDM_VERSION_MAX + 1], err[MDM_ERR_MAX];
+	char v[MDM_VERSION_MAX + 1];
 	uint8_t h[CRYPTO_SHA256_LEN];
+	struct mdm_command cmds[4];
+	size_t taken;
 	char *json;
 
 	token_hash("t", h);
@@ -173,36 +245,145 @@ policies(void **state)
 	assert_string_equal(json, "{}");
 	assert_string_equal(v, "0");
 	free(json);
-	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{\"version\":1}",
-	    "1", 10, err, sizeof(err)), 0);
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEFAULT, NULL,
+	    "{\"version\":1}", "1", 10), 0);
 	assert_int_equal(mdm_store_policy_get(f->st, "dev1", &json, v), 0);
 	assert_string_equal(json, "{\"version\":1}");
 	assert_string_equal(v, "1");
 	free(json);
+	/* Pushed: one SYNC_POLICY for the enrolled device. */
+	assert_int_equal(pushed, 1);
 	/* A version names one content, across scopes and for good. */
-	assert_int_equal(mdm_store_policy_set(f->st, NULL,
-	    "{\"version\":1,\"x\":2}", "1", 11, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "already used"));
-	assert_int_equal(mdm_store_policy_set(f->st, "dev1",
-	    "{\"version\":1,\"x\":2}", "1", 11, err, sizeof(err)), -1);
-	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{}", "0", 11, err,
-	    sizeof(err)), -1);
-	assert_non_null(strstr(err, "no policy"));
-	assert_int_equal(mdm_store_policy_set(f->st, "ghost", "{\"v\":2}", "2",
-	    11, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "no such device"));
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEFAULT, NULL,
+	    "{\"version\":1,\"x\":2}", "1", 11), -1);
+	assert_non_null(strstr(perr, "already used"));
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEVICE, "dev1",
+	    "{\"version\":1,\"x\":2}", "1", 11), -1);
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEFAULT, NULL, "{}", "0", 11),
+	    -1);
+	assert_non_null(strstr(perr, "no policy"));
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEVICE, "ghost", "{\"v\":2}",
+	    "2", 11), -1);
+	assert_non_null(strstr(perr, "no such device"));
 	/* The device's own policy wins over the default. */
-	assert_int_equal(mdm_store_policy_set(f->st, "dev1",
-	    "{\"version\":\"7\"}", "7", 12, err, sizeof(err)), 0);
-	assert_int_equal(mdm_store_policy_get(f->st, "dev1", &json, v), 0);
-	assert_string_equal(v, "7");
-	free(json);
-	assert_int_equal(mdm_store_policy_get(f->st, "dev2", &json, v), 0);
-	assert_string_equal(v, "1");
-	free(json);
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEVICE, "dev1",
+	    "{\"version\":\"7\"}", "7", 12), 0);
+	assert_version(f->st, "dev1", "7");
+	/* The first SYNC_POLICY still waits undelivered: none added. */
+	assert_int_equal(pushed, 0);
+	assert_version(f->st, "dev2", "1");
 	/* Setting the same content again under its version is fine. */
-	assert_int_equal(mdm_store_policy_set(f->st, NULL, "{\"version\":1}",
-	    "1", 13, err, sizeof(err)), 0);
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEFAULT, NULL,
+	    "{\"version\":1}", "1", 13), 0);
+	/* Delivered: the next change pushes again, to devices it concerns
+	 * (dev1 has its own policy, the default is not its). */
+	assert_int_equal(mdm_store_commands_take(f->st, "dev1", 14, cmds, 4,
+	    &taken), 0);
+	assert_int_equal(taken, 1);
+	assert_string_equal(cmds[0].type, "SYNC_POLICY");
+	mdm_command_clear(&cmds[0]);
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEFAULT, NULL,
+	    "{\"version\":2}", "2", 15), 0);
+	assert_int_equal(pushed, 0);
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEVICE, "dev1",
+	    "{\"version\":8}", "8", 16), 0);
+	assert_int_equal(pushed, 1);
+}
+
+static int
+list_group(const struct mdm_group *g, void *arg)
+{
+	struct mdm_group *out = arg;
+
+	if (strcmp(g->name, "shop") == 0)
+		*out = *g;
+	return 0;
+}
+
+/* A device's policy: its own, else its group's, else the default; a
+ * group's policy and a move between groups push to the devices whose
+ * policy they change. */
+static void
+groups(void **state)
+{
+	struct fixture *f = *state;
+	const char *both[] = { "dev1", "dev2" }, *ghost[] = { "dev1", "x" };
+	uint8_t h[CRYPTO_SHA256_LEN];
+	struct mdm_command cmds[4];
+	struct mdm_group g;
+	struct mdm_device d;
+	size_t taken;
+
+	token_hash("t1", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 0, 5000),
+	    0);
+	assert_int_equal(enroll(f->st, "t1", "dev1", "c1"), MDM_TOKEN_VALID);
+	token_hash("t2", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 0, 5000),
+	    0);
+	assert_int_equal(enroll(f->st, "t2", "dev2", "c2"), MDM_TOKEN_VALID);
+	assert_true(mdm_group_name_valid("shop-floor.2"));
+	assert_false(mdm_group_name_valid("no spaces"));
+	assert_false(mdm_group_name_valid(""));
+	assert_int_equal(pset(f->st, MDM_SCOPE_GROUP, "shop", "{\"v\":1}",
+	    "g1", 10), -1);
+	assert_non_null(strstr(perr, "no such group"));
+	assert_int_equal(mdm_store_group_add(f->st, "shop", 10, perr,
+	    sizeof(perr)), 0);
+	assert_int_equal(mdm_store_group_add(f->st, "shop", 10, perr,
+	    sizeof(perr)), -1);
+	assert_non_null(strstr(perr, "already exists"));
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEFAULT, NULL, "{\"v\":0}",
+	    "d1", 11), 0);
+	assert_int_equal(pushed, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(mdm_store_commands_take(f->st, both[i], 12,
+		    cmds, 4, &taken), 0);
+		assert_int_equal(taken, 1);
+		mdm_command_clear(&cmds[0]);
+	}
+	/* An unknown device: nobody moves. */
+	assert_int_equal(mdm_store_group_assign(f->st, "shop", ghost, 2, 13,
+	    &pushed, perr, sizeof(perr)), -1);
+	assert_non_null(strstr(perr, "x: no such device"));
+	assert_int_equal(mdm_store_device_get(f->st, "dev1", &d), 0);
+	assert_string_equal(d.group, "");
+	assert_int_equal(mdm_store_group_assign(f->st, "shop", both, 2, 13,
+	    &pushed, perr, sizeof(perr)), 0);
+	assert_int_equal(pushed, 2);
+	assert_int_equal(mdm_store_device_get(f->st, "dev2", &d), 0);
+	assert_string_equal(d.group, "shop");
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(mdm_store_commands_take(f->st, both[i], 14,
+		    cmds, 4, &taken), 0);
+		assert_int_equal(taken, 1);
+		mdm_command_clear(&cmds[0]);
+	}
+	/* The group's policy wins over the default, a device's own over
+	 * its group's; the push reaches the members it changes. */
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEVICE, "dev2", "{\"v\":2}",
+	    "own2", 15), 0);
+	mdm_store_commands_take(f->st, "dev2", 15, cmds, 4, &taken);
+	assert_int_equal(taken, 1);
+	mdm_command_clear(&cmds[0]);
+	assert_int_equal(pset(f->st, MDM_SCOPE_GROUP, "shop", "{\"v\":1}",
+	    "g1", 16), 0);
+	assert_int_equal(pushed, 1);
+	assert_version(f->st, "dev1", "g1");
+	assert_version(f->st, "dev2", "own2");
+	/* The default no longer concerns either. */
+	assert_int_equal(pset(f->st, MDM_SCOPE_DEFAULT, NULL, "{\"v\":3}",
+	    "d3", 17), 0);
+	assert_int_equal(pushed, 0);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(mdm_store_groups_each(f->st, list_group, &g), 0);
+	assert_string_equal(g.name, "shop");
+	assert_int_equal(g.devices, 2);
+	assert_string_equal(g.version, "g1");
+	/* Out of the group: back to the default. */
+	assert_int_equal(mdm_store_group_assign(f->st, NULL, both, 1, 18,
+	    &pushed, perr, sizeof(perr)), 0);
+	assert_version(f->st, "dev1", "d3");
 }
 
 static int
@@ -405,13 +586,19 @@ schema_upgrades(void **state)
 	uint8_t h[CRYPTO_SHA256_LEN];
 	sqlite3 *db;
 
-	/* Make it a version 1 database: no signature column. */
+	/* Make it a version 1 database: no signature column, no
+	 * enrollment kept with its token, no groups. */
 	mdm_store_close(f->st);
 	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "ALTER TABLE commands DROP COLUMN "
-	    "signature; PRAGMA user_version = 1", NULL, NULL, NULL),
-	    SQLITE_OK);
+	    "signature; ALTER TABLE tokens DROP COLUMN key_hash; ALTER TABLE "
+	    "tokens DROP COLUMN certificate; CREATE TABLE devices1 (id TEXT "
+	    "PRIMARY KEY, mode TEXT NOT NULL, enrolled INTEGER NOT NULL, "
+	    "retired INTEGER, info TEXT NOT NULL); INSERT INTO devices1 SELECT "
+	    "id, mode, enrolled, retired, info FROM devices; DROP TABLE "
+	    "devices; ALTER TABLE devices1 RENAME TO devices; DROP TABLE "
+	    "groups; PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(mdm_store_open(path, &f->st, err, sizeof(err)), 0);
 	token_hash("t", h);
@@ -462,11 +649,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(enrollment_replays, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(tokens_are_single_use, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(devices_and_certificates, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(policies, setup, teardown),
+		cmocka_unit_test_setup_teardown(groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(reports_once_per_key, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(commands, setup, teardown),

@@ -1,0 +1,118 @@
+/*
+ * fleet.h - wardenfleet's private program header: a load generator that
+ * simulates a fleet of devices against a server of warden's HTTPS binding
+ * (docs/protocol/README.md), all in one process on one libuv loop. Each
+ * virtual device has its own P-256 key, CSR, token, certificate and
+ * state, and speaks the real protocol over real (mutual) TLS: enroll,
+ * report, long-poll, fetch policies by ETag, answer commands.
+ *
+ * Conventions: 0 / -1 returns; nothing here exits but main().
+ */
+#ifndef WARDEN_FLEET_H
+#define WARDEN_FLEET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+#include <uv.h>
+
+#include "crypto/crypto.h"
+
+#define FLEET_ID_MAX 64
+#define FLEET_ETAG_MAX 70
+#define FLEET_RESP_MAX (1024 * 1024)	/* a response, head and body */
+#define FLEET_IO_MS 60000		/* an exchange, long polls excepted */
+
+/* The run's settings and totals (one per process). */
+struct fleet {
+	uv_loop_t *loop;
+	struct crypto_rng *rng;
+	mbedtls_x509_crt ca;		/* the server's CA (the pin) */
+	mbedtls_ssl_config anon;	/* enrollment: no client certificate */
+	struct sockaddr_storage addr;	/* the server */
+	socklen_t addrlen;
+	char hostname[256];		/* for SNI and verification */
+	int wait;			/* waitSeconds of the long polls */
+	int ramp;			/* devices enrolling at once, at most */
+	int64_t t0_ms;			/* CLOCK_MONOTONIC at the start */
+	int64_t deadline_ms;		/* stop then (0: never) */
+	bool stopping;
+	size_t n;			/* devices */
+	struct fleet_dev *devs;
+	/* Totals. */
+	size_t started, enrolling, enrolled, reported, failed;
+	size_t replayed;		/* enrollments answered 200 */
+	uint64_t requests, errors, commands, results, policies, reconnects;
+	int64_t all_enrolled_ms, all_reported_ms;	/* since t0, -1: not yet */
+	char last_etag[FLEET_ETAG_MAX + 1];	/* newest policy ETag seen */
+	size_t on_last_etag;		/* devices holding it */
+	bool etag_announced;
+};
+
+/* fleet_dev.c */
+
+/* What a device is doing. */
+enum fleet_phase {
+	FLEET_NEW = 0,
+	FLEET_ENROLLING,
+	FLEET_MANAGED,
+	FLEET_FAILED,			/* refused for good: lost */
+};
+
+struct fleet_conn;
+
+struct fleet_dev {
+	struct fleet *f;
+	size_t idx;
+	enum fleet_phase phase;
+	char *token;			/* secret */
+	struct crypto_eckey *key;
+	char *csr;
+	char id[FLEET_ID_MAX + 1];
+	mbedtls_x509_crt cert;		/* issued at enrollment */
+	mbedtls_ssl_config conf;	/* mutual TLS with cert and key */
+	bool has_conf;
+	mbedtls_ssl_session session;	/* for resumption */
+	bool has_session;
+	struct fleet_conn *conn;
+	uv_timer_t timer;		/* backoff and exchange deadlines */
+	int attempt;			/* consecutive failures */
+	int enroll_answers;		/* 200/201 answers to enrollment */
+	bool reported;
+	char etag[FLEET_ETAG_MAX + 1];	/* the policy it holds */
+	/* The exchange in progress. */
+	int op;
+	struct cJSON *cmds;		/* commands being answered */
+	int cmd_next;
+	bool sync_pending;		/* a SYNC_POLICY wants a fetch */
+	char result_id[FLEET_ID_MAX + 1];
+};
+
+/*
+ * Prepares device idx: a fresh key pair and a CSR, and the token (taken,
+ * the caller's copy is not kept). Blocks on the CPU (key generation).
+ */
+int fleet_dev_init(struct fleet *f, struct fleet_dev *d, size_t idx,
+    const char *token, char *err, size_t errlen);
+/* Starts the device's life: enrollment, then the managed session. */
+void fleet_dev_start(struct fleet_dev *d);
+/* Ends its connection and timer (the loop then frees them); then
+ * fleet_dev_free() once the loop has run. */
+void fleet_dev_stop(struct fleet_dev *d);
+/* Frees what init allocated. */
+void fleet_dev_free(struct fleet_dev *d);
+
+/* fleet_main.c: the device tells the run about its progress. */
+void fleet_on_enrolled(struct fleet *f, struct fleet_dev *d);
+void fleet_on_reported(struct fleet *f, struct fleet_dev *d);
+void fleet_on_failed(struct fleet *f, struct fleet_dev *d, const char *why);
+void fleet_on_policy(struct fleet *f, struct fleet_dev *d,
+    const char *old_etag);
+/* Milliseconds since the run started. */
+int64_t fleet_elapsed_ms(const struct fleet *f);
+
+#endif /* WARDEN_FLEET_H */
