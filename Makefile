@@ -12,7 +12,7 @@
 #   make bench            build and run the benchmarks
 #   make install          install into $(DESTDIR)$(PREFIX): programs, man
 #                         pages, unit, sysusers/tmpfiles, /etc/warden
-#   make install-tools    install wardenmdm and its man page
+#   make install-tools    install wardenmdm, wardenfleet and their man pages
 #   make deps             install missing build dependencies (apt-get)
 #   make demo             the README's main job (configs/demo_defconfig
 #                         in $(O)/demo: the simulated device)
@@ -451,11 +451,14 @@ install: programs
 		install -m 0644 packaging/wardend.conf \
 		$(DESTDIR)$(SYSCONFDIR)/warden/wardend.conf
 
-# install-tools: the reference MDM server (not for devices).
+# install-tools: the reference MDM server and the fleet simulator (not
+# for devices).
 install-tools: tools
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(wardenmdm) $(DESTDIR)$(PREFIX)/bin/wardenmdm
-	install -m 0644 docs/man/wardenmdm.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0755 $(wardenfleet) $(DESTDIR)$(PREFIX)/bin/wardenfleet
+	install -m 0644 docs/man/wardenmdm.1 docs/man/wardenfleet.1 \
+		$(DESTDIR)$(MANDIR)/man1/
 
 # clean keeps the configuration; distclean removes it too.
 clean:

@@ -17,6 +17,8 @@ MIRROR=${WARDEN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 CACHE=${WARDEN_DEB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/warden}
 RUNTIME="libcjson1,libcoap3,libmbedcrypto7,libmbedtls14,libmbedx509-1"
 RUNTIME="$RUNTIME,libpng16-16,libsqlite3-0,libuv1,libzbar0,libqrencode4"
+RUNTIME="$RUNTIME,libseccomp2,libtss2-esys-3.0.2-0,libtss2-mu0,libtss2-rc0"
+RUNTIME="$RUNTIME,libtss2-tctildr0"
 RUNTIME="$RUNTIME,passwd,systemd-standalone-sysusers,systemd-standalone-tmpfiles"
 
 for c in dpkg-buildpackage dh lintian mmdebstrap chroot; do

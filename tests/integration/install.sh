@@ -2,7 +2,7 @@
 # `make install` puts what a package needs under DESTDIR: the programs, every
 # man page, the unit with ExecStart= following PREFIX, the sysusers.d and
 # tmpfiles.d snippets, /etc/warden/wardend.conf (kept when present);
-# `make install-tools` wardenmdm and its man page.
+# `make install-tools` wardenmdm, wardenfleet and their man pages.
 . "$(dirname "$0")/lib.sh"
 SRC=${WARDEN_SRCTREE:-.}
 P="$WARDEN_BIN/product"
@@ -15,7 +15,8 @@ else
 	not_ok "make install install-tools" "$(tail -n 20 "$T/make.log")"
 fi
 for f in /opt/warden/sbin/wardend /opt/warden/bin/wardenctl \
-    /opt/warden/bin/wardenmdm; do
+    /opt/warden/bin/wardenmdm /opt/warden/bin/wardenfleet \
+    /opt/warden/libexec/warden/warden-qrdecode; do
 	[ -x "$D$f" ] && ok "$f" || not_ok "$f"
 done
 for m in $(cd "$SRC/docs/man" && ls); do
