@@ -5,7 +5,6 @@
 # unprivileged uids; the agent keeps answering root with bounded memory.
 . "$(dirname "$0")/lib.sh"
 
-PEER="/usr/bin/python3 $WARDEN_SRCTREE/tests/integration/ctl_peer.py"
 NOBODY=65534
 
 # as UID command...: runs a command as an unprivileged uid.
@@ -38,6 +37,9 @@ status_ok() {
 }
 
 chmod 0711 "$T"
+# The unprivileged clients must read it wherever the tree is checked out.
+install -m 0644 "$WARDEN_SRCTREE/tests/integration/ctl_peer.py" "$T/ctl_peer.py"
+PEER="/usr/bin/python3 $T/ctl_peer.py"
 cat >"$T/wardend.conf" <<EOF
 control-mode 0666
 control-timeout 2
