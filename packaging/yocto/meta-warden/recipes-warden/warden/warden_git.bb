@@ -19,12 +19,14 @@ inherit systemd useradd pkgconfig
 DEPENDS = "kconfig-frontends-native libuv mbedtls cjson sqlite3"
 
 # Kconfig options (Kconfig at the top of the tree) by PACKAGECONFIG.
-PACKAGECONFIG ??= "hal-linux qr lwm2m ${@bb.utils.filter('DISTRO_FEATURES', 'systemd', d)}"
+PACKAGECONFIG ??= "hal-linux qr lwm2m seccomp ${@bb.utils.filter('DISTRO_FEATURES', 'systemd', d)}"
 PACKAGECONFIG[hal-linux] = ",,,"
 PACKAGECONFIG[qr] = ",,zbar libpng"
 PACKAGECONFIG[lwm2m] = ",,libcoap"
 PACKAGECONFIG[nfc] = ",,libnfc"
 PACKAGECONFIG[systemd] = ",,,"
+PACKAGECONFIG[tpm] = ",,tpm2-tss"
+PACKAGECONFIG[seccomp] = ",,libseccomp"
 # The pkg-config name of libcoap for its DTLS backend.
 WARDEN_LIBCOAP_PKG ??= "libcoap-3-openssl"
 
@@ -36,6 +38,8 @@ def warden_kconfig(d):
         'CONFIG_TRANSPORT_LWM2M': 'lwm2m' in pc,
         'CONFIG_NFC_LIBNFC': 'nfc' in pc,
         'CONFIG_SYSTEMD': 'systemd' in pc,
+        'CONFIG_TPM': 'tpm' in pc,
+        'CONFIG_NETPROC_SECCOMP': 'seccomp' in pc,
         'CONFIG_HAL_SIM': False,
         'CONFIG_TEST_HOOKS': False,
     }
