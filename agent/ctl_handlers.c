@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/netproc.h"
 #include "daemon.h"
 
 cJSON *
@@ -67,6 +68,9 @@ ctl_status(struct ctl_conn *c, const cJSON *req)
 	cJSON_AddStringToObject(r, "stateDir", d->conf.state_dir);
 	cJSON_AddStringToObject(r, "deviceKey", keystore_kind(d));
 	cJSON_AddNumberToObject(r, "pid", (double)getpid());
+	/* 0 while it is being started again. */
+	cJSON_AddNumberToObject(r, "networkPid", (double)netproc_pid(d->net));
+	cJSON_AddStringToObject(r, "networkUser", d->conf.network_user);
 	cJSON_AddNumberToObject(r, "uptimeSeconds",
 	    (double)(store_now() - d->started_at));
 	cJSON_AddNumberToObject(r, "scanIntervalSeconds", d->conf.scan_interval);

@@ -255,6 +255,12 @@ cmd_status(const struct ctl_opts *o, int argc, char **argv)
 		printf("agent:        wardend %s, pid %.0f, up %.0f s\n",
 		    wctl_str(r, "version"), wctl_num(r, "pid"),
 		    wctl_num(r, "uptimeSeconds"));
+		if (wctl_num(r, "networkPid") > 0)
+			printf("network:      pid %.0f, user %s, confined "
+			    "(docs/privsep.md)\n", wctl_num(r, "networkPid"),
+			    wctl_str(r, "networkUser"));
+		else
+			printf("network:      being started again\n");
 		printf("hal:          %s\n", wctl_str(r, "hal"));
 		printf("state dir:    %s\n", wctl_str(r, "stateDir"));
 		printf("device key:   %s\n", wctl_str(r, "deviceKey"));

@@ -84,6 +84,10 @@ wait_result "$CMD" SUCCEEDED 15 &&
 
 # --- the sandbox ---------------------------------------------------------
 NET=$(net_pid)
+[ -n "$NET" ] && [ "$(ctl --json status | json_get networkPid)" = "$NET" ] &&
+	ctl status | grep -q "^network: *pid $NET, user " &&
+	ok "status names the network process (pid $NET)" ||
+	not_ok "status names the network process" "$(ctl status)"
 uids=$(status_of "$NET" Uid)
 set -- $uids
 if [ $# -eq 4 ] && [ "$1" != 0 ] && [ "$1" = "$2" ] && [ "$2" = "$3" ] &&
