@@ -1,12 +1,15 @@
 /*
  * support.c - helpers shared by the unit tests (see support.h).
  */
+#include <errno.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "hal/hal.h"
 #include "tests/unit/support.h"
 
 const char *
@@ -87,4 +90,44 @@ test_srctree(void)
 	const char *s = getenv("WARDEN_SRCTREE");
 
 	return s != NULL && *s != '\0' ? s : ".";
+}
+
+static int
+fake_wrap(void *arg, const uint8_t *secret, size_t len, uint8_t *blob,
+    size_t cap, size_t *bloblen)
+{
+	size_t i;
+
+	(void)arg;
+	if (len + 4 > cap)
+		return -ENOSPC;
+	memcpy(blob, "WRAP", 4);
+	for (i = 0; i < len; i++)
+		blob[4 + i] = secret[i] ^ 0x5a;
+	*bloblen = len + 4;
+	return 0;
+}
+
+static int
+fake_unwrap(void *arg, const uint8_t *blob, size_t len, uint8_t *secret,
+    size_t cap, size_t *outlen)
+{
+	const int *fail = arg;
+	size_t i;
+
+	if ((fail != NULL && *fail) || len < 4 || memcmp(blob, "WRAP", 4) != 0 ||
+	    len - 4 > cap)
+		return -EACCES;
+	for (i = 4; i < len; i++)
+		secret[i - 4] = blob[i] ^ 0x5a;
+	*outlen = len - 4;
+	return 0;
+}
+
+void
+test_keywrap(struct hal_keywrap *kw, const int *fail)
+{
+	kw->wrap = fake_wrap;
+	kw->unwrap = fake_unwrap;
+	kw->arg = (void *)(uintptr_t)fail;
 }

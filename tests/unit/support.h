@@ -17,4 +17,10 @@ int test_write_file(const char *path, const char *text);
 /* Source tree root (for fixtures): $WARDEN_SRCTREE or ".". */
 const char *test_srctree(void);
 
+/* A stand-in for the agent's TPM key wrapping (struct hal_keywrap, whose
+ * arg it is): "WRAP" then the secret XOR 0x5a; unwrap refuses (-EACCES)
+ * while *fail is non-zero (fail may be NULL). */
+struct hal_keywrap;
+void test_keywrap(struct hal_keywrap *kw, const int *fail);
+
 #endif

@@ -35,42 +35,9 @@ test_sealing_key(void **state)
 	remove_copy(root);
 }
 
-/* A stand-in for the TPM: "WRAP" then the secret XOR 0x5a. */
+/* The stand-in for the TPM (support.c). */
 static int wrap_fail;
-
-static int
-fake_wrap(void *arg, const uint8_t *secret, size_t len, uint8_t *blob,
-    size_t cap, size_t *bloblen)
-{
-	size_t i;
-
-	(void)arg;
-	if (len + 4 > cap)
-		return -ENOSPC;
-	memcpy(blob, "WRAP", 4);
-	for (i = 0; i < len; i++)
-		blob[4 + i] = secret[i] ^ 0x5a;
-	*bloblen = len + 4;
-	return 0;
-}
-
-static int
-fake_unwrap(void *arg, const uint8_t *blob, size_t len, uint8_t *secret,
-    size_t cap, size_t *outlen)
-{
-	size_t i;
-
-	(void)arg;
-	if (wrap_fail || len < 4 || memcmp(blob, "WRAP", 4) != 0 ||
-	    len - 4 > cap)
-		return -EACCES;
-	for (i = 4; i < len; i++)
-		secret[i - 4] = blob[i] ^ 0x5a;
-	*outlen = len - 4;
-	return 0;
-}
-
-static const struct hal_keywrap fake_kw = { fake_wrap, fake_unwrap, NULL };
+static struct hal_keywrap fake_kw;
 
 static void
 test_wrapped_secrets(void **state)
@@ -87,6 +54,7 @@ test_wrapped_secrets(void **state)
 	snprintf(path, sizeof(path), "%s/var/lib/warden/sealing.key", root);
 	/* A plain key from before the TPM... */
 	assert_int_equal(linux_certstore_ops.sealing_key(c, a), 0);
+	test_keywrap(&fake_kw, &wrap_fail);
 	assert_int_equal(linux_certstore_ops.set_keywrap(c, &fake_kw), 0);
 	/* ...reads back the same and is wrapped in place. */
 	assert_int_equal(linux_certstore_ops.sealing_key(c, b), 0);
@@ -110,6 +78,7 @@ test_wrapped_secrets(void **state)
 	assert_int_equal(linux_certstore_ops.set_keywrap(c, NULL), 0);
 	assert_int_equal(linux_certstore_ops.sealing_key(c, b), -EINVAL);
 	/* A new secret is written wrapped from the start. */
+	test_keywrap(&fake_kw, &wrap_fail);
 	assert_int_equal(linux_certstore_ops.set_keywrap(c, &fake_kw), 0);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(linux_certstore_ops.sealing_key(c, a), 0);

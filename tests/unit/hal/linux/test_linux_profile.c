@@ -233,39 +233,8 @@ test_crypto_erase(void **state)
 	image_teardown(&im);
 }
 
-/* A stand-in for the agent's TPM wrapping: "WRAP", secret XOR 0x5a. */
-static int
-fake_wrap(void *arg, const uint8_t *secret, size_t len, uint8_t *blob,
-    size_t cap, size_t *bloblen)
-{
-	size_t i;
-
-	(void)arg;
-	if (len + 4 > cap)
-		return -ENOSPC;
-	memcpy(blob, "WRAP", 4);
-	for (i = 0; i < len; i++)
-		blob[4 + i] = secret[i] ^ 0x5a;
-	*bloblen = len + 4;
-	return 0;
-}
-
-static int
-fake_unwrap(void *arg, const uint8_t *blob, size_t len, uint8_t *secret,
-    size_t cap, size_t *outlen)
-{
-	size_t i;
-
-	(void)arg;
-	if (len < 4 || memcmp(blob, "WRAP", 4) != 0 || len - 4 > cap)
-		return -EACCES;
-	for (i = 4; i < len; i++)
-		secret[i - 4] = blob[i] ^ 0x5a;
-	*outlen = len - 4;
-	return 0;
-}
-
-static const struct hal_keywrap fake_kw = { fake_wrap, fake_unwrap, NULL };
+/* The stand-in for the TPM (support.c). */
+static struct hal_keywrap fake_kw;
 
 /* With the agent's key wrapping (a TPM), the profile's fscrypt key is
  * kept wrapped, is put back into the kernel from its wrapped copy, and
@@ -295,6 +264,7 @@ test_wrapped_key(void **state)
 	f.effect = accounts;
 	fake_reply(&f, "pkill", "", 1);
 	linux_set_runner(c, fake_runner, &f);
+	test_keywrap(&fake_kw, NULL);
 	assert_int_equal(linux_certstore_ops.set_keywrap(c, &fake_kw), 0);
 	rc = linux_profile_ops.create(c);
 	if (rc == -EOPNOTSUPP || rc == -ENOTTY) {
