@@ -471,6 +471,28 @@ in_group(pid_t pid, gid_t gid)
 	return found;
 }
 
+/*
+ * Refuses a connection over a limit: the reason goes straight into the
+ * new socket's empty buffer, and the descriptor is closed at once, so a
+ * burst of connections cannot run the agent out of descriptors while
+ * refusals wait for the next turn of the loop.
+ */
+static void
+refuse_now(struct ctl_conn *c, const char *why)
+{
+	char line[256];
+	uv_buf_t b;
+	int n;
+
+	n = snprintf(line, sizeof(line), "{\"ok\":false,\"error\":\"%s; try "
+	    "again later\",\"exit\":%d}\n", why, EXIT_UNREACHABLE);
+	if (n > 0 && (size_t)n < sizeof(line)) {
+		b = uv_buf_init(line, (unsigned int)n);
+		(void)uv_try_write((uv_stream_t *)&c->pipe, &b, 1);
+	}
+	conn_close(c);
+}
+
 /* Counts the open connections: in all, unprivileged, and of uid. */
 static void
 count_conns(const struct wardend *d, uid_t uid, int *all, int *unpriv,
@@ -556,7 +578,7 @@ on_connection(uv_stream_t *server, int status)
 	    CTL_LINE_MAX_UNPRIV);
 	if ((why = over_limit(d, &c->peer)) != NULL) {
 		log_cut(d, &c->peer, why);
-		conn_refuse(c, EXIT_UNREACHABLE, "%s; try again later", why);
+		refuse_now(c, why);
 		return;
 	}
 	c->uncounted = false;
