@@ -100,6 +100,10 @@ void mdm_log_debug(const char *fmt, ...)
 /* mdm_json.c: strict JSON input, times and durations                   */
 /* ------------------------------------------------------------------ */
 
+/* Prints a tree as indented JSON on stdout and deletes it (NULL-safe):
+ * 0, or -1 when it could not be printed. */
+int mdm_print_json(cJSON *root);
+
 /* True when len bytes at s are well-formed UTF-8 (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF) without a NUL byte. */
 bool mdm_utf8_valid(const char *s, size_t len);

@@ -231,20 +231,6 @@ print_compliance(const cJSON *report)
 	}
 }
 
-/* Prints a tree and deletes it: 0, or -1 when it could not be. */
-static int
-print_tree(cJSON *root)
-{
-	char *text = root != NULL ? cJSON_Print(root) : NULL;
-
-	cJSON_Delete(root);
-	if (text == NULL)
-		return -1;
-	printf("%s\n", text);
-	free(text);
-	return 0;
-}
-
 /* `device ID --json`: the device as `devices --json` has it, with its
  * last report's payload as "lastReport" (null when none). Frees payload. */
 static int
@@ -262,7 +248,7 @@ print_device_json(const struct mdm_device *d, char *payload)
 		cJSON_Delete(o);
 		return MDM_EXIT_FAIL;
 	}
-	return print_tree(o) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+	return mdm_print_json(o) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }
 
 static int
@@ -676,7 +662,7 @@ cmd_reports(const char *dir, int argc, char **argv)
 	}
 	mdm_store_close(st);
 	if (json && rc == 0)
-		rc = print_tree(arr);
+		rc = mdm_print_json(arr);
 	else
 		cJSON_Delete(arr);
 	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
@@ -741,7 +727,6 @@ cmd_results(const char *dir, int argc, char **argv)
 	bool json = argc == 3 && strcmp(argv[2], "--json") == 0;
 	struct mdm_store *st;
 	cJSON *arr = NULL;
-	char *text;
 	int rc;
 
 	if (argc != 2 && !json) {
@@ -760,14 +745,10 @@ cmd_results(const char *dir, int argc, char **argv)
 		rc = mdm_store_commands_each(st, argv[1], print_result, NULL);
 	}
 	mdm_store_close(st);
-	if (rc == 0 && json) {
-		if ((text = cJSON_Print(arr)) == NULL)
-			rc = -1;
-		else
-			printf("%s\n", text);
-		free(text);
-	}
-	cJSON_Delete(arr);
+	if (rc == 0 && json)
+		rc = mdm_print_json(arr);
+	else
+		cJSON_Delete(arr);
 	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }
 

@@ -214,7 +214,6 @@ static int
 print_summary(const struct summary *s, bool json)
 {
 	cJSON *root, *groups, *o;
-	char *text;
 	size_t i;
 
 	if (!json) {
@@ -236,15 +235,11 @@ print_summary(const struct summary *s, bool json)
 		cJSON_AddItemToObject(groups, s->groups[i].name[0] != '\0' ?
 		    s->groups[i].name : "", o);
 	}
-	if (groups == NULL || i < s->ngroups ||
-	    (text = cJSON_Print(root)) == NULL) {
+	if (groups == NULL || i < s->ngroups) {
 		cJSON_Delete(root);
 		return -1;
 	}
-	printf("%s\n", text);
-	free(text);
-	cJSON_Delete(root);
-	return 0;
+	return mdm_print_json(root);
 }
 
 static int
@@ -324,7 +319,6 @@ mdm_cmd_devices(const char *dir, int argc, char **argv)
 	struct filter f = { .not_seen = -1, .now = time(NULL) };
 	struct mdm_store *st;
 	bool json = false;
-	char *text;
 	int rc;
 
 	if (strcmp(argv[0], "summary") == 0) {
@@ -347,13 +341,9 @@ mdm_cmd_devices(const char *dir, int argc, char **argv)
 		    "ENROLLED", "LAST REPORT", "GROUP", "COMPLIANT");
 	rc = mdm_store_devices_each(st, show_device, &f);
 	mdm_store_close(st);
-	if (rc == 0 && json) {
-		if ((text = cJSON_Print(f.json)) == NULL)
-			rc = -1;
-		else
-			printf("%s\n", text);
-		free(text);
-	}
-	cJSON_Delete(f.json);
+	if (rc == 0 && json)
+		rc = mdm_print_json(f.json);
+	else
+		cJSON_Delete(f.json);
 	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }

@@ -49,7 +49,6 @@ cmd_groups(struct mdm_store *st, int argc, char **argv)
 {
 	bool json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	cJSON *arr = NULL;
-	char *text;
 	int rc;
 
 	if (argc != 1 && !json) {
@@ -61,14 +60,10 @@ cmd_groups(struct mdm_store *st, int argc, char **argv)
 	if (!json)
 		printf("%-24s  %8s  %s\n", "GROUP", "DEVICES", "POLICY");
 	rc = mdm_store_groups_each(st, print_group, arr);
-	if (rc == 0 && json) {
-		if ((text = cJSON_Print(arr)) == NULL)
-			rc = -1;
-		else
-			printf("%s\n", text);
-		free(text);
-	}
-	cJSON_Delete(arr);
+	if (rc == 0 && json)
+		rc = mdm_print_json(arr);
+	else
+		cJSON_Delete(arr);
 	return rc == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 }
 

@@ -249,3 +249,16 @@ mdm_policy_version(const cJSON *v, char out[MDM_VERSION_MAX + 1], char *err,
 	memcpy(out, v->valuestring, n + 1);
 	return 0;
 }
+
+int
+mdm_print_json(cJSON *root)
+{
+	char *text = root != NULL ? cJSON_Print(root) : NULL;
+
+	cJSON_Delete(root);
+	if (text == NULL)
+		return -1;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
