@@ -146,7 +146,7 @@ claims(struct wardend *d, const char *id, const cJSON *aud,
 		    posture_risk_name(sec->detail[i].risk));
 		cJSON_AddItemToArray(list, e);
 	}
-	report_time_rfc3339(d->facts_at, buf, sizeof(buf));
+	rfc3339_format(d->facts_at, buf, sizeof(buf));
 	cJSON_AddStringToObject(p, "lastScanTime", buf);
 	cJSON_AddNumberToObject(p, "iat", (double)iat);
 	cJSON_AddNumberToObject(p, "exp", (double)exp);

@@ -171,7 +171,7 @@ check_claims(const cJSON *claims, const char *device_id, const char *id,
 		    "%d seconds ahead of this device's clock",
 		    COMMANDS_SIGNED_SKEW);
 	if (now >= expires) {
-		report_time_rfc3339(expires, when, sizeof(when));
+		rfc3339_format(expires, when, sizeof(when));
 		snprintf(why, whylen, "signature: expired at %s", when);
 		return COMMANDS_SIG_EXPIRED;
 	}

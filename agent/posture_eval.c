@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "agent/posture.h"
+#include "profiles/rfc3339.h"
 
 _Static_assert(HAL_FACTS_MAX < 255, "fact index slots are uint8_t");
 
@@ -670,7 +671,8 @@ eval_condition(const struct rules_condition *cd, const struct hal_fact *f,
 	case RULES_TYPE_DATETIME:
 		if (f->type != HAL_FACT_DATETIME && f->type != HAL_FACT_STRING)
 			return OUT_ERROR;
-		if (rules_datetime_parse(f->s, &t) != 0) {
+		if (rfc3339_parse(f->s, RFC3339_DATE_OK | RFC3339_NO_OFFSET_OK,
+		    &t) != 0) {
 			*why = "the fact is not an ISO 8601 date or timestamp";
 			return OUT_ERROR;
 		}

@@ -19,7 +19,6 @@
 
 #include "agent/report.h"
 
-#define TIME_LEN 32
 
 /* A builder: one flag records any failed allocation along the way. */
 struct rep {
@@ -56,14 +55,16 @@ report_state_name(enum report_state s)
 }
 
 void
-report_time_rfc3339(int64_t t, char *buf, size_t len)
+report_add_time(cJSON *o, const char *name, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	char when[RFC3339_LEN];
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "1970-01-01T00:00:00Z");
+	if (t <= 0) {
+		cJSON_AddNullToObject(o, name);
+		return;
+	}
+	rfc3339_format(t, when, sizeof(when));
+	cJSON_AddStringToObject(o, name, when);
 }
 
 /* ------------------------------------------------------------------ */
@@ -123,9 +124,9 @@ add_int64(struct rep *b, cJSON *o, const char *key, int64_t v)
 static void
 add_time(struct rep *b, cJSON *o, const char *key, int64_t t)
 {
-	char buf[TIME_LEN];
+	char buf[RFC3339_LEN];
 
-	report_time_rfc3339(t, buf, sizeof(buf));
+	rfc3339_format(t, buf, sizeof(buf));
 	add_str(b, o, key, buf);
 }
 
@@ -480,7 +481,7 @@ entry_label(FILE *fp, const struct posture_entry *e)
 static void
 entry_failing(FILE *fp, const struct posture_entry *e)
 {
-	char buf[HAL_FACT_STR_MAX], when[TIME_LEN];
+	char buf[HAL_FACT_STR_MAX], when[RFC3339_LEN];
 
 	fprintf(fp, "%-14s ", posture_state_name(e->state));
 	entry_label(fp, e);
@@ -494,7 +495,7 @@ entry_failing(FILE *fp, const struct posture_entry *e)
 	if (e->specific != POSTURE_SPECIFIC_NONE)
 		fprintf(fp, " (%s)", posture_specific_name(e->specific));
 	if (e->state == POSTURE_IN_GRACE_PERIOD && e->grace_until > 0) {
-		report_time_rfc3339(e->grace_until, when, sizeof(when));
+		rfc3339_format(e->grace_until, when, sizeof(when));
 		fprintf(fp, ", grace period until %s", when);
 	}
 	fputc('\n', fp);
@@ -508,14 +509,14 @@ int
 report_text(const struct posture_result *r, char **out)
 {
 	const struct posture_security *s = &r->security;
-	char *text = NULL, when[TIME_LEN];
+	char *text = NULL, when[RFC3339_LEN];
 	size_t len = 0, i, k;
 	int st;
 	FILE *fp;
 
 	if ((fp = open_memstream(&text, &len)) == NULL)
 		return -1;
-	report_time_rfc3339(r->now, when, sizeof(when));
+	rfc3339_format(r->now, when, sizeof(when));
 	fprintf(fp, "%s (policy %s, evaluated %s)\n",
 	    posture_state_name(r->verdict),
 	    r->policy_compliant ? "compliant" : "not compliant", when);

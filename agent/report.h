@@ -10,7 +10,10 @@
 
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "agent/posture.h"
+#include "profiles/rfc3339.h"
 #include "hal/hal.h"
 
 /* warden's management modes; each maps to AMAPI managementMode and
@@ -67,8 +70,7 @@ const char *report_management_mode_name(enum report_mode m);
 const char *report_ownership_name(enum report_mode m);
 const char *report_state_name(enum report_state s);
 
-/* RFC 3339 in UTC ("2026-01-05T10:00:00Z"); the epoch when t cannot be
- * formatted. */
-void report_time_rfc3339(int64_t t, char *buf, size_t len);
+/* Adds name: t as RFC 3339 to o, or name: null when t is 0 (never). */
+void report_add_time(cJSON *o, const char *name, int64_t t);
 
 #endif /* WARDEN_AGENT_REPORT_H */

@@ -19,6 +19,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "profiles/rfc3339.h"
+
 #include "profiles/rules.h"
 
 /* Largest integer a JSON number (an IEEE double) holds exactly. */
@@ -196,93 +198,6 @@ rules_version_cmp(const struct rules_version *a,
 }
 
 /* Reads exactly n digits at *p; -1 if any is missing. */
-static int
-fixed_digits(const char **p, int n)
-{
-	int v = 0;
-
-	while (n-- > 0) {
-		if (!is_digit(**p))
-			return -1;
-		v = v * 10 + (*(*p)++ - '0');
-	}
-	return v;
-}
-
-static int
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Leap years in [1, y]. */
-static int64_t
-leaps_through(int64_t y)
-{
-	return y / 4 - y / 100 + y / 400;
-}
-
-static int64_t
-days_since_epoch(int y, int m, int d)
-{
-	static const int cum[12] = { 0, 31, 59, 90, 120, 151, 181, 212, 243,
-		273, 304, 334 };
-	int64_t days;
-
-	days = 365LL * (y - 1970) + leaps_through(y - 1) - leaps_through(1969);
-	days += cum[m - 1] + (m > 2 && is_leap(y)) + (d - 1);
-	return days;
-}
-
-int
-rules_datetime_parse(const char *s, int64_t *t)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-		30, 31 };
-	const char *p = s;
-	int y, mo, d, h = 0, mi = 0, se = 0, off = 0;
-
-	if ((y = fixed_digits(&p, 4)) < 1970 || *p++ != '-' ||
-	    (mo = fixed_digits(&p, 2)) < 1 || mo > 12 || *p++ != '-' ||
-	    (d = fixed_digits(&p, 2)) < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !is_leap(y)))
-		return -1;
-	if (*p == 'T') {
-		p++;
-		if ((h = fixed_digits(&p, 2)) < 0 || h > 23 || *p++ != ':' ||
-		    (mi = fixed_digits(&p, 2)) < 0 || mi > 59 ||
-		    *p++ != ':' || (se = fixed_digits(&p, 2)) < 0 || se > 60)
-			return -1;
-		if (*p == '.') {
-			int n = 0;
-
-			p++;
-			while (is_digit(*p) && n < 9) {
-				p++;
-				n++;
-			}
-			if (n == 0)
-				return -1;
-		}
-		if (*p == 'Z') {
-			p++;
-		} else if (*p == '+' || *p == '-') {
-			int sign = *p++ == '-' ? -1 : 1, oh, om;
-
-			if ((oh = fixed_digits(&p, 2)) < 0 || oh > 23 ||
-			    *p++ != ':' || (om = fixed_digits(&p, 2)) < 0 ||
-			    om > 59)
-				return -1;
-			off = sign * (oh * 3600 + om * 60);
-		}
-	}
-	if (*p != '\0')
-		return -1;
-	*t = days_since_epoch(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
-	    off;
-	return 0;
-}
-
 /*
  * "now", "now-P30D", "now+P2W", "now-PT12H": an offset in seconds from
  * the evaluation time. Returns 0, or -1 when s is not of that form.
@@ -629,7 +544,8 @@ parse_value(struct parse_ctx *c, const cJSON *it, const char *path,
 	if (cd->type == RULES_TYPE_DATETIME) {
 		if (relative_parse(cd->s, &cd->t) == 0)
 			cd->t_relative = true;
-		else if (rules_datetime_parse(cd->s, &cd->t) != 0)
+		else if (rfc3339_parse(cd->s, RFC3339_DATE_OK |
+		    RFC3339_NO_OFFSET_OK, &cd->t) != 0)
 			return fail(c, "%s.value: invalid DateTime \"%s\" "
 			    "(want YYYY-MM-DD, an RFC 3339 timestamp or "
 			    "now[+-]P<n>D|P<n>W|PT<n>H)", path,

@@ -176,13 +176,8 @@ int rules_version_parse(const char *s, struct rules_version *v);
 int rules_version_cmp(const struct rules_version *a,
     const struct rules_version *b);
 
-/*
- * Parses an ISO 8601 calendar date "YYYY-MM-DD" (midnight UTC) or an
- * RFC 3339 timestamp "YYYY-MM-DDTHH:MM:SS[.frac][Z|+hh:mm|-hh:mm]" (no
- * zone means UTC; the fraction is dropped) into seconds since the epoch.
- * Years 1970..9999. Returns 0, or -1 on anything else.
- */
-int rules_datetime_parse(const char *s, int64_t *t);
+/* DateTime values and facts: rfc3339_parse() (profiles/rfc3339.h) with
+ * RFC3339_DATE_OK | RFC3339_NO_OFFSET_OK. */
 
 /* AMAPI names of the enums above, and back (0, or -1 if unknown). */
 const char *rules_op_name(enum rules_op op);

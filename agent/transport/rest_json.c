@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "agent/transport/rest_json.h"
+#include "profiles/rfc3339.h"
 
 static int __attribute__((format(printf, 3, 4)))
 fail(char *why, size_t whylen, const char *fmt, ...)
@@ -326,7 +327,7 @@ command(const cJSON *c, size_t i, struct transport_command *out, char *why,
 	snprintf(out->type, sizeof(out->type), "%s", s);
 	out->create_time = 0;
 	if ((v = cJSON_GetObjectItemCaseSensitive(c, "createTime")) != NULL &&
-	    (!cJSON_IsString(v) || rest_json_time_parse(v->valuestring,
+	    (!cJSON_IsString(v) || rfc3339_parse(v->valuestring, 0,
 	    &out->create_time) != 0))
 		return fail(why, whylen, "commands[%zu].createTime: not an "
 		    "RFC 3339 time", i);
@@ -555,66 +556,6 @@ rest_json_renew_request(const char *csr_pem)
 }
 
 /* n decimal digits at s; -1 when one is not a digit. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0;
-
-	while (n-- > 0) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s++ - '0');
-	}
-	return v;
-}
-
-int
-rest_json_time_parse(const char *s, int64_t *out)
-{
-	struct tm tm, back;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
-	time_t t;
-
-	if (strlen(s) < 20 || (y = digits(s, 4)) < 0 || s[4] != '-' ||
-	    (mo = digits(s + 5, 2)) < 0 || s[7] != '-' ||
-	    (d = digits(s + 8, 2)) < 0 || (s[10] != 'T' && s[10] != 't') ||
-	    (h = digits(s + 11, 2)) < 0 || s[13] != ':' ||
-	    (mi = digits(s + 14, 2)) < 0 || s[16] != ':' ||
-	    (sec = digits(s + 17, 2)) < 0)
-		return -1;
-	s += 19;
-	if (*s == '.') {
-		if (s[1] < '0' || s[1] > '9')
-			return -1;
-		for (s++; *s >= '0' && *s <= '9'; s++)
-			;
-	}
-	if ((*s == 'Z' || *s == 'z') && s[1] == '\0') {
-		sign = 0;
-	} else if ((*s == '+' || *s == '-') && strlen(s) == 6 &&
-	    (oh = digits(s + 1, 2)) >= 0 && s[3] == ':' &&
-	    (om = digits(s + 4, 2)) >= 0 && oh < 24 && om < 60) {
-		sign = *s == '+' ? 1 : -1;
-	} else {
-		return -1;
-	}
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || sec > 60)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec == 60 ? 59 : sec;	/* a leap second */
-	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
-	    back.tm_mday != d)
-		return -1;	/* 31 April */
-	*out = (int64_t)t - sign * (oh * 3600 + om * 60);
-	return 0;
-}
-
 int
 rest_json_duration_parse(const char *s, int64_t *out)
 {

@@ -92,9 +92,6 @@ int rest_json_error_message(const char *body, size_t len, char *out,
  * a URL path segment, a log line and a file. */
 bool rest_json_safe_id(const char *s, size_t max);
 
-/* RFC 3339 "2024-05-01T12:00:00Z" (fraction and numeric offset
- * allowed) to Unix seconds. Returns 0 or -1. */
-int rest_json_time_parse(const char *s, int64_t *out);
 /* AMAPI duration "600s" / "1.5s" (0 .. REST_JSON_DURATION_MAX) to
  * whole seconds (fractions rounded up). Returns 0 or -1. */
 int rest_json_duration_parse(const char *s, int64_t *out);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "agent/transport/rest_json.h"
+#include "profiles/rfc3339.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -93,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 128 && (s = malloc(size + 1)) != NULL) {
 		memcpy(s, data, size);
 		s[size] = '\0';
-		(void)rest_json_time_parse(s, &v);
+		(void)rfc3339_parse(s, 0, &v);
 		if (rest_json_duration_parse(s, &v) == 0 &&
 		    (v < 0 || v > REST_JSON_DURATION_MAX))
 			abort();

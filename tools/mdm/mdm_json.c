@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "mdm.h"
+#include "profiles/rfc3339.h"
 
 bool
 mdm_utf8_valid(const char *s, size_t len)
@@ -174,11 +175,7 @@ mdm_json_print(const cJSON *v)
 void
 mdm_time_format(time_t t, char out[MDM_TIME_LEN])
 {
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, MDM_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, MDM_TIME_LEN, "1970-01-01T00:00:00Z");
+	rfc3339_format((int64_t)t, out, MDM_TIME_LEN);
 }
 
 int

@@ -546,47 +546,6 @@ test_version_parse(void **state)
 }
 
 static void
-test_datetime_parse(void **state)
-{
-	int64_t t;
-
-	(void)state;
-	assert_int_equal(rules_datetime_parse("1970-01-01", &t), 0);
-	assert_int_equal(t, 0);
-	assert_int_equal(rules_datetime_parse("2024-02-29", &t), 0);
-	assert_int_equal(t, 1709164800);
-	assert_int_equal(rules_datetime_parse("2000-03-01", &t), 0);
-	assert_int_equal(t, 951868800);
-	assert_int_equal(rules_datetime_parse("2024-03-01T12:00:00Z", &t), 0);
-	assert_int_equal(t, 1709294400);
-	assert_int_equal(rules_datetime_parse("2024-03-01T12:00:00", &t), 0);
-	assert_int_equal(t, 1709294400);
-	assert_int_equal(rules_datetime_parse("2024-03-01T12:00:00.123456Z",
-	    &t), 0);
-	assert_int_equal(t, 1709294400);
-	assert_int_equal(rules_datetime_parse("2024-03-01T12:00:00+01:30", &t),
-	    0);
-	assert_int_equal(t, 1709289000);
-	assert_int_equal(rules_datetime_parse("2024-03-01T10:30:00-00:00", &t),
-	    0);
-	assert_int_equal(t, 1709289000);
-
-	assert_int_equal(rules_datetime_parse("1969-12-31", &t), -1);
-	assert_int_equal(rules_datetime_parse("2024-2-29", &t), -1);
-	assert_int_equal(rules_datetime_parse("2100-02-29", &t), -1);
-	assert_int_equal(rules_datetime_parse("2024-04-31", &t), -1);
-	assert_int_equal(rules_datetime_parse("2024-01-00", &t), -1);
-	assert_int_equal(rules_datetime_parse("2024-01-01T24:00:00Z", &t), -1);
-	assert_int_equal(rules_datetime_parse("2024-01-01T12:00Z", &t), -1);
-	assert_int_equal(rules_datetime_parse("2024-01-01T12:00:00.Z", &t), -1);
-	assert_int_equal(rules_datetime_parse("2024-01-01T12:00:00+0100", &t),
-	    -1);
-	assert_int_equal(rules_datetime_parse("2024-01-01 12:00:00", &t), -1);
-	assert_int_equal(rules_datetime_parse("2024-01-01Z", &t), -1);
-	assert_int_equal(rules_datetime_parse("", &t), -1);
-}
-
-static void
 test_names(void **state)
 {
 	enum rules_reason r;
@@ -675,7 +634,6 @@ main(void)
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_err_buffer_small),
 		cmocka_unit_test(test_version_parse),
-		cmocka_unit_test(test_datetime_parse),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_load_example),
 		cmocka_unit_test(test_load_errors),
