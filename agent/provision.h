@@ -151,6 +151,11 @@ struct prov_defaults {
 
 /* Fills d with "no default server, REST, FULLY_MANAGED, no coap://". */
 void prov_defaults_init(struct prov_defaults *d);
+struct config;
+/* The defaults of wardend.conf: default-server, its pin, mode, nosec.
+ * d borrows c's strings. */
+void prov_defaults_from_config(const struct config *c,
+    struct prov_defaults *d);
 
 /*
  * Parses Android's QR provisioning JSON (len bytes, at most PROV_QR_MAX;

@@ -65,20 +65,7 @@ job_free(struct prov_job *j)
 static void
 defaults(struct wardend *d, struct prov_defaults *defs)
 {
-	const char *pin = d->conf.default_server_pin;
-	size_t n = 0;
-
-	prov_defaults_init(defs);
-	defs->allow_nosec = d->conf.lwm2m_allow_nosec != 0;
-	prov_mode_parse(d->conf.mode, &defs->mode);
-	if (d->conf.default_server_url[0] == '\0')
-		return;
-	defs->server_url = d->conf.default_server_url;
-	defs->binding = strncmp(defs->server_url, "coap", 4) == 0 ?
-	    PROV_BINDING_LWM2M : PROV_BINDING_REST;
-	if (*pin != '\0' && base64url_decode(pin, strlen(pin), defs->server_pin,
-	    sizeof(defs->server_pin), &n, 0) == 0 && n == PROV_PIN_LEN)
-		defs->has_server_pin = true;
+	prov_defaults_from_config(&d->conf, defs);
 }
 
 /* Runs on the work queue: the HAL steps, in order. */

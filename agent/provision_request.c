@@ -9,7 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agent/base64url.h"
 #include "agent/provision.h"
+#include "agent/url.h"
+#include "warden.h"
 
 int
 prov_err(char *err, size_t errlen, const char *fmt, ...)
@@ -90,6 +93,25 @@ prov_defaults_init(struct prov_defaults *d)
 	memset(d, 0, sizeof(*d));
 	d->binding = PROV_BINDING_REST;
 	d->mode = PROV_MODE_FULLY_MANAGED;
+}
+
+void
+prov_defaults_from_config(const struct config *c, struct prov_defaults *d)
+{
+	const char *pin = c->default_server_pin;
+	size_t n = 0;
+
+	prov_defaults_init(d);
+	d->allow_nosec = c->lwm2m_allow_nosec != 0;
+	prov_mode_parse(c->mode, &d->mode);
+	if (c->default_server_url[0] == '\0')
+		return;
+	d->server_url = c->default_server_url;
+	d->binding = strncmp(d->server_url, "coap", 4) == 0 ?
+	    PROV_BINDING_LWM2M : PROV_BINDING_REST;
+	if (*pin != '\0' && base64url_decode(pin, strlen(pin), d->server_pin,
+	    sizeof(d->server_pin), &n, 0) == 0 && n == PROV_PIN_LEN)
+		d->has_server_pin = true;
 }
 
 void
@@ -279,8 +301,6 @@ prov_field_path(const struct prov_request *req, enum prov_naming naming,
 /* Validation.                                                          */
 /* ------------------------------------------------------------------ */
 
-enum url_scheme { URL_OTHER = 0, URL_HTTP, URL_HTTPS, URL_COAP, URL_COAPS };
-
 static bool
 in_set(char c, const char *set)
 {
@@ -289,75 +309,6 @@ in_set(char c, const char *set)
 
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-/*
- * Checks an absolute URL of a known scheme with a host; returns NULL
- * when well formed, else the reason. *scheme tells which scheme (URL_OTHER
- * for none of ours: no further check was made).
- */
-static const char *
-url_check(const char *url, enum url_scheme *scheme)
-{
-	static const struct {
-		const char *prefix;
-		enum url_scheme scheme;
-	} schemes[] = {
-		{ "https://", URL_HTTPS }, { "http://", URL_HTTP },
-		{ "coaps://", URL_COAPS }, { "coap://", URL_COAP },
-	};
-	const char *auth = NULL, *end, *host_end, *q;
-	size_t i;
-
-	*scheme = URL_OTHER;
-	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		size_t n = strlen(schemes[i].prefix);
-		if (strncasecmp(url, schemes[i].prefix, n) == 0) {
-			*scheme = schemes[i].scheme;
-			auth = url + n;
-			break;
-		}
-	}
-	if (auth == NULL)
-		return NULL;
-	for (q = url; *q != '\0'; q++)
-		if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f)
-			return "contains a space, control or non-ASCII character";
-	end = auth + strcspn(auth, "/?#");
-	if (memchr(auth, '@', (size_t)(end - auth)) != NULL)
-		return "user info (@) is not allowed";
-	if (auth == end)
-		return "no host";
-	if (*auth == '[') {
-		const char *close = memchr(auth, ']', (size_t)(end - auth));
-		if (close == NULL || close == auth + 1)
-			return "bad IPv6 host";
-		for (q = auth + 1; q < close; q++)
-			if (!in_set(*q, "0123456789abcdefABCDEF:."))
-				return "bad IPv6 host";
-		host_end = close + 1;
-	} else {
-		for (host_end = auth; host_end < end && *host_end != ':';
-		    host_end++)
-			if (!in_set(*host_end, ALNUM ".-_~"))
-				return "bad host";
-		if (host_end == auth)
-			return "no host";
-		if (host_end - auth > PROV_HOST_MAX)
-			return "host name too long";
-	}
-	if (host_end < end) {
-		long port = 0;
-		if (*host_end != ':' || end - host_end < 2 || end - host_end > 6)
-			return "bad port";
-		for (q = host_end + 1; q < end; q++) {
-			if (*q < '0' || *q > '9')
-				return "bad port";
-			port = port * 10 + (*q - '0');
-		}
-		if (port < 1 || port > 65535)
-			return "bad port";
-	}
-	return NULL;
-}
 
 static bool
 has_controls(const char *s)
@@ -472,15 +423,16 @@ fail(struct vctx *v, enum prov_field f, const char *fmt, ...)
 static int
 check_web_url(struct vctx *v, enum prov_field f, const char *url)
 {
-	enum url_scheme scheme;
-	const char *why;
+	struct url u;
+	char why[128];
 
 	if (url[0] == '\0')
 		return 0;
-	why = url_check(url, &scheme);
-	if (scheme != URL_HTTP && scheme != URL_HTTPS)
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0)
 		return fail(v, f, "not an http or https URL");
-	return why != NULL ? fail(v, f, "%s", why) : 0;
+	return url_parse(url, URL_WEB, &u, why, sizeof(why)) != 0 ?
+	    fail(v, f, "%s", why) : 0;
 }
 
 static int
@@ -488,17 +440,23 @@ check_server(struct vctx *v, bool allow_nosec)
 {
 	const struct prov_request *r = v->r;
 	enum url_scheme scheme;
-	const char *why;
+	struct url u;
+	char why[128];
 
 	if (r->server_url[0] == '\0')
 		return fail(v, PROV_F_SERVER_URL, "required");
 	if (r->binding != PROV_BINDING_REST && r->binding != PROV_BINDING_LWM2M)
 		return fail(v, PROV_F_BINDING, "not rest or lwm2m");
-	why = url_check(r->server_url, &scheme);
-	if (scheme == URL_OTHER || scheme == URL_HTTP)
+	if (strncasecmp(r->server_url, "https://", 8) != 0 &&
+	    strncasecmp(r->server_url, "coaps://", 8) != 0 &&
+	    strncasecmp(r->server_url, "coap://", 7) != 0)
 		return fail(v, PROV_F_SERVER_URL, "not an https or coaps URL");
-	if (why != NULL)
+	/* The parser the bindings use: what passes here, they accept. */
+	if (url_parse(r->server_url, 0, &u, why, sizeof(why)) != 0)
 		return fail(v, PROV_F_SERVER_URL, "%s", why);
+	scheme = u.scheme;
+	if (scheme != URL_HTTPS && u.path[0] != '\0')
+		return fail(v, PROV_F_SERVER_URL, "a coap URL has no path");
 	if (r->binding == PROV_BINDING_REST && scheme != URL_HTTPS)
 		return fail(v, PROV_F_SERVER_URL,
 		    "binding rest needs an https URL");

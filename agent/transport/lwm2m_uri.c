@@ -12,6 +12,7 @@
 
 #include <coap3/coap.h>
 
+#include "agent/url.h"
 #include "agent/transport/lwm2m_coap.h"
 
 /* ------------------------------------------------------------------ */
@@ -102,73 +103,32 @@ int
 lwm2m_uri_parse(const char *uri, bool *secure, char *host, size_t hostlen,
     uint16_t *port, char *err, size_t errlen)
 {
-	const char *p, *h, *hend;
-	size_t n;
-	unsigned long v;
+	struct url u;
 
 	if (strlen(uri) > LWM2M_URI_MAX) {
 		snprintf(err, errlen, "server URI longer than %d bytes",
 		    LWM2M_URI_MAX);
 		return -1;
 	}
-	if (strncasecmp(uri, "coaps://", 8) == 0) {
-		*secure = true;
-		p = uri + 8;
-	} else if (strncasecmp(uri, "coap://", 7) == 0) {
-		*secure = false;
-		p = uri + 7;
-	} else {
+	if (url_parse(uri, 0, &u, err, errlen) != 0)
+		return -1;
+	if (u.scheme != URL_COAPS && u.scheme != URL_COAP) {
 		snprintf(err, errlen, "not a coap:// or coaps:// URI");
 		return -1;
 	}
-	if (*p == '[') {
-		h = p + 1;
-		if ((hend = strchr(h, ']')) == NULL) {
-			snprintf(err, errlen, "unterminated IPv6 address");
-			return -1;
-		}
-		p = hend + 1;
-	} else {
-		h = p;
-		hend = p + strcspn(p, ":/?#@");
-		p = hend;
-	}
-	n = (size_t)(hend - h);
-	if (n == 0 || n >= hostlen || n > LWM2M_HOST_MAX) {
-		snprintf(err, errlen, "no host, or a host name too long");
-		return -1;
-	}
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789.-:") != n) {
-		snprintf(err, errlen, "bad character in the host");
-		return -1;
-	}
-	*port = *secure ? COAPS_DEFAULT_PORT : COAP_DEFAULT_PORT;
-	if (*p == ':') {
-		p++;
-		v = 0;
-		n = strspn(p, "0123456789");
-		if (n == 0 || n > 5)
-			goto badport;
-		while (n-- > 0)
-			v = v * 10 + (unsigned long)(*p++ - '0');
-		if (v == 0 || v > 65535)
-			goto badport;
-		*port = (uint16_t)v;
-	}
-	if (*p == '/' && p[1] == '\0')
-		p++;
-	if (*p != '\0') {
+	if (u.path[0] != '\0') {
 		snprintf(err, errlen, "a server URI has no path, query or "
 		    "user part");
 		return -1;
 	}
+	if (strlen(u.host) >= hostlen || strlen(u.host) > LWM2M_HOST_MAX) {
+		snprintf(err, errlen, "no host, or a host name too long");
+		return -1;
+	}
+	snprintf(host, hostlen, "%s", u.host);
+	*secure = u.scheme == URL_COAPS;
+	*port = u.port;
 	return 0;
-badport:
-	snprintf(err, errlen, "bad port");
-	return -1;
 }
 
 /* ------------------------------------------------------------------ */

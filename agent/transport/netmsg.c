@@ -5,6 +5,7 @@
  * (ids, keys, entity tags, PEM, JSON objects), the ranges of numbers,
  * and that nothing follows the last field.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,13 +317,22 @@ parse_resolve(struct rd *r, struct netmsg *m)
 {
 	const char *p;
 
+	unsigned char v6[16];
+
 	m->host = get_str(r, "host", NETMSG_HOST_MAX, false, false);
-	for (p = m->host; p != NULL && *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-')) {
-			fail(r, "host: not a DNS name");
-			break;
-		}
+	/* A DNS name or an IPv4 address; or an IPv6 address (url.h). */
+	if (m->host != NULL && strchr(m->host, ':') != NULL) {
+		if (inet_pton(AF_INET6, m->host, v6) != 1)
+			fail(r, "host: not an IPv6 address");
+	} else {
+		for (p = m->host; p != NULL && *p != '\0'; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+			    *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '.' || *p == '-')) {
+				fail(r, "host: not a DNS name");
+				break;
+			}
+	}
 	m->port = (int)get_int(r, "port", 1, 65535);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "agent/transport/rest_http.h"
+#include "agent/url.h"
 #include "warden.h"
 
 enum { PH_IDLE = 0, PH_CONNECTING, PH_SENDING, PH_WAITING };
@@ -363,7 +364,11 @@ rest_http_request(struct rest_http *h, const struct rest_http_request *r,
 	    (r->if_none_match != NULL && !clean(r->if_none_match, 128)) ||
 	    r->body_len > HTTP_BODY_MAX)
 		return -1;
-	if (h->port == 443)
+	/* An IPv6 address goes in brackets (RFC 7230, 5.4). */
+	if (strchr(h->host, ':') != NULL)
+		snprintf(hostport, sizeof(hostport), h->port == 443 ? "[%s]" :
+		    "[%s]:%u", h->host, h->port);
+	else if (h->port == 443)
 		snprintf(hostport, sizeof(hostport), "%s", h->host);
 	else
 		snprintf(hostport, sizeof(hostport), "%s:%u", h->host, h->port);
@@ -409,62 +414,26 @@ rest_http_url_parse(const char *url, char host[TLS_HOST_MAX + 1],
     uint16_t *port, char prefix[REST_HTTP_PREFIX_MAX + 1], char *err,
     size_t errlen)
 {
-	const char *p, *h, *e;
-	size_t n;
-	unsigned long v = 0;
+	struct url u;
+	char why[128];
 
 	host[0] = prefix[0] = '\0';
-	*port = 443;
-	if (strncasecmp(url, "https://", 8) != 0) {
+	if (url_parse(url, 0, &u, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "url: %s", why);
+		return -1;
+	}
+	if (u.scheme != URL_HTTPS) {
 		snprintf(err, errlen, "url: not an https:// URL (plain HTTP is "
 		    "refused)");
 		return -1;
 	}
-	h = p = url + 8;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.')
-		p++;
-	n = (size_t)(p - h);
-	if (n == 0 || n > TLS_HOST_MAX || *h == '.' || *h == '-' ||
-	    h[n - 1] == '.' || h[n - 1] == '-') {
-		snprintf(err, errlen, "url: host missing or not a DNS name or "
-		    "IPv4 address%s", *p == '[' ? " (IPv6 literals are "
-		    "UNSUPPORTED)" : "");
+	if (strlen(u.host) > TLS_HOST_MAX ||
+	    strlen(u.path) > REST_HTTP_PREFIX_MAX) {
+		snprintf(err, errlen, "url: host or path too long");
 		return -1;
 	}
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (*p == ':') {
-		for (e = ++p; *p >= '0' && *p <= '9' && p - e < 6; p++)
-			v = v * 10 + (unsigned long)(*p - '0');
-		if (p == e || v == 0 || v > 65535 || (*p >= '0' && *p <= '9')) {
-			snprintf(err, errlen, "url: port not 1..65535");
-			return -1;
-		}
-		*port = (uint16_t)v;
-	}
-	if (*p != '\0' && *p != '/') {
-		snprintf(err, errlen, "url: unexpected '%c' after the host "
-		    "(no user info, query or fragment)", *p);
-		return -1;
-	}
-	n = strlen(p);
-	while (n > 0 && p[n - 1] == '/')
-		n--;
-	if (n > REST_HTTP_PREFIX_MAX) {
-		snprintf(err, errlen, "url: path longer than %d bytes",
-		    REST_HTTP_PREFIX_MAX);
-		return -1;
-	}
-	for (e = p; e < p + n; e++) {
-		if ((unsigned char)*e <= 0x20 || (unsigned char)*e >= 0x7f ||
-		    *e == '?' || *e == '#' || *e == '%') {
-			snprintf(err, errlen, "url: path holds a space, "
-			    "control character, '?', '#' or '%%'");
-			return -1;
-		}
-	}
-	memcpy(prefix, p, n);
-	prefix[n] = '\0';
+	snprintf(host, TLS_HOST_MAX + 1, "%s", u.host);
+	snprintf(prefix, REST_HTTP_PREFIX_MAX + 1, "%s", u.path);
+	*port = u.port;
 	return 0;
 }

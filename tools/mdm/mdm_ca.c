@@ -9,7 +9,8 @@
  *   server.key  the TLS server's key, sealed
  *   ca.pem      the CA certificate; its SHA-256 is the devices' pin
  *   server.pem  the server certificate (SAN DNS:localhost, DNS:127.0.0.1,
- *               IP:127.0.0.1 and any --san given at creation)
+ *               IP:127.0.0.1, DNS:::1, IP:::1 and any --san given at
+ *               creation)
  *   command.key the key commands are signed with, sealed; created with
  *               the CA, or on the first use of a directory made before
  *               commands were signed
@@ -125,8 +126,9 @@ create_server_cert(const char *dir, struct crypto_rng *rng,
     const uint8_t seal[CRYPTO_SEAL_KEY_LEN], const char *const *san_extra,
     char *err, size_t errlen)
 {
-	const char *san[4 + MDM_SAN_EXTRA_MAX] = {
-		"DNS:localhost", "DNS:127.0.0.1", "IP:127.0.0.1",
+	const char *san[6 + MDM_SAN_EXTRA_MAX] = {
+		"DNS:localhost", "DNS:127.0.0.1", "IP:127.0.0.1", "DNS:::1",
+		"IP:::1",
 	};
 	struct crypto_cert_spec spec = {
 		.kind = CRYPTO_CERT_SERVER, .subject = SERVER_SUBJECT,
@@ -144,7 +146,7 @@ create_server_cert(const char *dir, struct crypto_rng *rng,
 			    MDM_SAN_EXTRA_MAX);
 			return -1;
 		}
-		san[3 + i] = san_extra[i];
+		san[5 + i] = san_extra[i];
 	}
 	spec.serial = random_serial(rng);
 	spec.not_before = time(NULL) - 3600;

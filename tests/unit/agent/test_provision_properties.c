@@ -288,7 +288,7 @@ fill_tricky(struct prov_request *r)
 	memset(r, 0, sizeof(*r));
 	r->source = PROV_SRC_NFC;
 	snprintf(r->server_url, sizeof(r->server_url),
-	    "https://mdm.example.com:8443/a=b?c:d#e");
+	    "https://mdm.example.com:8443/a=b:c!d");
 	snprintf(r->enrollment_token, sizeof(r->enrollment_token), "a=b.c+/~_-");
 	r->has_server_pin = true;
 	memset(r->server_pin, 0x5a, sizeof(r->server_pin));

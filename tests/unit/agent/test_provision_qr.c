@@ -342,13 +342,16 @@ test_server_url_errors(void **state)
 		{ "https://:8443/x", "no host" },
 		{ "https://admin:pw@mdm.example.com", "user info (@) is not "
 		    "allowed" },
-		{ "https://mdm.example.com:0", "bad port" },
-		{ "https://mdm.example.com:65536", "bad port" },
-		{ "https://mdm.example.com:", "bad port" },
+		{ "https://mdm.example.com:0", "bad port (1..65535)" },
+		{ "https://mdm.example.com:65536", "bad port (1..65535)" },
+		{ "https://mdm.example.com:", "bad port (1..65535)" },
 		{ "https://mdm.exa mple.com", "contains a space, control or "
 		    "non-ASCII character" },
-		{ "https://mdm.example.com%40evil/", "bad host" },
-		{ "https://[zz::1]/", "bad IPv6 host" },
+		{ "https://mdm.example.com%40evil/", "bad host name" },
+		{ "https://[zz::1]/", "bad IPv6 address" },
+		{ "https://mdm.example.com/api?x=1", "a query or fragment "
+		    "is not allowed" },
+		{ "https://mdm_1.example.com", "bad host name" },
 		{ "coaps://lw.example.com", "binding rest needs an https URL" },
 	};
 	char bundle[512], want[512];
@@ -370,7 +373,7 @@ test_server_url_accepted_forms(void **state)
 {
 	static const char *ok[] = {
 		"https://mdm.example.com", "HTTPS://MDM.example.com/",
-		"https://[::1]:8443/api?x=1", "https://10.0.0.1:443",
+		"https://[::1]:8443/api", "https://10.0.0.1:443",
 		"https://mdm.example.com/path/with-dash_and~tilde",
 	};
 	struct prov_request r;

@@ -541,6 +541,12 @@ url_parse(void **state)
 	assert_string_equal(host, "127.0.0.1");
 	assert_int_equal(port, 8443);
 	assert_string_equal(prefix, "/mdm/v");
+	/* An IPv6 literal: the host without its brackets. */
+	assert_int_equal(rest_http_url_parse("https://[::1]:8443/v", host,
+	    &port, prefix, err, sizeof(err)), 0);
+	assert_string_equal(host, "::1");
+	assert_int_equal(port, 8443);
+	assert_string_equal(prefix, "/v");
 #define BAD(u, w) do { \
 	assert_int_equal(rest_http_url_parse(u, host, &port, prefix, err, \
 	    sizeof(err)), -1); \
@@ -548,17 +554,17 @@ url_parse(void **state)
 		fail_msg("%s: %s", u, err); \
 } while (0)
 	BAD("http://mdm.example.com", "plain HTTP is refused");
-	BAD("https://", "host missing");
-	BAD("https://[::1]:443", "IPv6 literals are UNSUPPORTED");
-	BAD("https://user@host", "unexpected '@'");
+	BAD("https://", "no host");
+	BAD("https://[::1", "bad IPv6 address");
+	BAD("https://user@host", "user info");
 	BAD("https://host:0", "port");
 	BAD("https://host:65536", "port");
 	BAD("https://host:", "port");
 	BAD("https://host:123456", "port");
 	BAD("https://-host", "host");
-	BAD("https://host/a?b", "path holds");
-	BAD("https://host/a%20b", "path holds");
-	BAD("https://host#x", "unexpected '#'");
+	BAD("https://host/a?b", "query or fragment");
+	BAD("https://host/a%20b", "'%' in the path");
+	BAD("https://host#x", "query or fragment");
 #undef BAD
 }
 
