@@ -185,6 +185,46 @@ mdm token new --mode FULLY_MANAGED --qr - >"$T/term.out"
 grep -q "$(printf '\342\226\210')" "$T/term.out" &&
 	ok "--qr - draws the code with block characters" ||
 	not_ok "terminal QR" "$(head -c 300 "$T/term.out")"
+# The drawing as a picture (light modules are the blocks): it fits an
+# 80-column terminal with a 4-module quiet zone, and a reader decodes it.
+/usr/bin/python3 - "$T/term.out" "$T/term.pgm" <<'PY' >"$T/term.width"
+import sys
+rows = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines()
+        if l and set(l) <= set(" \u2580\u2584\u2588")]
+cell = {" ": (0, 0), "\u2580": (1, 0), "\u2584": (0, 1), "\u2588": (1, 1)}
+px = []
+for l in rows:
+    top = [cell[c][0] for c in l]
+    bottom = [cell[c][1] for c in l]
+    px += [top, bottom]
+w, s = len(rows[0]), 6
+with open(sys.argv[2], "wb") as f:
+    f.write(b"P5 %d %d 255\n" % (w * s, len(px) * s))
+    for r in px:
+        line = bytes(255 if v else 0 for v in r for _ in range(s))
+        f.write(line * s)
+print(max(len(l) for l in rows), min(l.count("\u2588") for l in rows[:2]))
+PY
+read -r width _ <"$T/term.width"
+tok=$(head -n 1 "$T/term.out")
+if [ "${width:-999}" -le 80 ] &&
+	zbarimg -q --raw "$T/term.pgm" 2>/dev/null | grep -q "\"warden.ENROLLMENT_TOKEN\":\"$tok\""; then
+	ok "the terminal QR code fits 80 columns ($width) and decodes to the token"
+else
+	not_ok "terminal QR: 80 columns, decodes" "width $width: $(zbarimg -q --raw "$T/term.pgm" 2>&1 | head -c 300)"
+fi
+before=$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens')
+expect_fail "a terminal QR code wider than the terminal is refused" 1 \
+	'needs 89 columns, the terminal has 80: no token was minted' \
+	mdm token new --mode FULLY_MANAGED --wifi-ssid warehouse-5g \
+	--wifi-password 'S3cret-pass!' --qr -
+[ "$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens')" = "$before" ] &&
+	ok "... and no token is stored" || not_ok "refused terminal QR stored a token"
+mdm token new --mode FULLY_MANAGED --wifi-ssid warehouse-5g \
+	--wifi-password 'S3cret-pass!' >"$T/wifi.out"
+! grep -q 'S3cret-pass!' "$T/wifi.out" && grep -q 'PROVISIONING_WIFI_PASSWORD.*hidden' "$T/wifi.out" &&
+	ok "token new does not print the Wi-Fi password" ||
+	not_ok "Wi-Fi password printed" "$(cat "$T/wifi.out")"
 expect_fail "token new refuses an unknown mode" 2 'not FULLY_MANAGED' \
 	mdm token new --mode KIOSK
 

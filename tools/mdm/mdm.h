@@ -884,8 +884,11 @@ int mdm_qr_png(const char *text, const char *path, int scale, char *err,
 /*
  * Renders text as a QR code for a terminal on fp: two modules per
  * character cell with Unicode half blocks, dark modules as blanks so that
- * it reads on a dark background.
+ * it reads on a dark background, a 4-module quiet zone, error correction
+ * level L (a screen is not damaged). mdm_qr_term_width() is how many
+ * columns it takes (or -1 with err when text does not fit a QR code).
  */
 int mdm_qr_term(const char *text, FILE *fp, char *err, size_t errlen);
+int mdm_qr_term_width(const char *text, char *err, size_t errlen);
 
 #endif /* WARDEN_MDM_H */

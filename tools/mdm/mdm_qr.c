@@ -18,8 +18,7 @@
 
 #include "mdm.h"
 
-#define QUIET_PNG 4	/* modules of quiet zone, as the standard asks */
-#define QUIET_TERM 2	/* a terminal is narrow; readers cope with 2 */
+#define QUIET 4		/* modules of quiet zone, as the standard asks */
 
 int
 mdm_qr_payload(const struct mdm_qr_settings *s, bool pretty, char **out,
@@ -77,13 +76,17 @@ mdm_qr_payload(const struct mdm_qr_settings *s, bool pretty, char **out,
 	return 0;
 }
 
+/*
+ * Level M for print: a quarter of the code may be damaged or badly lit.
+ * Level L on a screen, which is neither: the code stays small enough
+ * for an 80-column terminal.
+ */
 static QRcode *
-encode(const char *text, char *err, size_t errlen)
+encode(const char *text, QRecLevel level, char *err, size_t errlen)
 {
 	QRcode *qr;
 
-	/* Level M: a quarter of the code may be damaged or badly lit. */
-	qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	qr = QRcode_encodeString(text, 0, level, QR_MODE_8, 1);
 	if (qr == NULL)
 		snprintf(err, errlen, "QR encoding: %s", errno == ERANGE ?
 		    "the payload does not fit in a QR code" : strerror(errno));
@@ -114,7 +117,7 @@ write_png(FILE *fp, const QRcode *qr, int scale, unsigned char *row,
 {
 	png_structp png;
 	png_infop info;
-	int side = (qr->width + 2 * QUIET_PNG) * scale, y, x;
+	int side = (qr->width + 2 * QUIET) * scale, y, x;
 
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, err, png_fail,
 	    NULL);
@@ -135,8 +138,8 @@ write_png(FILE *fp, const QRcode *qr, int scale, unsigned char *row,
 	for (y = 0; y < side; y++) {
 		memset(row, 0xff, (size_t)(side + 7) / 8);
 		for (x = 0; x < side; x++) {
-			if (dark(qr, x / scale - QUIET_PNG, y / scale -
-			    QUIET_PNG))
+			if (dark(qr, x / scale - QUIET, y / scale -
+			    QUIET))
 				row[x / 8] &= (unsigned char)~(0x80 >> (x % 8));
 		}
 		png_write_row(png, row);
@@ -160,9 +163,9 @@ mdm_qr_png(const char *text, const char *path, int scale, char *err,
 		snprintf(err, errlen, "QR scale: 1 to 32");
 		return -1;
 	}
-	if ((qr = encode(text, err, errlen)) == NULL)
+	if ((qr = encode(text, QR_ECLEVEL_M, err, errlen)) == NULL)
 		return -1;
-	row = malloc((size_t)((qr->width + 2 * QUIET_PNG) * scale + 7) / 8);
+	row = malloc((size_t)((qr->width + 2 * QUIET) * scale + 7) / 8);
 	/* The code carries an enrollment token: owner-only. */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd >= 0 && fchmod(fd, 0600) == 0)
@@ -190,6 +193,19 @@ out:
 }
 
 int
+mdm_qr_term_width(const char *text, char *err, size_t errlen)
+{
+	QRcode *qr;
+	int w;
+
+	if ((qr = encode(text, QR_ECLEVEL_L, err, errlen)) == NULL)
+		return -1;
+	w = qr->width + 2 * QUIET;
+	QRcode_free(qr);
+	return w;
+}
+
+int
 mdm_qr_term(const char *text, FILE *fp, char *err, size_t errlen)
 {
 	/* Light modules are drawn, dark ones left blank: the code reads
@@ -203,10 +219,10 @@ mdm_qr_term(const char *text, FILE *fp, char *err, size_t errlen)
 	QRcode *qr;
 	int x, y, lo, hi;
 
-	if ((qr = encode(text, err, errlen)) == NULL)
+	if ((qr = encode(text, QR_ECLEVEL_L, err, errlen)) == NULL)
 		return -1;
-	lo = -QUIET_TERM;
-	hi = qr->width + QUIET_TERM;
+	lo = -QUIET;
+	hi = qr->width + QUIET;
 	for (y = lo; y < hi; y += 2) {
 		for (x = lo; x < hi; x++) {
 			int top = !dark(qr, x, y);

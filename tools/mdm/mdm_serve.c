@@ -500,8 +500,12 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 		goto out_loop;
 	}
 	write_url(dir, bound);
-	crypto_pin_format(srv.ca.pin, pin);
-	mdm_log_info("listening on https://%s (CA SHA-256 %s)", bound, pin);
+	/* As the QR code carries it, so that an admin can compare them. */
+	if (crypto_b64url_encode(srv.ca.pin, CRYPTO_SHA256_LEN, pin,
+	    sizeof(pin)) != 0)
+		pin[0] = '\0';
+	mdm_log_info("listening on https://%s (CA pin, "
+	    "warden.SERVER_CERT_SHA256: %s)", bound, pin);
 	if (srv.fault_file[0] != '\0')
 		mdm_log_warnx("fault injection on: %s can make this server "
 		    "refuse devices' reports and results", srv.fault_file);

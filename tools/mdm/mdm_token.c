@@ -10,16 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/url.h"
 #include "mdm.h"
 
 #define TOKEN_BYTES 32		/* 256 bits, 43 base64url characters */
 #define TTL_MAX (365 * 86400)
 #define COUNT_MAX 100000	/* --count */
-#define URL_MAX 512
 #define QR_SCALE 6
 
 static const char *const modes[] = { "FULLY_MANAGED", "DEDICATED",
@@ -49,17 +50,15 @@ token_usage(void)
 	    "WORK_PROFILE_PERSONAL\n");
 }
 
+/* The agent's own parser: a URL that passes here, a device accepts. */
 static bool
-url_ok(const char *u)
+url_ok(const char *s)
 {
-	size_t i, n = strlen(u);
+	struct url u;
+	char err[128];
 
-	if (n <= 8 || n > URL_MAX || strncmp(u, "https://", 8) != 0)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)u[i] <= 0x20 || (unsigned char)u[i] >= 0x7f)
-			return false;
-	return true;
+	return url_parse(s, 0, &u, err, sizeof(err)) == 0 &&
+	    u.scheme == URL_HTTPS;
 }
 
 static int
@@ -210,15 +209,70 @@ write_secret_file(const char *path, const char *text)
 	return close(fd);
 }
 
-/* Outputs the token, the JSON and the QR codes. */
+/* The terminal's width: its own when stdout is one, else 80. */
 static int
-hand_out(const struct token_opts *o, const struct mdm_qr_settings *qs)
+term_columns(void)
 {
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/*
+ * Whether the QR code is drawn on the terminal: asked for (--qr -) or
+ * stdout is one. A code wider than the terminal would wrap and could not
+ * be scanned: when asked for, that is an error (before any token is
+ * stored), else it is not drawn and stderr says why.
+ */
+static int
+term_qr_plan(const struct token_opts *o, const struct mdm_qr_settings *qs,
+    bool *draw)
+{
+	bool asked = o->qr != NULL && strcmp(o->qr, "-") == 0;
+	char err[MDM_ERR_MAX], *compact = NULL;
+	int width, cols = term_columns();
+
+	*draw = false;
+	if (!asked && !isatty(STDOUT_FILENO))
+		return 0;
+	if (mdm_qr_payload(qs, false, &compact, err, sizeof(err)) != 0 ||
+	    (width = mdm_qr_term_width(compact, err, sizeof(err))) < 0) {
+		if (compact != NULL)
+			crypto_free_secret(compact, strlen(compact));
+		fprintf(stderr, "wardenmdm: %s\n", err);
+		return -1;
+	}
+	crypto_free_secret(compact, strlen(compact));
+	if (width <= cols) {
+		*draw = true;
+		return 0;
+	}
+	fprintf(stderr, "wardenmdm: the QR code needs %d columns, the terminal "
+	    "has %d: %s --qr FILE.png writes it as a picture\n", width, cols,
+	    asked ? "no token was minted; widen the terminal, or" :
+	    "not drawn;");
+	return asked ? -1 : 0;
+}
+
+/*
+ * Outputs the token, the JSON and the QR codes. The JSON on stdout hides
+ * the Wi-Fi password (the QR code and a --json file carry it).
+ */
+static int
+hand_out(const struct token_opts *o, const struct mdm_qr_settings *qs,
+    bool draw)
+{
+	struct mdm_qr_settings shown = *qs;
 	char err[MDM_ERR_MAX];
 	char *pretty = NULL, *compact = NULL;
 	int rc = MDM_EXIT_FAIL;
 
-	if (mdm_qr_payload(qs, true, &pretty, err, sizeof(err)) != 0 ||
+	if (o->json == NULL && shown.wifi_password != NULL)
+		shown.wifi_password = "(hidden; in the QR code)";
+	if (mdm_qr_payload(&shown, true, &pretty, err, sizeof(err)) != 0 ||
 	    mdm_qr_payload(qs, false, &compact, err, sizeof(err)) != 0) {
 		fprintf(stderr, "wardenmdm: %s\n", err);
 		goto out;
@@ -236,7 +290,7 @@ hand_out(const struct token_opts *o, const struct mdm_qr_settings *qs)
 		fprintf(stderr, "wardenmdm: %s\n", err);
 		goto out;
 	}
-	if ((o->qr != NULL && strcmp(o->qr, "-") == 0) || isatty(STDOUT_FILENO))
+	if (draw)
 		if (mdm_qr_term(compact, stdout, err, sizeof(err)) != 0) {
 			fprintf(stderr, "wardenmdm: %s\n", err);
 			goto out;
@@ -306,7 +360,7 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 	struct crypto_rng *rng = NULL;
 	struct mdm_store *st = NULL;
 	struct mdm_ca ca;
-	bool ca_open = false;
+	bool ca_open = false, draw;
 	time_t now = time(NULL);
 	int rc = MDM_EXIT_FAIL;
 
@@ -341,18 +395,20 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 		fprintf(stderr, "wardenmdm: random number generator failed\n");
 		goto out;
 	}
-	crypto_sha256(token, strlen(token), hash);
-	if (mdm_store_token_add(st, hash, o.mode, now, now + o.ttl) != 0) {
-		fprintf(stderr, "wardenmdm: the token could not be stored\n");
-		goto out;
-	}
 	qs.server_url = url;
 	qs.token = token;
 	qs.mode = o.mode;
 	qs.pin = ca.pin;
 	qs.wifi_ssid = o.wifi_ssid;
 	qs.wifi_password = o.wifi_password;
-	rc = hand_out(&o, &qs);
+	if (term_qr_plan(&o, &qs, &draw) != 0)
+		goto out;
+	crypto_sha256(token, strlen(token), hash);
+	if (mdm_store_token_add(st, hash, o.mode, now, now + o.ttl) != 0) {
+		fprintf(stderr, "wardenmdm: the token could not be stored\n");
+		goto out;
+	}
+	rc = hand_out(&o, &qs, draw);
 out:
 	crypto_zero(raw, sizeof(raw));
 	crypto_zero(token, sizeof(token));

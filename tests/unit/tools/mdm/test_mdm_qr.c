@@ -105,8 +105,8 @@ terminal_rendering(void **state)
 	assert_non_null(fp);
 	assert_int_equal(mdm_qr_term("hello", fp, err, sizeof(err)), 0);
 	fclose(fp);
-	/* Version 1 is 21 modules; 2 of quiet zone each side: 25 columns
-	 * of 3-byte or 1-byte cells, 13 lines of two module rows. */
+	/* Version 1 is 21 modules; 4 of quiet zone each side: 29 columns
+	 * of 3-byte or 1-byte cells, 15 lines of two module rows. */
 	for (line = strtok_r(buf, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		size_t cols = 0, i;
@@ -117,8 +117,9 @@ terminal_rendering(void **state)
 		assert_int_equal(cols, width);
 		lines++;
 	}
-	assert_int_equal(width, 25);
-	assert_int_equal(lines, 13);
+	assert_int_equal(width, 29);
+	assert_int_equal(lines, 15);
+	assert_int_equal(mdm_qr_term_width("hello", err, sizeof(err)), 29);
 	free(buf);
 }
 
