@@ -286,6 +286,8 @@ ctl_compliance(struct ctl_conn *c, const cJSON *req)
 	r = cJSON_CreateObject();
 	cJSON_AddItemToObject(r, "report", doc);
 	cJSON_AddStringToObject(r, "text", text);
+	cJSON_AddStringToObject(r, "verdict",
+	    posture_state_name(d->result.verdict));
 	cJSON_AddNumberToObject(r, "evaluationNanoseconds",
 	    (double)d->eval_ns_last);
 	free(json);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agent/netproc.h"
+#include "agent/report.h"
 #include "daemon.h"
 
 cJSON *
@@ -74,7 +75,7 @@ ctl_status(struct ctl_conn *c, const cJSON *req)
 	cJSON_AddNumberToObject(r, "uptimeSeconds",
 	    (double)(store_now() - d->started_at));
 	cJSON_AddNumberToObject(r, "scanIntervalSeconds", d->conf.scan_interval);
-	cJSON_AddNumberToObject(r, "lastScanAt", (double)d->facts_at);
+	report_add_time(r, "lastScanAt", d->facts_at);
 	cJSON_AddNumberToObject(r, "factCount", (double)d->facts.n);
 	cJSON_AddNumberToObject(r, "outboxPending", (double)events);
 	/* Rows dropped before the server had them, since enrollment, and
@@ -85,6 +86,14 @@ ctl_status(struct ctl_conn *c, const cJSON *req)
 	cJSON_AddNumberToObject(r, "droppedResults", (double)dr.results);
 	cJSON_AddBoolToObject(r, "droppedAcknowledged",
 	    dr.reports <= dr.told_reports && dr.results <= dr.told_results);
+	policy_engine_status(d, r);
+	/* The last evaluation's verdict, as `compliance` gives it. */
+	if (d->have_result)
+		cJSON_AddStringToObject(r, "verdict",
+		    posture_state_name(d->result.verdict));
+	else
+		cJSON_AddNullToObject(r, "verdict");
+	report_add_time(r, "evaluatedAt", d->have_result ? d->result.now : 0);
 	server_status(d, r);
 	control_status(d, r);
 	control_reply_ok(c, r);
@@ -104,7 +113,7 @@ ctl_facts(struct ctl_conn *c, const cJSON *req)
 	cJSON *r = cJSON_CreateObject();
 
 	(void)req;
-	cJSON_AddNumberToObject(r, "scannedAt", (double)d->facts_at);
+	report_add_time(r, "scannedAt", d->facts_at);
 	cJSON_AddItemToObject(r, "facts", ctl_facts_json(&d->facts));
 	control_reply_ok(c, r);
 }

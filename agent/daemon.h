@@ -181,6 +181,8 @@ void policy_engine_after_scan(struct wardend *d);
 void policy_engine_after_evaluation(struct wardend *d);
 void ctl_policy_apply(struct ctl_conn *c, const cJSON *req);
 void ctl_policy_show(struct ctl_conn *c, const cJSON *req);
+/* The policy in force for `status`: policy {name, version, mode} or null. */
+void policy_engine_status(struct wardend *d, cJSON *r);
 
 /* enforcement_rules.c */
 struct policy;

@@ -694,6 +694,22 @@ ctl_policy_apply(struct ctl_conn *c, const cJSON *req)
 }
 
 void
+policy_engine_status(struct wardend *d, cJSON *r)
+{
+	struct engine *e = eng(d);
+	cJSON *p;
+
+	if (e == NULL || e->admin == NULL) {
+		cJSON_AddNullToObject(r, "policy");
+		return;
+	}
+	p = cJSON_AddObjectToObject(r, "policy");
+	cJSON_AddStringToObject(p, "name", e->admin->name);
+	cJSON_AddNumberToObject(p, "version", (double)e->admin->version);
+	cJSON_AddStringToObject(p, "mode", policy_mode_name(e->mode));
+}
+
+void
 ctl_policy_show(struct ctl_conn *c, const cJSON *req)
 {
 	struct wardend *d = control_daemon(c);

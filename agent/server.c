@@ -17,6 +17,7 @@
 
 #include "agent/netproc.h"
 #include "agent/provision.h"
+#include "agent/report.h"
 #include "agent/transport/lwm2m_session.h"
 #include "agent/server.h"
 
@@ -529,11 +530,10 @@ server_status(struct wardend *d, cJSON *r)
 	cJSON_AddStringToObject(r, "server", sv != NULL ? sv->url : "");
 	cJSON_AddStringToObject(r, "deviceId", sv != NULL ? sv->device_id :
 	    "");
-	cJSON_AddNumberToObject(r, "lastContactAt", sv != NULL ?
-	    (double)sv->last_contact : 0);
-	cJSON_AddNumberToObject(r, "nextRetryAt", (double)retry);
-	cJSON_AddNumberToObject(r, "certificateRenewAt", sv != NULL &&
-	    sv->managed ? (double)sv->renew_at : 0);
+	report_add_time(r, "lastContactAt", sv != NULL ? sv->last_contact : 0);
+	report_add_time(r, "nextRetryAt", retry);
+	report_add_time(r, "certificateRenewAt", sv != NULL && sv->managed ?
+	    sv->renew_at : 0);
 	/* The server's command key: destructive commands must be signed. */
 	cJSON_AddBoolToObject(r, "signedCommands", sv != NULL &&
 	    sv->command_key != NULL);

@@ -27,6 +27,10 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 #define EXIT_UNREACHABLE 3
+/* `wardenctl compliance`: the verdict, for scripts (wardenctl(1)). */
+#define EXIT_IN_GRACE_PERIOD 4
+#define EXIT_NON_COMPLIANT 5
+#define EXIT_DENIED 6
 
 /* log.c */
 enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
@@ -147,6 +151,13 @@ struct ctl_opts {
 	bool json;
 };
 void wctl_usage(void) __attribute__((noreturn));
+/*
+ * An error message (printf format, as printed on stderr). With --json it
+ * is kept instead, and wctl_finish(code) prints {"error", "exit"} on
+ * stdout; wctl_finish returns code.
+ */
+void wctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int wctl_finish(int code);
 /*
  * After getopt_long() returned '?' in a command's options (argv[0] is
  * the command): one line naming the unknown option, or the option whose

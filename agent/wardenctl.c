@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,60 @@
 #include "warden.h"
 
 typedef int (*cmd_fn)(const struct ctl_opts *, int, char **);
+
+/* With --json, errors are collected and printed as JSON at the end. */
+static bool json_errors;
+static char json_error[1024];
+
+void
+wctl_err(const char *fmt, ...)
+{
+	char msg[sizeof(json_error)], *m = msg;
+	size_t n, used;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (!json_errors) {
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (strncmp(m, "wardenctl: ", 11) == 0)
+		m += 11;
+	n = strlen(m);
+	while (n > 0 && m[n - 1] == '\n')
+		m[--n] = '\0';
+	used = strlen(json_error);
+	if (used > 0 && used + 2 < sizeof(json_error)) {
+		memcpy(json_error + used, "; ", 2);
+		used += 2;
+	}
+	if (n > sizeof(json_error) - 1 - used)
+		n = sizeof(json_error) - 1 - used;
+	memcpy(json_error + used, m, n);
+	json_error[used + n] = '\0';
+}
+
+int
+wctl_finish(int code)
+{
+	cJSON *e;
+	char *text;
+
+	if (!json_errors || json_error[0] == '\0')
+		return code;
+	e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "error", json_error);
+	cJSON_AddNumberToObject(e, "exit", code);
+	if ((text = cJSON_PrintUnformatted(e)) != NULL)
+		printf("%s\n", text);
+	free(text);
+	cJSON_Delete(e);
+	json_error[0] = '\0';
+	return code;
+}
 
 /* --help: everything on stdout, exit 0. */
 static void __attribute__((noreturn))
@@ -60,9 +115,9 @@ help(void)
 void
 wctl_usage(void)
 {
-	fprintf(stderr, "usage: wardenctl [-j] [-s socket] command "
+	wctl_err("usage: wardenctl [-j] [-s socket] command "
 	    "[argument ...] (wardenctl --help lists the commands)\n");
-	exit(EXIT_USAGE);
+	exit(wctl_finish(EXIT_USAGE));
 }
 
 void
@@ -70,19 +125,19 @@ wctl_bad_option(char **argv)
 {
 	/* optopt is 0 for an unknown long option, the option's value when
 	 * its argument is missing. */
-	fprintf(stderr, "wardenctl %s: %s \"%s\" (wardenctl --help lists "
+	wctl_err("wardenctl %s: %s \"%s\" (wardenctl --help lists "
 	    "the commands and options)\n", argv[0], optopt == 0 ?
 	    "unknown option" : "missing argument of", argv[optind - 1]);
-	exit(EXIT_USAGE);
+	exit(wctl_finish(EXIT_USAGE));
 }
 
 /* An unknown command or option: one line naming it, exit 2. */
 static void __attribute__((noreturn))
 bad_usage(const char *what, const char *arg)
 {
-	fprintf(stderr, "wardenctl: %s \"%s\" (wardenctl --help lists "
+	wctl_err("wardenctl: %s \"%s\" (wardenctl --help lists "
 	    "the commands and options)\n", what, arg);
-	exit(EXIT_USAGE);
+	exit(wctl_finish(EXIT_USAGE));
 }
 
 /*
@@ -101,7 +156,7 @@ wctl_call(const struct ctl_opts *o, cJSON *req, cJSON **reply, cJSON **result)
 	*result = NULL;
 	if (ctl_request(o->socket, req, reply, err, sizeof(err), &code) != 0) {
 		cJSON_Delete(req);
-		fprintf(stderr, "wardenctl: %s\n", err);
+		wctl_err("wardenctl: %s\n", err);
 		return code;
 	}
 	cJSON_Delete(req);
@@ -109,7 +164,7 @@ wctl_call(const struct ctl_opts *o, cJSON *req, cJSON **reply, cJSON **result)
 	if (!cJSON_IsTrue(ok)) {
 		e = cJSON_GetObjectItemCaseSensitive(*reply, "error");
 		x = cJSON_GetObjectItemCaseSensitive(*reply, "exit");
-		fprintf(stderr, "wardenctl: %s\n", cJSON_IsString(e) ?
+		wctl_err("wardenctl: %s\n", cJSON_IsString(e) ?
 		    e->valuestring : "the agent refused the request");
 		code = cJSON_IsNumber(x) && x->valueint >= 1 &&
 		    x->valueint <= 3 ? x->valueint : EXIT_FAIL;
@@ -164,11 +219,11 @@ wctl_read_file(const char *path, size_t max, size_t *len)
 	size_t n;
 
 	if (f == NULL) {
-		fprintf(stderr, "wardenctl: %s: %s\n", path, strerror(errno));
+		wctl_err("wardenctl: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(max + 2)) == NULL) {
-		fprintf(stderr, "wardenctl: out of memory\n");
+		wctl_err("wardenctl: out of memory\n");
 		if (f != stdin)
 			fclose(f);
 		return NULL;
@@ -177,7 +232,7 @@ wctl_read_file(const char *path, size_t max, size_t *len)
 	if (f != stdin)
 		fclose(f);
 	if (n > max) {
-		fprintf(stderr, "wardenctl: %s: larger than %zu bytes\n", path,
+		wctl_err("wardenctl: %s: larger than %zu bytes\n", path,
 		    max);
 		free(buf);
 		return NULL;
@@ -187,26 +242,26 @@ wctl_read_file(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
-static void
-format_time(double t, char *buf, size_t len)
+/* A time of the reply (RFC 3339, or null for never), for the eye. */
+static const char *
+when(const cJSON *o, const char *name)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
-	if (t <= 0) {
-		snprintf(buf, len, "never");
-		return;
-	}
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return cJSON_IsString(v) ? v->valuestring : "never";
+}
+
+/* Whether the reply's time is set (not null). */
+static bool
+has_time(const cJSON *o, const char *name)
+{
+	return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, name));
 }
 
 /* The server's part of the status (absent when there is none). */
 static void
 print_server(const cJSON *r)
 {
-	char when[32];
-
 	if (*wctl_str(r, "server") == '\0' && *wctl_str(r, "serverError") ==
 	    '\0')
 		return;
@@ -214,17 +269,11 @@ print_server(const cJSON *r)
 		printf("server:       %s%s%s\n", wctl_str(r, "server"),
 		    *wctl_str(r, "deviceId") ? ", device " : "",
 		    wctl_str(r, "deviceId"));
-	format_time(wctl_num(r, "lastContactAt"), when, sizeof(when));
-	printf("last contact: %s\n", when);
-	if (wctl_num(r, "nextRetryAt") > 0) {
-		format_time(wctl_num(r, "nextRetryAt"), when, sizeof(when));
-		printf("next retry:   %s\n", when);
-	}
-	if (wctl_num(r, "certificateRenewAt") > 0) {
-		format_time(wctl_num(r, "certificateRenewAt"), when,
-		    sizeof(when));
-		printf("cert renewal: %s\n", when);
-	}
+	printf("last contact: %s\n", when(r, "lastContactAt"));
+	if (has_time(r, "nextRetryAt"))
+		printf("next retry:   %s\n", when(r, "nextRetryAt"));
+	if (has_time(r, "certificateRenewAt"))
+		printf("cert renewal: %s\n", when(r, "certificateRenewAt"));
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r,
 	    "signedCommands")))
 		printf("commands:     destructive ones must be signed by the "
@@ -233,11 +282,28 @@ print_server(const cJSON *r)
 		printf("server error: %s\n", wctl_str(r, "serverError"));
 }
 
+/* Rows wait for a server only where there is one to deliver them to. */
+static void
+outbox_line(const cJSON *r)
+{
+	const char *state = wctl_str(r, "state");
+	double n = wctl_num(r, "outboxPending");
+
+	if (*wctl_str(r, "server") != '\0')
+		printf("outbox:       %.0f waiting for the server\n", n);
+	else if (n > 0 && (strcmp(state, "ENROLLING") == 0 ||
+	    strcmp(state, "PROVISIONING") == 0))
+		printf("outbox:       %.0f kept for the server being "
+		    "enrolled with\n", n);
+	else if (n > 0)
+		printf("outbox:       %.0f kept (no server: %s)\n", n, state);
+}
+
 static int
 cmd_status(const struct ctl_opts *o, int argc, char **argv)
 {
 	cJSON *reply, *r;
-	char when[32];
+	const cJSON *pol;
 	int code;
 
 	(void)argv;
@@ -248,7 +314,7 @@ cmd_status(const struct ctl_opts *o, int argc, char **argv)
 	if (o->json) {
 		wctl_print_json(r);
 	} else {
-		format_time(wctl_num(r, "lastScanAt"), when, sizeof(when));
+		pol = cJSON_GetObjectItemCaseSensitive(r, "policy");
 		printf("state:        %s\n", wctl_str(r, "state"));
 		if (*wctl_str(r, "step"))
 			printf("step:         %s\n", wctl_str(r, "step"));
@@ -264,11 +330,21 @@ cmd_status(const struct ctl_opts *o, int argc, char **argv)
 		printf("hal:          %s\n", wctl_str(r, "hal"));
 		printf("state dir:    %s\n", wctl_str(r, "stateDir"));
 		printf("device key:   %s\n", wctl_str(r, "deviceKey"));
-		printf("last scan:    %s (%.0f facts, every %.0f s)\n", when,
-		    wctl_num(r, "factCount"),
+		printf("last scan:    %s (%.0f facts, every %.0f s)\n",
+		    when(r, "lastScanAt"), wctl_num(r, "factCount"),
 		    wctl_num(r, "scanIntervalSeconds"));
-		printf("outbox:       %.0f waiting for the server\n",
-		    wctl_num(r, "outboxPending"));
+		if (cJSON_IsObject(pol))
+			printf("policy:       %s version %.0f, %s\n",
+			    *wctl_str(pol, "name") ? wctl_str(pol, "name") :
+			    "(unnamed)", wctl_num(pol, "version"),
+			    wctl_str(pol, "mode"));
+		else
+			printf("policy:       none\n");
+		if (has_time(r, "evaluatedAt"))
+			printf("compliance:   %s (evaluated %s; wardenctl "
+			    "compliance tells why)\n", wctl_str(r, "verdict"),
+			    when(r, "evaluatedAt"));
+		outbox_line(r);
 		if (wctl_num(r, "droppedReports") > 0 ||
 		    wctl_num(r, "droppedResults") > 0)
 			printf("dropped:      %.0f reports/events, %.0f command "
@@ -288,7 +364,6 @@ cmd_facts(const struct ctl_opts *o, int argc, char **argv)
 {
 	cJSON *reply, *r;
 	const cJSON *f;
-	char when[32];
 	int code;
 
 	(void)argv;
@@ -299,8 +374,7 @@ cmd_facts(const struct ctl_opts *o, int argc, char **argv)
 	if (o->json) {
 		wctl_print_json(r);
 	} else {
-		format_time(wctl_num(r, "scannedAt"), when, sizeof(when));
-		printf("scanned at %s\n", when);
+		printf("scanned at %s\n", when(r, "scannedAt"));
 		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(r,
 		    "facts")) {
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(f,
@@ -339,7 +413,7 @@ cmd_scan(const struct ctl_opts *o, int argc, char **argv)
 static int
 cmd_sim(const struct ctl_opts *o, int argc, char **argv)
 {
-	cJSON *req, *reply, *r;
+	cJSON *req, *reply, *r, *done = NULL;
 	int code;
 
 	if (argc < 2)
@@ -360,14 +434,24 @@ cmd_sim(const struct ctl_opts *o, int argc, char **argv)
 		}
 	} else {
 		cJSON_Delete(req);
-		fprintf(stderr, "wardenctl: sim: unknown verb \"%s\" (set, "
+		wctl_err("wardenctl: sim: unknown verb \"%s\" (set, "
 		    "fail, show)\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	if ((code = wctl_call(o, req, &reply, &r)) != EXIT_OK)
+	if (o->json && strcmp(argv[1], "show") != 0)
+		done = cJSON_Duplicate(req, true);
+	cJSON_DeleteItemFromObject(done, "cmd");
+	if ((code = wctl_call(o, req, &reply, &r)) != EXIT_OK) {
+		cJSON_Delete(done);
 		return code;
+	}
+	/* set and fail answer nothing but success: --json shows what was
+	 * done. */
 	if (r != NULL)
 		wctl_print_json(r);
+	else if (done != NULL)
+		wctl_print_json(done);
+	cJSON_Delete(done);
 	cJSON_Delete(reply);
 	return EXIT_OK;
 }
@@ -409,6 +493,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (env != NULL && *env != '\0')
 		o.socket = env;
+	for (i = 1; i < (size_t)argc; i++)
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			json_errors = true;
 	/* "+": options end at the command, whose own flags follow it. */
 	opterr = 0;	/* one line of our own instead of getopt's */
 	while ((ch = getopt_long(argc, argv, "+:js:h", longopts, NULL)) != -1) {
@@ -448,7 +535,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[0], cmds[i].name) == 0)
-			return cmds[i].fn(&o, argc, argv);
+			return wctl_finish(cmds[i].fn(&o, argc, argv));
 	if (strcmp(argv[0], "help") == 0)
 		help();
 	bad_usage("unknown command", argv[0]);

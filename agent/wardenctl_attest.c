@@ -42,7 +42,7 @@ wctl_cmd_attest(const struct ctl_opts *o, int argc, char **argv)
 	if ((code = wctl_call(o, req, &reply, &r)) != EXIT_OK)
 		return code;
 	if (*wctl_str(r, "token") == '\0') {
-		fprintf(stderr, "wardenctl: attest: the agent sent no token\n");
+		wctl_err("wardenctl: attest: the agent sent no token\n");
 		code = EXIT_FAIL;
 	} else if (o->json) {
 		wctl_print_json(r);

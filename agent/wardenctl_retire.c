@@ -53,12 +53,12 @@ wctl_cmd_retire(const struct ctl_opts *o, int argc, char **argv)
 		wctl_usage();
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
-			fprintf(stderr, "wardenctl: retire: confirm with --yes "
+			wctl_err("wardenctl: retire: confirm with --yes "
 			    "(standard input is not a terminal)\n");
 			return EXIT_USAGE;
 		}
 		if (!confirmed(force)) {
-			fprintf(stderr, "wardenctl: retire: not confirmed; "
+			wctl_err("wardenctl: retire: not confirmed; "
 			    "nothing changed\n");
 			return EXIT_FAIL;
 		}

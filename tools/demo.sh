@@ -22,14 +22,23 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# Headings in bold on a terminal, plain in a file or a pipe.
+if [ -t 1 ]; then bold=$(printf '\033[1m') plain=$(printf '\033[0m'); else bold="" plain=""; fi
 say() {
-	printf '\n\033[1m== %s\033[0m\n' "$*"
+	printf '\n%s== %s%s\n' "$bold" "$*" "$plain"
 }
 
 # Runs wardenctl against device $dev, showing the command.
 run() {
 	printf '$ wardenctl %s\n' "$*"
 	"$bin/wardenctl" -s "$T/$dev.sock" "$@"
+}
+
+# `wardenctl compliance` exits with the verdict: 0 compliant, 5 not.
+verdict() {
+	rc=0
+	run compliance || rc=$?
+	echo "(exit status $rc)"
 }
 
 quiet() {
@@ -116,7 +125,7 @@ wait_until 10 grep -q 'camera.set_allowed' "$T/handheld/ops.log"
 sed 's/^/  /' "$T/handheld/ops.log"
 
 say "Compliance, as the device judges it and as the server receives it"
-run compliance
+verdict
 wait_until 15 server_says '^compliant: no'
 mdm device "$ID"
 
@@ -154,7 +163,7 @@ start kiosk --policy examples/policies/kiosk.json
 wait_until 5 grep -q 'kiosk.enter' "$T/kiosk/ops.log"
 run status
 tail -n 1 "$T/kiosk/ops.log" | sed 's/^/  op log: /'
-run compliance
+verdict
 
 say "Stopping the agents (SIGTERM)"
 for p in $pids; do kill -TERM "$p"; wait "$p" || true; done

@@ -111,7 +111,7 @@ wait_until 5 sh -c "'$MDM' --dir '$D' results '$ID' | grep -q '^$CMD .* UNSUPPOR
 	not_ok "unknown type result" "$(mdm results "$ID")"
 
 # --- certificate renewal ----------------------------------------------------
-renew_at=$(field certificateRenewAt)
+renew_at=$(date -d "$(field certificateRenewAt)" +%s)
 not_after=$(sqlite3 "$T/state/warden.db" "SELECT certificate FROM enrollment" |
 	openssl x509 -noout -enddate | cut -d= -f2)
 not_after=$(date -d "$not_after" +%s)

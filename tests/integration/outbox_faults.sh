@@ -66,7 +66,7 @@ for code in 400 413 422; do
 		[ "$(db "SELECT count(*) FROM outbox WHERE kind = 'result'")" = 1 ] &&
 		[ "$(db "SELECT count(*) FROM events WHERE kind = 'outbox-dropped'")" = 0 ] &&
 		[ "$(field droppedReports)" = 0 ] && [ "$(field droppedResults)" = 0 ] &&
-		[ "$(field nextRetryAt)" != 0 ] &&
+		[ "$(field nextRetryAt)" != null ] &&
 		field serverError | grep -q 'refuses every row' &&
 		! server_has "k-$code-"; then
 		ok "HTTP $code to everything: every row kept, the agent backs off"

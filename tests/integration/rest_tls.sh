@@ -218,7 +218,7 @@ else
 	not_ok "the device enrolls" "$(tail -n 20 "$T/wardend.log")"
 fi
 [ "$(status_field deviceId)" = dev-1 ] &&
-	[ "$(status_field lastContactAt)" != 0 ] &&
+	[ "$(status_field lastContactAt)" != null ] &&
 	ctl status | grep -q "^server: *https://127.0.0.1:$PORT, device dev-1" &&
 	ok "status shows the server, the device id and the last contact" ||
 	not_ok "status after enrollment" "$(ctl status)"
