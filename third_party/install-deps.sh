@@ -46,9 +46,11 @@ for arch in $(printf '%s\n' $missing | sed -n 's/.*:\([a-z0-9]*\)$/\1/p' | sort 
 	fi
 done
 # shellcheck disable=SC2086
-if ! { $sudo apt-get update -qq &&
-	$sudo apt-get install -y -qq --no-install-recommends --no-remove \
-		$missing; } \
+# Another apt (unattended-upgrades on a fresh machine) may hold the lock
+# for a while: wait for it rather than fail.
+if ! { $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+		--no-install-recommends --no-remove $missing; } \
 	>"$log" 2>&1; then
 	cat "$log" >&2
 	rm -f "$log"
