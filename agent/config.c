@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/base64url.h"
 #include "warden.h"
+#include "crypto/crypto.h"
 
 #define CONFIG_LINE_MAX 1024
 #define CONFIG_FILE_MAX (64 * 1024)
@@ -201,8 +201,9 @@ set_value(struct config *c, const struct keyword *k, const char *val,
 		uint8_t pin[33];
 		size_t pinlen = 0;
 
-		if (strlen(val) >= k->size || base64url_decode(val, strlen(val),
-		    pin, sizeof(pin), &pinlen, 0) != 0 || pinlen != 32) {
+		if (strlen(val) >= k->size || crypto_b64_decode(val,
+		    strlen(val), pin, sizeof(pin), &pinlen, CRYPTO_B64_PAD) !=
+		    0 || pinlen != 32) {
 			snprintf(why, whylen, "%s: not the URL-safe base64 of a "
 			    "SHA-256 (32 bytes)", k->name);
 			return -1;

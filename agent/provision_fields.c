@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "agent/base64url.h"
 #include "agent/provision.h"
+#include "crypto/crypto.h"
 
 /*
  * Android's provisioning extras (DevicePolicyManager.EXTRA_PROVISIONING_*)
@@ -453,7 +453,8 @@ set_digest(uint8_t *dst, size_t *dstlen, bool allow_sha1, bool allow_hex,
 	if (len > 88)
 		return prov_err(err, errlen,
 		    "%s: too long for a SHA-256 in base64", path);
-	if (base64url_decode(val, len, tmp, sizeof(tmp), &n, 0) != 0)
+	if (crypto_b64_decode(val, len, tmp, sizeof(tmp), &n,
+	    CRYPTO_B64_PAD) != 0)
 		return prov_err(err, errlen, "%s: not URL-safe base64", path);
 	if (n != 32 && !(allow_sha1 && n == 20))
 		return prov_err(err, errlen, "%s: is %zu bytes, not 32 (SHA-256)",
@@ -477,8 +478,8 @@ set_cert(uint8_t *dst, size_t *dstlen, const char *path, const char *val,
 	    PROV_CERT_MAX)
 		return prov_err(err, errlen, "%s: longer than %d bytes decoded",
 		    path, PROV_CERT_MAX);
-	if (base64url_decode(val, len, dst, PROV_CERT_MAX, dstlen,
-	    BASE64URL_STD | BASE64URL_NEWLINES) != 0)
+	if (crypto_b64_decode(val, len, dst, PROV_CERT_MAX, dstlen,
+	    CRYPTO_B64_PAD | CRYPTO_B64_STD | CRYPTO_B64_NEWLINES) != 0)
 		return prov_err(err, errlen, "%s: not base64", path);
 	return 0;
 }
@@ -497,8 +498,9 @@ set_psk_key(struct prov_request *r, const char *path, const char *val,
 		if (len > (PROV_PSK_KEY_MAX + 2) / 3 * 4)
 			return prov_err(err, errlen, "%s: longer than %d bytes",
 			    path, PROV_PSK_KEY_MAX);
-		if (len == 0 || base64url_decode(val, len, r->psk_key,
-		    sizeof(r->psk_key), &n, BASE64URL_STD) != 0 || n == 0)
+		if (len == 0 || crypto_b64_decode(val, len, r->psk_key,
+		    sizeof(r->psk_key), &n, CRYPTO_B64_PAD |
+		    CRYPTO_B64_STD) != 0 || n == 0)
 			return prov_err(err, errlen, "%s: not base64", path);
 		r->psk_key_len = n;
 		return 0;
@@ -747,7 +749,7 @@ put_b64(char *buf, size_t cap, const char **text, const uint8_t *p,
 {
 	if (n == 0)
 		return 0;
-	if (base64url_encode(p, n, buf, cap) < 0)
+	if (crypto_b64url_encode(p, n, buf, cap) < 0)
 		return -1;
 	*text = buf;
 	return 1;

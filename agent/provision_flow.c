@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/base64url.h"
 #include "agent/provision.h"
 #include "agent/qrdecode.h"
 #include "daemon.h"
+#include "crypto/crypto.h"
 
 struct prov_job {
 	struct ctl_conn *conn;		/* NULL: zero-touch or resume */
@@ -309,9 +309,9 @@ parse_input(struct wardend *d, struct ctl_conn *c, const cJSON *req,
 	} else if (strcmp(src->valuestring, "nfc-ndef") == 0) {
 		/* Binary NDEF travels base64url-encoded. */
 		if ((buf = malloc(PROV_NDEF_MAX + 1)) == NULL ||
-		    base64url_decode(text->valuestring,
+		    crypto_b64_decode(text->valuestring,
 		    strlen(text->valuestring), buf, PROV_NDEF_MAX + 1, &n,
-		    BASE64URL_STD) != 0) {
+		    CRYPTO_B64_PAD | CRYPTO_B64_STD) != 0) {
 			free(buf);
 			control_reply_err(c, EXIT_USAGE, "request.text: not "
 			    "base64 of at most %d bytes", PROV_NDEF_MAX);
@@ -565,9 +565,9 @@ ctl_provision_share(struct ctl_conn *c, const cJSON *req)
 	}
 	prov_request_clear(pr);
 	free(pr);
-	b64 = malloc(base64url_encoded_len(n) + 1);
-	if (b64 == NULL || base64url_encode(ndef, n, b64,
-	    base64url_encoded_len(n) + 1) < 0) {
+	b64 = malloc(crypto_b64url_enclen(n) + 1);
+	if (b64 == NULL || crypto_b64url_encode(ndef, n, b64,
+	    crypto_b64url_enclen(n) + 1) < 0) {
 		free(b64);
 		prov_secret_free(ndef, n);
 		control_reply_err(c, EXIT_FAIL, "out of memory");

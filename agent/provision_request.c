@@ -9,10 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "agent/base64url.h"
 #include "agent/provision.h"
 #include "agent/url.h"
 #include "warden.h"
+#include "crypto/crypto.h"
 
 int
 prov_err(char *err, size_t errlen, const char *fmt, ...)
@@ -109,8 +109,9 @@ prov_defaults_from_config(const struct config *c, struct prov_defaults *d)
 	d->server_url = c->default_server_url;
 	d->binding = strncmp(d->server_url, "coap", 4) == 0 ?
 	    PROV_BINDING_LWM2M : PROV_BINDING_REST;
-	if (*pin != '\0' && base64url_decode(pin, strlen(pin), d->server_pin,
-	    sizeof(d->server_pin), &n, 0) == 0 && n == PROV_PIN_LEN)
+	if (*pin != '\0' && crypto_b64_decode(pin, strlen(pin),
+	    d->server_pin, sizeof(d->server_pin), &n, CRYPTO_B64_PAD) == 0 &&
+	    n == PROV_PIN_LEN)
 		d->has_server_pin = true;
 }
 

@@ -21,9 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/base64url.h"
 #include "agent/provision.h"
 #include "warden.h"
+#include "crypto/crypto.h"
 
 static void
 on_progress(const cJSON *p, void *arg)
@@ -124,8 +124,8 @@ dry_run_offline(const char *source, const char *text, const char *token,
 		rc = prov_from_properties(text, strlen(text), &defs, &req, err,
 		    sizeof(err));
 	} else if ((buf = malloc(PROV_NDEF_MAX + 1)) != NULL) {
-		if (base64url_decode(text, strlen(text), buf, PROV_NDEF_MAX + 1,
-		    &n, 0) == 0)
+		if (crypto_b64_decode(text, strlen(text), buf, PROV_NDEF_MAX + 1,
+		    &n, CRYPTO_B64_PAD) == 0)
 			rc = prov_from_ndef(buf, n, &defs, &req, err,
 			    sizeof(err));
 		prov_secret_free(buf, PROV_NDEF_MAX + 1);
@@ -167,8 +167,8 @@ share(const struct ctl_opts *o, int argc, char **argv)
 		return code;
 	b64 = wctl_str(r, "ndef");
 	if ((ndef = malloc(PROV_NDEF_MAX)) == NULL ||
-	    base64url_decode(b64, strlen(b64), ndef, PROV_NDEF_MAX, &n, 0) !=
-	    0) {
+	    crypto_b64_decode(b64, strlen(b64), ndef, PROV_NDEF_MAX, &n,
+	    CRYPTO_B64_PAD) != 0) {
 		wctl_err("wardenctl: malformed NDEF from the agent\n");
 		free(ndef);
 		cJSON_Delete(reply);
@@ -254,9 +254,9 @@ wctl_cmd_provision(const struct ctl_opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		if (strcmp(source, "nfc-ndef") == 0) {
-			char *b64 = malloc(base64url_encoded_len(len) + 1);
-			if (b64 == NULL || base64url_encode((uint8_t *)text, len,
-			    b64, base64url_encoded_len(len) + 1) < 0) {
+			char *b64 = malloc(crypto_b64url_enclen(len) + 1);
+			if (b64 == NULL || crypto_b64url_encode((uint8_t *)text, len,
+			    b64, crypto_b64url_enclen(len) + 1) < 0) {
 				free(b64);
 				free(text);
 				cJSON_Delete(req);

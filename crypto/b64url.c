@@ -1,9 +1,13 @@
 /*
- * b64url.c - base64url without padding (RFC 4648 section 5), strict.
- *
- * Kept inside crypto/ for JWS; the decoder accepts exactly one encoding
- * of each byte string, which keeps signed tokens free of look-alikes.
+ * b64url.c - the one base64 codec (RFC 4648): URL-safe without padding
+ * when writing; strict when reading (one alphabet per string, canonical
+ * trailing bits), with flags for what provisioning and LwM2M payloads
+ * may also carry (padding, the standard alphabet, line breaks). Without
+ * flags it accepts exactly one encoding of each byte string, which keeps
+ * signed tokens free of look-alikes.
  */
+#include <string.h>
+
 #include "crypto/crypto.h"
 
 static const char alphabet[] =
@@ -39,8 +43,11 @@ crypto_b64url_encode(const void *data, size_t len, char *out, size_t cap)
 	uint32_t v;
 
 	if (len > (SIZE_MAX - 1) / 4 * 3 - 3 ||
-	    cap < crypto_b64url_enclen(len) + 1)
+	    cap < crypto_b64url_enclen(len) + 1) {
+		if (cap > 0)
+			out[0] = '\0';
 		return -1;
+	}
 	for (i = 0; i + 3 <= len; i += 3) {
 		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
 		out[o++] = alphabet[v >> 18 & 63];
@@ -63,35 +70,70 @@ crypto_b64url_encode(const void *data, size_t len, char *out, size_t cap)
 }
 
 int
-crypto_b64url_decode(const char *text, size_t len, uint8_t *out, size_t cap,
-    size_t *outlen)
+crypto_b64_decode(const char *text, size_t len, uint8_t *out, size_t cap,
+    size_t *outlen, unsigned flags)
 {
-	const unsigned char *t = (const unsigned char *)text;
-	size_t i, o = 0, need;
+	size_t i, o = 0, nchars = 0, npad = 0;
 	uint32_t v = 0;
-	int bits = 0, x;
+	int bits = 0, x, seen = 0;
 
 	*outlen = 0;
-	/* One leftover character would carry only 6 of 8 bits. */
-	if (len % 4 == 1)
-		return -1;
-	need = len / 4 * 3 + (len % 4 == 0 ? 0 : len % 4 - 1);
-	if (need > cap)
-		return -1;
 	for (i = 0; i < len; i++) {
-		if ((x = sextet(t[i])) < 0)
-			return -1;
+		unsigned char c = (unsigned char)text[i];
+		int alpha = 0;	/* 1 URL-safe, 2 standard, 0 both */
+
+		if ((c == '\r' || c == '\n') && (flags & CRYPTO_B64_NEWLINES))
+			continue;
+		if (c == '=' && (flags & CRYPTO_B64_PAD)) {
+			npad++;
+			continue;
+		}
+		if (npad > 0)
+			goto bad;	/* data after padding */
+		if ((x = sextet(c)) >= 0) {
+			alpha = c == '-' || c == '_' ? 1 : 0;
+		} else if ((c == '+' || c == '/') && (flags & CRYPTO_B64_STD)) {
+			x = c == '+' ? 62 : 63;
+			alpha = 2;
+		} else {
+			goto bad;
+		}
+		/* One alphabet per string. */
+		if (alpha != 0) {
+			if (seen != 0 && seen != alpha)
+				goto bad;
+			seen = alpha;
+		}
 		v = v << 6 | (uint32_t)x;
 		bits += 6;
+		nchars++;
 		if (bits >= 8) {
 			bits -= 8;
+			if (o >= cap)
+				goto bad;
 			out[o++] = (uint8_t)(v >> bits);
 			v &= (1u << bits) - 1;
 		}
 	}
+	/* One leftover character would carry only 6 of 8 bits; padding
+	 * completes a group of four or is absent. */
+	if (nchars % 4 == 1 || npad > 2 ||
+	    (npad > 0 && (nchars + npad) % 4 != 0))
+		goto bad;
 	/* The unused low bits of the last character must be zero. */
 	if (v != 0)
-		return -1;
+		goto bad;
 	*outlen = o;
 	return 0;
+bad:
+	if (cap > 0)
+		memset(out, 0, o < cap ? o : cap);
+	return -1;
+}
+
+int
+crypto_b64url_decode(const char *text, size_t len, uint8_t *out, size_t cap,
+    size_t *outlen)
+{
+	return crypto_b64_decode(text, len, out, cap, outlen, 0);
 }

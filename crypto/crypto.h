@@ -243,7 +243,7 @@ int crypto_es256_verify(const struct crypto_eckey *key, const void *msg,
     size_t len, const uint8_t sig[CRYPTO_ES256_SIG_LEN]);
 
 /* ------------------------------------------------------------------ */
-/* b64url.c: base64url without padding (RFC 4648 section 5)             */
+/* b64url.c: the base64 codec (RFC 4648)                               */
 /* ------------------------------------------------------------------ */
 
 /* Number of characters encoding len bytes takes (no NUL counted). */
@@ -264,6 +264,18 @@ int crypto_b64url_encode(const void *data, size_t len, char *out,
  */
 int crypto_b64url_decode(const char *text, size_t len, uint8_t *out,
     size_t cap, size_t *outlen);
+
+/* crypto_b64_decode() flags: what else a string may carry. */
+#define CRYPTO_B64_PAD 0x1	 /* '=' padding, complete when present */
+#define CRYPTO_B64_STD 0x2	 /* the standard alphabet (+ /), not mixed */
+#define CRYPTO_B64_NEWLINES 0x4	 /* CR and LF (line-wrapped certificates) */
+
+/*
+ * crypto_b64url_decode() with flags. Returns 0, or -1 on a malformed
+ * string or when the result does not fit (out is then zeroised).
+ */
+int crypto_b64_decode(const char *text, size_t len, uint8_t *out,
+    size_t cap, size_t *outlen, unsigned flags);
 
 /* ------------------------------------------------------------------ */
 /* jws.c: compact JWS (RFC 7515) with ES256 only                        */

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/base64url.h"
 #include "agent/transport/lwm2m_content.h"
 #include "crypto/crypto.h"
 
@@ -406,8 +405,8 @@ coerce_text(const struct lwm2m_value *in, enum lwm2m_type want,
 		 * place (it only shrinks). */
 		if ((tmp = malloc(n + 1)) == NULL)
 			return fail(err, errlen, "out of memory", want);
-		if (base64url_decode((const char *)s, n, tmp, n + 1, &dec,
-		    BASE64URL_STD) != 0) {
+		if (crypto_b64_decode((const char *)s, n, tmp, n + 1, &dec,
+		    CRYPTO_B64_PAD | CRYPTO_B64_STD) != 0) {
 			free(tmp);
 			return fail(err, errlen, "not base64", want);
 		}

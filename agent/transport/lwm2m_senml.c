@@ -23,8 +23,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "agent/base64url.h"
 #include "agent/transport/lwm2m_content.h"
+#include "crypto/crypto.h"
 
 /* ------------------------------------------------------------------ */
 /* Encoding                                                            */
@@ -151,9 +151,9 @@ put_value(struct out *o, const struct lwm2m_value *v, bool oma)
 		    "vlo", (unsigned)v->lnk[0], (unsigned)v->lnk[1]);
 		break;
 	case LWM2M_T_OPAQUE:
-		n = base64url_encoded_len(v->len) + 1;
+		n = crypto_b64url_enclen(v->len) + 1;
 		if ((b64 = malloc(n)) == NULL ||
-		    base64url_encode(v->bytes, v->len, b64, n) < 0) {
+		    crypto_b64url_encode(v->bytes, v->len, b64, n) < 0) {
 			free(b64);
 			o->failed = true;
 			return;
@@ -331,8 +331,8 @@ value_of(const cJSON *rec, bool oma, struct lwm2m_value *v, uint8_t **tmp,
 	}
 	if (strcmp(key, "vd") == 0) {
 		if ((*tmp = malloc(n + 1)) == NULL ||
-		    base64url_decode(val->valuestring, n, *tmp, n + 1, &dec,
-		    0) != 0)
+		    crypto_b64_decode(val->valuestring, n, *tmp, n + 1, &dec,
+		    CRYPTO_B64_PAD) != 0)
 			goto bad;
 		v->type = LWM2M_T_OPAQUE;
 		v->bytes = *tmp;
