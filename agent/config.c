@@ -11,6 +11,7 @@
 
 #include "warden.h"
 #include "crypto/crypto.h"
+#include "agent/url.h"
 
 #define CONFIG_LINE_MAX 1024
 #define CONFIG_FILE_MAX (64 * 1024)
@@ -211,15 +212,20 @@ set_value(struct config *c, const struct keyword *k, const char *val,
 		memcpy(field, val, strlen(val) + 1);
 		return 0;
 	}
-	case K_URL:
-		if (strlen(val) >= k->size || (strncmp(val, "https://", 8) != 0 &&
-		    strncmp(val, "coaps://", 8) != 0) || val[8] == '\0') {
+	case K_URL: {
+		struct url u;
+		char uerr[128];
+
+		if (strlen(val) >= k->size || url_parse(val, 0, &u, uerr,
+		    sizeof(uerr)) != 0 || (u.scheme != URL_HTTPS &&
+		    u.scheme != URL_COAPS)) {
 			snprintf(why, whylen, "%s: \"%.64s\" is not an https or "
 			    "coaps URL", k->name, val);
 			return -1;
 		}
 		memcpy(field, val, strlen(val) + 1);
 		return 0;
+	}
 	case K_MGMT:
 		for (level = 0; level < 4; level++)
 			if (strcmp(val, mgmt_modes[level]) == 0)

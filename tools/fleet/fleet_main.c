@@ -23,6 +23,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "agent/url.h"
 #include "tools/fleet/fleet.h"
 
 #define PROGRESS_MS 5000
@@ -186,40 +187,26 @@ on_signal(uv_signal_t *h, int sig)
 	stop_run(h->data);
 }
 
-/* "https://host:port" -> f->addr, f->hostname. */
+/* "https://host:port" (agent/url.h) -> f->addr, f->hostname. */
 static int
 resolve(struct fleet *f, const char *url)
 {
-	char host[256], port[8];
 	struct addrinfo hints = { 0 }, *ai;
-	const char *h, *colon;
-	size_t hl;
+	char port[8], err[128];
+	struct url u;
 
-	if (strncmp(url, "https://", 8) != 0)
+	if (url_parse(url, 0, &u, err, sizeof(err)) != 0 ||
+	    u.scheme != URL_HTTPS)
 		return -1;
-	h = url + 8;
-	colon = strrchr(h, ':');
-	if (colon == NULL || strlen(colon + 1) >= sizeof(port) ||
-	    strchr(colon, '/') != NULL)
-		return -1;
-	hl = (size_t)(colon - h);
-	if (h[0] == '[' && hl > 2 && h[hl - 1] == ']') {
-		h++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof(host))
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	snprintf(port, sizeof(port), "%s", colon + 1);
+	snprintf(port, sizeof(port), "%u", u.port);
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
-	if (getaddrinfo(host, port, &hints, &ai) != 0)
+	if (getaddrinfo(u.host, port, &hints, &ai) != 0)
 		return -1;
 	memcpy(&f->addr, ai->ai_addr, ai->ai_addrlen);
 	f->addrlen = ai->ai_addrlen;
 	freeaddrinfo(ai);
-	snprintf(f->hostname, sizeof(f->hostname), "%s", host);
+	snprintf(f->hostname, sizeof(f->hostname), "%s", u.host);
 	return 0;
 }
 
