@@ -8,33 +8,72 @@
 #include "profiles/policy.h"
 #include "warden.h"
 
-/* Prints one "fieldPath: reason" line per error on stderr. */
+/*
+ * Prints one "fieldPath: reason" line per error on stderr, or with
+ * --json one object on stdout: {"error", "exit": 2, "errors":
+ * [{"fieldPath", "reason"}], "moreErrors"}.
+ */
 static void
-print_errors(const struct policy_errors *errs)
+print_errors(const struct ctl_opts *o, const char *path,
+    const struct policy_errors *errs)
 {
 	char line[POLICY_PATH_MAX + POLICY_REASON_MAX + 8];
+	cJSON *v, *list, *e;
 	size_t i;
 
-	for (i = 0; i < errs->n; i++) {
-		policy_error_format(&errs->e[i], line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+	if (!o->json) {
+		for (i = 0; i < errs->n; i++) {
+			policy_error_format(&errs->e[i], line, sizeof(line));
+			fprintf(stderr, "%s\n", line);
+		}
+		if (errs->more > 0)
+			fprintf(stderr, "(%zu more errors)\n", errs->more);
+		return;
 	}
-	if (errs->more > 0)
-		fprintf(stderr, "(%zu more errors)\n", errs->more);
+	v = cJSON_CreateObject();
+	snprintf(line, sizeof(line), "%s: invalid policy", path);
+	cJSON_AddStringToObject(v, "error", line);
+	cJSON_AddNumberToObject(v, "exit", EXIT_USAGE);
+	list = cJSON_AddArrayToObject(v, "errors");
+	for (i = 0; i < errs->n; i++) {
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "fieldPath", errs->e[i].field_path);
+		cJSON_AddStringToObject(e, "reason", errs->e[i].reason);
+		cJSON_AddItemToArray(list, e);
+	}
+	cJSON_AddNumberToObject(v, "moreErrors", (double)errs->more);
+	wctl_print_json(v);
+	cJSON_Delete(v);
 }
 
 /* `policy check FILE` runs the agent's own parser, with no agent. */
 static int
-check(const char *path)
+check(const struct ctl_opts *o, const char *path)
 {
 	struct policy_errors errs;
 	struct policy *p;
+	cJSON *v, *list;
 	size_t i;
 
 	memset(&errs, 0, sizeof(errs));
 	if ((p = policy_parse_file(path, &errs)) == NULL) {
-		print_errors(&errs);
+		print_errors(o, path, &errs);
 		return EXIT_USAGE;
+	}
+	if (o->json) {
+		v = cJSON_CreateObject();
+		cJSON_AddStringToObject(v, "file", path);
+		cJSON_AddBoolToObject(v, "valid", true);
+		cJSON_AddStringToObject(v, "name", p->name);
+		cJSON_AddNumberToObject(v, "version", (double)p->version);
+		list = cJSON_AddArrayToObject(v, "unsupported");
+		for (i = 0; i < p->nunsupported; i++)
+			cJSON_AddItemToArray(list, cJSON_CreateString(
+			    p->unsupported[i].field_path));
+		wctl_print_json(v);
+		cJSON_Delete(v);
+		policy_free(p);
+		return EXIT_OK;
 	}
 	printf("%s: valid policy \"%s\" version %lld\n", path, p->name,
 	    (long long)p->version);
@@ -74,7 +113,7 @@ wctl_cmd_policy(const struct ctl_opts *o, int argc, char **argv)
 	int code;
 
 	if (argc == 3 && strcmp(argv[1], "check") == 0)
-		return check(argv[2]);
+		return check(o, argv[2]);
 	if (argc == 2 && strcmp(argv[1], "show") == 0) {
 		if ((code = wctl_call(o, wctl_request("policy-show"), &reply,
 		    &r)) != EXIT_OK)
@@ -94,9 +133,15 @@ wctl_cmd_policy(const struct ctl_opts *o, int argc, char **argv)
 	 * file; the agent checks again. */
 	memset(&errs, 0, sizeof(errs));
 	if (strlen(doc) != len || (p = policy_parse(doc, len, &errs)) == NULL) {
-		if (strlen(doc) != len)
-			fprintf(stderr, "$: NUL byte in the document\n");
-		print_errors(&errs);
+		if (strlen(doc) != len) {
+			memset(&errs, 0, sizeof(errs));
+			snprintf(errs.e[0].field_path,
+			    sizeof(errs.e[0].field_path), "$");
+			snprintf(errs.e[0].reason, sizeof(errs.e[0].reason),
+			    "NUL byte in the document");
+			errs.n = 1;
+		}
+		print_errors(o, argv[2], &errs);
 		free(doc);
 		return EXIT_USAGE;
 	}

@@ -101,6 +101,18 @@ rc=$?
 	printf '%s' "$out" | json_get error | grep -q 'bad.json: \$: invalid JSON' &&
 	ok "--json: an invalid document is a JSON error on stdout, exit 2" ||
 	not_ok "JSON error for invalid input" "exit $rc: $out / $(cat "$T/err")"
+ctl policy check "$SRC/examples/policies/kiosk.json" --json >"$T/pc.json" &&
+	[ "$(json_get valid <"$T/pc.json")" = true ] &&
+	[ "$(json_get unsupported <"$T/pc.json")" = "[]" ] &&
+	ok "policy check --json" || not_ok "policy check --json" "$(cat "$T/pc.json")"
+printf '{"version": "x", "cameraAccess": 3}' >"$T/badpol.json"
+out=$(ctl policy check "$T/badpol.json" --json 2>"$T/err")
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$T/err" ] &&
+	[ "$(printf '%s' "$out" | json_get errors/0/fieldPath)" = version ] &&
+	[ "$(printf '%s' "$out" | json_get errors/1/fieldPath)" = cameraAccess ] &&
+	ok "policy check --json: each error with its fieldPath and reason, exit 2" ||
+	not_ok "policy check --json errors" "exit $rc: $out / $(cat "$T/err")"
 out=$("$WARDENCTL" -s "$T/none.sock" --json status 2>"$T/err")
 rc=$?
 [ $rc -eq 3 ] && [ ! -s "$T/err" ] && [ "$(printf '%s' "$out" | json_get exit)" = 3 ] &&
