@@ -689,16 +689,14 @@ print_result(const struct mdm_command *c, void *arg)
 	return 0;
 }
 
-/* One command as an element of `results --json`. */
-static int
-add_result(const struct mdm_command *c, void *arg)
+cJSON *
+mdm_command_json(const struct mdm_command *c)
 {
 	char created[MDM_TIME_LEN], answered[MDM_TIME_LEN];
 	cJSON *o, *v;
 
-	if ((o = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToArray(arg, o))
-		return -1;
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
 	mdm_time_format(c->created, created);
 	cJSON_AddStringToObject(o, "id", c->id);
 	cJSON_AddStringToObject(o, "type", c->type);
@@ -717,6 +715,19 @@ add_result(const struct mdm_command *c, void *arg)
 	if (c->result_time != 0) {
 		mdm_time_format(c->result_time, answered);
 		cJSON_AddStringToObject(o, "resultTime", answered);
+	}
+	return o;
+}
+
+/* One command as an element of `results --json`. */
+static int
+add_result(const struct mdm_command *c, void *arg)
+{
+	cJSON *o = mdm_command_json(c);
+
+	if (o == NULL || !cJSON_AddItemToArray(arg, o)) {
+		cJSON_Delete(o);
+		return -1;
 	}
 	return 0;
 }

@@ -342,7 +342,7 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 		goto out;
 	}
 	crypto_sha256(token, strlen(token), hash);
-	if (mdm_store_token_add(st, hash, o.mode, now, now + o.ttl) != 0) {
+	if (mdm_store_token_add(st, hash, o.mode, NULL, now, now + o.ttl) != 0) {
 		fprintf(stderr, "wardenmdm: the token could not be stored\n");
 		goto out;
 	}
