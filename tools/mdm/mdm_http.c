@@ -457,13 +457,15 @@ mdm_http_reason(int status)
 		const char *text;
 	} reasons[] = {
 		{ 100, "Continue" }, { 200, "OK" }, { 201, "Created" },
-		{ 204, "No Content" }, { 304, "Not Modified" },
+		{ 204, "No Content" }, { 303, "See Other" },
+		{ 304, "Not Modified" }, { 308, "Permanent Redirect" },
 		{ 400, "Bad Request" }, { 401, "Unauthorized" },
 		{ 403, "Forbidden" }, { 404, "Not Found" },
 		{ 405, "Method Not Allowed" }, { 408, "Request Timeout" },
 		{ 411, "Length Required" }, { 413, "Content Too Large" },
 		{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
 		{ 417, "Expectation Failed" }, { 422, "Unprocessable Content" },
+		{ 429, "Too Many Requests" },
 		{ 431, "Request Header Fields Too Large" },
 		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
 		{ 503, "Service Unavailable" },

@@ -31,6 +31,10 @@ grpc_status(int status)
 		return "UNIMPLEMENTED";
 	case 408:
 		return "DEADLINE_EXCEEDED";
+	case 409:
+		return "ABORTED";
+	case 429:
+		return "RESOURCE_EXHAUSTED";
 	case 500:
 		return "INTERNAL";
 	case 503:

@@ -735,7 +735,7 @@ mdm_store_push_sync(struct mdm_store *st, enum mdm_scope kind,
 	int rc;
 
 	snprintf(sql, sizeof(sql), "INSERT INTO commands (id, device_id, "
-	    "type, params, created, duration) SELECT lower(mdm_store_hex(randomblob(8))), "
+	    "type, params, created, duration) SELECT lower(hex(randomblob(8))), "
 	    "d.id, 'SYNC_POLICY', '{}', ?1, ?2 FROM devices d WHERE "
 	    "d.retired IS NULL AND %s AND NOT EXISTS (SELECT 1 FROM commands c "
 	    "WHERE c.device_id = d.id AND c.type = 'SYNC_POLICY' AND "
