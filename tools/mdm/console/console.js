@@ -163,8 +163,21 @@ function card(n, label, cls) {
     el('div', { class: 'n ' + (cls || '') }, n), el('div', { class: 'l' }, label));
 }
 
-/* Compliance over the days: one pair of bars a day, drawn in SVG. */
-function chart(history) {
+/* The last n days (UTC), oldest first, each with what was reported. */
+function lastDays(history, n) {
+  const byDay = new Map(history.map((d) => [d.day, d]));
+  const out = [];
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  for (let i = n - 1; i >= 0; i--) {
+    const day = new Date(today - i * 86400000).toISOString().slice(0, 10);
+    out.push(byDay.get(day) || { day, compliant: 0, nonCompliant: 0 });
+  }
+  return out;
+}
+
+/* Compliance over the days: stacked bars a day, drawn in SVG. */
+function chart(reported) {
+  const history = lastDays(reported, 14);
   const w = 720, h = 180, pad = 24;
   const days = history.length || 1;
   const max = Math.max(1, ...history.map((d) => d.compliant + d.nonCompliant));
@@ -181,7 +194,7 @@ function chart(history) {
       el('title', {}, `${d.day}: ${d.nonCompliant} non-compliant`)));
     svg.append(el('text', { x, y: h - 6 }, d.day.slice(5)));
   });
-  if (!history.length) svg.append(el('text', { x: pad, y: h / 2 }, 'no reports in these days'));
+  if (!reported.length) svg.append(el('text', { x: pad, y: h / 2 }, 'no reports in these days'));
   return svg;
 }
 
@@ -231,13 +244,14 @@ async function loadFleet() {
         el('td', {}, r.nonComplianceReason), el('td', {}, r.devices)))) :
       el('p', { class: 'muted' }, 'No device reports a failure.'),
     el('h2', {}, 'Failing devices'),
-    el('table', { id: 'failing' },
+    f.failing.length === 0 ? el('p', { class: 'muted' }, 'None.') : el('table', { id: 'failing' },
       el('tr', {}, el('th', {}, 'device'), el('th', {}, 'group'), el('th', {}, 'reasons'),
         el('th', {}, 'last report')),
       f.failing.map((d) => el('tr', {}, el('td', {}, deviceLink(d.id)), el('td', {}, d.group || '-'),
         el('td', {}, (d.reasons || []).map((r) => r.settingName + ': ' + r.nonComplianceReason).join('; ')),
         el('td', {}, when(d.lastReportTime))))),
     el('h2', {}, `Not seen for ${f.staleMinutes} minutes`),
+    f.stale.length === 0 ? el('p', { class: 'muted' }, 'None: every device reported in that time.') :
     el('table', { id: 'stale' },
       el('tr', {}, el('th', {}, 'device'), el('th', {}, 'group'), el('th', {}, 'last report')),
       f.stale.map((d) => el('tr', {}, el('td', {}, deviceLink(d.id)), el('td', {}, d.group || '-'),
