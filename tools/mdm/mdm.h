@@ -765,7 +765,9 @@ void mdm_tls_close(struct mdm_tls *t, bool notify);
 /* ------------------------------------------------------------------ */
 
 #define MDM_CONSOLE_PREFIX "/console"
-#define MDM_CONSOLE_DIR_DEFAULT "/usr/share/wardenmdm/console"
+#ifndef MDM_CONSOLE_DIR_DEFAULT	/* the Makefile's $(MDM_CONSOLE_DIR) */
+#define MDM_CONSOLE_DIR_DEFAULT "/usr/local/share/wardenmdm/console"
+#endif
 #define MDM_CONSOLE_ASSET_MAX (512 * 1024)	/* one static file */
 #define MDM_SESSIONS_MAX 32		/* open console sessions */
 #define MDM_SESSION_TEXT 43		/* a cookie or CSRF token: base64url
