@@ -179,6 +179,17 @@ code=$(capi POST "policies?group=depot" '{"policy":{"version":7,"cameraAccess":"
 	capi GET "policies?group=depot" >/dev/null && [ "$(json_get policy/version <"$T/body")" = 7 ] &&
 	ok "a valid group policy is stored and read back" || not_ok "policy set" "$code $(cat "$T/body")"
 
+# --- docs/protocol/openapi.yaml names the console paths the server serves ---------
+missing=
+for p in $(sed -n 's|^  \(/console/[^:]*\):$|\1|p' docs/protocol/openapi.yaml); do
+	path=$(echo "$p" | sed "s|{id}|$DEV|")
+	code=$(curl -sS $C -o /dev/null -w '%{http_code}' -H "Cookie: wardenmdm_session=$COOKIE" "$URL$path")
+	[ "$code" = 404 ] && missing="$missing $p"
+done
+[ -z "$missing" ] && [ "$(grep -c '^  /console/' docs/protocol/openapi.yaml)" = 10 ] &&
+	ok "openapi.yaml documents the console's API and each of its paths exists" ||
+	not_ok "openapi console paths" "missing:$missing"
+
 # --- idle timeout and logout ----------------------------------------------------------
 sleep 5
 code=$(capi GET fleet)

@@ -358,7 +358,12 @@ api(struct mdm_call *call, struct mdm_resp *resp, const char *rest)
 	if (req->method != MDM_HTTP_GET && req->method != MDM_HTTP_HEAD &&
 	    !csrf_ok(call, resp, s))
 		return;
-	if (strcmp(rest, "session") == 0 && req->method == MDM_HTTP_GET) {
+	if (strcmp(rest, "session") == 0) {
+		if (req->method != MDM_HTTP_GET && req->method != MDM_HTTP_HEAD) {
+			mdm_resp_error(resp, 405, "only GET");
+			resp->allow = "GET, HEAD";
+			return;
+		}
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "csrfToken", s->csrf);
 		cJSON_AddNumberToObject(o, "idleSeconds",
@@ -366,7 +371,12 @@ api(struct mdm_call *call, struct mdm_resp *resp, const char *rest)
 		mdm_resp_json(resp, 200, o);
 		return;
 	}
-	if (strcmp(rest, "logout") == 0 && req->method == MDM_HTTP_POST) {
+	if (strcmp(rest, "logout") == 0) {
+		if (req->method != MDM_HTTP_POST) {
+			mdm_resp_error(resp, 405, "only POST");
+			resp->allow = "POST";
+			return;
+		}
 		mdm_console_session_end(s);
 		add_header(resp, "Set-Cookie: " MDM_SESSION_COOKIE "=; Path="
 		    MDM_CONSOLE_PREFIX "; Max-Age=0; Secure; HttpOnly; "
