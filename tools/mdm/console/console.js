@@ -38,7 +38,7 @@ function el(tag, attrs, ...children) {
 
 function view(...children) {
   const v = document.getElementById('view');
-  v.replaceChildren(...children);
+  v.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
 }
 
 class ApiError extends Error {
@@ -350,7 +350,7 @@ async function loadDevice(id) {
       '; applied on the device: ', el('strong', { id: 'applied-version' },
         r.appliedPolicyVersion !== undefined ? String(r.appliedPolicyVersion) : 'not reported'),
       ' · ', el('a', { href: '#/policies/device/' + encodeURIComponent(d.id) }, 'edit this device’s policy')),
-    el('h2', {}, 'Why it is not compliant'),
+    el('h2', {}, 'Failing settings'),
     details.length ? el('table', { id: 'reasons' },
       el('tr', {}, el('th', {}, 'setting'), el('th', {}, 'reason'), el('th', {}, 'current value'),
         el('th', {}, 'what to do')),
@@ -365,7 +365,7 @@ async function loadDevice(id) {
       (Array.isArray(p.advice) ? p.advice : []).map((a) => el('div', { class: 'muted' }, String(a.defaultMessage || '')))))) :
       el('p', { class: 'muted' }, (r.securityPosture && r.securityPosture.devicePosture) ?
         'Posture: ' + r.securityPosture.devicePosture : 'None reported.'),
-    el('h2', {}, 'Commands'), form, out,
+    el('h2', {}, 'Commands'), d.retired ? el('p', { class: 'muted' }, 'Retired: it takes no more commands.') : [form, out],
     el('table', { id: 'commands' },
       el('tr', {}, el('th', {}, 'type'), el('th', {}, 'sent'), el('th', {}, 'status'), el('th', {}, 'result')),
       d.commands.slice().reverse().map((c) => el('tr', {}, el('td', {}, c.type),
