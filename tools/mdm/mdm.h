@@ -989,6 +989,8 @@ void mdm_api_result(struct mdm_call *call, struct mdm_resp *resp);
 void mdm_api_unenroll(struct mdm_call *call, struct mdm_resp *resp);
 
 /* mdm_enroll.c */
+/* A new id (device or command): MDM_HEXID_LEN random hex digits. */
+int mdm_new_id(struct crypto_rng *rng, char out[MDM_HEXID_LEN + 1]);
 /* POST /v1/enroll (no client certificate). */
 void mdm_enroll(struct mdm_call *call, struct mdm_resp *resp);
 /* POST /v1/devices/{id}/certificate. */
@@ -1026,6 +1028,15 @@ cJSON *mdm_device_json(const struct mdm_device *d);
 /* mdm_group.c: `wardenmdm group add|assign|unassign ...` and `wardenmdm
  * groups [--json]`: argv from the command word. Returns an exit code. */
 int mdm_cmd_group(const char *dir, int argc, char **argv);
+
+#define MDM_URL_MAX 512		/* a server URL given or written */
+
+/* True when u is an https:// URL of printable ASCII, at most
+ * MDM_URL_MAX bytes. */
+bool mdm_url_ok(const char *u);
+/* The URL `serve` last listened on (DIR/server.url), else the default's,
+ * into url (cap bytes). Blocks on the file system. */
+void mdm_server_url(const char *dir, char *url, size_t cap);
 
 /* `wardenmdm token new ...`: argv from "token". Returns an exit code. */
 int mdm_cmd_token(const char *dir, int argc, char **argv);

@@ -364,22 +364,14 @@ add_param(cJSON *params, const char *arg)
 static int
 command_id(char out[MDM_HEXID_LEN + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	struct crypto_rng *rng;
 	char err[MDM_ERR_MAX];
-	uint8_t b[MDM_HEXID_LEN / 2];
-	size_t i;
 	int rc;
 
 	if (crypto_rng_new("wardenmdm-command", &rng, err, sizeof(err)) != 0)
 		return -1;
-	rc = crypto_rng_bytes(rng, b, sizeof(b));
+	rc = mdm_new_id(rng, out);
 	crypto_rng_free(rng);
-	for (i = 0; i < sizeof(b); i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[MDM_HEXID_LEN] = '\0';
 	return rc;
 }
 

@@ -25,7 +25,6 @@
 #define EVENTS_MAX 50
 #define STALE_DEFAULT 60	/* minutes */
 #define STALE_MAX (60 * 24 * 365)
-#define URL_MAX 512
 #define TOKEN_BYTES 24
 #define LOST_MESSAGE_MAX 500	/* the agent's bound on a lost-mode text */
 #define PASSCODE_MAX 64
@@ -548,23 +547,6 @@ static const struct {
 	{ "WIPE", true }, { "RETIRE", true },
 };
 
-static int
-hex_id(struct crypto_rng *rng, char out[MDM_HEXID_LEN + 1])
-{
-	static const char digits[] = "0123456789abcdef";
-	uint8_t b[MDM_HEXID_LEN / 2];
-	size_t i;
-
-	if (crypto_rng_bytes(rng, b, sizeof(b)) != 0)
-		return -1;
-	for (i = 0; i < sizeof(b); i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[MDM_HEXID_LEN] = '\0';
-	return 0;
-}
-
 /* A text without control characters of 1 .. max bytes, or -1. */
 static int
 text_field(const cJSON *body, const char *name, size_t max, const char **out)
@@ -644,7 +626,7 @@ api_command(struct mdm_call *call, struct mdm_resp *resp, const char *id)
 	c.created = time(NULL);
 	c.duration = MDM_DEFAULT_DURATION;
 	if ((c.params = mdm_json_print(params)) == NULL ||
-	    hex_id(srv->rng, c.id) != 0) {
+	    mdm_new_id(srv->rng, c.id) != 0) {
 		mdm_resp_error(resp, 500, "out of memory");
 		goto out;
 	}
@@ -680,32 +662,13 @@ out:
 static const char *const token_modes[] = { "FULLY_MANAGED", "DEDICATED",
     "WORK_PROFILE_COMPANY_OWNED", "WORK_PROFILE_PERSONAL", NULL };
 
-/* Where the server listens, as `token new` finds it. */
-static void
-server_url(const struct mdm_server *srv, char *url, size_t cap)
-{
-	char path[PATH_MAX], line[URL_MAX + 2];
-	FILE *f;
-
-	snprintf(url, cap, "https://%s", MDM_DEFAULT_LISTEN);
-	if (snprintf(path, sizeof(path), "%s/server.url", srv->dir) >=
-	    (int)sizeof(path) || (f = fopen(path, "r")) == NULL)
-		return;
-	if (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "https://", 8) == 0 && strlen(line) < cap)
-			memcpy(url, line, strlen(line) + 1);
-	}
-	fclose(f);
-}
-
 static void
 api_token(struct mdm_call *call, struct mdm_resp *resp)
 {
 	static const char *const fields[] = { "mode", "group", "wifiSsid",
 	    "wifiPassword", "ttlSeconds", NULL };
 	struct mdm_server *srv = call->srv;
-	char token[2 * TOKEN_BYTES], url[URL_MAX + 1], err[MDM_ERR_MAX];
+	char token[2 * TOKEN_BYTES], url[MDM_URL_MAX + 1], err[MDM_ERR_MAX];
 	char when[MDM_TIME_LEN];
 	uint8_t raw[TOKEN_BYTES], hash[CRYPTO_SHA256_LEN];
 	struct mdm_qr_settings qs = { 0 };
@@ -773,7 +736,7 @@ api_token(struct mdm_call *call, struct mdm_resp *resp)
 		    "the token could not be stored");
 		goto out;
 	}
-	server_url(srv, url, sizeof(url));
+	mdm_server_url(srv->dir, url, sizeof(url));
 	qs.server_url = url;
 	qs.token = token;
 	qs.mode = *m;

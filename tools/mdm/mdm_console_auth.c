@@ -24,7 +24,6 @@
 #define LINK_BYTES 32
 #define PASSWORD_MIN 12
 #define PASSWORD_MAX 256
-#define URL_MAX 512
 
 int
 mdm_console_pw_hash(const char *password, size_t len,
@@ -184,29 +183,6 @@ admin_usage(void)
 	    "standard input)\n");
 }
 
-/* Where `serve` last listened, else the default. */
-static void
-console_base(const char *dir, const char *server, char *url, size_t cap)
-{
-	char path[PATH_MAX], line[URL_MAX + 2];
-	FILE *f;
-
-	snprintf(url, cap, "https://%s", MDM_DEFAULT_LISTEN);
-	if (server != NULL) {
-		snprintf(url, cap, "%s", server);
-		return;
-	}
-	if (snprintf(path, sizeof(path), "%s/server.url", dir) >=
-	    (int)sizeof(path) || (f = fopen(path, "r")) == NULL)
-		return;
-	if (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "https://", 8) == 0 && strlen(line) < cap)
-			memcpy(url, line, strlen(line) + 1);
-	}
-	fclose(f);
-}
-
 static int
 cmd_login_url(const char *dir, int argc, char **argv)
 {
@@ -215,7 +191,7 @@ cmd_login_url(const char *dir, int argc, char **argv)
 		{ "server", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char link[MDM_SESSION_TEXT + 1], url[URL_MAX + 1], err[MDM_ERR_MAX];
+	char link[MDM_SESSION_TEXT + 1], url[MDM_URL_MAX + 1], err[MDM_ERR_MAX];
 	uint8_t hash[CRYPTO_SHA256_LEN];
 	const char *server = NULL;
 	struct crypto_rng *rng = NULL;
@@ -238,9 +214,7 @@ cmd_login_url(const char *dir, int argc, char **argv)
 			}
 		} else if (ch == 's') {
 			server = optarg;
-			if (strncmp(server, "https://", 8) != 0 ||
-			    strlen(server) > URL_MAX - 64 ||
-			    strpbrk(server, " \"'<>") != NULL) {
+			if (!mdm_url_ok(server)) {
 				fprintf(stderr, "wardenmdm: --server: an "
 				    "https:// URL\n");
 				return MDM_EXIT_USAGE;
@@ -270,7 +244,10 @@ cmd_login_url(const char *dir, int argc, char **argv)
 		    "stored\n");
 		goto out;
 	}
-	console_base(dir, server, url, sizeof(url));
+	if (server != NULL)
+		snprintf(url, sizeof(url), "%s", server);
+	else
+		mdm_server_url(dir, url, sizeof(url));
 	printf("%s/console/login?token=%s\n", url, link);
 	rc = fflush(stdout) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
 out:

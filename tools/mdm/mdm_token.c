@@ -19,7 +19,6 @@
 #define TOKEN_BYTES 32		/* 256 bits, 43 base64url characters */
 #define TTL_MAX (365 * 86400)
 #define COUNT_MAX 100000	/* --count */
-#define URL_MAX 512
 #define QR_SCALE 6
 
 static const char *const modes[] = { "FULLY_MANAGED", "DEDICATED",
@@ -49,12 +48,12 @@ token_usage(void)
 	    "WORK_PROFILE_PERSONAL\n");
 }
 
-static bool
-url_ok(const char *u)
+bool
+mdm_url_ok(const char *u)
 {
 	size_t i, n = strlen(u);
 
-	if (n <= 8 || n > URL_MAX || strncmp(u, "https://", 8) != 0)
+	if (n <= 8 || n > MDM_URL_MAX || strncmp(u, "https://", 8) != 0)
 		return false;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)u[i] <= 0x20 || (unsigned char)u[i] >= 0x7f)
@@ -138,9 +137,9 @@ token_options(int argc, char **argv, struct token_opts *o)
 		    "WORK_PROFILE_PERSONAL\n", o->mode);
 		return -1;
 	}
-	if (o->server != NULL && !url_ok(o->server)) {
+	if (o->server != NULL && !mdm_url_ok(o->server)) {
 		fprintf(stderr, "wardenmdm: --server %s: not an https:// URL of "
-		    "at most %d characters\n", o->server, URL_MAX);
+		    "at most %d characters\n", o->server, MDM_URL_MAX);
 		return -1;
 	}
 	if (o->count > 0 && (o->qr != NULL || o->json != NULL ||
@@ -168,26 +167,19 @@ token_options(int argc, char **argv, struct token_opts *o)
 	return 0;
 }
 
-/* The server's URL: --server, else where `serve` last listened, else
- * the default. */
-static void
-server_url(const char *dir, const struct token_opts *o, char *url,
-    size_t cap)
+void
+mdm_server_url(const char *dir, char *url, size_t cap)
 {
-	char path[PATH_MAX], line[URL_MAX + 2];
+	char path[PATH_MAX], line[MDM_URL_MAX + 2];
 	FILE *f;
 
 	snprintf(url, cap, "https://%s", MDM_DEFAULT_LISTEN);
-	if (o->server != NULL) {
-		snprintf(url, cap, "%s", o->server);
-		return;
-	}
 	if (snprintf(path, sizeof(path), "%s/server.url", dir) >=
 	    (int)sizeof(path) || (f = fopen(path, "r")) == NULL)
 		return;
 	if (fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
-		if (url_ok(line) && strlen(line) < cap)
+		if (mdm_url_ok(line) && strlen(line) < cap)
 			memcpy(url, line, strlen(line) + 1);
 	}
 	fclose(f);
@@ -300,7 +292,7 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 {
 	struct token_opts o = { .ttl = MDM_DEFAULT_TOKEN_TTL };
 	uint8_t raw[TOKEN_BYTES], hash[CRYPTO_SHA256_LEN];
-	char token[2 * TOKEN_BYTES], url[URL_MAX + 1], err[MDM_ERR_MAX];
+	char token[2 * TOKEN_BYTES], url[MDM_URL_MAX + 1], err[MDM_ERR_MAX];
 	char path[PATH_MAX];
 	struct mdm_qr_settings qs = { 0 };
 	struct crypto_rng *rng = NULL;
@@ -316,7 +308,10 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 	}
 	if (token_options(argc - 1, argv + 1, &o) != 0)
 		return MDM_EXIT_USAGE;
-	server_url(dir, &o, url, sizeof(url));
+	if (o.server != NULL)
+		snprintf(url, sizeof(url), "%s", o.server);
+	else
+		mdm_server_url(dir, url, sizeof(url));
 	snprintf(path, sizeof(path), "%s/%s", dir, MDM_DB_FILE);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "wardenmdm: %s: %s\n", dir, strerror(errno));
