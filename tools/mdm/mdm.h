@@ -941,6 +941,12 @@ void mdm_console_free(struct mdm_console *c);
 void mdm_console_route(struct mdm_call *call, struct mdm_resp *resp);
 
 /* mdm_console_auth.c */
+#define MDM_PW_TEXT_MIN 12		/* an admin password's length */
+#define MDM_PW_TEXT_MAX 256
+/* A new secret (login link, cookie, CSRF token): base64url of 32 random
+ * bytes, MDM_SESSION_TEXT characters. */
+int mdm_console_secret(struct crypto_rng *rng,
+    char out[MDM_SESSION_TEXT + 1]);
 /* PBKDF2-HMAC-SHA256 of a password. Blocks on the CPU (by design). */
 int mdm_console_pw_hash(const char *password, size_t len,
     const uint8_t salt[MDM_PW_SALT_LEN], unsigned iterations,
@@ -963,7 +969,8 @@ void mdm_console_session_end(struct mdm_session *s);
 int mdm_console_password_check(struct mdm_server *srv,
     const char *password, int64_t now_ms, int *status, char *err,
     size_t errlen);
-/* `wardenmdm admin login-url|passwd`: argv from "admin". */
+/* mdm_console_admin.c: `wardenmdm admin login-url|passwd`: argv from
+ * "admin". Returns an exit code. */
 int mdm_cmd_console_admin(const char *dir, int argc, char **argv);
 
 /* mdm_console_api.c: the JSON admin API under /console/api/ (a live
