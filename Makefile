@@ -12,7 +12,8 @@
 #   make bench            build and run the benchmarks
 #   make install          install into $(DESTDIR)$(PREFIX): programs, man
 #                         pages, unit, sysusers/tmpfiles, /etc/warden
-#   make install-tools    install wardenmdm, wardenfleet and their man pages
+#   make install-tools    install wardenmdm, wardenfleet, their man pages and
+#                         the admin console's files
 #   make deps             install missing build dependencies (apt-get)
 #   make demo             the README's main job (configs/demo_defconfig
 #                         in $(O)/demo: the simulated device)
@@ -333,6 +334,11 @@ mdm-unit-bins := $(patsubst %.c,$(objtree)/%,$(filter tests/unit/tools/%,\
 mdm-fuzz-srcs := $(wildcard tests/fuzz/fuzz_mdm_*.c)
 
 $(mdm-objs) $(mdm-main): ALL_CFLAGS += $(MDM_CFLAGS)
+# The admin console's static files: install-tools puts them here, and
+# `wardenmdm serve` reads them from here unless --console-dir says else.
+MDM_CONSOLE_DIR ?= $(PREFIX)/share/wardenmdm/console
+$(objtree)/tools/mdm/mdm_serve.o: ALL_CFLAGS += \
+	-DMDM_CONSOLE_DIR_DEFAULT='"$(MDM_CONSOLE_DIR)"'
 
 $(libmdm): $(mdm-objs)
 	$(call msg,AR,$(notdir $@))
@@ -459,6 +465,10 @@ install-tools: tools
 	install -m 0755 $(wardenfleet) $(DESTDIR)$(PREFIX)/bin/wardenfleet
 	install -m 0644 docs/man/wardenmdm.1 docs/man/wardenfleet.1 \
 		$(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MDM_CONSOLE_DIR)
+	install -m 0644 tools/mdm/console/index.html \
+		tools/mdm/console/console.css tools/mdm/console/console.js \
+		$(DESTDIR)$(MDM_CONSOLE_DIR)/
 
 # clean keeps the configuration; distclean removes it too.
 clean:

@@ -4,11 +4,17 @@
 # simulated handheld provisions from it, enrolls, takes the policy, reports
 # non-compliance (its passcode is weak), is fixed, reports compliance,
 # executes a LOCK and blocks a re-enabled camera again, then is retired
-# (the server told, its settings restored); a kiosk runs standalone. Narrated step by step; stops
-# and cleans up by itself.
-# usage: demo.sh BUILD_DIR
+# (the server told, its settings restored); a kiosk runs standalone. Narrated step by step.
+# At the end a small simulated fleet joins, and the server's admin console
+# is offered with a one-time login link: the server stays up until Enter is
+# pressed, then everything stops and is removed. It does not wait when
+# given --no-wait, when WARDEN_DEMO_NO_WAIT is set, or when standard input
+# is not a terminal (CI).
+# usage: demo.sh BUILD_DIR [--no-wait]
 set -eu
-bin=$(cd "${1:?usage: demo.sh BUILD_DIR}" && pwd)
+bin=$(cd "${1:?usage: demo.sh BUILD_DIR [--no-wait]}" && pwd)
+no_wait=${WARDEN_DEMO_NO_WAIT:-}
+[ "${2:-}" = --no-wait ] && no_wait=1
 src=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d /tmp/warden-demo-XXXXXX)
 pids=""
@@ -88,7 +94,8 @@ server_says() {
 
 cd "$src"
 say "The reference MDM server on 127.0.0.1 (its own CA, made at first start)"
-"$bin/wardenmdm" --dir "$T/mdm" serve --listen 127.0.0.1:0 >"$T/mdm.log" 2>&1 &
+"$bin/wardenmdm" --dir "$T/mdm" serve --listen 127.0.0.1:0 \
+	--console-dir "$src/tools/mdm/console" >"$T/mdm.log" 2>&1 &
 pids="$pids $!"
 wait_until 10 test -s "$T/mdm/server.url" || { cat "$T/mdm.log"; exit 1; }
 echo "serving on $(cat "$T/mdm/server.url")"
@@ -165,7 +172,35 @@ run status
 tail -n 1 "$T/kiosk/ops.log" | sed 's/^/  op log: /'
 verdict
 
-say "Stopping the agents (SIGTERM)"
+say "A small fleet joins (simulated devices, a quarter of them failing), in group depot"
+"$bin/wardenmdm" --dir "$T/mdm" token new --mode FULLY_MANAGED --count 12 >"$T/tokens"
+"$bin/wardenfleet" --url "$(cat "$T/mdm/server.url")" --ca "$T/mdm/ca.pem" \
+	--tokens "$T/tokens" --devices 12 --wait 20 --duration 86400 \
+	--non-compliant 25 >"$T/fleet.out" 2>"$T/fleet.err" &
+pids="$pids $!"
+wait_until 30 grep -q '^reported-all' "$T/fleet.out" || { cat "$T/fleet.err"; exit 1; }
+mdm group add depot
+# shellcheck disable=SC2046
+mdm group assign depot $("$bin/wardenmdm" --dir "$T/mdm" devices |
+	awk '$1 ~ /^[0-9a-f]+$/ && $1 != "'"$ID"'" { print $1 }')
+mdm summary
+
+say "The admin console: the same fleet in a browser"
+link=$("$bin/wardenmdm" --dir "$T/mdm" admin login-url)
+echo "Open this link in a browser (it works once, within 5 minutes):"
+echo
+echo "  $link"
+echo
+echo "The server's certificate is the demo CA's ($T/mdm/ca.pem): accept it"
+echo "in the browser. Another link: $bin/wardenmdm --dir $T/mdm admin login-url"
+if [ -z "$no_wait" ] && [ -t 0 ]; then
+	printf '\nThe server stays up until you press Enter. '
+	read -r _ || true
+else
+	echo "(not waiting: --no-wait, WARDEN_DEMO_NO_WAIT or no terminal)"
+fi
+
+say "Stopping the server, the fleet and the agents (SIGTERM)"
 for p in $pids; do kill -TERM "$p"; wait "$p" || true; done
 pids=""
 say "Done; $T removed"

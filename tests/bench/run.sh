@@ -55,3 +55,7 @@ if [ -x "$bin/wardenfleet" ]; then
 	# WARDEN_FLEET_DEVICES: fewer devices for a quick look.
 	sh "$here/fleet.sh" "$bin" "${WARDEN_FLEET_DEVICES:-10000}"
 fi
+
+if [ -x "$bin/wardenfleet" ] && [ -x "$bin/wardenmdm" ]; then
+	sh "$here/console_fleet.sh" "$bin" "${WARDEN_FLEET_DEVICES:-10000}"
+fi

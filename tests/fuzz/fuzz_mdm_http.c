@@ -9,7 +9,9 @@
  * and parses the same when the bytes after it are cut off; no proper
  * prefix of an accepted head is accepted; a partial head only ever
  * grows into a complete one or a refusal (checked by feeding the input
- * in two pieces at a point the first byte chooses).
+ * in two pieces at a point the first byte chooses). The admin console's
+ * fields (the session cookie, Origin, Sec-Fetch-Site, X-CSRF-Token) stay
+ * within their bounds and hold no control character.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,6 +75,13 @@ check_parsed(const uint8_t *data, size_t size,
 	    sizeof(val), err, sizeof(err)) == 1 && strlen(val) >= sizeof(val))
 		abort();
 	(void)mdm_http_etag_match(req->if_none_match, "42");
+	if (strlen(req->session) > MDM_HTTP_COOKIE_MAX ||
+	    strlen(req->csrf) > MDM_HTTP_CSRF_MAX ||
+	    strlen(req->origin) > MDM_HTTP_ORIGIN_MAX ||
+	    strlen(req->host) > MDM_HTTP_HOST_MAX ||
+	    strpbrk(req->session, "\r\n;") != NULL ||
+	    strpbrk(req->csrf, "\r\n") != NULL)
+		abort();
 }
 
 int

@@ -99,6 +99,12 @@ check "install (dpkg -i)" in_root dpkg -i /tmp/$(basename "$deb") \
 	/tmp/$(basename "$mdm")
 check "wardend --version runs in the root" in_root /usr/sbin/wardend --version
 check "wardenmdm --version runs in the root" in_root /usr/bin/wardenmdm --version
+[ -s "$R/usr/share/wardenmdm/console/index.html" ] &&
+	[ -s "$R/usr/share/wardenmdm/console/console.js" ] &&
+	[ -s "$R/usr/share/wardenmdm/console/console.css" ] &&
+	grep -qa /usr/share/wardenmdm/console "$R/usr/bin/wardenmdm" &&
+	ok "warden-mdm ships the admin console's files where wardenmdm looks" ||
+	not_ok "the console's files in warden-mdm" "$(ls -R "$R/usr/share/wardenmdm" 2>&1)"
 in_root getent group warden >/dev/null &&
 	ok "sysusers.d: the group warden" || not_ok "sysusers.d: the group warden"
 pw=$(in_root getent passwd _warden)

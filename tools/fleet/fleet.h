@@ -38,6 +38,8 @@ struct fleet {
 	char hostname[256];		/* for SNI and verification */
 	int wait;			/* waitSeconds of the long polls */
 	int ramp;			/* devices enrolling at once, at most */
+	int noncompliant;		/* percent of devices reporting
+					   non-compliance (by index) */
 	int64_t t0_ms;			/* CLOCK_MONOTONIC at the start */
 	int64_t deadline_ms;		/* stop then (0: never) */
 	bool stopping;

@@ -484,16 +484,36 @@ send_policy(struct fleet_dev *d, int op)
 	request(d, op, "GET", path, d->etag[0] != '\0' ? inm : NULL, NULL);
 }
 
+/* A device's report: compliant, or, for the --non-compliant share of
+ * the fleet (by index), failing as a handheld commonly does, with one of
+ * a few reasons an operator would meet. */
 static void
 send_report(struct fleet_dev *d)
 {
-	char path[FLEET_ID_MAX + 32], body[512];
+	static const char *const failures[] = {
+	    "{\"settingName\":\"passwordPolicies\",\"fieldPath\":"
+	    "\"passwordPolicies[0].passwordMinimumLength\","
+	    "\"nonComplianceReason\":\"USER_ACTION\",\"currentValue\":4}",
+	    "{\"settingName\":\"cameraDisabled\",\"fieldPath\":"
+	    "\"cameraDisabled\",\"nonComplianceReason\":\"UNSUPPORTED\"}",
+	    "{\"settingName\":\"systemUpdate\",\"fieldPath\":"
+	    "\"systemUpdate.type\",\"nonComplianceReason\":\"API_LEVEL\"}",
+	};
+	char path[FLEET_ID_MAX + 32], body[1024];
+	/* 37 is prime to 100: any 100 consecutive devices hold exactly
+	 * the share, spread out. */
+	bool failing = (int)(d->idx * 37 % 100) < d->f->noncompliant;
 
 	snprintf(path, sizeof(path), "/v1/devices/%s/reports", d->id);
 	snprintf(body, sizeof(body), "{\"reports\":[{\"idempotencyKey\":"
 	    "\"fleet-%s-1\",\"kind\":\"report\",\"payload\":{"
-	    "\"policyCompliant\":true,\"appliedPolicyVersion\":\"%s\"}}]}",
-	    d->id, d->etag);
+	    "\"policyCompliant\":%s,\"appliedPolicyVersion\":\"%s\","
+	    "\"hardwareInfo\":{\"model\":\"wardenfleet\","
+	    "\"serialNumber\":\"FLEET%06zu\"},\"softwareInfo\":{"
+	    "\"androidVersion\":\"warden-sim\"}%s%s%s}}]}",
+	    d->id, failing ? "false" : "true", d->etag, d->idx,
+	    failing ? ",\"nonComplianceDetails\":[" : "",
+	    failing ? failures[d->idx % 3] : "", failing ? "]" : "");
 	request(d, OP_REPORT, "POST", path, NULL, body);
 }
 

@@ -59,7 +59,8 @@ usage(void)
 	fprintf(stderr, "usage: wardenfleet --url https://HOST:PORT --ca FILE "
 	    "--tokens FILE [--devices N]\n"
 	    "                   [--wait SECONDS] [--ramp N] [--duration "
-	    "SECONDS] [--hold SECONDS]\n");
+	    "SECONDS] [--hold SECONDS]\n"
+	    "                   [--non-compliant PERCENT]\n");
 }
 
 /* Devices not started yet, started as others finish enrolling. */
@@ -276,6 +277,7 @@ main(int argc, char **argv)
 		{ "ramp", required_argument, NULL, 'r' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "hold", required_argument, NULL, 'H' },
+		{ "non-compliant", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct fleet f;
@@ -322,6 +324,11 @@ main(int argc, char **argv)
 			if (parse_num(optarg, 0, 86400, &v) != 0)
 				goto bad;
 			hold_ms = v * 1000;
+			break;
+		case 'N':
+			if (parse_num(optarg, 0, 100, &v) != 0)
+				goto bad;
+			f.noncompliant = (int)v;
 			break;
 		default:
 			goto bad;

@@ -154,6 +154,12 @@ int mdm_policy_version(const cJSON *v, char out[MDM_VERSION_MAX + 1],
 #define MDM_HTTP_HEADERS_MAX 64	/* header fields */
 #define MDM_HTTP_ETAGS_MAX 512	/* the If-None-Match value */
 #define MDM_HTTP_CTYPE_MAX 128	/* the Content-Type value */
+#define MDM_HTTP_HOST_MAX 255	/* the Host value */
+#define MDM_HTTP_ORIGIN_MAX 300	/* the Origin value */
+#define MDM_HTTP_COOKIE_MAX 64	/* the console's session cookie value */
+#define MDM_HTTP_CSRF_MAX 64	/* the X-CSRF-Token value */
+#define MDM_HTTP_FETCH_MAX 32	/* the Sec-Fetch-Site value */
+#define MDM_SESSION_COOKIE "wardenmdm_session"	/* the console's cookie */
 
 enum mdm_http_method {
 	MDM_HTTP_GET = 0,
@@ -175,6 +181,15 @@ struct mdm_http_req {
 	bool has_if_none_match;
 	char if_none_match[MDM_HTTP_ETAGS_MAX + 1];
 	char content_type[MDM_HTTP_CTYPE_MAX + 1];	/* "" when absent */
+	char host[MDM_HTTP_HOST_MAX + 1];		/* "" when absent */
+	char origin[MDM_HTTP_ORIGIN_MAX + 1];		/* "" when absent */
+	char fetch_site[MDM_HTTP_FETCH_MAX + 1];	/* Sec-Fetch-Site */
+	char csrf[MDM_HTTP_CSRF_MAX + 1];		/* X-CSRF-Token */
+	/* The value of the cookie MDM_SESSION_COOKIE (other cookies are
+	 * ignored): "" when absent; session_bad when it was given twice or
+	 * longer than MDM_HTTP_COOKIE_MAX. */
+	char session[MDM_HTTP_COOKIE_MAX + 1];
+	bool session_bad;
 	size_t head_len;		/* bytes of the head, CRLF CRLF included */
 };
 
@@ -253,10 +268,12 @@ enum mdm_token_state {
 /* The text for a refused token: "enrollment token already used". */
 const char *mdm_token_state_text(enum mdm_token_state s);
 
-/* Stores a new token by its SHA-256 (the token itself is never kept). */
+/* Stores a new token by its SHA-256 (the token itself is never kept);
+ * a device enrolling with it is put in group (NULL: none; a group that
+ * does not exist is refused). */
 int mdm_store_token_add(struct mdm_store *st,
-    const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode, time_t created,
-    time_t expires);
+    const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode,
+    const char *group, time_t created, time_t expires);
 /* Stores n tokens (by their SHA-256) in one transaction. */
 int mdm_store_tokens_add(struct mdm_store *st,
     const uint8_t (*hashes)[CRYPTO_SHA256_LEN], size_t n, const char *mode,
@@ -504,6 +521,75 @@ int mdm_store_commands_each(struct mdm_store *st, const char *id,
 int mdm_store_command_redeliver(struct mdm_store *st, const char *id,
     const char *cmd);
 
+/* mdm_store_fleet.c: what the admin console reads */
+
+/* A device and what its last report said (payload only when it said
+ * non-compliant: its text, owned by the store call; else NULL). */
+struct mdm_fleet_row {
+	struct mdm_device dev;
+	const char *payload;
+};
+
+/* Calls fn for every device, oldest enrollment first, in one query. */
+int mdm_store_fleet_each(struct mdm_store *st,
+    int (*fn)(const struct mdm_fleet_row *row, void *arg), void *arg);
+
+/*
+ * The fleet's compliance day by day (day: Unix time / 86400, UTC) from
+ * the reports received since since, each device counted once a day by
+ * its last report of the day; only group's devices when group is not
+ * NULL. fn is called in day order.
+ */
+int mdm_store_compliance_days(struct mdm_store *st, const char *group,
+    time_t since, int (*fn)(long long day, long long compliant,
+    long long noncompliant, void *arg), void *arg);
+
+/* Device id's enrollment "device" JSON text (*info malloc'd): 0, 1 when
+ * there is no such device, -1 on error. */
+int mdm_store_device_info(struct mdm_store *st, const char *id, char **info);
+
+/* Calls fn for device id's last max events, newest first. */
+int mdm_store_events_recent(struct mdm_store *st, const char *id, int max,
+    int (*fn)(const struct mdm_report_row *row, void *arg), void *arg);
+
+/* The policy set for exactly this scope (name: device id or group;
+ * unused for the default): 0 and *json (malloc'd), 1 when none is set,
+ * -1 on error. */
+int mdm_store_policy_scope_get(struct mdm_store *st, enum mdm_scope kind,
+    const char *name, char **json);
+
+/* mdm_store_admin.c: the admin console's credentials */
+
+#define MDM_PW_SALT_LEN 16
+#define MDM_PW_HASH_LEN 32		/* PBKDF2-HMAC-SHA256 output */
+#define MDM_PW_ITERATIONS 600000	/* what new passwords get */
+#define MDM_PW_ITERATIONS_MAX 10000000
+
+/* The admin password as stored: never the password itself. */
+struct mdm_admin_password {
+	uint8_t salt[MDM_PW_SALT_LEN];
+	unsigned iterations;
+	uint8_t hash[MDM_PW_HASH_LEN];
+};
+
+/* Stores a one-time login link by its SHA-256. */
+int mdm_store_admin_link_add(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], time_t created, time_t expires);
+/*
+ * Uses a login link: *state says whether it was valid (then it is used
+ * from now on: a second use finds it MDM_TOKEN_USED), unknown, used or
+ * expired. -1 only on a database error.
+ */
+int mdm_store_admin_link_use(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], time_t now,
+    enum mdm_token_state *state);
+/* Sets (replaces) the admin password's hash. */
+int mdm_store_admin_password_set(struct mdm_store *st,
+    const struct mdm_admin_password *pw, time_t now);
+/* Reads it: 0, 1 when no password is set, -1 on error. */
+int mdm_store_admin_password_get(struct mdm_store *st,
+    struct mdm_admin_password *pw);
+
 /* ------------------------------------------------------------------ */
 /* mdm_notify.c: "a command was queued", across processes               */
 /* ------------------------------------------------------------------ */
@@ -675,6 +761,48 @@ void mdm_tls_idle(struct mdm_tls *t);
 void mdm_tls_close(struct mdm_tls *t, bool notify);
 
 /* ------------------------------------------------------------------ */
+/* mdm_console.c, mdm_console_auth.c, mdm_console_api.c: admin console  */
+/* ------------------------------------------------------------------ */
+
+#define MDM_CONSOLE_PREFIX "/console"
+#ifndef MDM_CONSOLE_DIR_DEFAULT	/* the Makefile's $(MDM_CONSOLE_DIR) */
+#define MDM_CONSOLE_DIR_DEFAULT "/usr/local/share/wardenmdm/console"
+#endif
+#define MDM_CONSOLE_ASSET_MAX (512 * 1024)	/* one static file */
+#define MDM_SESSIONS_MAX 32		/* open console sessions */
+#define MDM_SESSION_TEXT 43		/* a cookie or CSRF token: base64url
+					   of 32 random bytes */
+#define MDM_SESSION_IDLE 900		/* default idle timeout, seconds */
+#define MDM_SESSION_LIFETIME (12 * 3600)	/* however active */
+#define MDM_LOGIN_TTL 300		/* a login link's lifetime, at most */
+
+/* One static file of the console, read at start. */
+struct mdm_asset {
+	const char *name;		/* "console.js" */
+	const char *ctype;		/* its Content-Type */
+	char *body;
+	size_t len;
+};
+
+/* A console session (the cookie itself is not kept). */
+struct mdm_session {
+	bool used;
+	uint8_t id_hash[CRYPTO_SHA256_LEN];	/* SHA-256 of the cookie */
+	char csrf[MDM_SESSION_TEXT + 1];
+	int64_t created_ms, last_ms;		/* mdm_now_ms() */
+};
+
+/* The console's state in the server (its loop's alone). */
+struct mdm_console {
+	struct mdm_asset assets[3];
+	size_t nassets;			/* 0: no console (logged) */
+	struct mdm_session sessions[MDM_SESSIONS_MAX];
+	int idle_seconds;
+	int64_t pw_next_ms;		/* no password try before */
+	int pw_failures;
+};
+
+/* ------------------------------------------------------------------ */
 /* mdm_serve.c, mdm_conn.c, mdm_route.c, mdm_api.c, mdm_enroll.c         */
 /* ------------------------------------------------------------------ */
 
@@ -704,6 +832,7 @@ struct mdm_server {
 					   MDM_HANDSHAKES_MAX */
 	bool accept_paused;
 	bool stopping;
+	struct mdm_console console;
 };
 
 /* A response being built by a handler. */
@@ -713,6 +842,10 @@ struct mdm_resp {
 	size_t len;
 	char etag[MDM_VERSION_MAX + 1];	/* "" for none (unquoted) */
 	const char *allow;	/* Allow header for 405, or NULL */
+	const char *ctype;	/* Content-Type; NULL: application/json */
+	/* More header lines, each ending in CRLF (Set-Cookie, Location,
+	 * the console's security headers); "" for none. */
+	char headers[1024];
 	bool close;		/* close the connection afterwards */
 	bool drop;		/* close the connection without an answer
 				   (fault injection) */
@@ -789,6 +922,72 @@ void mdm_resp_json(struct mdm_resp *resp, int status, cJSON *body);
 /* Parses the call's body as a JSON object; on failure fills resp (400). */
 cJSON *mdm_call_object(struct mdm_call *call, struct mdm_resp *resp);
 
+/* mdm_console.c */
+/*
+ * Reads the console's files (index.html, console.css, console.js) from
+ * dir into c; on failure c has none and the console answers 503
+ * (logged), the device API is not affected.
+ */
+void mdm_console_load(struct mdm_console *c, const char *dir);
+/* Frees the files. */
+void mdm_console_free(struct mdm_console *c);
+/*
+ * Every request under MDM_CONSOLE_PREFIX: refused to a peer that shows a
+ * client certificate (the console is not for devices), the static files,
+ * the login link, then the JSON admin API behind a session and, for
+ * every state-changing request, its CSRF token. Adds the security
+ * headers (Content-Security-Policy and friends) to every answer.
+ */
+void mdm_console_route(struct mdm_call *call, struct mdm_resp *resp);
+
+/* mdm_console_auth.c */
+#define MDM_PW_TEXT_MIN 12		/* an admin password's length */
+#define MDM_PW_TEXT_MAX 256
+/* A new secret (login link, cookie, CSRF token): base64url of 32 random
+ * bytes, MDM_SESSION_TEXT characters. */
+int mdm_console_secret(struct crypto_rng *rng,
+    char out[MDM_SESSION_TEXT + 1]);
+/* PBKDF2-HMAC-SHA256 of a password. Blocks on the CPU (by design). */
+int mdm_console_pw_hash(const char *password, size_t len,
+    const uint8_t salt[MDM_PW_SALT_LEN], unsigned iterations,
+    uint8_t out[MDM_PW_HASH_LEN]);
+/* Opens a session: the cookie's text in cookie (a secret). */
+int mdm_console_session_new(struct mdm_console *c, struct crypto_rng *rng,
+    int64_t now_ms, char cookie[MDM_SESSION_TEXT + 1]);
+/* True while s has neither idled out nor outlived its lifetime. */
+bool mdm_console_session_live(const struct mdm_console *c,
+    const struct mdm_session *s, int64_t now_ms);
+/* The live session of a cookie (its idle clock restarted), or NULL. */
+struct mdm_session *mdm_console_session_find(struct mdm_console *c,
+    const char *cookie, int64_t now_ms);
+/* Ends s. */
+void mdm_console_session_end(struct mdm_session *s);
+/*
+ * Checks the admin password (rate-limited): 0, or -1 with the status
+ * (401, 429, 500) and a reason. Blocks on the CPU for the hash.
+ */
+int mdm_console_password_check(struct mdm_server *srv,
+    const char *password, int64_t now_ms, int *status, char *err,
+    size_t errlen);
+/* mdm_console_admin.c: `wardenmdm admin login-url|passwd`: argv from
+ * "admin". Returns an exit code. */
+int mdm_cmd_console_admin(const char *dir, int argc, char **argv);
+
+/* mdm_console_api.c: the JSON admin API under /console/api/ (a live
+ * session and, for POST, its CSRF token already checked); path is what
+ * follows "/console/api/". */
+void mdm_console_api(struct mdm_call *call, struct mdm_resp *resp,
+    const char *path);
+
+/* mdm_qr.c */
+/*
+ * The QR code of text as rows of '1' (dark) and '0' characters, no quiet
+ * zone: *size rows of *size, in *rows (malloc'd, size * size bytes and a
+ * NUL; holds the token: crypto_free_secret).
+ */
+int mdm_qr_matrix(const char *text, int *size, char **rows, char *err,
+    size_t errlen);
+
 /* mdm_api.c: the device routes (mutual TLS already checked) */
 void mdm_api_policy(struct mdm_call *call, struct mdm_resp *resp);
 void mdm_api_reports(struct mdm_call *call, struct mdm_resp *resp);
@@ -797,6 +996,8 @@ void mdm_api_result(struct mdm_call *call, struct mdm_resp *resp);
 void mdm_api_unenroll(struct mdm_call *call, struct mdm_resp *resp);
 
 /* mdm_enroll.c */
+/* A new id (device or command): MDM_HEXID_LEN random hex digits. */
+int mdm_new_id(struct crypto_rng *rng, char out[MDM_HEXID_LEN + 1]);
 /* POST /v1/enroll (no client certificate). */
 void mdm_enroll(struct mdm_call *call, struct mdm_resp *resp);
 /* POST /v1/devices/{id}/certificate. */
@@ -813,6 +1014,12 @@ void mdm_usage(void);
  * the command word. Returns an exit code. */
 int mdm_cmd_admin(const char *dir, int argc, char **argv);
 
+/* A command as `results --json` shows it: {"id", "type", "params",
+ * "createTime", "durationSeconds", "deliveries", "signature"?, "status"?,
+ * "errorCode"?, "result"?, "resultTime"?}. The caller owns the tree;
+ * NULL when out of memory. */
+cJSON *mdm_command_json(const struct mdm_command *c);
+
 /* Opens DIR's existing database for an admin command; says why not on
  * stderr and returns NULL. */
 struct mdm_store *mdm_admin_open_store(const char *dir);
@@ -828,6 +1035,15 @@ cJSON *mdm_device_json(const struct mdm_device *d);
 /* mdm_group.c: `wardenmdm group add|assign|unassign ...` and `wardenmdm
  * groups [--json]`: argv from the command word. Returns an exit code. */
 int mdm_cmd_group(const char *dir, int argc, char **argv);
+
+#define MDM_URL_MAX 512		/* a server URL given or written */
+
+/* True when u is an https:// URL of printable ASCII, at most
+ * MDM_URL_MAX bytes. */
+bool mdm_url_ok(const char *u);
+/* The URL `serve` last listened on (DIR/server.url), else the default's,
+ * into url (cap bytes). Blocks on the file system. */
+void mdm_server_url(const char *dir, char *url, size_t cap);
 
 /* `wardenmdm token new ...`: argv from "token". Returns an exit code. */
 int mdm_cmd_token(const char *dir, int argc, char **argv);

@@ -364,22 +364,14 @@ add_param(cJSON *params, const char *arg)
 static int
 command_id(char out[MDM_HEXID_LEN + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	struct crypto_rng *rng;
 	char err[MDM_ERR_MAX];
-	uint8_t b[MDM_HEXID_LEN / 2];
-	size_t i;
 	int rc;
 
 	if (crypto_rng_new("wardenmdm-command", &rng, err, sizeof(err)) != 0)
 		return -1;
-	rc = crypto_rng_bytes(rng, b, sizeof(b));
+	rc = mdm_new_id(rng, out);
 	crypto_rng_free(rng);
-	for (i = 0; i < sizeof(b); i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[MDM_HEXID_LEN] = '\0';
 	return rc;
 }
 
@@ -689,16 +681,14 @@ print_result(const struct mdm_command *c, void *arg)
 	return 0;
 }
 
-/* One command as an element of `results --json`. */
-static int
-add_result(const struct mdm_command *c, void *arg)
+cJSON *
+mdm_command_json(const struct mdm_command *c)
 {
 	char created[MDM_TIME_LEN], answered[MDM_TIME_LEN];
 	cJSON *o, *v;
 
-	if ((o = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToArray(arg, o))
-		return -1;
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
 	mdm_time_format(c->created, created);
 	cJSON_AddStringToObject(o, "id", c->id);
 	cJSON_AddStringToObject(o, "type", c->type);
@@ -717,6 +707,19 @@ add_result(const struct mdm_command *c, void *arg)
 	if (c->result_time != 0) {
 		mdm_time_format(c->result_time, answered);
 		cJSON_AddStringToObject(o, "resultTime", answered);
+	}
+	return o;
+}
+
+/* One command as an element of `results --json`. */
+static int
+add_result(const struct mdm_command *c, void *arg)
+{
+	cJSON *o = mdm_command_json(c);
+
+	if (o == NULL || !cJSON_AddItemToArray(arg, o)) {
+		cJSON_Delete(o);
+		return -1;
 	}
 	return 0;
 }

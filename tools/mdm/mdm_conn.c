@@ -159,7 +159,8 @@ static int
 respond(struct mdm_conn *c, const struct mdm_resp *resp, bool closing)
 {
 	const struct mdm_http_req *req = c->req;
-	char head[1024], date[64], etag[MDM_VERSION_MAX + 16];
+	char head[2048], date[64], etag[MDM_VERSION_MAX + 16];
+	char ctype[160];
 	char allow[96];
 	bool body = resp->status != 204 && resp->status != 304;
 	bool send_body = body && resp->body != NULL &&
@@ -176,16 +177,17 @@ respond(struct mdm_conn *c, const struct mdm_resp *resp, bool closing)
 		snprintf(etag, sizeof(etag), "ETag: \"%s\"\r\n", resp->etag);
 	if (resp->allow != NULL)
 		snprintf(allow, sizeof(allow), "Allow: %s\r\n", resp->allow);
+	snprintf(ctype, sizeof(ctype), "Content-Type: %s\r\n",
+	    resp->ctype != NULL ? resp->ctype : "application/json");
 	n = snprintf(head, sizeof(head),
 	    "HTTP/1.1 %d %s\r\n"
 	    "Date: %s\r\n"
 	    "Server: wardenmdm\r\n"
 	    "Cache-Control: no-store\r\n"
-	    "%s%s%s%s",
+	    "%s%s%s%s%s",
 	    resp->status, mdm_http_reason(resp->status), date, etag, allow,
-	    closing ? "Connection: close\r\n" : "",
-	    body && resp->body != NULL ?
-	    "Content-Type: application/json\r\n" : "");
+	    closing ? "Connection: close\r\n" : "", resp->headers,
+	    body && resp->body != NULL ? ctype : "");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
 	hlen = (size_t)n;

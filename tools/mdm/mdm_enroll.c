@@ -19,9 +19,8 @@
 
 #include "mdm.h"
 
-/* A new device id: MDM_HEXID_LEN random hex digits. */
-static int
-new_id(struct crypto_rng *rng, char out[MDM_HEXID_LEN + 1])
+int
+mdm_new_id(struct crypto_rng *rng, char out[MDM_HEXID_LEN + 1])
 {
 	static const char digits[] = "0123456789abcdef";
 	uint8_t b[MDM_HEXID_LEN / 2];
@@ -223,7 +222,7 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 		mdm_resp_error(resp, 400, "%s", err);
 		goto out;
 	}
-	if (new_id(srv->rng, dev.id) != 0 ||
+	if (mdm_new_id(srv->rng, dev.id) != 0 ||
 	    mdm_ca_issue_client(&srv->ca, srv->rng, er.csr, strlen(er.csr),
 	    dev.id, srv->cert_days, &pem, &cert, err, sizeof(err)) != 0) {
 		mdm_log_warnx("enrollment: issuing a certificate: %s", err);

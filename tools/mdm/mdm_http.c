@@ -28,7 +28,7 @@ struct parse {
 	size_t errlen;
 	/* header fields seen */
 	int n_fields;
-	bool host, te, cl, inm, ctype, close, keepalive;
+	bool host, te, cl, inm, ctype, close, keepalive, origin, fetch, csrf;
 };
 
 static enum mdm_http_parse_result
@@ -253,6 +253,35 @@ copy_field(struct parse *p, bool *seen, const char *name, const char *v,
 	return MDM_HTTP_PARSED;
 }
 
+/* Cookie: "a=1; b=2": keeps the value of MDM_SESSION_COOKIE only. */
+static void
+parse_cookie(struct parse *p, const char *v, size_t n)
+{
+	static const char name[] = MDM_SESSION_COOKIE "=";
+	struct mdm_http_req *r = p->req;
+	size_t i = 0, start, end, nl = sizeof(name) - 1;
+
+	while (i < n) {
+		while (i < n && (v[i] == ' ' || v[i] == ';'))
+			i++;
+		start = i;
+		while (i < n && v[i] != ';')
+			i++;
+		end = i;
+		while (end > start && v[end - 1] == ' ')
+			end--;
+		if (end - start < nl || memcmp(v + start, name, nl) != 0)
+			continue;
+		start += nl;
+		if (r->session[0] != '\0' || end - start > MDM_HTTP_COOKIE_MAX) {
+			r->session_bad = true;
+			continue;
+		}
+		memcpy(r->session, v + start, end - start);
+		r->session[end - start] = '\0';
+	}
+}
+
 static enum mdm_http_parse_result
 parse_field(struct parse *p, const char *s, size_t n)
 {
@@ -288,9 +317,19 @@ parse_field(struct parse *p, const char *s, size_t n)
 			    (int)nlen, s);
 	}
 	if (name_is(s, nlen, "Host")) {
-		if (p->host)
-			return bad(p, 400, "Host: given twice");
-		p->host = true;
+		return copy_field(p, &p->host, "Host", v, vlen, r->host,
+		    sizeof(r->host));
+	} else if (name_is(s, nlen, "Origin")) {
+		return copy_field(p, &p->origin, "Origin", v, vlen, r->origin,
+		    sizeof(r->origin));
+	} else if (name_is(s, nlen, "Sec-Fetch-Site")) {
+		return copy_field(p, &p->fetch, "Sec-Fetch-Site", v, vlen,
+		    r->fetch_site, sizeof(r->fetch_site));
+	} else if (name_is(s, nlen, "X-CSRF-Token")) {
+		return copy_field(p, &p->csrf, "X-CSRF-Token", v, vlen,
+		    r->csrf, sizeof(r->csrf));
+	} else if (name_is(s, nlen, "Cookie")) {
+		parse_cookie(p, v, vlen);
 	} else if (name_is(s, nlen, "Content-Length")) {
 		return parse_length(p, v, vlen);
 	} else if (name_is(s, nlen, "Transfer-Encoding")) {
@@ -418,13 +457,15 @@ mdm_http_reason(int status)
 		const char *text;
 	} reasons[] = {
 		{ 100, "Continue" }, { 200, "OK" }, { 201, "Created" },
-		{ 204, "No Content" }, { 304, "Not Modified" },
+		{ 204, "No Content" }, { 303, "See Other" },
+		{ 304, "Not Modified" }, { 308, "Permanent Redirect" },
 		{ 400, "Bad Request" }, { 401, "Unauthorized" },
 		{ 403, "Forbidden" }, { 404, "Not Found" },
 		{ 405, "Method Not Allowed" }, { 408, "Request Timeout" },
 		{ 411, "Length Required" }, { 413, "Content Too Large" },
 		{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
 		{ 417, "Expectation Failed" }, { 422, "Unprocessable Content" },
+		{ 429, "Too Many Requests" },
 		{ 431, "Request Header Fields Too Large" },
 		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
 		{ 503, "Service Unavailable" },

@@ -23,7 +23,10 @@ help(void)
 	    "       wardenmdm --help | --version\n"
 	    "  serve [--listen ADDR:PORT] [--cert-days N] [--poll-timeout N] "
 	    "[--san NAME]\n"
-	    "        [--no-command-signing] [--inject-faults FILE] [-v]\n"
+	    "        [--no-command-signing] [--inject-faults FILE] "
+	    "[--console-dir DIR]\n"
+	    "        [--console-idle SECONDS] [-v]\n"
+	    "  admin login-url [--ttl SECONDS] [--server URL] | admin passwd\n"
 	    "  token new --mode MODE [--server URL] [--ttl SECONDS] "
 	    "[--qr FILE.png|-]\n"
 	    "            [--json FILE] [--wifi-ssid SSID [--wifi-password "
@@ -118,5 +121,7 @@ main(int argc, char **argv)
 		return mdm_cmd_serve(dir, argc - 1, argv + 1);
 	if (strcmp(argv[1], "token") == 0)
 		return mdm_cmd_token(dir, argc - 1, argv + 1);
+	if (strcmp(argv[1], "admin") == 0)
+		return mdm_cmd_console_admin(dir, argc - 1, argv + 1);
 	return mdm_cmd_admin(dir, argc - 1, argv + 1);
 }

@@ -2,7 +2,8 @@
  * mdm_qr.c - the provisioning QR code: Android's JSON payload (with
  * warden's settings in the admin extras bundle, docs/provisioning.md),
  * encoded with libqrencode and written as a PNG (libpng) or drawn on a
- * terminal with Unicode half blocks.
+ * terminal with Unicode half blocks, or handed to the admin console as a
+ * matrix of modules that its page draws.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -231,6 +232,32 @@ mdm_qr_term(const char *text, FILE *fp, char *err, size_t errlen)
 		}
 		fputc('\n', fp);
 	}
+	QRcode_free(qr);
+	return 0;
+}
+
+int
+mdm_qr_matrix(const char *text, int *size, char **rows, char *err,
+    size_t errlen)
+{
+	QRcode *qr;
+	size_t n;
+	int x, y;
+
+	*rows = NULL;
+	if ((qr = encode(text, QR_ECLEVEL_M, err, errlen)) == NULL)
+		return -1;
+	n = (size_t)qr->width * (size_t)qr->width;
+	if ((*rows = malloc(n + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		QRcode_free(qr);
+		return -1;
+	}
+	for (y = 0; y < qr->width; y++)
+		for (x = 0; x < qr->width; x++)
+			(*rows)[y * qr->width + x] = dark(qr, x, y) ? '1' : '0';
+	(*rows)[n] = '\0';
+	*size = qr->width;
 	QRcode_free(qr);
 	return 0;
 }

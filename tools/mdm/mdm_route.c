@@ -1,6 +1,7 @@
 /*
  * mdm_route.c - from a parsed request to its handler: the path table of
- * docs/protocol/README.md, 404 and 405, the mutual-TLS check in front of
+ * docs/protocol/README.md (the admin console's /console handed to
+ * mdm_console.c), 404 and 405, the mutual-TLS check in front of
  * every /v1/devices/{id} route, and the error and JSON response shapes.
  */
 #include <stdarg.h>
@@ -30,6 +31,10 @@ grpc_status(int status)
 		return "UNIMPLEMENTED";
 	case 408:
 		return "DEADLINE_EXCEEDED";
+	case 409:
+		return "ABORTED";
+	case 429:
+		return "RESOURCE_EXHAUSTED";
 	case 500:
 		return "INTERNAL";
 	case 503:
@@ -274,6 +279,12 @@ mdm_route(struct mdm_call *call, struct mdm_resp *resp)
 	size_t nseg;
 	bool ok;
 
+	if (strncmp(req->path, MDM_CONSOLE_PREFIX, strlen(MDM_CONSOLE_PREFIX))
+	    == 0 && (req->path[strlen(MDM_CONSOLE_PREFIX)] == '\0' ||
+	    req->path[strlen(MDM_CONSOLE_PREFIX)] == '/')) {
+		mdm_console_route(call, resp);
+		return;
+	}
 	snprintf(path, sizeof(path), "%s", req->path);
 	if (split(path, seg, &nseg) == 0)
 		r = match(seg, nseg, &id, &cmd);

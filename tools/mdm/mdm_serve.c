@@ -39,7 +39,8 @@ serve_usage(void)
 	    "[--cert-days N]\n"
 	    "                      [--poll-timeout N] [--san DNS:name|IP:addr] "
 	    "[--no-command-signing]\n"
-	    "                      [--inject-faults FILE] [-v]\n");
+	    "                      [--inject-faults FILE] [--console-dir DIR] "
+	    "[--console-idle SECONDS] [-v]\n");
 }
 
 static int
@@ -352,7 +353,8 @@ connection_limit(void)
 
 static int
 serve_options(struct mdm_server *srv, int argc, char **argv,
-    const char **listen_spec, const char **san, size_t *nsan, int *level)
+    const char **listen_spec, const char **san, size_t *nsan, int *level,
+    const char **console_dir)
 {
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
@@ -362,6 +364,8 @@ serve_options(struct mdm_server *srv, int argc, char **argv,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-command-signing", no_argument, NULL, 'n' },
 		{ "inject-faults", required_argument, NULL, 'f' },
+		{ "console-dir", required_argument, NULL, 'C' },
+		{ "console-idle", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -406,6 +410,17 @@ serve_options(struct mdm_server *srv, int argc, char **argv,
 			    "%s", optarg) >= (int)sizeof(srv->fault_file)) {
 				fprintf(stderr, "wardenmdm: --inject-faults: "
 				    "path too long\n");
+				return -1;
+			}
+			break;
+		case 'C':
+			*console_dir = optarg;
+			break;
+		case 'I':
+			if (parse_int(optarg, 1, 86400,
+			    &srv->console.idle_seconds) != 0) {
+				fprintf(stderr, "wardenmdm: --console-idle: 1 "
+				    "to 86400\n");
 				return -1;
 			}
 			break;
@@ -459,6 +474,7 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 {
 	static struct mdm_server srv;
 	const char *listen_spec = MDM_DEFAULT_LISTEN;
+	const char *console_dir = MDM_CONSOLE_DIR_DEFAULT;
 	const char *san[MDM_SAN_EXTRA_MAX + 1] = { NULL };
 	char bound[INET6_ADDRSTRLEN + 16], pin[65];
 	struct sigaction sa;
@@ -470,8 +486,8 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	srv.poll_timeout = MDM_DEFAULT_POLL_TIMEOUT;
 	srv.command_signing = true;
 	srv.listen_fd = -1;
-	if (serve_options(&srv, argc, argv, &listen_spec, san, &nsan, &level)
-	    != 0)
+	if (serve_options(&srv, argc, argv, &listen_spec, san, &nsan, &level,
+	    &console_dir) != 0)
 		return MDM_EXIT_USAGE;
 	mdm_log_init(level);
 	snprintf(srv.dir, sizeof(srv.dir), "%s", dir);
@@ -489,6 +505,7 @@ mdm_cmd_serve(const char *dir, int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, MDM_MMAP_THRESHOLD);
 	if (setup(&srv, san) != 0)
 		return MDM_EXIT_FAIL;
+	mdm_console_load(&srv.console, console_dir);
 	if ((rc = uv_loop_init(&loop)) != 0) {
 		mdm_log_warnx("event loop: %s", uv_strerror(rc));
 		rc = MDM_EXIT_FAIL;
@@ -518,6 +535,7 @@ out_loop:
 	if (uv_loop_close(&loop) != 0)
 		mdm_log_warnx("event loop: handles left open");
 out:
+	mdm_console_free(&srv.console);
 	mdm_notify_free(&srv.notify);
 	mdm_store_close(srv.store);
 	mdm_tls_conf_free(&srv.tls);

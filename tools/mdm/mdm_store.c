@@ -14,7 +14,7 @@
 #include "mdm.h"
 #include "mdm_store_int.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 #define BUSY_TIMEOUT_MS 5000
 
 static const char schema[] =
@@ -83,6 +83,22 @@ static const char *const upgrades[] = {
 	 "ALTER TABLE devices ADD COLUMN group_name TEXT REFERENCES "
 	 "groups(name);"
 	 "CREATE INDEX devices_group ON devices (group_name);"),
+	/* 4 -> 5: the admin console: its one-time login links (by their
+	 * SHA-256), its password, a token's group, and a device's last
+	 * report found without a scan. */
+	("CREATE TABLE admin_links ("
+	 " hash TEXT PRIMARY KEY,"
+	 " created INTEGER NOT NULL,"
+	 " expires INTEGER NOT NULL,"
+	 " used INTEGER);"
+	 "CREATE TABLE admin_password ("
+	 " id INTEGER PRIMARY KEY CHECK (id = 1),"
+	 " salt TEXT NOT NULL,"
+	 " iterations INTEGER NOT NULL,"
+	 " hash TEXT NOT NULL,"
+	 " updated INTEGER NOT NULL);"
+	 "ALTER TABLE tokens ADD COLUMN group_name TEXT;"
+	 "CREATE INDEX reports_last ON reports (device_id, kind, seq);"),
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == SCHEMA_VERSION - 1,
@@ -179,8 +195,8 @@ mdm_store_end(struct mdm_store *st, bool ok)
 	return rc;
 }
 
-static void
-hex(const uint8_t *b, size_t n, char *out)
+void
+mdm_store_hex(const uint8_t *b, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i;
@@ -318,22 +334,12 @@ mdm_token_state_text(enum mdm_token_state s)
 	return "enrollment token refused";
 }
 
-int
-mdm_store_token_add(struct mdm_store *st,
-    const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode, time_t created,
-    time_t expires)
-{
-	uint8_t one[1][CRYPTO_SHA256_LEN];
-
-	memcpy(one[0], hash, CRYPTO_SHA256_LEN);
-	return mdm_store_tokens_add(st, (const uint8_t (*)[CRYPTO_SHA256_LEN])
-	    one, 1, mode, created, expires);
-}
-
-int
-mdm_store_tokens_add(struct mdm_store *st,
+/* Stores n tokens of one mode and group (NULL: none) in one
+ * transaction; a group that does not exist is refused. */
+static int
+tokens_insert(struct mdm_store *st,
     const uint8_t (*hashes)[CRYPTO_SHA256_LEN], size_t n, const char *mode,
-    time_t created, time_t expires)
+    const char *group, time_t created, time_t expires)
 {
 	char h[2 * CRYPTO_SHA256_LEN + 1];
 	sqlite3_stmt *s;
@@ -342,17 +348,20 @@ mdm_store_tokens_add(struct mdm_store *st,
 
 	if (mdm_store_begin(st, true) != 0)
 		return -1;
+	if (group != NULL && mdm_store_group_exists(st, group) != 1)
+		return mdm_store_end(st, false);
 	s = mdm_store_prepare(st, "INSERT INTO tokens (hash, mode, created, "
-	    "expires) VALUES (?, ?, ?, ?)");
+	    "expires, group_name) VALUES (?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return mdm_store_end(st, false);
 	for (i = 0; i < n && rc == 0; i++) {
-		hex(hashes[i], CRYPTO_SHA256_LEN, h);
+		mdm_store_hex(hashes[i], CRYPTO_SHA256_LEN, h);
 		sqlite3_reset(s);
 		mdm_store_bind_text(s, 1, h);
 		mdm_store_bind_text(s, 2, mode);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)created);
 		sqlite3_bind_int64(s, 4, (sqlite3_int64)expires);
+		mdm_store_bind_text(s, 5, group);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			mdm_store_log(st, "token insert");
 			rc = -1;
@@ -360,6 +369,26 @@ mdm_store_tokens_add(struct mdm_store *st,
 	}
 	sqlite3_finalize(s);
 	return mdm_store_end(st, rc == 0);
+}
+
+int
+mdm_store_token_add(struct mdm_store *st,
+    const uint8_t hash[CRYPTO_SHA256_LEN], const char *mode,
+    const char *group, time_t created, time_t expires)
+{
+	uint8_t one[1][CRYPTO_SHA256_LEN];
+
+	memcpy(one[0], hash, CRYPTO_SHA256_LEN);
+	return tokens_insert(st, (const uint8_t (*)[CRYPTO_SHA256_LEN])
+	    one, 1, mode, group, created, expires);
+}
+
+int
+mdm_store_tokens_add(struct mdm_store *st,
+    const uint8_t (*hashes)[CRYPTO_SHA256_LEN], size_t n, const char *mode,
+    time_t created, time_t expires)
+{
+	return tokens_insert(st, hashes, n, mode, NULL, created, expires);
 }
 
 /* The token's state inside a transaction; mode copied when valid. */
@@ -404,7 +433,7 @@ mdm_store_token_check(struct mdm_store *st,
 	char h[2 * CRYPTO_SHA256_LEN + 1];
 	int rc;
 
-	hex(hash, CRYPTO_SHA256_LEN, h);
+	mdm_store_hex(hash, CRYPTO_SHA256_LEN, h);
 	if (mdm_store_begin(st, false) != 0)
 		return -1;
 	rc = token_state(st, h, now, state, mode, mode_cap);
@@ -419,7 +448,7 @@ cert_insert(struct mdm_store *st, const char *id, const struct mdm_cert *c,
 	char fp[2 * CRYPTO_SHA256_LEN + 1], serial[17];
 	sqlite3_stmt *s;
 
-	hex(c->fingerprint, CRYPTO_SHA256_LEN, fp);
+	mdm_store_hex(c->fingerprint, CRYPTO_SHA256_LEN, fp);
 	snprintf(serial, sizeof(serial), "%016llx",
 	    (unsigned long long)c->serial);
 	s = mdm_store_prepare(st, "INSERT INTO certs (fingerprint, "
@@ -445,8 +474,8 @@ mdm_store_enroll(struct mdm_store *st,
 	sqlite3_stmt *s;
 	int rc;
 
-	hex(hash, CRYPTO_SHA256_LEN, h);
-	hex(key, CRYPTO_SHA256_LEN, k);
+	mdm_store_hex(hash, CRYPTO_SHA256_LEN, h);
+	mdm_store_hex(key, CRYPTO_SHA256_LEN, k);
 	if (mdm_store_begin(st, true) != 0)
 		return -1;
 	/* Checked again inside the write transaction: of two enrollments
@@ -468,13 +497,17 @@ mdm_store_enroll(struct mdm_store *st,
 	}
 	rc = mdm_store_exec_stmt(st, s);
 	if (rc == 0) {
+		/* A token minted for a group puts the device in it (a
+		 * group is never deleted, so it still exists). */
 		s = mdm_store_prepare(st, "INSERT INTO devices (id, mode, "
-		    "enrolled, info) VALUES (?, ?, ?, ?)");
+		    "enrolled, info, group_name) VALUES (?, ?, ?, ?, (SELECT "
+		    "group_name FROM tokens WHERE hash = ?))");
 		if (s != NULL) {
 			mdm_store_bind_text(s, 1, dev->id);
 			mdm_store_bind_text(s, 2, dev->mode);
 			sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
 			mdm_store_bind_text(s, 4, info);
+			mdm_store_bind_text(s, 5, h);
 		}
 		rc = mdm_store_exec_stmt(st, s);
 	}
@@ -494,8 +527,8 @@ mdm_store_enroll_replay(struct mdm_store *st,
 	int rc, ret = -1;
 
 	*pem = NULL;
-	hex(hash, CRYPTO_SHA256_LEN, h);
-	hex(key, CRYPTO_SHA256_LEN, k);
+	mdm_store_hex(hash, CRYPTO_SHA256_LEN, h);
+	mdm_store_hex(key, CRYPTO_SHA256_LEN, k);
 	if (mdm_store_begin(st, false) != 0)
 		return -1;
 	s = mdm_store_prepare(st, "SELECT t.device_id, t.certificate FROM "
@@ -645,7 +678,7 @@ mdm_store_cert_valid(struct mdm_store *st, const char *id,
 	sqlite3_stmt *s;
 	int rc, ret = -1;
 
-	hex(fingerprint, CRYPTO_SHA256_LEN, fp);
+	mdm_store_hex(fingerprint, CRYPTO_SHA256_LEN, fp);
 	if (mdm_store_begin(st, false) != 0)
 		return -1;
 	s = mdm_store_prepare(st, "SELECT 1 FROM certs c JOIN devices d ON "
@@ -737,7 +770,7 @@ mdm_store_policy_set(struct mdm_store *st, enum mdm_scope kind,
 		return -1;
 	}
 	crypto_sha256(json, strlen(json), digest);
-	hex(digest, sizeof(digest), h);
+	mdm_store_hex(digest, sizeof(digest), h);
 	if (mdm_store_begin(st, true) != 0) {
 		snprintf(err, errlen, "database busy or broken");
 		return -1;

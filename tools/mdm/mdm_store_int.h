@@ -8,6 +8,8 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
 #include <time.h>
 #include <sqlite3.h>
 
@@ -31,6 +33,8 @@ void mdm_store_log(struct mdm_store *st, const char *what);
 /* Binds text, or NULL for a NULL pointer. */
 int mdm_store_bind_text(sqlite3_stmt *s, int i, const char *v);
 
+/* n bytes at b as lowercase hex into out (2n + 1 bytes). */
+void mdm_store_hex(const uint8_t *b, size_t n, char *out);
 /* The connection, for sqlite3_changes() and the like. */
 sqlite3 *mdm_store_db(struct mdm_store *st);
 /* Inside a transaction: 1 when device id / group name exists, 0 when

@@ -51,8 +51,8 @@ token_usage(void)
 }
 
 /* The agent's own parser: a URL that passes here, a device accepts. */
-static bool
-url_ok(const char *s)
+bool
+mdm_url_ok(const char *s)
 {
 	struct url u;
 	char err[128];
@@ -137,9 +137,9 @@ token_options(int argc, char **argv, struct token_opts *o)
 		    "WORK_PROFILE_PERSONAL\n", o->mode);
 		return -1;
 	}
-	if (o->server != NULL && !url_ok(o->server)) {
+	if (o->server != NULL && !mdm_url_ok(o->server)) {
 		fprintf(stderr, "wardenmdm: --server %s: not an https:// URL of "
-		    "at most %d characters\n", o->server, URL_MAX);
+		    "at most %d characters\n", o->server, MDM_URL_MAX);
 		return -1;
 	}
 	if (o->count > 0 && (o->qr != NULL || o->json != NULL ||
@@ -167,26 +167,19 @@ token_options(int argc, char **argv, struct token_opts *o)
 	return 0;
 }
 
-/* The server's URL: --server, else where `serve` last listened, else
- * the default. */
-static void
-server_url(const char *dir, const struct token_opts *o, char *url,
-    size_t cap)
+void
+mdm_server_url(const char *dir, char *url, size_t cap)
 {
-	char path[PATH_MAX], line[URL_MAX + 2];
+	char path[PATH_MAX], line[MDM_URL_MAX + 2];
 	FILE *f;
 
 	snprintf(url, cap, "https://%s", MDM_DEFAULT_LISTEN);
-	if (o->server != NULL) {
-		snprintf(url, cap, "%s", o->server);
-		return;
-	}
 	if (snprintf(path, sizeof(path), "%s/server.url", dir) >=
 	    (int)sizeof(path) || (f = fopen(path, "r")) == NULL)
 		return;
 	if (fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
-		if (url_ok(line) && strlen(line) < cap)
+		if (mdm_url_ok(line) && strlen(line) < cap)
 			memcpy(url, line, strlen(line) + 1);
 	}
 	fclose(f);
@@ -354,7 +347,7 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 {
 	struct token_opts o = { .ttl = MDM_DEFAULT_TOKEN_TTL };
 	uint8_t raw[TOKEN_BYTES], hash[CRYPTO_SHA256_LEN];
-	char token[2 * TOKEN_BYTES], url[URL_MAX + 1], err[MDM_ERR_MAX];
+	char token[2 * TOKEN_BYTES], url[MDM_URL_MAX + 1], err[MDM_ERR_MAX];
 	char path[PATH_MAX];
 	struct mdm_qr_settings qs = { 0 };
 	struct crypto_rng *rng = NULL;
@@ -370,7 +363,10 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 	}
 	if (token_options(argc - 1, argv + 1, &o) != 0)
 		return MDM_EXIT_USAGE;
-	server_url(dir, &o, url, sizeof(url));
+	if (o.server != NULL)
+		snprintf(url, sizeof(url), "%s", o.server);
+	else
+		mdm_server_url(dir, url, sizeof(url));
 	snprintf(path, sizeof(path), "%s/%s", dir, MDM_DB_FILE);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "wardenmdm: %s: %s\n", dir, strerror(errno));
@@ -404,7 +400,7 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 	if (term_qr_plan(&o, &qs, &draw) != 0)
 		goto out;
 	crypto_sha256(token, strlen(token), hash);
-	if (mdm_store_token_add(st, hash, o.mode, now, now + o.ttl) != 0) {
+	if (mdm_store_token_add(st, hash, o.mode, NULL, now, now + o.ttl) != 0) {
 		fprintf(stderr, "wardenmdm: the token could not be stored\n");
 		goto out;
 	}

@@ -1,5 +1,5 @@
 /* Tests tools/mdm/mdm_http.c: request heads, their bounds and refusals,
- * query parameters, entity-tag matching. */
+ * query parameters, entity-tag matching, the admin console's fields. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -274,6 +274,50 @@ etags(void **state)
 }
 
 static void
+console_fields(void **state)
+{
+	struct mdm_http_req req;
+	char err[MDM_ERR_MAX], t[1024], big[128];
+	int st;
+
+	(void)state;
+	assert_int_equal(parse("GET /console/api/fleet HTTP/1.1\r\nHost: "
+	    "h:1\r\nCookie: a=1; wardenmdm_session=abc-_9; b=2\r\nOrigin: "
+	    "https://h:1\r\nSec-Fetch-Site: same-origin\r\nX-CSRF-Token: "
+	    "tok\r\n\r\n", &req, &st, err), MDM_HTTP_PARSED);
+	assert_string_equal(req.session, "abc-_9");
+	assert_false(req.session_bad);
+	assert_string_equal(req.host, "h:1");
+	assert_string_equal(req.origin, "https://h:1");
+	assert_string_equal(req.fetch_site, "same-origin");
+	assert_string_equal(req.csrf, "tok");
+	/* Another cookie whose name ends like ours is not ours. */
+	assert_int_equal(parse("GET / HTTP/1.1\r\nHost: h\r\nCookie: "
+	    "xwardenmdm_session=1\r\n\r\n", &req, &st, err),
+	    MDM_HTTP_PARSED);
+	assert_string_equal(req.session, "");
+	/* Twice (in one field or two), or too long: no session at all. */
+	assert_int_equal(parse("GET / HTTP/1.1\r\nHost: h\r\nCookie: "
+	    "wardenmdm_session=a\r\nCookie: wardenmdm_session=b\r\n\r\n",
+	    &req, &st, err), MDM_HTTP_PARSED);
+	assert_true(req.session_bad);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(t, sizeof(t), "GET / HTTP/1.1\r\nHost: h\r\nCookie: "
+	    "wardenmdm_session=%s\r\n\r\n", big);
+	assert_int_equal(parse(t, &req, &st, err), MDM_HTTP_PARSED);
+	assert_true(req.session_bad);
+	assert_string_equal(req.session, "");
+	refused("GET / HTTP/1.1\r\nHost: h\r\nOrigin: a\r\nOrigin: b\r\n"
+	    "\r\n", 400, "Origin: given twice");
+	refused("GET / HTTP/1.1\r\nHost: h\r\nX-CSRF-Token: a\r\n"
+	    "X-CSRF-Token: b\r\n\r\n", 400, "X-CSRF-Token: given twice");
+	snprintf(t, sizeof(t), "GET / HTTP/1.1\r\nHost: h\r\nX-CSRF-Token: "
+	    "%s\r\n\r\n", big);
+	refused(t, 400, "X-CSRF-Token: longer than");
+}
+
+static void
 reasons(void **state)
 {
 	(void)state;
@@ -297,6 +341,7 @@ main(void)
 		cmocka_unit_test(size_refusals),
 		cmocka_unit_test(query_parameters),
 		cmocka_unit_test(etags),
+		cmocka_unit_test(console_fields),
 		cmocka_unit_test(reasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* Tests tools/mdm/mdm_qr.c: the provisioning JSON reads back through the
  * agent's own QR parser with the same settings, the PNG decodes to the
- * same text, the terminal rendering has the code's shape. */
+ * same text, the terminal rendering has the code's shape, the console's
+ * module matrix has the finder patterns where they belong. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,6 +151,30 @@ png_decodes(void **state)
 }
 #endif
 
+static void
+module_matrix(void **state)
+{
+	static const char *const finder[7] = { "1111111", "1000001",
+	    "1011101", "1011101", "1011101", "1000001", "1111111" };
+	char err[MDM_ERR_MAX], *rows;
+	int size, y;
+
+	(void)state;
+	assert_int_equal(mdm_qr_matrix("hello", &size, &rows, err,
+	    sizeof(err)), 0);
+	assert_int_equal(size, 21);	/* version 1 */
+	assert_int_equal(strlen(rows), 21 * 21);
+	assert_int_equal(strspn(rows, "01"), 21 * 21);
+	for (y = 0; y < 7; y++) {
+		/* Top left, top right, bottom left. */
+		assert_memory_equal(rows + y * size, finder[y], 7);
+		assert_memory_equal(rows + y * size + size - 7, finder[y], 7);
+		assert_memory_equal(rows + (size - 7 + y) * size, finder[y],
+		    7);
+	}
+	free(rows);
+}
+
 int
 main(void)
 {
@@ -159,6 +184,7 @@ main(void)
 		cmocka_unit_test(terminal_rendering),
 #ifdef CONFIG_QR_IMAGE
 		cmocka_unit_test(png_decodes),
+		cmocka_unit_test(module_matrix),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

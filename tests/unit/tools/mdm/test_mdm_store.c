@@ -94,7 +94,7 @@ tokens_are_single_use(void **state)
 	struct mdm_device d;
 
 	token_hash("tok-a", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 2000),
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 900, 2000),
 	    0);
 	assert_int_equal(mdm_store_token_check(f->st, h, 1000, &s, mode,
 	    sizeof(mode)), 0);
@@ -110,7 +110,7 @@ tokens_are_single_use(void **state)
 	assert_int_equal(enroll(f->st, "never-minted", "dev3", "c3"),
 	    MDM_TOKEN_UNKNOWN);
 	token_hash("tok-b", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 1000),
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 900, 1000),
 	    0);
 	/* expires == now is expired. */
 	assert_int_equal(enroll(f->st, "tok-b", "dev4", "c4"),
@@ -131,7 +131,7 @@ enrollment_replays(void **state)
 	char *pem;
 
 	token_hash("tok-r", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 2000),
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 900, 2000),
 	    0);
 	/* enroll() takes the key hash from the id: "devr". */
 	assert_int_equal(enroll(f->st, "tok-r", "devr", "PEM-r"),
@@ -157,7 +157,7 @@ enrollment_replays(void **state)
 	    1);
 	/* A token never used. */
 	token_hash("tok-unused", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 900, 2000),
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 900, 2000),
 	    0);
 	assert_int_equal(mdm_store_enroll_replay(f->st, h, k, 1000, id, &pem),
 	    1);
@@ -172,7 +172,7 @@ devices_and_certificates(void **state)
 	struct mdm_cert c1, c2;
 
 	token_hash("t", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
 	    5000), 0);
 	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
 	make_cert("c1", &c1);
@@ -238,7 +238,7 @@ policies(void **state)
 	char *json;
 
 	token_hash("t", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
 	    5000), 0);
 	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
 	assert_int_equal(mdm_store_policy_get(f->st, "dev1", &json, v), 0);
@@ -315,12 +315,12 @@ groups(void **state)
 	size_t taken;
 
 	token_hash("t1", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 0, 5000),
-	    0);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 0,
+	    5000), 0);
 	assert_int_equal(enroll(f->st, "t1", "dev1", "c1"), MDM_TOKEN_VALID);
 	token_hash("t2", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 0, 5000),
-	    0);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 0,
+	    5000), 0);
 	assert_int_equal(enroll(f->st, "t2", "dev2", "c2"), MDM_TOKEN_VALID);
 	assert_true(mdm_group_name_valid("shop-floor.2"));
 	assert_false(mdm_group_name_valid("no spaces"));
@@ -413,7 +413,7 @@ reports_once_per_key(void **state)
 	int rows = 0;
 
 	token_hash("t", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
 	    5000), 0);
 	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
 	assert_int_equal(mdm_store_last_report(f->st, "dev1", &payload,
@@ -477,7 +477,7 @@ commands(void **state)
 	size_t n, i;
 
 	token_hash("t", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
 	    5000), 0);
 	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
 	queue(f->st, "c1", "dev1", 1000, 600);
@@ -542,7 +542,7 @@ signed_and_redelivered(void **state)
 	size_t n;
 
 	token_hash("t", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
 	    5000), 0);
 	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
 	snprintf(c.id, sizeof(c.id), "s1");
@@ -587,7 +587,7 @@ schema_upgrades(void **state)
 	sqlite3 *db;
 
 	/* Make it a version 1 database: no signature column, no
-	 * enrollment kept with its token, no groups. */
+	 * enrollment kept with its token, no groups, no console. */
 	mdm_store_close(f->st);
 	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -598,11 +598,14 @@ schema_upgrades(void **state)
 	    "retired INTEGER, info TEXT NOT NULL); INSERT INTO devices1 SELECT "
 	    "id, mode, enrolled, retired, info FROM devices; DROP TABLE "
 	    "devices; ALTER TABLE devices1 RENAME TO devices; DROP TABLE "
-	    "groups; PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	    "groups; DROP TABLE admin_links; DROP TABLE admin_password; "
+	    "DROP INDEX reports_last; ALTER TABLE tokens DROP COLUMN "
+	    "group_name; PRAGMA user_version = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(mdm_store_open(path, &f->st, err, sizeof(err)), 0);
 	token_hash("t", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", 0,
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
 	    5000), 0);
 	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
 	snprintf(c.id, sizeof(c.id), "s1");
@@ -635,8 +638,8 @@ schema_reopens(void **state)
 	enum mdm_token_state s;
 
 	token_hash("t", h);
-	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", 0, 5000),
-	    0);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 0,
+	    5000), 0);
 	/* A second connection (the CLI while the server runs) sees it. */
 	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
 	assert_int_equal(mdm_store_open(path, &second, err, sizeof(err)), 0);

@@ -1,0 +1,181 @@
+/*
+ * mdm_store_fleet.c - what the admin console reads: every device with
+ * its last report in one pass, the fleet's compliance day by day from
+ * the stored reports, a device's enrollment information, its recent
+ * events, and the policy set for one scope.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdm.h"
+#include "mdm_store_int.h"
+
+int
+mdm_store_fleet_each(struct mdm_store *st,
+    int (*fn)(const struct mdm_fleet_row *row, void *arg), void *arg)
+{
+	struct mdm_fleet_row r;
+	sqlite3_stmt *s;
+	int rc, ret = 0;
+
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	/* reports_last (device_id, kind, seq) finds each last report. */
+	s = mdm_store_prepare(st, "SELECT d.id, d.mode, d.enrolled, "
+	    "d.retired, d.group_name, r.received, r.compliant, CASE WHEN "
+	    "r.compliant = 0 THEN r.payload END FROM devices d LEFT JOIN "
+	    "reports r ON r.seq = (SELECT MAX(seq) FROM reports WHERE "
+	    "device_id = d.id AND kind = 'report') ORDER BY d.enrolled, "
+	    "d.rowid");
+	if (s == NULL) {
+		mdm_store_end(st, true);
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		snprintf(r.dev.id, sizeof(r.dev.id), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+		snprintf(r.dev.mode, sizeof(r.dev.mode), "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+		r.dev.enrolled = (time_t)sqlite3_column_int64(s, 2);
+		r.dev.retired = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+			snprintf(r.dev.group, sizeof(r.dev.group), "%s",
+			    (const char *)sqlite3_column_text(s, 4));
+		r.dev.last_report = (time_t)sqlite3_column_int64(s, 5);
+		r.dev.compliant = sqlite3_column_type(s, 6) == SQLITE_NULL ?
+		    -1 : sqlite3_column_int(s, 6) != 0;
+		r.payload = (const char *)sqlite3_column_text(s, 7);
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		mdm_store_log(st, "fleet list");
+		ret = -1;
+	}
+	sqlite3_finalize(s);
+	mdm_store_end(st, true);
+	return ret;
+}
+
+int
+mdm_store_compliance_days(struct mdm_store *st, const char *group,
+    time_t since, int (*fn)(long long day, long long compliant,
+    long long noncompliant, void *arg), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc, ret = 0;
+
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	/* Each device counts once a day, by its last report of that day
+	 * (SQLite takes the bare column from the row of MAX). */
+	s = mdm_store_prepare(st, "SELECT day, SUM(c = 1), SUM(c = 0) FROM "
+	    "(SELECT r.received / 86400 AS day, r.compliant AS c, "
+	    "MAX(r.seq) FROM reports r JOIN devices d ON d.id = r.device_id "
+	    "WHERE r.kind = 'report' AND r.received >= ?1 AND (?2 IS NULL "
+	    "OR d.group_name = ?2) GROUP BY r.device_id, day) GROUP BY day "
+	    "ORDER BY day");
+	if (s == NULL) {
+		mdm_store_end(st, true);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)since);
+	mdm_store_bind_text(s, 2, group);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+		    sqlite3_column_int64(s, 2), arg) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		mdm_store_log(st, "compliance history");
+		ret = -1;
+	}
+	sqlite3_finalize(s);
+	mdm_store_end(st, true);
+	return ret;
+}
+
+/* One text column of one row: 0 and *out (malloc'd), 1 when there is
+ * no row, -1 on error. The first parameter is bound to key. */
+static int
+one_text(struct mdm_store *st, const char *sql, const char *key,
+    char **out)
+{
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	*out = NULL;
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	if ((s = mdm_store_prepare(st, sql)) != NULL) {
+		mdm_store_bind_text(s, 1, key);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*out = strdup((const char *)sqlite3_column_text(s, 0));
+			ret = *out != NULL ? 0 : -1;
+		} else if (rc == SQLITE_DONE) {
+			ret = 1;
+		} else {
+			mdm_store_log(st, "lookup");
+		}
+		sqlite3_finalize(s);
+	}
+	mdm_store_end(st, true);
+	return ret;
+}
+
+int
+mdm_store_device_info(struct mdm_store *st, const char *id, char **info)
+{
+	return one_text(st, "SELECT info FROM devices WHERE id = ?", id, info);
+}
+
+int
+mdm_store_events_recent(struct mdm_store *st, const char *id, int max,
+    int (*fn)(const struct mdm_report_row *row, void *arg), void *arg)
+{
+	struct mdm_report_row r;
+	sqlite3_stmt *s;
+	int rc, ret = 0;
+
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	s = mdm_store_prepare(st, "SELECT seq, idem_key, kind, payload, "
+	    "received FROM reports WHERE device_id = ? AND kind = 'event' "
+	    "ORDER BY seq DESC LIMIT ?");
+	if (s == NULL) {
+		mdm_store_end(st, true);
+		return -1;
+	}
+	mdm_store_bind_text(s, 1, id);
+	sqlite3_bind_int(s, 2, max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.seq = sqlite3_column_int64(s, 0);
+		r.key = (const char *)sqlite3_column_text(s, 1);
+		r.kind = (const char *)sqlite3_column_text(s, 2);
+		r.payload = (const char *)sqlite3_column_text(s, 3);
+		r.received = (time_t)sqlite3_column_int64(s, 4);
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		mdm_store_log(st, "events");
+		ret = -1;
+	}
+	sqlite3_finalize(s);
+	mdm_store_end(st, true);
+	return ret;
+}
+
+int
+mdm_store_policy_scope_get(struct mdm_store *st, enum mdm_scope kind,
+    const char *name, char **json)
+{
+	char scope[MDM_ID_MAX + MDM_GROUP_MAX + 8];
+
+	snprintf(scope, sizeof(scope), "%s%s", kind == MDM_SCOPE_GROUP ?
+	    "group:" : "", kind == MDM_SCOPE_DEFAULT ? "" : name);
+	return one_text(st, "SELECT body FROM policies WHERE scope = ?", scope,
+	    json);
+}
