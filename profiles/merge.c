@@ -53,6 +53,8 @@ policy_password_merge(struct policy_password *acc,
 	    policy_quality_rank(acc->quality)) {
 		acc->quality = in->quality;
 		acc->index = in->index;
+		acc->biometric_weak = in->biometric_weak;
+		acc->from_requirements = in->from_requirements;
 		won = true;
 	}
 	won |= take_max(&acc->min_length, in->min_length);

@@ -289,6 +289,17 @@ struct policy_password {
 	int history_length;
 	int index;	/* position in the winning source's array */
 	uint32_t src;	/* sources that won at least one field */
+	/* passwordQuality was BIOMETRIC_WEAK, mapped to SOMETHING. */
+	bool biometric_weak;
+	/* The entry is the deprecated passwordRequirements object. */
+	bool from_requirements;
+};
+
+/* What became of a document's deprecated passwordRequirements. */
+enum policy_pw_requirements {
+	POLICY_PWREQ_ABSENT = 0,
+	POLICY_PWREQ_USED,	/* it is the entry of its scope */
+	POLICY_PWREQ_IGNORED,	/* passwordPolicies has that scope */
 };
 
 struct policy_app {
@@ -366,6 +377,15 @@ struct policy {
 
 	/* Indexed by enum policy_scope: at most one entry per scope. */
 	struct policy_password pw[POLICY_SCOPE_COUNT];
+	/*
+	 * passwordRequirements (deprecated, still sent): used as the entry
+	 * of its scope unless passwordPolicies has a device-scope entry
+	 * (SCOPE_DEVICE or SCOPE_UNSPECIFIED) or an entry of the same scope,
+	 * as AMAPI does; pw_req_scope_by is then that entry's index.
+	 */
+	enum policy_pw_requirements pw_req;
+	int pw_req_scope_by;
+	struct policy_password pw_req_entry;	/* as parsed */
 	/* maximumTimeToLock in ms: -1 absent, 0 no limit. */
 	int64_t max_time_to_lock_ms;
 	enum policy_camera camera;
