@@ -359,7 +359,8 @@ add_software(struct rep *b, cJSON *root, const struct report_info *info)
 
 	if ((o = add_obj(b, root, "softwareInfo")) == NULL)
 		return;
-	copy_text(b, o, "androidVersion", "os.version");
+	/* No androidVersion: a console would show "Android 12.8" for a
+	 * Debian 12.8. The OS release goes in warden's osVersion. */
 	copy_text(b, o, "deviceKernelVersion", "os.kernel");
 	copy_text(b, o, "securityPatchLevel", "os.security_patch");
 	if (info->agent_version != NULL)
@@ -367,6 +368,7 @@ add_software(struct rep *b, cJSON *root, const struct report_info *info)
 		    info->agent_version);
 	copy_text(b, o, "osName", "os.name");
 	copy_text(b, o, "osId", "os.id");
+	copy_text(b, o, "osVersion", "os.version");
 	drop_if_empty(root, o);
 }
 
