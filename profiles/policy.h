@@ -39,6 +39,7 @@
 #define POLICY_APPS_MAX		128
 #define POLICY_PACKAGE_MAX	129
 #define POLICY_COMMAND_MAX	513
+#define POLICY_VERSION_CODE_MAX	2147483647LL	/* AMAPI int32 */
 #define POLICY_NETS_MAX		32
 #define POLICY_RULES_MAX	32
 #define POLICY_UNSUPPORTED_MAX	64
@@ -308,6 +309,8 @@ struct policy_app {
 	uint32_t roles;	/* bit (1u << enum policy_role) per role given */
 	/* warden: command line that runs the app ("" = the packageName). */
 	char command[POLICY_COMMAND_MAX];
+	/* minimumVersionCode, 0 when absent (hal_app_version_code()). */
+	int64_t min_version_code;
 	int index;
 	uint32_t src;
 };
@@ -360,6 +363,7 @@ struct policy_reporting {
 	enum policy_tristate network_info;
 	enum policy_tristate power_events;
 	enum policy_tristate device_settings;
+	enum policy_tristate application_reports;	/* applicationReports */
 	int scan_interval_seconds;	/* warden; 0 = not given */
 };
 

@@ -560,18 +560,31 @@ build_apps(struct build *b)
 
 	for (i = 0; i < p->napps; i++) {
 		const struct policy_app *a = &p->apps[i];
+		bool custom = a->install_type == POLICY_INSTALL_CUSTOM;
 
 		if (policy_app_is_kiosk(a))
 			continue;
 		snprintf(path, sizeof(path), "applications[%d]", a->index);
 		snprintf(key, sizeof(key), "applications[%s]", a->package);
-		if ((s = add_setting(b, POLICY_SET_UNENFORCEABLE, key,
-		    "applications", path, a->src)) == NULL)
+		if ((s = add_setting(b, custom ? POLICY_SET_UNENFORCEABLE :
+		    POLICY_SET_APP, key, "applications", path, a->src)) ==
+		    NULL)
 			return;
 		snprintf(s->value, sizeof(s->value), "installType=%s",
 		    policy_enum_name(policy_enum_install, a->install_type));
-		snprintf(s->v.reason, sizeof(s->v.reason), "no HAL operation "
-		    "installs, removes or blocks applications");
+		if (a->min_version_code > 0)
+			cat(s->value, sizeof(s->value),
+			    ",minimumVersionCode=%lld",
+			    (long long)a->min_version_code);
+		if (custom) {
+			snprintf(s->v.reason, sizeof(s->v.reason), "CUSTOM "
+			    "installs need an extension app; Linux has none");
+			continue;
+		}
+		snprintf(s->v.app.package, sizeof(s->v.app.package), "%s",
+		    a->package);
+		s->v.app.install_type = a->install_type;
+		s->v.app.min_version_code = a->min_version_code;
 	}
 }
 
@@ -720,7 +733,7 @@ policy_setting_kind_of_key(const char *key, enum policy_setting_kind *kind,
 		return 0;
 	}
 	if (starts(key, "applications[")) {
-		*kind = POLICY_SET_UNENFORCEABLE;
+		*kind = POLICY_SET_APP;
 		return 0;
 	}
 	return -1;
