@@ -411,12 +411,14 @@ plan_done(struct wardend *d)
 		load_policy(d);
 		e->rerun = true;
 	}
+	/* The posture extras point into the rows just reloaded: renew
+	 * them now, as a scan may end before a rerun plan does. */
+	update_extras(d);
 	if (e->rerun) {
 		e->rerun = false;
 		policy_engine_enforce(d, 0);
 		return;
 	}
-	update_extras(d);
 	if (e->retiring) {
 		void (*done)(struct wardend *, void *) = e->retire_done;
 
