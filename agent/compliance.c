@@ -120,6 +120,18 @@ report_digest(const char *json)
 	return h;
 }
 
+/* applicationReports when the policy asks and the HAL lists apps. */
+static void
+report_apps(struct wardend *d, struct report_info *info)
+{
+	if (!d->apps_known || !policy_engine_app_reports(d))
+		return;
+	info->app_reports = true;
+	info->apps = d->apps;
+	info->napps = d->napps;
+	info->installer = hal_apps_installer(&d->hal);
+}
+
 void
 compliance_evaluate(struct wardend *d)
 {
@@ -154,6 +166,7 @@ compliance_evaluate(struct wardend *d)
 	info.state = (commands_lost_mode(d) ? REPORT_STATE_LOST :
 	    REPORT_STATE_ACTIVE);
 	info.agent_version = WARDEN_VERSION;
+	report_apps(d, &info);
 	if (report_json(&d->result, &d->facts, &info, &json) != 0) {
 		log_warnx("compliance: building the report: out of memory");
 		return;
@@ -275,6 +288,7 @@ ctl_compliance(struct ctl_conn *c, const cJSON *req)
 	info.state = (commands_lost_mode(d) ? REPORT_STATE_LOST :
 	    REPORT_STATE_ACTIVE);
 	info.agent_version = WARDEN_VERSION;
+	report_apps(d, &info);
 	if (report_json(&d->result, &d->facts, &info, &json) != 0 ||
 	    report_text(&d->result, &text) != 0 ||
 	    (doc = cJSON_Parse(json)) == NULL) {

@@ -38,6 +38,9 @@ struct scan_job {
 	struct hal_facts facts;
 	int rc;
 	uint64_t cpu_ns;
+	struct hal_app *apps;
+	size_t napps;
+	int apps_rc;
 };
 
 static void job_next(struct wardend *d);
@@ -122,6 +125,8 @@ scan_work(struct wardend *d, void *arg)
 	sj->facts.n = 0;
 	sj->rc = hal_facts_read(&d->hal, &sj->facts);
 	sj->cpu_ns = thread_cpu_ns() - t0;
+	/* The inventory: drift of the applications and applicationReports. */
+	sj->apps_rc = hal_apps_list(&d->hal, &sj->apps, &sj->napps);
 }
 
 static void
@@ -141,6 +146,15 @@ scan_after(struct wardend *d, void *arg)
 	if (rc == 0) {
 		d->facts = sj->facts;
 		d->facts_at = now;
+		if (sj->apps_rc == 0 || sj->apps_rc == -ENOSYS) {
+			free(d->apps);
+			d->apps = sj->apps;
+			d->napps = sj->napps;
+			d->apps_known = sj->apps_rc == 0;
+			sj->apps = NULL;
+		} else
+			log_warnx("scan: listing the applications: %s",
+			    strerror(-sj->apps_rc));
 		d->scan_count++;
 		d->scan_cpu_ns_last = sj->cpu_ns;
 		log_info("scan %lld: %zu facts, %llu ns CPU",
@@ -170,6 +184,7 @@ scan_after(struct wardend *d, void *arg)
 		}
 		free(w);
 	}
+	free(sj->apps);
 	free(sj);
 }
 
@@ -204,6 +219,13 @@ static void
 on_settle(uv_timer_t *t)
 {
 	daemon_scan(t->data, NULL);
+}
+
+void
+daemon_scan_soon(struct wardend *d)
+{
+	if (!d->stopping)
+		uv_timer_start(&d->settle_timer, on_settle, SETTLE_MS, 0);
 }
 
 static void
@@ -324,6 +346,7 @@ daemon_start(struct wardend *d)
 		d->hal_watch_active = true;
 	}
 	control_start(d);
+	apps_watch_start(d);
 	policy_engine_start(d);
 	provision_start(d);
 	server_start(d);
@@ -349,6 +372,7 @@ daemon_stop(struct wardend *d, const char *why)
 	lwm2m_session_stop(d);
 	netproc_stop(d->net);
 	control_stop(d);
+	apps_watch_stop(d);
 	uv_signal_stop(&d->sig_hup);
 	uv_close((uv_handle_t *)&d->sig_term, NULL);
 	uv_close((uv_handle_t *)&d->sig_int, NULL);
@@ -366,6 +390,8 @@ daemon_cleanup(struct wardend *d)
 	if (uv_loop_close(d->loop) != 0)
 		log_warnx("event loop closed with handles still open");
 	hal_close(&d->hal);
+	free(d->apps);
+	d->apps = NULL;
 	compliance_stop(d);
 	policy_engine_stop(d);
 	server_free(d);

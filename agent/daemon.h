@@ -66,6 +66,16 @@ struct wardend {
 	int64_t facts_at;
 	uint64_t scan_count;
 	uint64_t scan_cpu_ns_last;
+	/* The installed applications as the last scan found them
+	 * (hal_apps_list(), sorted); apps_known is false when the HAL has
+	 * no apps subsystem or the list failed. */
+	struct hal_app *apps;
+	size_t napps;
+	bool apps_known;
+	/* apps_watch.c: the package manager's status file. */
+	uv_fs_event_t apps_watch;
+	bool apps_watch_active;
+	char apps_watch_name[64];
 
 	/* Compliance inputs: the posture rules in force, and what the
 	 * policy engine (policy_engine.c) says the policy requires and
@@ -117,6 +127,16 @@ void daemon_scan(struct wardend *d, struct ctl_conn *conn);
 
 /* Re-arms the periodic scan timer after scan_interval changed. */
 void daemon_rearm_scan(struct wardend *d);
+/* A scan soon, coalescing a burst of change events into one. */
+void daemon_scan_soon(struct wardend *d);
+
+/* apps_watch.c */
+/* Watches the HAL apps backend's status file (hal_apps_watch_path()) on
+ * the loop: a change of installed packages starts a scan at once, so
+ * the report lists it without waiting for the scan interval. Nothing to
+ * do when the backend names no file. */
+void apps_watch_start(struct wardend *d);
+void apps_watch_stop(struct wardend *d);
 
 /* keystore.c */
 /* Opens the TPM tpm-tcti names ("auto": /dev/tpmrm0 when it exists);
@@ -179,6 +199,9 @@ void policy_engine_enforce(struct wardend *d, unsigned flags);
 void policy_engine_after_scan(struct wardend *d);
 /* policyEnforcementRules on the new verdict. */
 void policy_engine_after_evaluation(struct wardend *d);
+/* The policy in force asks for applicationReports
+ * (statusReportingSettings.applicationReportsEnabled). */
+bool policy_engine_app_reports(struct wardend *d);
 void ctl_policy_apply(struct ctl_conn *c, const cJSON *req);
 void ctl_policy_show(struct ctl_conn *c, const cJSON *req);
 /* The policy in force for `status`: policy {name, version, mode} or null. */

@@ -259,6 +259,9 @@ apply(struct hal *h, const struct policy_setting *w,
 	case POLICY_SET_KIOSK:
 		outcome(res, "kiosk.enter", hal_kiosk_enter(h, w->v.command));
 		break;
+	case POLICY_SET_APP:
+		enforce_app_apply(h, &w->v.app, res);
+		break;
 	case POLICY_SET_UNENFORCEABLE:
 		res->status = ENFORCE_UNSUPPORTED;
 		snprintf(res->reason, sizeof(res->reason), "%s",
@@ -307,6 +310,12 @@ revert(struct hal *h, const struct enforce_step *st,
 	case POLICY_SET_UNENFORCEABLE:
 		drop(res, "");
 		return;
+	case POLICY_SET_APP:
+		if (enforce_app_revert(h, st->had, res) != 0) {
+			drop(res, "the package is left as it is");
+			return;
+		}
+		break;
 	case POLICY_SET_PASSCODE:
 		outcome(res, "passcode.apply",
 		    hal_passcode_apply(h, &st->passcode));

@@ -174,4 +174,38 @@ size_t enforce_verify(const struct policy_settings *wanted,
     const struct enforce_applied *applied, size_t n,
     const struct hal_facts *facts, struct enforce_drift *drift, size_t max);
 
+/* enforce_apps.c */
+/*
+ * Applies one applications[] setting through the HAL's apps subsystem
+ * (docs/policy.md, "AMAPI values on Linux"): BLOCKED removes and pins;
+ * FORCE_INSTALLED, REQUIRED_FOR_SETUP and PREINSTALLED lift a pin and
+ * install (at least the version minimumVersionCode stands for);
+ * AVAILABLE and INSTALL_TYPE_UNSPECIFIED lift a pin. A failure's reason
+ * starts with AMAPI's NonComplianceReason (APP_NOT_INSTALLED with the
+ * installationFailureReason in brackets, APP_NOT_UPDATED,
+ * APP_INSTALLED). Blocks on the package manager.
+ */
+void enforce_app_apply(struct hal *h, const struct policy_setting_app *a,
+    struct enforce_result *res);
+/*
+ * Undoes an applications[] record no longer wanted: a BLOCKED one lifts
+ * the pin (0, res filled); any other returns -1: the package is left as
+ * it is. Blocks on the package manager.
+ */
+int enforce_app_revert(struct hal *h, const struct enforce_applied *had,
+    struct enforce_result *res);
+/* The AMAPI NonComplianceReason a step's reason starts with, if any. */
+bool enforce_reason_amapi(const char *reason, enum rules_reason *r);
+/*
+ * Like enforce_verify() for the applications: a FORCE_INSTALLED or
+ * REQUIRED_FOR_SETUP package that is gone or older than its
+ * minimumVersionCode, a BLOCKED one that is installed. apps is the
+ * inventory (sorted, hal_apps_list()). PREINSTALLED is installed once
+ * and not watched. Never blocks.
+ */
+size_t enforce_verify_apps(const struct policy_settings *wanted,
+    const struct enforce_applied *applied, size_t n,
+    const struct hal_app *apps, size_t napps, struct enforce_drift *drift,
+    size_t max);
+
 #endif /* WARDEN_AGENT_ENFORCE_H */

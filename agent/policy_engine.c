@@ -255,7 +255,9 @@ update_extras(struct wardend *d)
 		x->id = a->key;
 		x->setting_name = w->name;
 		x->field_path = a->field_path[0] ? a->field_path : NULL;
-		x->reason = status_reason(a->status);
+		/* An app step names AMAPI's reason (APP_NOT_INSTALLED, ...). */
+		if (!enforce_reason_amapi(a->reason, &x->reason))
+			x->reason = status_reason(a->status);
 		snprintf(e->extra_text[n], sizeof(e->extra_text[n]), "%s: %s",
 		    enforce_status_name(a->status), a->reason);
 		x->current_value = e->extra_text[n];
@@ -409,12 +411,14 @@ plan_done(struct wardend *d)
 		load_policy(d);
 		e->rerun = true;
 	}
+	/* The posture extras point into the rows just reloaded: renew
+	 * them now, as a scan may end before a rerun plan does. */
+	update_extras(d);
 	if (e->rerun) {
 		e->rerun = false;
 		policy_engine_enforce(d, 0);
 		return;
 	}
-	update_extras(d);
 	if (e->retiring) {
 		void (*done)(struct wardend *, void *) = e->retire_done;
 
@@ -518,6 +522,15 @@ check_failed_attempts(struct wardend *d)
 	commands_wipe_device(d, msg);
 }
 
+bool
+policy_engine_app_reports(struct wardend *d)
+{
+	struct engine *e = eng(d);
+
+	return e->admin != NULL && e->effective != NULL &&
+	    e->effective->reporting.application_reports == POLICY_TRUE;
+}
+
 void
 policy_engine_after_evaluation(struct wardend *d)
 {
@@ -540,6 +553,10 @@ policy_engine_after_scan(struct wardend *d)
 		return;
 	n = enforce_verify(&e->wanted, e->applied, e->napplied, &d->facts,
 	    drift, sizeof(drift) / sizeof(drift[0]));
+	if (d->apps_known)
+		n += enforce_verify_apps(&e->wanted, e->applied, e->napplied,
+		    d->apps, d->napps, drift + n,
+		    sizeof(drift) / sizeof(drift[0]) - n);
 	if (n == 0)
 		return;
 	for (i = 0; i < n; i++) {

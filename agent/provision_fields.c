@@ -438,27 +438,85 @@ hex_sha256(const char *val, size_t len, uint8_t out[32])
 	return true;
 }
 
+static bool
+b64url_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/*
+ * Says what is wrong with a base64 digest that does not decode: a
+ * character outside the URL-safe alphabet (where, and which) or a length
+ * that base64 cannot have (with or without its padding).
+ */
+static int
+digest_problem(const char *path, const char *val, size_t len, char *err,
+    size_t errlen)
+{
+	size_t i, data = 0, pad = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)val[i];
+
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad > 0)
+			return prov_err(err, errlen, "%s: '=' padding at "
+			    "character %zu is followed by more data", path,
+			    i - pad + 1);
+		if (c == '+' || c == '/')
+			return prov_err(err, errlen, "%s: character %zu is "
+			    "'%c', standard base64: the URL-safe alphabet has "
+			    "'-' and '_' instead", path, i + 1, c);
+		if (!b64url_char((char)c))
+			return prov_err(err, errlen, c >= 0x20 && c < 0x7f ?
+			    "%s: character %zu ('%c') is not in the URL-safe "
+			    "base64 alphabet" : "%s: character %zu (byte "
+			    "0x%02x) is not in the URL-safe base64 alphabet",
+			    path, i + 1, c);
+		data++;
+	}
+	if (pad > 2 || (pad > 0 && (data + pad) % 4 != 0))
+		return prov_err(err, errlen, "%s: wrong length: %zu characters "
+		    "and %zu '=' are not a whole base64 quantum (a multiple "
+		    "of 4)", path, data, pad);
+	if (data % 4 == 1)
+		return prov_err(err, errlen, "%s: wrong length: %zu base64 "
+		    "characters cannot encode whole bytes", path, data);
+	/* Right alphabet and length: stray bits in the last character. */
+	return prov_err(err, errlen, "%s: the last base64 character has "
+	    "bits set beyond the data (not a canonical encoding)", path);
+}
+
 /* A SHA-256 or SHA-1 digest in URL-safe base64 (padding optional). */
 static int
 set_digest(uint8_t *dst, size_t *dstlen, bool allow_sha1, bool allow_hex,
     const char *path, const char *val, size_t len, char *err, size_t errlen)
 {
-	uint8_t tmp[64];
+	uint8_t tmp[72];
 	size_t n;
 
 	if (allow_hex && hex_sha256(val, len, dst)) {
 		*dstlen = 32;
 		return 0;
 	}
-	if (len > 88)
-		return prov_err(err, errlen,
-		    "%s: too long for a SHA-256 in base64", path);
+	if (len > 96)
+		return prov_err(err, errlen, "%s: wrong length: %zu "
+		    "characters, a SHA-256 in base64 has 43 (44 padded)",
+		    path, len);
 	if (crypto_b64_decode(val, len, tmp, sizeof(tmp), &n,
 	    CRYPTO_B64_PAD) != 0)
-		return prov_err(err, errlen, "%s: not URL-safe base64", path);
-	if (n != 32 && !(allow_sha1 && n == 20))
-		return prov_err(err, errlen, "%s: is %zu bytes, not 32 (SHA-256)",
-		    path, n);
+		return digest_problem(path, val, len, err, errlen);
+	if (n != 32 && !(allow_sha1 && n == 20)) {
+		explicit_bzero(tmp, sizeof(tmp));
+		return prov_err(err, errlen, "%s: wrong length: %zu characters "
+		    "decode to %zu bytes, not 32 (SHA-256: 43 characters, 44 "
+		    "padded)%s", path, len, n, allow_sha1 ? " or 20 (SHA-1)" :
+		    "");
+	}
 	memcpy(dst, tmp, n);
 	*dstlen = n;
 	return 0;

@@ -231,19 +231,16 @@ prov_parse_finish(struct prov_parse *ps, char *err, size_t errlen)
 	if (ps->clouddpc_token[0] != '\0') {
 		prov_field_path(r, ps->naming, PROV_F_CLOUDDPC_TOKEN, p1,
 		    sizeof(p1));
-		if (r->enrollment_token[0] != '\0') {
-			prov_err(err, errlen, "%s: conflicts with %s", p1,
-			    prov_key_for_field(PROV_F_TOKEN)->name);
-			prov_parse_abort(ps);
-			return -1;
-		}
-		/* Google's token means something only to the server the
-		 * image was built for; with any other server it is noise. */
-		if (r->server_from_defaults)
+		/*
+		 * An EMM adds warden's server URL and pin to its Android
+		 * Device Policy QR: its token is then the enrollment token,
+		 * unless warden's own token is there too, which wins.
+		 */
+		if (r->enrollment_token[0] != '\0')
+			prov_parse_ignore(ps, p1, strlen(p1));
+		else
 			memcpy(r->enrollment_token, ps->clouddpc_token,
 			    sizeof(r->enrollment_token));
-		else
-			prov_parse_ignore(ps, p1, strlen(p1));
 		explicit_bzero(ps->clouddpc_token, sizeof(ps->clouddpc_token));
 	}
 	if (prov_validate_named(r, nosec, ps->naming, err, errlen) != 0) {

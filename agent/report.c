@@ -360,7 +360,8 @@ add_software(struct rep *b, cJSON *root, const struct report_info *info)
 
 	if ((o = add_obj(b, root, "softwareInfo")) == NULL)
 		return;
-	copy_text(b, o, "androidVersion", "os.version");
+	/* No androidVersion: a console would show "Android 12.8" for a
+	 * Debian 12.8. The OS release goes in warden's osVersion. */
 	copy_text(b, o, "deviceKernelVersion", "os.kernel");
 	copy_text(b, o, "securityPatchLevel", "os.security_patch");
 	if (info->agent_version != NULL)
@@ -368,6 +369,7 @@ add_software(struct rep *b, cJSON *root, const struct report_info *info)
 		    info->agent_version);
 	copy_text(b, o, "osName", "os.name");
 	copy_text(b, o, "osId", "os.id");
+	copy_text(b, o, "osVersion", "os.version");
 	drop_if_empty(root, o);
 }
 
@@ -411,6 +413,43 @@ add_network(struct rep *b, cJSON *root)
 	drop_if_empty(root, o);
 }
 
+/* AMAPI ApplicationReport per package: installed ones, and the ones
+ * warden blocked (state REMOVED). */
+static void
+add_app_reports(struct rep *b, cJSON *root, const struct report_info *info)
+{
+	cJSON *arr, *o;
+	size_t i;
+
+	if (!info->app_reports || (arr = add_arr(b, root,
+	    "applicationReports")) == NULL)
+		return;
+	for (i = 0; i < info->napps; i++) {
+		const struct hal_app *a = &info->apps[i];
+
+		if ((o = cJSON_CreateObject()) == NULL) {
+			b->oom = true;
+			return;
+		}
+		append(b, arr, o);
+		add_str(b, o, "packageName", a->package);
+		if (a->installed) {
+			add_str(b, o, "versionName", a->version);
+			/* AMAPI's versionCode is an int32: a number. */
+			if (cJSON_AddNumberToObject(o, "versionCode",
+			    (double)hal_app_version_code(a->version)) == NULL)
+				b->oom = true;
+		}
+		add_str(b, o, "state", a->installed ? "INSTALLED" :
+		    "REMOVED");
+		if (info->installer != NULL)
+			add_str(b, o, "installerPackageName",
+			    info->installer);
+		if (a->blocked)
+			add_bool(b, o, "wardenBlocked", true);
+	}
+}
+
 int
 report_json(const struct posture_result *r, const struct hal_facts *facts,
     const struct report_info *info, char **out)
@@ -449,6 +488,7 @@ report_json(const struct posture_result *r, const struct hal_facts *facts,
 	add_memory(&b, root);
 	if (!personal)
 		add_network(&b, root);
+	add_app_reports(&b, root, info);
 	add_str(&b, root, "wardenVerdict", posture_state_name(r->verdict));
 
 	text = b.oom ? NULL : cJSON_PrintUnformatted(root);

@@ -45,6 +45,12 @@ struct report_info {
 	int64_t report_time;		/* lastStatusReportTime (UTC seconds);
 					 * 0: the result's evaluation time */
 	int64_t last_policy_sync;	/* lastPolicySyncTime; 0: omitted */
+	/* applicationReports (when app_reports): the inventory (sorted)
+	 * and the backend that installs (installerPackageName). */
+	bool app_reports;
+	const struct hal_app *apps;
+	size_t napps;
+	const char *installer;
 };
 
 /*

@@ -83,6 +83,9 @@ help(void)
 	    "  scan                    scan posture now\n"
 	    "  sim set KEY VALUE       set a fact of the simulated device\n"
 	    "  sim fail OP ERRNO       make a simulated HAL op fail (0 clears)\n"
+	    "  sim delay OP MS         make a simulated HAL op slow (0 clears)\n"
+	    "  sim repo PKG VERSION    offer a package in the simulated source\n"
+	    "  sim app PKG VERSION     install (\"none\": remove) it by hand\n"
 	    "  sim show                print the simulated device's state\n"
 	    "  compliance              verdict, then each failing setting\n"
 	    "  policy check FILE       validate a policy (fieldPath: reason)\n"
@@ -420,7 +423,9 @@ cmd_sim(const struct ctl_opts *o, int argc, char **argv)
 		wctl_usage();
 	req = wctl_request("sim");
 	cJSON_AddStringToObject(req, "verb", argv[1]);
-	if (strcmp(argv[1], "set") == 0 || strcmp(argv[1], "fail") == 0) {
+	if (strcmp(argv[1], "set") == 0 || strcmp(argv[1], "fail") == 0 ||
+	    strcmp(argv[1], "delay") == 0 || strcmp(argv[1], "repo") == 0 ||
+	    strcmp(argv[1], "app") == 0) {
 		if (argc != 4) {
 			cJSON_Delete(req);
 			wctl_usage();
@@ -435,7 +440,7 @@ cmd_sim(const struct ctl_opts *o, int argc, char **argv)
 	} else {
 		cJSON_Delete(req);
 		wctl_err("wardenctl: sim: unknown verb \"%s\" (set, "
-		    "fail, show)\n", argv[1]);
+		    "fail, delay, repo, app, show)\n", argv[1]);
 		return EXIT_USAGE;
 	}
 	if (o->json && strcmp(argv[1], "show") != 0)

@@ -235,6 +235,103 @@ hal_restrict_factory_reset(struct hal *h, bool allowed)
 }
 
 int
+hal_apps_install(struct hal *h, const char *package, const char *min_version)
+{
+	return HAL_CALL(h, apps, install, package, min_version);
+}
+
+int
+hal_apps_remove(struct hal *h, const char *package)
+{
+	return HAL_CALL(h, apps, remove, package);
+}
+
+int
+hal_apps_set_blocked(struct hal *h, const char *package, bool blocked)
+{
+	return HAL_CALL(h, apps, set_blocked, package, blocked);
+}
+
+int
+hal_apps_list(struct hal *h, struct hal_app **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	return HAL_CALL(h, apps, list, out, n);
+}
+
+int
+hal_apps_watch_path(struct hal *h, char *path, size_t len)
+{
+	return HAL_CALL(h, apps, watch_path, path, len);
+}
+
+const char *
+hal_apps_installer(const struct hal *h)
+{
+	if (h->be == NULL || h->be->apps == NULL)
+		return NULL;
+	return h->be->apps->installer;
+}
+
+const struct hal_app *
+hal_app_find(const struct hal_app *list, size_t n, const char *package)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(list[mid].package, package);
+
+		if (c == 0)
+			return &list[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int64_t
+hal_app_version_code(const char *v)
+{
+	int64_t part[3] = { 0, 0, 0 };
+	const char *colon = strchr(v, ':');
+	int i;
+
+	/* The epoch is an ordering device of the packager, not a version. */
+	if (colon != NULL && colon > v && strspn(v, "0123456789") ==
+	    (size_t)(colon - v))
+		v = colon + 1;
+	if (*v < '0' || *v > '9')
+		return 0;
+	for (i = 0; i < 3; i++) {
+		int64_t n = 0;
+
+		while (*v >= '0' && *v <= '9') {
+			if (n < 999)
+				n = n * 10 + (*v - '0');
+			v++;
+		}
+		part[i] = n > 999 ? 999 : n;
+		if (*v != '.' || v[1] < '0' || v[1] > '9')
+			break;
+		v++;
+	}
+	return part[0] * 1000000 + part[1] * 1000 + part[2];
+}
+
+void
+hal_app_version_from_code(int64_t code, char *buf, size_t len)
+{
+	if (code < 0)
+		code = 0;
+	snprintf(buf, len, "%lld.%lld.%lld", (long long)(code / 1000000),
+	    (long long)(code / 1000 % 1000), (long long)(code % 1000));
+}
+
+int
 hal_network_apply_wifi(struct hal *h, const struct hal_wifi *w)
 {
 	return HAL_CALL(h, network, apply_wifi, w);

@@ -240,6 +240,61 @@ struct hal_network_ops {
 };
 
 /*
+ * Applications: packages of the device's software source (Debian
+ * packages through apt/dpkg, or the simulated device's repository),
+ * named by AMAPI's packageName.
+ *
+ * A version is the backend's own text ("2.3.1-1", "1:2.36-9"); AMAPI's
+ * integer versionCode is derived from it by hal_app_version_code(), and
+ * a minimumVersionCode turns back into a version by
+ * hal_app_version_from_code() (docs/hal-linux.md, "Applications").
+ */
+#define HAL_APP_PACKAGE_MAX 129	/* 128 bytes + NUL */
+#define HAL_APP_VERSION_MAX 96
+#define HAL_APPS_MAX 65536	/* entries a list may return */
+
+struct hal_app {
+	char package[HAL_APP_PACKAGE_MAX];
+	char version[HAL_APP_VERSION_MAX];	/* "" when not installed */
+	bool installed;
+	bool blocked;	/* pinned by warden: nothing may install it */
+};
+
+/*
+ * AMAPI versionCode of a version: the first three numbers of the
+ * upstream version (after any "epoch:"), each capped at 999, as
+ * a * 1000000 + b * 1000 + c ("2.3.1-1" -> 2003001; "1:2.36-9" ->
+ * 2036000). 0 when the version starts with no number.
+ */
+int64_t hal_app_version_code(const char *version);
+/* The version "a.b.c" a versionCode stands for (2003001 -> "2.3.1"). */
+void hal_app_version_from_code(int64_t code, char *buf, size_t len);
+
+struct hal_apps_ops {
+	/* Who installs: "dpkg", "sim" (AMAPI installerPackageName). */
+	const char *installer;
+	/* MANDATORY. Installs package from the configured sources (or
+	 * upgrades it when it is older than min_version, "" = any
+	 * version); an installed, new enough package is left alone.
+	 * Blocks for the download and install. -ENOENT: no source has it;
+	 * -ERANGE: the sources have only older versions; -EPERM: blocked;
+	 * -EAGAIN: the package manager is busy. */
+	int (*install)(void *ctx, const char *package,
+	    const char *min_version);
+	/* MANDATORY. Removes package; not installed is success. */
+	int (*remove)(void *ctx, const char *package);
+	/* MANDATORY. blocked: removes the package and pins it so that
+	 * nothing installs it again; !blocked: lifts warden's pin. */
+	int (*set_blocked)(void *ctx, const char *package, bool blocked);
+	/* MANDATORY. Every installed package and every blocked one: *out
+	 * is a malloc'd array of *n entries (free() it), sorted by name. */
+	int (*list)(void *ctx, struct hal_app **out, size_t *n);
+	/* OPTIONAL. A host path that is rewritten whenever the installed
+	 * set changes (dpkg's status file); the agent watches it. */
+	int (*watch_path)(void *ctx, char *path, size_t len);
+};
+
+/*
  * A key-wrapping service the agent lends the backend when the device has
  * a TPM (hal_certstore_set_keywrap): wrap turns a secret of len bytes
  * into a blob (at most cap bytes, *bloblen its size) that only this
@@ -330,6 +385,7 @@ struct hal_backend {
 	const struct hal_facts_ops *facts;
 	const struct hal_nfc_ops *nfc;
 	const struct hal_camera_scan_ops *camera_scan;
+	const struct hal_apps_ops *apps;
 	/* OPTIONAL. Backend-specific control ("sim set", "sim fail"):
 	 * request and reply are JSON text; reply is malloc'd by the backend. */
 	int (*control)(void *ctx, const char *verb, const char *key,
@@ -394,6 +450,17 @@ int hal_nfc_read_ndef(struct hal *h, uint8_t *buf, size_t len,
     size_t *outlen);
 int hal_camera_scan_qr(struct hal *h, const struct hal_qr_decoder *dec,
     char *buf, size_t len);
+int hal_apps_install(struct hal *h, const char *package,
+    const char *min_version);
+int hal_apps_remove(struct hal *h, const char *package);
+int hal_apps_set_blocked(struct hal *h, const char *package, bool blocked);
+int hal_apps_list(struct hal *h, struct hal_app **out, size_t *n);
+int hal_apps_watch_path(struct hal *h, char *path, size_t len);
+/* The apps backend's installer name, or NULL without an apps subsystem. */
+const char *hal_apps_installer(const struct hal *h);
+/* The entry for package in a sorted list, or NULL. */
+const struct hal_app *hal_app_find(const struct hal_app *list, size_t n,
+    const char *package);
 int hal_watch_fd(struct hal *h);
 void hal_watch_drain(struct hal *h);
 int hal_control(struct hal *h, const char *verb, const char *key,

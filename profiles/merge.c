@@ -53,6 +53,8 @@ policy_password_merge(struct policy_password *acc,
 	    policy_quality_rank(acc->quality)) {
 		acc->quality = in->quality;
 		acc->index = in->index;
+		acc->biometric_weak = in->biometric_weak;
+		acc->from_requirements = in->from_requirements;
 		won = true;
 	}
 	won |= take_max(&acc->min_length, in->min_length);
@@ -132,7 +134,13 @@ merge_apps(struct policy *out, const struct policy *in, size_t shift)
 		/* installType is declared in merge rank order. */
 		if (have == NULL)
 			have = &out->apps[out->napps++];
-		else if (a->install_type <= have->install_type)
+		else if (a->install_type == have->install_type &&
+		    a->min_version_code > have->min_version_code) {
+			/* Same type: the higher version floor wins. */
+			have->min_version_code = a->min_version_code;
+			have->src |= a->src << shift;
+			continue;
+		} else if (a->install_type <= have->install_type)
 			continue;
 		*have = *a;
 		have->src = a->src << shift;
@@ -256,6 +264,8 @@ merge_reporting(struct policy *out, const struct policy *in, size_t shift)
 	won |= take_tristate(&r->network_info, n->network_info);
 	won |= take_tristate(&r->power_events, n->power_events);
 	won |= take_tristate(&r->device_settings, n->device_settings);
+	won |= take_tristate(&r->application_reports,
+	    n->application_reports);
 	if (n->scan_interval_seconds > 0 && (r->scan_interval_seconds == 0 ||
 	    n->scan_interval_seconds < r->scan_interval_seconds)) {
 		r->scan_interval_seconds = n->scan_interval_seconds;

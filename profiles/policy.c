@@ -215,6 +215,7 @@ static const struct policy_json_field top_fields[] = {
 	{ "name", f_name },
 	{ "version", f_version },
 	{ "passwordPolicies", policy_parse_passwords },
+	{ "passwordRequirements", policy_parse_password_requirements },
 	{ "maximumTimeToLock", f_max_time_to_lock },
 	{ "cameraAccess", f_camera_access },
 	{ "cameraDisabled", f_camera_disabled },
@@ -421,6 +422,7 @@ policy_parse(const char *buf, size_t len, struct policy_errors *errs)
 		p = NULL;
 		goto out;
 	}
+	policy_password_requirements_resolve(p);
 	mark_sources(p);
 out:
 	policy_json_wipe(root);

@@ -39,6 +39,7 @@
 #define POLICY_APPS_MAX		128
 #define POLICY_PACKAGE_MAX	129
 #define POLICY_COMMAND_MAX	513
+#define POLICY_VERSION_CODE_MAX	2147483647LL	/* AMAPI int32 */
 #define POLICY_NETS_MAX		32
 #define POLICY_RULES_MAX	32
 #define POLICY_UNSUPPORTED_MAX	64
@@ -289,6 +290,17 @@ struct policy_password {
 	int history_length;
 	int index;	/* position in the winning source's array */
 	uint32_t src;	/* sources that won at least one field */
+	/* passwordQuality was BIOMETRIC_WEAK, mapped to SOMETHING. */
+	bool biometric_weak;
+	/* The entry is the deprecated passwordRequirements object. */
+	bool from_requirements;
+};
+
+/* What became of a document's deprecated passwordRequirements. */
+enum policy_pw_requirements {
+	POLICY_PWREQ_ABSENT = 0,
+	POLICY_PWREQ_USED,	/* it is the entry of its scope */
+	POLICY_PWREQ_IGNORED,	/* passwordPolicies has that scope */
 };
 
 struct policy_app {
@@ -297,6 +309,8 @@ struct policy_app {
 	uint32_t roles;	/* bit (1u << enum policy_role) per role given */
 	/* warden: command line that runs the app ("" = the packageName). */
 	char command[POLICY_COMMAND_MAX];
+	/* minimumVersionCode, 0 when absent (hal_app_version_code()). */
+	int64_t min_version_code;
 	int index;
 	uint32_t src;
 };
@@ -349,6 +363,7 @@ struct policy_reporting {
 	enum policy_tristate network_info;
 	enum policy_tristate power_events;
 	enum policy_tristate device_settings;
+	enum policy_tristate application_reports;	/* applicationReports */
 	int scan_interval_seconds;	/* warden; 0 = not given */
 };
 
@@ -366,6 +381,15 @@ struct policy {
 
 	/* Indexed by enum policy_scope: at most one entry per scope. */
 	struct policy_password pw[POLICY_SCOPE_COUNT];
+	/*
+	 * passwordRequirements (deprecated, still sent): used as the entry
+	 * of its scope unless passwordPolicies has a device-scope entry
+	 * (SCOPE_DEVICE or SCOPE_UNSPECIFIED) or an entry of the same scope,
+	 * as AMAPI does; pw_req_scope_by is then that entry's index.
+	 */
+	enum policy_pw_requirements pw_req;
+	int pw_req_scope_by;
+	struct policy_password pw_req_entry;	/* as parsed */
 	/* maximumTimeToLock in ms: -1 absent, 0 no limit. */
 	int64_t max_time_to_lock_ms;
 	enum policy_camera camera;

@@ -201,6 +201,7 @@ REPORT_BOOL(f_memory, memory_info)
 REPORT_BOOL(f_network, network_info)
 REPORT_BOOL(f_power, power_events)
 REPORT_BOOL(f_settings, device_settings)
+REPORT_BOOL(f_app_reports, application_reports)
 
 static int
 f_scan_interval(struct policy_json *pj, const cJSON *v, void *dst)
@@ -218,6 +219,7 @@ static const struct policy_json_field reporting_fields[] = {
 	{ "networkInfoEnabled", f_network },
 	{ "powerManagementEventsEnabled", f_power },
 	{ "deviceSettingsEnabled", f_settings },
+	{ "applicationReportsEnabled", f_app_reports },
 	{ "scanIntervalSeconds", f_scan_interval },
 	{ NULL, NULL },
 };

@@ -102,9 +102,19 @@ f_command(struct policy_json *pj, const cJSON *v, void *dst)
 	    a->command, sizeof(a->command));
 }
 
+static int
+f_min_version(struct policy_json *pj, const cJSON *v, void *dst)
+{
+	struct policy_app *a = dst;
+
+	return policy_json_int64(pj, v, 0, POLICY_VERSION_CODE_MAX,
+	    &a->min_version_code);
+}
+
 static const struct policy_json_field app_fields[] = {
 	{ "packageName", f_package },
 	{ "installType", f_install_type },
+	{ "minimumVersionCode", f_min_version },
 	{ "roles", f_roles },
 	{ "command", f_command },
 	{ NULL, NULL },

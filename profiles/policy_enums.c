@@ -9,6 +9,9 @@
 const struct policy_enum policy_enum_quality[] = {
 	{ "PASSWORD_QUALITY_UNSPECIFIED", HAL_PW_UNSPECIFIED },
 	{ "SOMETHING", HAL_PW_SOMETHING },
+	/* No biometric unlock on Linux: the nearest rule is "a passcode
+	 * of any kind" (listed after SOMETHING so names print SOMETHING). */
+	{ "BIOMETRIC_WEAK", HAL_PW_SOMETHING },
 	{ "NUMERIC", HAL_PW_NUMERIC },
 	{ "NUMERIC_COMPLEX", HAL_PW_NUMERIC_COMPLEX },
 	{ "ALPHABETIC", HAL_PW_ALPHABETIC },

@@ -125,6 +125,11 @@ void policy_json_wipe(cJSON *root);
 /* ---- field groups ------------------------------------------------ */
 
 /* passwordPolicies (policy_password.c). */
+int policy_parse_password_requirements(struct policy_json *pj,
+    const cJSON *v, void *dst);
+/* After the whole document: passwordRequirements joins pw[] or is
+ * ignored (AMAPI's precedence; see struct policy). */
+void policy_password_requirements_resolve(struct policy *p);
 int policy_parse_passwords(struct policy_json *pj, const cJSON *v,
     void *dst);
 /* applications and kioskCustomization (policy_apps.c). */

@@ -34,6 +34,7 @@ f_quality(struct policy_json *pj, const cJSON *v, void *dst)
 	if (policy_json_enum(pj, v, policy_enum_quality, &e) != 0)
 		return -1;
 	pw->quality = e;
+	pw->biometric_weak = strcmp(v->valuestring, "BIOMETRIC_WEAK") == 0;
 	return 0;
 }
 
@@ -110,4 +111,49 @@ policy_parse_passwords(struct policy_json *pj, const cJSON *v, void *dst)
 {
 	return policy_json_array(pj, v, PASSWORD_POLICIES_MAX, password_entry,
 	    dst);
+}
+
+/*
+ * passwordRequirements: the deprecated single entry, same fields. It is
+ * kept aside until the whole document is read, as passwordPolicies may
+ * come after it.
+ */
+int
+policy_parse_password_requirements(struct policy_json *pj, const cJSON *v,
+    void *dst)
+{
+	struct policy *p = dst;
+	struct policy_password pw;
+
+	memset(&pw, 0, sizeof(pw));
+	if (policy_json_object(pj, v, password_fields, &pw) != 0)
+		return -1;
+	pw.present = true;
+	pw.from_requirements = true;
+	p->pw_req_entry = pw;
+	p->pw_req = POLICY_PWREQ_USED;
+	return 0;
+}
+
+void
+policy_password_requirements_resolve(struct policy *p)
+{
+	const struct policy_password *by = NULL;
+
+	if (p->pw_req != POLICY_PWREQ_USED)
+		return;
+	/* A device-scope passwordPolicies entry, or one of the same
+	 * scope, takes precedence. */
+	if (p->pw[POLICY_SCOPE_DEVICE].present)
+		by = &p->pw[POLICY_SCOPE_DEVICE];
+	else if (p->pw[POLICY_SCOPE_UNSPECIFIED].present)
+		by = &p->pw[POLICY_SCOPE_UNSPECIFIED];
+	else if (p->pw[p->pw_req_entry.scope].present)
+		by = &p->pw[p->pw_req_entry.scope];
+	if (by != NULL) {
+		p->pw_req = POLICY_PWREQ_IGNORED;
+		p->pw_req_scope_by = by->index;
+		return;
+	}
+	p->pw[p->pw_req_entry.scope] = p->pw_req_entry;
 }

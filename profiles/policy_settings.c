@@ -229,6 +229,18 @@ passcode_text(const struct hal_passcode_policy *h, char *buf, size_t len)
 		    (long long)h->expiration_seconds);
 }
 
+/* The fieldPath and settingName of a passcode entry. */
+static const char *
+pw_path(const struct policy_password *pw, char *path, size_t len)
+{
+	if (pw->from_requirements) {
+		snprintf(path, len, "passwordRequirements");
+		return "passwordRequirements";
+	}
+	snprintf(path, len, "passwordPolicies[%d]", pw->index);
+	return "passwordPolicies";
+}
+
 static void
 build_passcodes(struct build *b)
 {
@@ -238,6 +250,7 @@ build_passcodes(struct build *b)
 	struct policy_setting *s;
 	int64_t lock = -1;
 	char path[POLICY_PATH_MAX];
+	const char *name;
 
 	resolve_passwords(p, b->mode, &dev, &prof);
 	if (p->max_time_to_lock_ms >= 0 && allowed(b, POLICY_CAP_LOCK_TIMEOUT,
@@ -245,14 +258,14 @@ build_passcodes(struct build *b)
 	    p->src[POLICY_F_MAX_TIME_TO_LOCK]))
 		lock = p->max_time_to_lock_ms;
 
-	snprintf(path, sizeof(path), "passwordPolicies[%d]", dev.index);
+	name = pw_path(&dev, path, sizeof(path));
 	if (dev.present && !allowed(b, POLICY_CAP_PASSCODE_DEVICE,
-	    "passwordPolicies", path, dev.src))
+	    name, path, dev.src))
 		dev.present = false;
 	to_hal(&dev, HAL_SCOPE_DEVICE, lock, &hd);
 	if (dev.present &&
 	    (s = add_setting(b, POLICY_SET_PASSCODE,
-	    "passwordPolicies[SCOPE_DEVICE]", "passwordPolicies", path,
+	    "passwordPolicies[SCOPE_DEVICE]", name, path,
 	    dev.src)) != NULL) {
 		s->v.passcode = hd;
 		passcode_text(&hd, s->value, sizeof(s->value));
@@ -265,11 +278,11 @@ build_passcodes(struct build *b)
 		snprintf(s->value, sizeof(s->value), "%lld", (long long)lock);
 	}
 
-	snprintf(path, sizeof(path), "passwordPolicies[%d]", prof.index);
+	name = pw_path(&prof, path, sizeof(path));
 	if (prof.present && allowed(b, POLICY_CAP_PASSCODE_PROFILE,
-	    "passwordPolicies", path, prof.src) &&
+	    name, path, prof.src) &&
 	    (s = add_setting(b, POLICY_SET_PASSCODE,
-	    "passwordPolicies[SCOPE_PROFILE]", "passwordPolicies", path,
+	    "passwordPolicies[SCOPE_PROFILE]", name, path,
 	    prof.src)) != NULL) {
 		to_hal(&prof, HAL_SCOPE_PROFILE, 0, &s->v.passcode);
 		passcode_text(&s->v.passcode, s->value, sizeof(s->value));
@@ -547,18 +560,31 @@ build_apps(struct build *b)
 
 	for (i = 0; i < p->napps; i++) {
 		const struct policy_app *a = &p->apps[i];
+		bool custom = a->install_type == POLICY_INSTALL_CUSTOM;
 
 		if (policy_app_is_kiosk(a))
 			continue;
 		snprintf(path, sizeof(path), "applications[%d]", a->index);
 		snprintf(key, sizeof(key), "applications[%s]", a->package);
-		if ((s = add_setting(b, POLICY_SET_UNENFORCEABLE, key,
-		    "applications", path, a->src)) == NULL)
+		if ((s = add_setting(b, custom ? POLICY_SET_UNENFORCEABLE :
+		    POLICY_SET_APP, key, "applications", path, a->src)) ==
+		    NULL)
 			return;
 		snprintf(s->value, sizeof(s->value), "installType=%s",
 		    policy_enum_name(policy_enum_install, a->install_type));
-		snprintf(s->v.reason, sizeof(s->v.reason), "no HAL operation "
-		    "installs, removes or blocks applications");
+		if (a->min_version_code > 0)
+			cat(s->value, sizeof(s->value),
+			    ",minimumVersionCode=%lld",
+			    (long long)a->min_version_code);
+		if (custom) {
+			snprintf(s->v.reason, sizeof(s->v.reason), "CUSTOM "
+			    "installs need an extension app; Linux has none");
+			continue;
+		}
+		snprintf(s->v.app.package, sizeof(s->v.app.package), "%s",
+		    a->package);
+		s->v.app.install_type = a->install_type;
+		s->v.app.min_version_code = a->min_version_code;
 	}
 }
 
@@ -707,7 +733,7 @@ policy_setting_kind_of_key(const char *key, enum policy_setting_kind *kind,
 		return 0;
 	}
 	if (starts(key, "applications[")) {
-		*kind = POLICY_SET_UNENFORCEABLE;
+		*kind = POLICY_SET_APP;
 		return 0;
 	}
 	return -1;

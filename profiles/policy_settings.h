@@ -17,7 +17,8 @@
  *   keyguardDisabledFeatures  factoryResetDisabled
  *   applications[@kiosk]               the kiosk app
  *   kioskCustomization                 (no HAL operation: UNSUPPORTED)
- *   applications[<packageName>]        other apps (no HAL operation)
+ *   applications[<packageName>]        other apps (the HAL's apps subsystem;
+ *                                      CUSTOM: no HAL operation)
  *
  * A value text is canonical (equal settings have equal texts) and never
  * holds a secret: a Wi-Fi network's credentials show as a fingerprint.
@@ -52,6 +53,7 @@ enum policy_setting_kind {
 	POLICY_SET_KEYGUARD,		/* hal_restrict_keyguard_features */
 	POLICY_SET_FACTORY_RESET,	/* hal_restrict_factory_reset() */
 	POLICY_SET_KIOSK,		/* hal_kiosk_enter(v.command) */
+	POLICY_SET_APP,			/* hal_apps_*(v.app) */
 	POLICY_SET_UNENFORCEABLE,	/* no HAL op; v.reason says why */
 };
 
@@ -78,6 +80,12 @@ struct policy_setting {
 		uint32_t mask;
 		/* KIOSK: the command line. */
 		char command[POLICY_COMMAND_MAX];
+		/* APP: one applications[] entry (not the kiosk app). */
+		struct policy_setting_app {
+			char package[POLICY_PACKAGE_MAX];
+			enum policy_install install_type;
+			int64_t min_version_code;	/* 0: any */
+		} app;
 		/* WIFI: holds secrets; zeroised by policy_settings_free(). */
 		struct hal_wifi wifi;
 		/* UNENFORCEABLE. */

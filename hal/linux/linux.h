@@ -462,4 +462,22 @@ extern const struct hal_nfc_ops linux_nfc_ops;
 #define LINUX_NFC_OPS NULL
 #endif
 
+/* linux_apps.c (CONFIG_HAL_LINUX_APPS_DPKG): applications as Debian
+ * packages through apt-get and dpkg's status file. */
+#ifdef CONFIG_HAL_LINUX_APPS_DPKG
+extern const struct hal_apps_ops linux_apps_ops;
+#define LINUX_APPS_OPS (&linux_apps_ops)
+#else
+#define LINUX_APPS_OPS NULL
+#endif
+/*
+ * linux_dpkg_status.c: parses dpkg's status file (len bytes, need not be
+ * NUL-terminated) into the installed packages, sorted, one per name:
+ * *out is malloc'd (free()). -EBADMSG for a line that is neither a
+ * field nor a continuation, -E2BIG beyond HAL_APPS_MAX packages. A
+ * package whose name or version is too long is left out. Pure.
+ */
+int linux_dpkg_status_parse(const char *text, size_t len,
+    struct hal_app **out, size_t *n);
+
 #endif /* WARDEN_HAL_LINUX_H */

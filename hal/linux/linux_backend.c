@@ -291,4 +291,5 @@ const struct hal_backend hal_linux_backend = {
 	.facts = &linux_facts_ops,
 	.nfc = LINUX_NFC_OPS,
 	.camera_scan = LINUX_CAMERA_SCAN_OPS,
+	.apps = LINUX_APPS_OPS,
 };

@@ -4,7 +4,9 @@
  * The simulated handheld keeps all its state in DIR/device.json:
  *   {"facts": {"camera.blocked": false, ...},   posture facts
  *    "fail":  {"camera.set_allowed": 5, ...},   op -> errno to fail with
- *    "state": {"passcodePolicy": {...}, ...}}   what the agent enforced
+ *    "state": {"passcodePolicy": {...}, ...},   what the agent enforced
+ *    "delay": {"apps.install": 2000, ...},      op -> milliseconds it takes
+ *    "apps":  {...}}                            packages (sim_apps.c)
  * and appends every op the agent performs to DIR/ops.log, one line each:
  *   <op> <arguments> -> <result>
  * The file is read before and written (atomically) after every op, so an
@@ -53,5 +55,12 @@ void sim_close(void *ctx);
 int sim_watch_fd(void *ctx);
 void sim_watch_drain(void *ctx);
 int sim_errno_parse(const char *s, int *err);
+
+/* sim_apps.c */
+extern const struct hal_apps_ops sim_apps_ops;
+/* `sim repo PKG VERSION` / `sim app PKG VERSION` ("none" removes) on the
+ * loaded document; 0 or -EINVAL. */
+int sim_apps_control(struct sim *s, const char *verb, const char *pkg,
+    const char *version);
 
 #endif /* WARDEN_HAL_SIM_H */

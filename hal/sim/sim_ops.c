@@ -599,5 +599,6 @@ const struct hal_backend hal_sim_backend = {
 	.facts = &sim_facts_ops,
 	.nfc = &sim_nfc,
 	.camera_scan = &sim_camera_scan,
+	.apps = &sim_apps_ops,
 	.control = sim_control,
 };

@@ -353,7 +353,8 @@ static const char *const sim_op_names[] = {
 	"restrict.keyguard_features", "restrict.factory_reset",
 	"network.apply_wifi", "network.set_locale", "network.set_timezone",
 	"certstore.sealing_key", "certstore.install_ca", "facts.read",
-	"nfc.read_ndef", "camera_scan.scan_qr",
+	"nfc.read_ndef", "camera_scan.scan_qr", "apps.install", "apps.remove",
+	"apps.set_blocked", "apps.list",
 };
 
 static bool
@@ -382,6 +383,9 @@ reply_error(const char *fmt, const char *arg)
  *                   text taken as a string; "null" makes it unknown
  *   fail OP ERRNO   make OP fail with ERRNO (name or number; 0 clears)
  *   show            reply with the whole device file
+ *   delay OP MS     OP takes MS milliseconds more (0 clears; apps.install)
+ *   repo PKG VER    the simulated package source offers PKG at VER
+ *   app PKG VER     PKG is installed at VER by hand ("none": removed)
  * On error *reply holds the reason and the return is -EINVAL.
  */
 int
@@ -446,8 +450,43 @@ sim_control(void *ctx, const char *verb, const char *key, const char *value,
 		sim_unload(s);
 		return rc;
 	}
+	if ((strcmp(verb, "repo") == 0 || strcmp(verb, "app") == 0) &&
+	    key != NULL && value != NULL) {
+		if ((rc = sim_apps_control(s, verb, key, value)) == 0)
+			rc = sim_save(s);
+		else
+			*reply = reply_error("sim: bad package or version for "
+			    "\"%s\"", verb);
+		sim_unload(s);
+		return rc;
+	}
+	if (strcmp(verb, "delay") == 0 && key != NULL && value != NULL) {
+		char *end;
+		long ms = strtol(value, &end, 10);
+		cJSON *d;
+
+		if (!known_op(key) || *value == '\0' || *end != '\0' ||
+		    ms < 0 || ms > 600000) {
+			*reply = reply_error("sim delay: needs a known op and "
+			    "0..600000 ms, not \"%s\"", value);
+			sim_unload(s);
+			return -EINVAL;
+		}
+		d = cJSON_GetObjectItemCaseSensitive(s->doc, "delay");
+		if (!cJSON_IsObject(d)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(s->doc, "delay");
+			d = cJSON_AddObjectToObject(s->doc, "delay");
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(d, key);
+		if (ms > 0)
+			cJSON_AddNumberToObject(d, key, (double)ms);
+		rc = sim_save(s);
+		sim_unload(s);
+		return rc;
+	}
 	sim_unload(s);
-	*reply = reply_error("sim: unknown verb \"%s\" (set, fail, show)", verb);
+	*reply = reply_error("sim: unknown verb \"%s\" (set, fail, delay, "
+	    "repo, app, show)", verb);
 	return -EINVAL;
 }
 

@@ -73,10 +73,15 @@ passcode.apply quality=NUMERIC minLength=4 scope=device history=0 expiry=0s maxF
 passcode.apply quality=COMPLEX minLength=8 scope=profile history=0 expiry=2592000s maxFailedForWipe=0 maxTimeToLock=0ms -> ok
 restrict.screen_capture allowed=true -> ok
 restrict.usb_data allowed=true -> ok
+apps.set_blocked com.acme.mail allowed -> ok
+apps.install com.acme.mail -> No such file or directory
+apps.set_blocked org.example.game blocked -> ok
 OPS
 expect_ops byod WORK_PROFILE_PERSONAL <<'OPS'
 profile.create -> ok
 passcode.apply quality=ALPHANUMERIC minLength=8 scope=profile history=3 expiry=0s maxFailedForWipe=15 maxTimeToLock=0ms -> ok
+apps.set_blocked com.acme.mail allowed -> ok
+apps.install com.acme.mail -> No such file or directory
 OPS
 
 # --- the compliance story -------------------------------------------------

@@ -235,6 +235,49 @@ static const struct hal_backend fake_backend_no_usb = {
 
 static struct hal fake = { &fake_backend, NULL };
 
+/* An apps subsystem that logs and holds one installed package. */
+static int
+f_app_install(void *ctx, const char *pkg, const char *minv)
+{
+	(void)ctx;
+	return logged("apps.install", "%s,%s", pkg, minv);
+}
+
+static int
+f_app_remove(void *ctx, const char *pkg)
+{
+	(void)ctx;
+	return logged("apps.remove", "%s", pkg);
+}
+
+static int
+f_app_block(void *ctx, const char *pkg, bool blocked)
+{
+	(void)ctx;
+	return logged("apps.set_blocked", "%s,%d", pkg, blocked);
+}
+
+static int
+f_app_list(void *ctx, struct hal_app **out, size_t *n)
+{
+	(void)ctx;
+	*out = NULL;
+	*n = 0;
+	return 0;
+}
+
+static const struct hal_apps_ops fake_apps = {
+	.installer = "fake",
+	.install = f_app_install,
+	.remove = f_app_remove,
+	.set_blocked = f_app_block,
+	.list = f_app_list,
+};
+static const struct hal_backend fake_backend_apps = {
+	.name = "fake-apps",
+	.apps = &fake_apps,
+};
+
 /* ---- helpers ---------------------------------------------------------- */
 
 /* The wanted settings of json (named "admin") in mode m, baseline-free. */
@@ -373,8 +416,8 @@ first_apply_everything(void **state)
 	}
 	assert_string_equal(res[9].key, "applications[mail]");
 	assert_int_equal(res[9].status, ENFORCE_UNSUPPORTED);
-	assert_string_equal(res[9].reason,
-	    "no HAL operation installs, removes or blocks applications");
+	assert_string_equal(res[9].reason, "UNSUPPORTED: the HAL backend "
+	    "has no apps subsystem (apps.set_blocked)");
 	/* The journal saw each step begin pending, then end. */
 	assert_int_equal(j.n, 20);
 	assert_string_equal(j.lines[0],
@@ -817,6 +860,114 @@ drift(void **state)
 	policy_settings_free(&want);
 }
 
+/* applications[]: each installType's ops, AMAPI's reasons, drift. */
+static void
+apps(void **state)
+{
+	struct hal h = { &fake_backend_apps, NULL };
+	struct policy_settings want;
+	struct enforce_applied rec[8];
+	struct enforce_plan plan;
+	struct enforce_result res[8];
+	struct enforce_drift d[8];
+	struct hal_app inv[3];
+	enum rules_reason why;
+	size_t n;
+
+	(void)state;
+	reset_fake();
+	wanted_of("{\"applications\":[{\"packageName\":\"mail\","
+	    "\"installType\":\"FORCE_INSTALLED\",\"minimumVersionCode\":"
+	    "2003001},{\"packageName\":\"game\",\"installType\":"
+	    "\"BLOCKED\"},{\"packageName\":\"maps\",\"installType\":"
+	    "\"AVAILABLE\"},{\"packageName\":\"chat\",\"installType\":"
+	    "\"CUSTOM\"}]}", POLICY_MODE_FULLY_MANAGED, &want);
+	inject("apps.install", -ENOENT);
+	assert_int_equal(enforce_plan(&want, NULL, 0, 0, &plan), 0);
+	assert_int_equal(plan.n, 4);
+	assert_int_equal(enforce_run(&h, &plan, res, NULL, NULL), 2);
+	assert_int_equal(ncalls, 4);
+	assert_string_equal(calls[0], "apps.set_blocked(mail,0)");
+	assert_string_equal(calls[1], "apps.install(mail,2.3.1)");
+	assert_string_equal(calls[2], "apps.set_blocked(game,1)");
+	assert_string_equal(calls[3], "apps.set_blocked(maps,0)");
+	assert_int_equal(res[0].status, ENFORCE_FAILED);
+	assert_string_equal(res[0].reason, "APP_NOT_INSTALLED: apps.install "
+	    "mail: No such file or directory (NOT_FOUND)");
+	assert_true(enforce_reason_amapi(res[0].reason, &why));
+	assert_int_equal(why, RULES_REASON_APP_NOT_INSTALLED);
+	assert_int_equal(res[1].status, ENFORCE_APPLIED);
+	assert_int_equal(res[3].status, ENFORCE_UNSUPPORTED);
+	assert_non_null(strstr(res[3].reason, "CUSTOM"));
+	enforce_plan_free(&plan);
+
+	/* Sources too old: APP_NOT_UPDATED. */
+	reset_fake();
+	inject("apps.install", -ERANGE);
+	assert_int_equal(enforce_plan(&want, NULL, 0, 0, &plan), 0);
+	enforce_run(&h, &plan, res, NULL, NULL);
+	assert_true(enforce_reason_amapi(res[0].reason, &why));
+	assert_int_equal(why, RULES_REASON_APP_NOT_UPDATED);
+	enforce_plan_free(&plan);
+	assert_false(enforce_reason_amapi("camera.set_allowed: I/O", &why));
+
+	/* Drift: mail removed by hand, then too old; game reinstalled. */
+	n = all_applied(&want, rec);
+	memset(inv, 0, sizeof(inv));
+	snprintf(inv[0].package, sizeof(inv[0].package), "game");
+	snprintf(inv[0].version, sizeof(inv[0].version), "1.0");
+	inv[0].installed = true;
+	assert_int_equal(enforce_verify_apps(&want, rec, n, inv, 1, d, 8), 2);
+	assert_string_equal(d[0].reason, "package mail is no longer "
+	    "installed");
+	assert_string_equal(d[1].reason, "blocked package game is installed "
+	    "(1.0)");
+	inv[0].installed = false;
+	inv[0].blocked = true;
+	snprintf(inv[1].package, sizeof(inv[1].package), "mail");
+	snprintf(inv[1].version, sizeof(inv[1].version), "1:2.2.9-1");
+	inv[1].installed = true;
+	assert_int_equal(enforce_verify_apps(&want, rec, n, inv, 2, d, 8), 1);
+	assert_non_null(strstr(d[0].reason, "below minimumVersionCode"));
+	snprintf(inv[1].version, sizeof(inv[1].version), "2.3.1-1");
+	assert_int_equal(enforce_verify_apps(&want, rec, n, inv, 2, d, 8), 0);
+
+	/* No longer wanted: a block is lifted, an install is left alone. */
+	reset_fake();
+	policy_settings_free(&want);
+	memset(&want, 0, sizeof(want));
+	assert_int_equal(enforce_plan(&want, rec, 2, 0, &plan), 0);
+	assert_int_equal(plan.n, 2);
+	enforce_run(&h, &plan, res, NULL, NULL);
+	assert_int_equal(ncalls, 1);
+	assert_string_equal(calls[0], "apps.set_blocked(game,0)");
+	assert_true(res[0].remove);
+	assert_string_equal(res[0].reason, "the package is left as it is");
+	assert_true(res[1].remove);
+	enforce_plan_free(&plan);
+}
+
+/* The versionCode of Debian versions and back. */
+static void
+version_codes(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(hal_app_version_code("2.3.1-1"), 2003001);
+	assert_int_equal(hal_app_version_code("1:2.36-9+deb12u4"), 2036000);
+	assert_int_equal(hal_app_version_code("12"), 12000000);
+	assert_int_equal(hal_app_version_code("1.2.3.4"), 1002003);
+	assert_int_equal(hal_app_version_code("2024.10.5"), 999010005);
+	assert_int_equal(hal_app_version_code("abc"), 0);
+	assert_int_equal(hal_app_version_code(""), 0);
+	assert_int_equal(hal_app_version_code("1.x"), 1000000);
+	hal_app_version_from_code(2003001, buf, sizeof(buf));
+	assert_string_equal(buf, "2.3.1");
+	hal_app_version_from_code(4000000, buf, sizeof(buf));
+	assert_string_equal(buf, "4.0.0");
+}
+
 int
 main(void)
 {
@@ -831,6 +982,8 @@ main(void)
 		cmocka_unit_test(reverts_restore_prior_state),
 		cmocka_unit_test(pending_record),
 		cmocka_unit_test(drift),
+		cmocka_unit_test(apps),
+		cmocka_unit_test(version_codes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

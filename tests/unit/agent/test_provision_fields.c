@@ -119,7 +119,8 @@ test_setters(void **state)
 	assert_int_equal(r.package_checksum_len, 20);
 	assert_int_equal(set(&ps, PROV_F_SIG_CHECKSUM,
 	    "2jmj7l5rSw0yVb_vlWAYkK_YBwk", err, sizeof(err)), -1);
-	assert_string_equal(err, "k: is 20 bytes, not 32 (SHA-256)");
+	assert_string_equal(err, "k: wrong length: 27 characters decode to "
+	    "20 bytes, not 32 (SHA-256: 43 characters, 44 padded)");
 	assert_int_equal(set(&ps, PROV_F_WIFI_PROXY_PORT, "+80", err,
 	    sizeof(err)), -1);
 	assert_string_equal(err, "k: not a non-negative integer");

@@ -259,26 +259,29 @@ test_clouddpc_token_with_default_server(void **state)
 }
 
 static void
-test_clouddpc_token_ignored_with_own_server(void **state)
+test_clouddpc_token_with_own_server(void **state)
 {
 	struct prov_request r;
 	char *s = qr("", BASE_BUNDLE ", \"com.google.android.apps.work.clouddpc"
 	    ".EXTRA_ENROLLMENT_TOKEN\": \"GOOGLE\"");
 
 	(void)state;
-	expect_error(s, "PROVISIONING_ADMIN_EXTRAS_BUNDLE.com.google.android."
-	    "apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN: conflicts with "
-	    "warden.ENROLLMENT_TOKEN");
+	/* Both tokens: warden's wins, Google's is listed as ignored. */
+	parse_ok(s, strlen(s), NULL, &r);
+	assert_string_equal(r.enrollment_token, "tok-123");
+	assert_int_equal(r.n_ignored, 1);
+	assert_string_equal(r.ignored[0], "PROVISIONING_ADMIN_EXTRAS_BUNDLE."
+	    "com.google.android.apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN");
 	free(s);
+	/* An Android Device Policy QR plus warden's server URL and pin:
+	 * Google's token is the enrollment token. */
 	s = qr("", "\"warden.SERVER_URL\": \"coaps://lw.example.com\", "
 	    "\"warden.BINDING\": \"lwm2m\", \"warden.SERVER_CERT_SHA256\": \""
 	    PIN "\", \"com.google.android.apps.work.clouddpc."
 	    "EXTRA_ENROLLMENT_TOKEN\": \"GOOGLE\"");
 	parse_ok(s, strlen(s), NULL, &r);
-	assert_string_equal(r.enrollment_token, "");
-	assert_int_equal(r.n_ignored, 1);
-	assert_string_equal(r.ignored[0], "PROVISIONING_ADMIN_EXTRAS_BUNDLE."
-	    "com.google.android.apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN");
+	assert_string_equal(r.enrollment_token, "GOOGLE");
+	assert_int_equal(r.n_ignored, 0);
 	free(s);
 }
 
@@ -451,25 +454,40 @@ test_pin_errors(void **state)
 	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
 	    "\"warden.ENROLLMENT_TOKEN\": \"t\", \"warden.SERVER_CERT_SHA256\":"
 	    " \"n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCg\"",
-	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_SHA256: is 31 "
-	    "bytes, not 32 (SHA-256)");
+	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_SHA256: wrong "
+	    "length: 42 characters decode to 31 bytes, not 32 (SHA-256: 43 "
+	    "characters, 44 padded)");
+	/* Padded, right alphabet, wrong length: the length is the fault. */
+	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
+	    "\"warden.ENROLLMENT_TOKEN\": \"t\", \"warden.SERVER_CERT_SHA256\":"
+	    " \"n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCg=\"",
+	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_SHA256: wrong "
+	    "length: 42 characters and 1 '=' are not a whole base64 quantum "
+	    "(a multiple of 4)");
+	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
+	    "\"warden.ENROLLMENT_TOKEN\": \"t\", \"warden.SERVER_CERT_SHA256\":"
+	    " \"n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg=x\"",
+	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_SHA256: '=' "
+	    "padding at character 44 is followed by more data");
 	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
 	    "\"warden.ENROLLMENT_TOKEN\": \"t\", \"warden.SERVER_CERT_SHA256\":"
 	    " \"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg\"",
-	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_SHA256: not "
-	    "URL-safe base64");
+	    "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_SHA256: "
+	    "character 14 is '+', standard base64: the URL-safe alphabet has "
+	    "'-' and '_' instead");
 	/* A hex fingerprint one digit short is neither hex nor base64. */
 	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
 	    "\"warden.ENROLLMENT_TOKEN\": \"t\", \"warden.SERVER_CERT_SHA256\":"
 	    " \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f0"
 	    "0a0\"", "PROVISIONING_ADMIN_EXTRAS_BUNDLE.warden.SERVER_CERT_"
-	    "SHA256: is 47 bytes, not 32 (SHA-256)");
+	    "SHA256: wrong length: 63 characters decode to 47 bytes, not 32 "
+	    "(SHA-256: 43 characters, 44 padded)");
 	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
 	    "\"warden.ENROLLMENT_TOKEN\": \"t\", \"warden.SERVER_CERT_SHA256\":"
 	    " \"9F:86:D0:81:88:4C:7D:65:9A:2F:EA:A0:C5:5A:D0:15:A3:BF:4F:1B:2B:"
 	    "0B:82:2C:D1:5D:6C:15:B0:F0:0A;08\"", "PROVISIONING_ADMIN_EXTRAS_"
-	    "BUNDLE.warden.SERVER_CERT_SHA256: too long for a SHA-256 in "
-	    "base64");
+	    "BUNDLE.warden.SERVER_CERT_SHA256: character 3 (':') is not in "
+	    "the URL-safe base64 alphabet");
 	expect_qr_error("", "\"warden.SERVER_URL\": \"https://a.example\", "
 	    "\"warden.ENROLLMENT_TOKEN\": \"t\"", "PROVISIONING_ADMIN_EXTRAS_"
 	    "BUNDLE.warden.SERVER_CERT_SHA256: required");
@@ -670,8 +688,9 @@ test_setup_errors(void **state)
 	    "like com.example/.Receiver");
 	expect_qr_error("\"android.app.extra.PROVISIONING_DEVICE_ADMIN_"
 	    "PACKAGE_CHECKSUM\": \"AAAA\"", BASE_BUNDLE,
-	    "PROVISIONING_DEVICE_ADMIN_PACKAGE_CHECKSUM: is 3 bytes, not 32 "
-	    "(SHA-256)");
+	    "PROVISIONING_DEVICE_ADMIN_PACKAGE_CHECKSUM: wrong length: 4 "
+	    "characters decode to 3 bytes, not 32 (SHA-256: 43 characters, 44 "
+	    "padded) or 20 (SHA-1)");
 }
 
 static void
@@ -785,7 +804,7 @@ main(void)
 		cmocka_unit_test(test_headwind_string_booleans),
 		cmocka_unit_test(test_short_aliases_lwm2m),
 		cmocka_unit_test(test_clouddpc_token_with_default_server),
-		cmocka_unit_test(test_clouddpc_token_ignored_with_own_server),
+		cmocka_unit_test(test_clouddpc_token_with_own_server),
 		cmocka_unit_test(test_unknown_keys_ignored_and_listed),
 		cmocka_unit_test(test_ignored_list_is_bounded),
 		cmocka_unit_test(test_server_url_errors),

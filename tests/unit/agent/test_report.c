@@ -314,7 +314,9 @@ test_sections(void **state)
 	assert_string_equal(str(o, "serialNumber"), "SIM0000001");
 
 	o = get(doc, "softwareInfo");
-	assert_string_equal(str(o, "androidVersion"), "12.1");
+	/* Linux is not Android: the OS release is warden's osVersion. */
+	assert_null(cJSON_GetObjectItemCaseSensitive(o, "androidVersion"));
+	assert_string_equal(str(o, "osVersion"), "12.1");
 	assert_string_equal(str(o, "deviceKernelVersion"), "6.1.0-28-arm64");
 	assert_string_equal(str(o, "securityPatchLevel"), "2026-10-05");
 	assert_string_equal(str(o, "osName"), "Debian GNU/Linux");

@@ -105,8 +105,8 @@ reporting(void **state)
 	assert_int_equal(p->reporting.power_events, POLICY_FALSE);
 	assert_int_equal(p->reporting.device_settings, POLICY_TRUE);
 	assert_int_equal(p->reporting.scan_interval_seconds, 600);
-	assert_true(has_unsupported(p,
-	    "statusReportingSettings.applicationReportsEnabled"));
+	assert_int_equal(p->reporting.application_reports, POLICY_TRUE);
+	assert_int_equal(p->nunsupported, 0);
 	policy_free(p);
 	policy_free(parse_ok("{\"statusReportingSettings\":"
 	    "{\"scanIntervalSeconds\":10}}"));

@@ -193,6 +193,72 @@ scopes(void **state)
 	    "must be an object, not a number");
 }
 
+/* BIOMETRIC_WEAK is a valid AMAPI value: mapped to SOMETHING. */
+static void
+biometric_weak(void **state)
+{
+	struct policy *p;
+
+	(void)state;
+	p = parse_ok("{\"passwordPolicies\":[{\"passwordQuality\":"
+	    "\"BIOMETRIC_WEAK\"}]}");
+	assert_int_equal(p->pw[POLICY_SCOPE_UNSPECIFIED].quality,
+	    HAL_PW_SOMETHING);
+	assert_true(p->pw[POLICY_SCOPE_UNSPECIFIED].biometric_weak);
+	assert_string_equal(policy_enum_name(policy_enum_quality,
+	    HAL_PW_SOMETHING), "SOMETHING");
+	policy_free(p);
+	p = parse_ok("{\"passwordPolicies\":[{\"passwordQuality\":"
+	    "\"SOMETHING\"}]}");
+	assert_false(p->pw[POLICY_SCOPE_UNSPECIFIED].biometric_weak);
+	policy_free(p);
+}
+
+/* passwordRequirements counts unless passwordPolicies has the device. */
+static void
+requirements_precedence(void **state)
+{
+	struct policy *p;
+
+	(void)state;
+	p = parse_ok("{\"passwordRequirements\":{\"passwordQuality\":"
+	    "\"NUMERIC\",\"passwordMinimumLength\":6}}");
+	assert_int_equal(p->pw_req, POLICY_PWREQ_USED);
+	assert_true(p->pw[POLICY_SCOPE_UNSPECIFIED].present);
+	assert_true(p->pw[POLICY_SCOPE_UNSPECIFIED].from_requirements);
+	assert_int_equal(p->pw[POLICY_SCOPE_UNSPECIFIED].min_length, 6);
+	assert_int_equal(p->src[POLICY_F_PASSWORD_POLICIES], 1);
+	policy_free(p);
+	/* A profile entry leaves the device to passwordRequirements. */
+	p = parse_ok("{\"passwordRequirements\":{\"passwordQuality\":"
+	    "\"NUMERIC\"},\"passwordPolicies\":[{\"passwordScope\":"
+	    "\"SCOPE_PROFILE\",\"passwordQuality\":\"COMPLEX\"}]}");
+	assert_int_equal(p->pw_req, POLICY_PWREQ_USED);
+	assert_int_equal(p->pw[POLICY_SCOPE_UNSPECIFIED].quality,
+	    HAL_PW_NUMERIC);
+	policy_free(p);
+	/* A device-scope entry, before or after it, wins. */
+	p = parse_ok("{\"passwordRequirements\":{\"passwordQuality\":"
+	    "\"NUMERIC\"},\"passwordPolicies\":[{\"passwordScope\":"
+	    "\"SCOPE_DEVICE\",\"passwordQuality\":\"ALPHABETIC\"}]}");
+	assert_int_equal(p->pw_req, POLICY_PWREQ_IGNORED);
+	assert_int_equal(p->pw_req_scope_by, 0);
+	assert_false(p->pw[POLICY_SCOPE_UNSPECIFIED].present);
+	assert_int_equal(p->pw[POLICY_SCOPE_DEVICE].quality,
+	    HAL_PW_ALPHABETIC);
+	policy_free(p);
+	p = parse_ok("{\"passwordPolicies\":[{\"passwordQuality\":"
+	    "\"SOMETHING\"}],\"passwordRequirements\":{"
+	    "\"passwordQuality\":\"BIOMETRIC_WEAK\"}}");
+	assert_int_equal(p->pw_req, POLICY_PWREQ_IGNORED);
+	assert_false(p->pw[POLICY_SCOPE_UNSPECIFIED].from_requirements);
+	policy_free(p);
+	reject("{\"passwordRequirements\":{\"passwordMinimumLength\":65}}",
+	    "passwordRequirements.passwordMinimumLength", "out of range");
+	reject("{\"passwordRequirements\":[]}", "passwordRequirements",
+	    "must be an object");
+}
+
 int
 main(void)
 {
@@ -202,6 +268,8 @@ main(void)
 		cmocka_unit_test(length_boundaries),
 		cmocka_unit_test(expiration_duration),
 		cmocka_unit_test(scopes),
+		cmocka_unit_test(biometric_weak),
+		cmocka_unit_test(requirements_precedence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -153,9 +153,10 @@ fully_managed_settings(void **state)
 	    "SYSTEM_NAVIGATION_UNSPECIFIED,statusBar=SYSTEM_INFO_ONLY,"
 	    "deviceSettings=DEVICE_SETTINGS_UNSPECIFIED");
 	s = want(&f, "applications[mail]");
-	assert_int_equal(s->kind, POLICY_SET_UNENFORCEABLE);
+	assert_int_equal(s->kind, POLICY_SET_APP);
 	assert_string_equal(s->value, "installType=FORCE_INSTALLED");
-	assert_non_null(strstr(s->v.reason, "no HAL operation"));
+	assert_string_equal(s->v.app.package, "mail");
+	assert_int_equal(s->v.app.install_type, POLICY_INSTALL_FORCE_INSTALLED);
 	assert_null(policy_settings_find(&f.s, "workProfile"));
 	flat_free(&f);
 }
@@ -514,8 +515,7 @@ kind_of_key(void **state)
 		{ POLICY_KIOSK_KEY, POLICY_SET_KIOSK, HAL_SCOPE_DEVICE },
 		{ "kioskCustomization", POLICY_SET_UNENFORCEABLE,
 		    HAL_SCOPE_DEVICE },
-		{ "applications[mail]", POLICY_SET_UNENFORCEABLE,
-		    HAL_SCOPE_DEVICE },
+		{ "applications[mail]", POLICY_SET_APP, HAL_SCOPE_DEVICE },
 	};
 	enum policy_setting_kind kind;
 	enum hal_scope scope;
