@@ -176,10 +176,17 @@ TEST_PKGS := $(sort $(test-pkgs-y))
 TEST_PKG_FLAGS := $(if $(TEST_PKGS),$(shell $(PKG_CONFIG) --cflags --libs \
 	$(TEST_PKGS)))
 
+# CONFIG_OPTIMIZE_SIZE (product configurations): -Os after the user's
+# CFLAGS, every function and object in its own section, and the linker
+# drops those nothing calls. Sanitizer builds keep their flags.
+ifeq ($(CONFIG_OPTIMIZE_SIZE)$(SANITIZE),y)
+SIZE_CFLAGS := -Os -ffunction-sections -fdata-sections
+SIZE_LDFLAGS := -Wl,--gc-sections
+endif
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) \
 	-include $(autoconf) -I$(srctree) -I$(srctree)/agent $(PKG_CFLAGS) \
-	$(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS)
-ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+	$(CPPFLAGS) $(CFLAGS) $(SIZE_CFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS := $(LDFLAGS) $(SIZE_LDFLAGS) $(SAN_FLAGS)
 
 lib-objs := $(addprefix $(objtree)/,$(lib-y))
 libwarden := $(objtree)/libwarden.a

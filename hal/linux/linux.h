@@ -445,13 +445,44 @@ int linux_ndef_tlv_extract(const uint8_t *mem, size_t memlen, uint8_t *out,
  */
 
 /* linux_camera_scan.c (CONFIG_QR_IMAGE): the first QR code a V4L2 camera
- * sees, through zbar; bounded by scan_timeout=. */
+ * sees, captured with plain V4L2 ioctls and decoded by the agent's
+ * decoder (warden-qrdecode); bounded by scan_timeout=. */
 #ifdef CONFIG_QR_IMAGE
 extern const struct hal_camera_scan_ops linux_camera_scan_ops;
 #define LINUX_CAMERA_SCAN_OPS (&linux_camera_scan_ops)
 #else
 #define LINUX_CAMERA_SCAN_OPS NULL
 #endif
+
+/* linux_v4l2_grey.c (CONFIG_QR_IMAGE): one captured frame as a grey PGM. */
+#define LINUX_V4L2_DIM_MAX 8192	/* pixels a side */
+
+/* A frame as the driver gave it: data holds used bytes, rows stride
+ * bytes apart (the luma plane's bytesperline). The caller owns data. */
+struct linux_v4l2_frame {
+	uint32_t fourcc;
+	uint32_t width, height;
+	size_t stride;
+	const uint8_t *data;
+	size_t used;
+};
+
+/*
+ * Where fourcc stands among the formats whose luma becomes the grey
+ * picture (0 is preferred: GREY, then YUYV, UYVY, NV12, NV21, YUV420,
+ * YVU420), or -1 when it is none of them.
+ */
+int linux_v4l2_grey_rank(uint32_t fourcc);
+
+/*
+ * Converts the frame's luma to a binary PGM ("P5 W H 255" and W*H bytes)
+ * in *pgm (malloc'd, the caller frees it; *len its size). Returns 0;
+ * -ENOTSUP for another pixel format; -EINVAL when the sizes, the stride
+ * or the bytes used do not describe a whole frame; -EMSGSIZE past
+ * HAL_CAMERA_PICTURE_MAX; -ENOMEM. Never reads past data + used.
+ */
+int linux_v4l2_grey_pgm(const struct linux_v4l2_frame *f, uint8_t **pgm,
+    size_t *len);
 
 /* linux_nfc.c (CONFIG_NFC_LIBNFC): the NDEF message of a Type 2 tag on a
  * libnfc reader; bounded by scan_timeout=. */
