@@ -146,6 +146,7 @@ scan_after(struct wardend *d, void *arg)
 		log_info("scan %lld: %zu facts, %llu ns CPU",
 		    (long long)scan_id, sj->facts.n,
 		    (unsigned long long)sj->cpu_ns);
+		store_reclaim(d->store);
 		policy_engine_after_scan(d);
 		compliance_evaluate(d);
 		sdnotify_status(d);
