@@ -222,16 +222,24 @@ after=$(grep -c ': scan [0-9]*:' "$T/pol.log")
 stop "$PID"
 start pol2 "$demo" "sim:$T/pol2.dev"
 "$demo/wardenctl" -s "$T/pol2.sock" scan >/dev/null
-strace -f -qq -e trace=fsync,fdatasync,sync_file_range,msync -p "$PID" -o "$T/pol.strace" &
+# Up to the answer (written when every setting is enforced): the syncs
+# of the store, and apart from them those of the simulated device's own
+# state file (a HAL's writes, not the journal's).
+strace -f -qq -y -s 300 -e trace=fsync,fdatasync,write,sendmsg,sendto \
+	-p "$PID" -o "$T/pol.strace" &
 st=$!
 sleep 0.5
 "$demo/wardenctl" -s "$T/pol2.sock" policy apply "$T/policy8.json" >/dev/null 2>&1
+sleep 0.3
 kill "$st"
 wait "$st" 2>/dev/null
-syncs=$(grep -c -E '^[0-9]+ +(fsync|fdatasync|sync_file_range|msync)\(' "$T/pol.strace")
 stop "$PID"
+awk '/"settings"/ {exit} {print}' "$T/pol.strace" >"$T/pol.before"
+syncs=$(grep -E '(fsync|fdatasync)\(' "$T/pol.before" | grep -c 'warden\.db')
+halsyncs=$(grep -E '(fsync|fdatasync)\(' "$T/pol.before" | grep -c -v 'warden\.db')
 row "8-setting policy, arrival to all enforced ($nset settings)" \
-	"$ms ms, $syncs fsync/fdatasync" "<= 20 ms, <= 6 fsyncs" \
+	"$ms ms, $syncs store fsyncs (+ $halsyncs by the simulated device)" \
+	"<= 20 ms, <= 6 fsyncs" \
 	"$([ "$ms" -le 20 ] && [ "$syncs" -le 6 ] && echo yes || echo no)"
 self=$((after - before - 1))
 row "scans after enforcement not asked for" \
