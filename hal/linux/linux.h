@@ -220,6 +220,39 @@ int linux_run_argv(struct linux_ctx *c, const char *const *argv);
 /* The runner used when no test runner is installed. */
 int linux_runner_exec(void *arg, struct linux_run *r);
 
+/* linux_dbus.c: one boolean property from the system bus, no library. */
+#define LINUX_DBUS_SYSTEM_SOCKET "/run/dbus/system_bus_socket"
+#define LINUX_DBUS_MSG_MAX (16 * 1024)	/* bytes of one message read */
+#define LINUX_DBUS_TIMEOUT_MS 1000	/* per read or write */
+
+/*
+ * Reads the boolean property iface.prop of object path at bus name dest
+ * through ROOT/run/dbus/system_bus_socket (org.freedesktop.DBus.
+ * Properties.Get). Returns 0 with *value; -ENOENT when no bus listens;
+ * -EREMOTEIO when the bus or the service answers an error; -EPROTO or
+ * -EBADMSG for an answer that is not a boolean or not D-Bus; -ETIMEDOUT;
+ * -EACCES when the bus refuses the authentication. Blocks (bounded).
+ */
+int linux_dbus_get_bool(const struct linux_ctx *c, const char *dest,
+    const char *path, const char *iface, const char *prop, bool *value);
+/*
+ * Marshals a method call (little-endian) into buf (cap bytes), with no
+ * body, one string argument (arg1) or two. 0 with *len, or -EMSGSIZE.
+ */
+int linux_dbus_call(uint8_t *buf, size_t cap, uint32_t serial,
+    const char *dest, const char *path, const char *iface,
+    const char *member, const char *arg1, const char *arg2, size_t *len);
+/*
+ * Parses the message at the start of m (len bytes). Returns -EAGAIN when
+ * it is not whole yet, -EBADMSG when it is not a well-formed message (or
+ * passes LINUX_DBUS_MSG_MAX), 1 with *used its size when it is not the
+ * answer to `serial`, -EREMOTEIO when it is an error answering it,
+ * -EPROTO when the answer is not a variant holding a boolean, and 0 with
+ * *value and *used otherwise.
+ */
+int linux_dbus_reply(const uint8_t *m, size_t len, uint32_t serial,
+    size_t *used, bool *value);
+
 /* linux_users.c */
 /* Looks up a user in ROOT/etc/passwd; -ENOENT when absent. */
 int linux_user_lookup(const struct linux_ctx *c, const char *name,
