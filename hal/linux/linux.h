@@ -66,6 +66,11 @@ struct linux_ctx {
 	linux_runner_fn run_fn;		/* set by tests; NULL = default */
 	void *run_arg;
 	int uevent_fd;			/* -1 until watch_fd() */
+	/* linux_nft_watch.c: -1 until the first firewall read, then the
+	 * NFNLGRP_NFTABLES socket or -errno when it cannot be had. */
+	int nft_fd;
+	bool nft_valid;			/* nft_drops answers for the ruleset */
+	bool nft_drops;
 	char camera[LINUX_PATH_MAX];	/* V4L2 device inside ROOT */
 	int scan_timeout_s;		/* bound of a QR scan or NFC poll */
 	char nfc[LINUX_NFC_CONN_MAX];	/* libnfc connstring, "" = default */
@@ -252,6 +257,18 @@ int linux_dbus_call(uint8_t *buf, size_t cap, uint32_t serial,
  */
 int linux_dbus_reply(const uint8_t *m, size_t len, uint32_t serial,
     size_t *used, bool *value);
+
+/* linux_nft_watch.c: nft's answer kept until nf_tables announces a
+ * change (real root only). */
+/*
+ * True with *drops when the last answer of `nft -j list ruleset` still
+ * stands: the watch was open before it was read and no ruleset change
+ * (nor a lost message) has arrived since. False when nft must run.
+ */
+bool linux_nft_cached(struct linux_ctx *c, bool *drops);
+/* Keeps the answer nft just gave (when the watch is open). */
+void linux_nft_remember(struct linux_ctx *c, bool drops);
+void linux_nft_watch_close(struct linux_ctx *c);
 
 /* linux_users.c */
 /* Looks up a user in ROOT/etc/passwd; -ENOENT when absent. */
