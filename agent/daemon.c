@@ -215,7 +215,8 @@ on_hal_watch(uv_poll_t *p, int status, int events)
 	(void)events;
 	if (status < 0)
 		return;
-	hal_watch_drain(&d->hal);
+	if (hal_watch_drain(&d->hal) == 0)
+		return;	/* the backend's own writes */
 	/* Restarting the timer coalesces a burst into one scan. */
 	uv_timer_start(&d->settle_timer, on_settle, SETTLE_MS, 0);
 }

@@ -313,8 +313,10 @@ struct hal_backend {
 	/* OPTIONAL. An fd that becomes readable when facts may have changed
 	 * (hot-plug, edited state file); -1 when there is none. */
 	int (*watch_fd)(void *ctx);
-	/* OPTIONAL. Called when watch_fd is readable; drains it. */
-	void (*watch_drain)(void *ctx);
+	/* OPTIONAL. Called when watch_fd is readable; drains it. Returns 1
+	 * when facts may have changed, 0 when what it saw was the
+	 * backend's own doing (its writes while enforcing). */
+	int (*watch_drain)(void *ctx);
 
 	const struct hal_identity_ops *identity;
 	const struct hal_passcode_ops *passcode;
@@ -395,7 +397,7 @@ int hal_nfc_read_ndef(struct hal *h, uint8_t *buf, size_t len,
 int hal_camera_scan_qr(struct hal *h, const struct hal_qr_decoder *dec,
     char *buf, size_t len);
 int hal_watch_fd(struct hal *h);
-void hal_watch_drain(struct hal *h);
+int hal_watch_drain(struct hal *h);
 int hal_control(struct hal *h, const char *verb, const char *key,
     const char *value, char **reply);
 

@@ -435,7 +435,7 @@ int linux_ca_name_ok(const char *name);
 
 /* linux_uevent.c: the backend's watch_fd and watch_drain (hal/hal.h). */
 int linux_watch_fd(void *ctx);
-void linux_watch_drain(void *ctx);
+int linux_watch_drain(void *ctx);
 /*
  * Parses one uevent datagram ("action@devpath\0KEY=VALUE\0...") into ev.
  * buf must stay alive while ev is used; len <= LINUX_UEVENT_MAX. Returns
