@@ -19,6 +19,9 @@ struct store {
 	sqlite3 *db;
 	char path[PATH_MAX];
 	char marker[PATH_MAX + 16];	/* warden.db.open while it is open */
+	uint64_t outbox_adds;		/* rows queued since the open */
+	int64_t drop_run;		/* reports dropped since the outbox
+					 * last had room */
 };
 
 int64_t
@@ -255,6 +258,9 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	if (st->drop_run > 0)
+		log_warnx("outbox: %lld oldest reports were dropped while it "
+		    "was full", (long long)st->drop_run);
 	/* Only a store closed in full counts as a clean stop. */
 	if (sqlite3_close(st->db) == SQLITE_OK)
 		unlink(st->marker);
@@ -516,6 +522,27 @@ store_event(struct store *st, const char *kind, const char *detail)
 	return run(st, q);
 }
 
+/* An upper bound of the outbox's rows: last id - first id + 1, both read
+ * at the ends of the primary key. */
+static int
+outbox_span(struct store *st, int64_t *n)
+{
+	sqlite3_stmt *q = prep(st, "SELECT (SELECT max(id) FROM outbox) - "
+	    "(SELECT min(id) FROM outbox) + 1");
+
+	if (q == NULL)
+		return -1;
+	*n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return 0;
+}
+
+uint64_t
+store_outbox_adds(const struct store *st)
+{
+	return st->outbox_adds;
+}
+
 int
 store_outbox_add(struct store *st, const char *kind, const char *idem_key,
     const char *payload, int max)
@@ -536,10 +563,21 @@ store_outbox_add(struct store *st, const char *kind, const char *idem_key,
 	sqlite3_bind_text(q, 2, idem_key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 3, payload, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 4, store_now());
-	if (run(st, q) != 0 || store_outbox_count(st, NULL, &n) != 0)
+	if (run(st, q) != 0)
 		goto fail;
-	if (n <= max)
+	if (sqlite3_changes(st->db) > 0)
+		st->outbox_adds++;
+	if (outbox_span(st, &n) != 0 || (n > max &&
+	    store_outbox_count(st, NULL, &n) != 0))
+		goto fail;
+	if (n <= max) {
+		if (st->drop_run > 0)
+			log_warnx("outbox: room again; %lld oldest reports were "
+			    "dropped while it was full (%d)",
+			    (long long)st->drop_run, max);
+		st->drop_run = 0;
 		return store_exec(st, "RELEASE outbox_add");
+	}
 	/* Over the bound: the oldest reports go first, since every newer
 	 * report restates the device's whole compliance; events and command
 	 * results stay until the server has them. The server is told how
@@ -555,9 +593,10 @@ store_outbox_add(struct store *st, const char *kind, const char *idem_key,
 		goto fail;
 	if (store_exec(st, "RELEASE outbox_add") != 0)
 		goto fail;
-	if (dropped > 0)
-		log_warnx("outbox full (%d): dropped %d oldest reports", max,
-		    dropped);
+	if (dropped > 0 && st->drop_run == 0)
+		log_warnx("outbox full (%d): dropping the oldest reports (the "
+		    "count follows when there is room again)", max);
+	st->drop_run += dropped;
 	return 0;
 fail:
 	sqlite3_exec(st->db, "ROLLBACK TO outbox_add; RELEASE outbox_add",

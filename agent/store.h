@@ -105,9 +105,16 @@ int store_reclaim(struct store *st);
  * dropped first (a newer report supersedes them) and counted
  * (store_outbox_dropped); events and command results are never dropped
  * for room. add() is atomic (a savepoint), inside a transaction or not.
+ * It does not count the rows: the span of ids (two lookups at the ends
+ * of the primary key) bounds their number, and only an outbox whose
+ * span passes max is counted. A run of drops logs one line when it
+ * starts and one summing it up when a row fits again.
  */
 int store_outbox_add(struct store *st, const char *kind, const char *idem_key,
     const char *payload, int max);
+/* How many rows add() has queued since the store was opened (memory
+ * only: lets the sender know, without reading, that nothing came). */
+uint64_t store_outbox_adds(const struct store *st);
 int store_outbox_count(struct store *st, const char *kind, int64_t *count);
 
 /*
