@@ -177,10 +177,17 @@ TEST_PKGS := $(sort $(test-pkgs-y))
 TEST_PKG_FLAGS := $(if $(TEST_PKGS),$(shell $(PKG_CONFIG) --cflags --libs \
 	$(TEST_PKGS)))
 
+# CONFIG_OPTIMIZE_SIZE (product configurations): -Os after the user's
+# CFLAGS, every function and object in its own section, and the linker
+# drops those nothing calls. Sanitizer builds keep their flags.
+ifeq ($(CONFIG_OPTIMIZE_SIZE)$(SANITIZE),y)
+SIZE_CFLAGS := -Os -ffunction-sections -fdata-sections
+SIZE_LDFLAGS := -Wl,--gc-sections
+endif
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) \
 	-include $(autoconf) -I$(srctree) -I$(srctree)/agent $(PKG_CFLAGS) \
-	$(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS)
-ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+	$(CPPFLAGS) $(CFLAGS) $(SIZE_CFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS := $(LDFLAGS) $(SIZE_LDFLAGS) $(SAN_FLAGS)
 
 lib-objs := $(addprefix $(objtree)/,$(lib-y))
 libwarden := $(objtree)/libwarden.a
@@ -390,7 +397,7 @@ unit-tests: $(wardenmdm) $(wardenfleet) $(mdm-unit-bins)
 # Benchmarks, demo, install, deps, clean
 # ------------------------------------------------------------------
 
-.PHONY: bench bench-run demo deps install install-tools clean distclean help
+.PHONY: bench bench-programs demo deps install install-tools clean distclean help
 
 bench-bins := $(patsubst tests/bench/%.c,$(objtree)/bench/%,\
 	$(wildcard tests/bench/bench_*.c))
@@ -403,13 +410,22 @@ $(objtree)/bench/%: tests/bench/%.c $(libwarden)
 
 # The benchmarks and the demo run the simulated device: demo_defconfig
 # (a handheld with the simulator, no test hooks) in a build of their own.
+# The table compares three builds: demo (the simulated device and
+# wardenmdm), handheld (the product) and minimal.
 bench:
 	$(call sub-config,$(objtree)/demo,demo)
 	$(Q)$(MAKE) --no-print-directory O=$(objtree)/demo \
-		KCONFIG_CONFIG=$(objtree)/demo/.config bench-run
+		KCONFIG_CONFIG=$(objtree)/demo/.config bench-programs
+	$(call sub-config,$(objtree)/bench-handheld,handheld)
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/bench-handheld \
+		KCONFIG_CONFIG=$(objtree)/bench-handheld/.config programs
+	$(call sub-config,$(objtree)/bench-minimal,minimal)
+	$(Q)$(MAKE) --no-print-directory O=$(objtree)/bench-minimal \
+		KCONFIG_CONFIG=$(objtree)/bench-minimal/.config programs
+	$(Q)sh tests/bench/run.sh $(objtree)/demo $(objtree)/bench-handheld \
+		$(objtree)/bench-minimal
 
-bench-run: programs tools $(bench-bins)
-	$(Q)sh tests/bench/run.sh $(objtree)
+bench-programs: programs tools $(bench-bins)
 
 demo:
 	$(call sub-config,$(objtree)/demo,demo)

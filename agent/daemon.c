@@ -160,6 +160,7 @@ scan_after(struct wardend *d, void *arg)
 		log_info("scan %lld: %zu facts, %llu ns CPU",
 		    (long long)scan_id, sj->facts.n,
 		    (unsigned long long)sj->cpu_ns);
+		store_reclaim(d->store);
 		policy_engine_after_scan(d);
 		compliance_evaluate(d);
 		sdnotify_status(d);
@@ -236,7 +237,8 @@ on_hal_watch(uv_poll_t *p, int status, int events)
 	(void)events;
 	if (status < 0)
 		return;
-	hal_watch_drain(&d->hal);
+	if (hal_watch_drain(&d->hal) == 0)
+		return;	/* the backend's own writes */
 	/* Restarting the timer coalesces a burst into one scan. */
 	uv_timer_start(&d->settle_timer, on_settle, SETTLE_MS, 0);
 }

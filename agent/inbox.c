@@ -222,14 +222,19 @@ on_commands(void *arg, const struct transport_reply *r)
 	server_contact(sv);
 	sv->poll_attempt = 0;
 	sv->poll_error_logged = false;
-	if (r->ncommands > 0 && store_commands(sv, r->commands,
-	    r->ncommands) < 0)
-		log_warnx("commands: storing %zu received commands failed; "
-		    "the server will send them again", r->ncommands);
-	run_pending(sv, false);
+	/* An empty answer touches nothing: the store is read only when
+	 * commands came, or when rows may wait (outbox_may_wait()). */
+	if (r->ncommands > 0) {
+		if (store_commands(sv, r->commands, r->ncommands) < 0)
+			log_warnx("commands: storing %zu received commands "
+			    "failed; the server will send them again",
+			    r->ncommands);
+		run_pending(sv, false);
+	}
 	/* The poll's answer is also a chance to send rows that were queued
 	 * without a kick. */
-	outbox_send(sv);
+	if (outbox_may_wait(sv))
+		outbox_send(sv);
 	poll_later(sv, 0);
 }
 

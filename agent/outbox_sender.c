@@ -518,10 +518,14 @@ send_next(struct server *sv)
 		log_warnx("outbox: reading the outbox failed");
 		return;
 	}
+	sv->outbox_empty = false;
 	if (b->n == 0) {
 		if (sv->skip_report == 0 && sv->skip_result == 0 &&
 		    !sv->skip_notice) {
 			round_end(sv);
+			/* Empty as of this many adds: see outbox_may_wait(). */
+			sv->outbox_empty = true;
+			sv->outbox_empty_adds = store_outbox_adds(sv->d->store);
 			return;		/* idle until the next kick */
 		}
 		/* Rows refused alone, and nothing else to show that the
@@ -575,10 +579,18 @@ outbox_send(struct server *sv)
 	again_soon(sv);
 }
 
+bool
+outbox_may_wait(const struct server *sv)
+{
+	return !sv->outbox_empty ||
+	    store_outbox_adds(sv->d->store) != sv->outbox_empty_adds;
+}
+
 void
 outbox_sender_stop(struct server *sv)
 {
 	uv_timer_stop(&sv->send_timer);
+	sv->outbox_empty = false;
 	sv->sending = false;
 	sv->send_waiting = false;
 	sv->send_retry_at = 0;

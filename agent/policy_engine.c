@@ -5,11 +5,12 @@
  * policy-file, or a server) is stored in the policies table; merged with
  * the management mode's preset it gives the wanted settings. The engine
  * applies the difference from the applied_settings table one step at a
- * time: each step is journalled "pending" in its own transaction before
- * the HAL op runs on the work queue, and its result is stored after it.
- * A crash at any point leaves pending rows that the next start applies
- * again (every start re-applies everything, as a reboot may have undone
- * it). All store writes happen on the loop thread.
+ * time: the whole plan is journalled "pending" before the first HAL op
+ * runs on the work queue, and each step's result is stored after it
+ * (policy_journal.c: two waits for the disk a plan). A crash at any
+ * point leaves pending rows that the next start applies again (every
+ * start re-applies everything, as a reboot may have undone it). All
+ * store writes happen on the loop thread.
  *
  * After every scan the engine checks the facts against what it applied
  * (drift: a re-enabled camera, a removed work profile) and enforces
@@ -23,6 +24,7 @@
 
 #include "agent/commands.h"
 #include "agent/enforce.h"
+#include "agent/policy_journal.h"
 #include "agent/test_hooks.h"
 #include "daemon.h"
 #include "profiles/policy.h"
@@ -120,50 +122,6 @@ load_applied(struct wardend *d)
 	}
 	sqlite3_finalize(q);
 	return 0;
-}
-
-/* Stores one step's record (or deletes it) in its own transaction. */
-static int
-save_result(struct wardend *d, const struct enforce_result *r)
-{
-	sqlite3_stmt *q;
-	int rc;
-
-	if (store_begin(d->store) != 0)
-		return -1;
-	if (r->remove) {
-		rc = sqlite3_prepare_v2(store_db(d->store), "DELETE FROM "
-		    "applied_settings WHERE setting = ?", -1, &q, NULL);
-		if (rc == SQLITE_OK)
-			sqlite3_bind_text(q, 1, r->key, -1, SQLITE_STATIC);
-	} else {
-		rc = sqlite3_prepare_v2(store_db(d->store), "INSERT OR REPLACE "
-		    "INTO applied_settings (setting, field_path, value, status, "
-		    "reason, source, updated_at, prior) VALUES (?, ?, ?, ?, ?, "
-		    "?, ?, NULLIF(?, ''))",
-		    -1, &q, NULL);
-		if (rc == SQLITE_OK) {
-			sqlite3_bind_text(q, 1, r->key, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 2, r->field_path, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 3, r->value, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 4, enforce_status_name(r->status),
-			    -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 5, r->reason, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 6, r->source, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(q, 7, store_now());
-			sqlite3_bind_text(q, 8, r->prior, -1, SQLITE_STATIC);
-		}
-	}
-	if (rc != SQLITE_OK || sqlite3_step(q) != SQLITE_DONE) {
-		log_warnx("policy: storing %s: %s", r->key,
-		    sqlite3_errmsg(store_db(d->store)));
-		sqlite3_finalize(q);
-		store_rollback(d->store);
-		return -1;
-	}
-	sqlite3_finalize(q);
-	test_hooks_txn_pause();
-	return store_commit(d->store);
 }
 
 /* The newest active admin policy's text, or NULL. */
@@ -344,7 +302,7 @@ step_after(struct wardend *d, void *arg)
 	else
 		log_warnx("policy: %s %s: %s", e->res.key,
 		    enforce_status_name(e->res.status), e->res.reason);
-	save_result(d, &e->res);
+	policy_journal_result(d->store, &e->res, e->step + 1 >= e->plan.n);
 	e->step++;
 	next_step(d);
 }
@@ -447,7 +405,6 @@ static void
 next_step(struct wardend *d)
 {
 	struct engine *e = eng(d);
-	struct enforce_result pending;
 
 	if (d->stopping || e->step >= e->plan.n) {
 		if (d->stopping)
@@ -456,9 +413,6 @@ next_step(struct wardend *d)
 			plan_done(d);
 		return;
 	}
-	enforce_step_pending(&e->plan.steps[e->step], &pending);
-	if (save_result(d, &pending) != 0)
-		log_warnx("policy: journalling %s failed", pending.key);
 	memset(&e->res, 0, sizeof(e->res));
 	daemon_hal_job(d, step_work, step_after, e);
 }
@@ -488,6 +442,8 @@ policy_engine_enforce(struct wardend *d, unsigned flags)
 	e->step = 0;
 	if (e->plan.n > 0)
 		log_info("policy: %zu settings to enforce", e->plan.n);
+	if (policy_journal_plan(d->store, &e->plan) != 0)
+		log_warnx("policy: journalling the plan failed");
 	next_step(d);
 }
 
@@ -574,7 +530,7 @@ policy_engine_after_scan(struct wardend *d)
 		r.status = ENFORCE_PENDING;
 		snprintf(r.reason, sizeof(r.reason), "drift: %s",
 		    drift[i].reason);
-		save_result(d, &r);
+		policy_journal_result(d->store, &r, true);
 	}
 	load_applied(d);
 	/* The posture extras point into the rows just reloaded. */

@@ -66,11 +66,19 @@ server_seterr(struct server *sv, const char *fmt, ...)
 void
 server_contact(struct server *sv)
 {
-	char v[32];
-
 	sv->last_contact = store_now();
 	sv->last_error[0] = '\0';
-	if (sv->last_contact - sv->contact_persisted < SERVER_CONTACT_PERSIST)
+}
+
+/* The time of the last contact is kept in memory while the agent runs
+ * (an idle poll answered empty writes nothing) and stored at a clean
+ * stop; a crash loses at most that timestamp. */
+static void
+contact_persist(struct server *sv)
+{
+	char v[32];
+
+	if (!sv->managed || sv->last_contact <= sv->contact_persisted)
 		return;
 	snprintf(v, sizeof(v), "%lld", (long long)sv->last_contact);
 	if (store_kv_set(sv->d->store, "last_contact_at", v) == 0)
@@ -454,6 +462,7 @@ server_stop(struct wardend *d)
 	if (sv == NULL)
 		return;
 	sv->stopping = true;
+	contact_persist(sv);
 	enroll_stop(sv);
 	renew_stop(sv);
 	session_close(sv);

@@ -31,8 +31,6 @@
 /* Rows per push, and their payloads' total, so a request stays far
  * below the protocol's 1 MiB. */
 #define SERVER_BATCH_BYTES (768 * 1024)
-/* last contact is written to the store at most this often (seconds). */
-#define SERVER_CONTACT_PERSIST 300
 #define SERVER_KEY_FILE_DEFAULT "device.key"
 
 /* An outbox row on its way to the server. */
@@ -92,6 +90,8 @@ struct server {
 
 	/* outbox_sender.c */
 	uv_timer_t send_timer;
+	bool outbox_empty;		/* the last load found nothing ... */
+	uint64_t outbox_empty_adds;	/* ... at this store_outbox_adds() */
 	bool sending;
 	bool send_waiting;		/* backing off */
 	unsigned send_attempt;
@@ -155,7 +155,8 @@ uint64_t backoff_next(struct crypto_rng *rng, unsigned *attempt);
 /* Sets sv->last_error (what status shows), printf-style, truncated. */
 void server_seterr(struct server *sv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Records a successful exchange (status, and the store now and then). */
+/* Records a successful exchange, in memory (status shows it; a clean
+ * stop of a managed agent stores it). */
 void server_contact(struct server *sv);
 /* Records and logs a failed exchange: what failed, the transport's
  * reason. Security failures (UNTRUSTED) are always logged as warnings;
@@ -252,6 +253,9 @@ enum outbox_verdict outbox_verdict(size_t n, size_t accepted,
     unsigned suspects);
 /* Starts sending (when idle and not backing off). */
 void outbox_send(struct server *sv);
+/* False only when the outbox was found empty and nothing was queued
+ * since: known without reading the store. */
+bool outbox_may_wait(const struct server *sv);
 void outbox_sender_stop(struct server *sv);
 
 /* inbox.c */

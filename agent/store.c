@@ -4,6 +4,7 @@
  * key/value, facts, events, outbox.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,10 @@
 struct store {
 	sqlite3 *db;
 	char path[PATH_MAX];
+	char marker[PATH_MAX + 16];	/* warden.db.open while it is open */
+	uint64_t outbox_adds;		/* rows queued since the open */
+	int64_t drop_run;		/* reports dropped since the outbox
+					 * last had room */
 };
 
 int64_t
@@ -87,14 +92,45 @@ integrity_ok(sqlite3 *db)
 	return ok;
 }
 
-static int
-open_db(struct store *st, char *err, size_t errlen)
+/* 1 when PRAGMA name answers value. */
+static bool
+pragma_is(sqlite3 *db, const char *name, int value)
 {
+	char sql[64];
+	sqlite3_stmt *q;
+	bool is = false;
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		is = sqlite3_column_int(q, 0) == value;
+	sqlite3_finalize(q);
+	return is;
+}
+
+/*
+ * Opens and checks the database. The full integrity check reads every
+ * page (tens of ms for a few MB on a handheld), so it runs only when the
+ * last run did not close the store: `unclean` (the marker file was
+ * there). A file that is not a database at all fails the pragmas either
+ * way.
+ */
+static int
+open_db(struct store *st, bool unclean, char *err, size_t errlen)
+{
+	/* Sized for a small device: a 256 KiB page cache, temporary tables
+	 * in memory, the WAL checkpointed every 256 pages (1 MiB of 4 KiB
+	 * pages) and cut back to 1 MiB after a checkpoint. */
 	static const char *const pragmas =
 	    "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=FULL;"
 	    "PRAGMA foreign_keys=ON;"
-	    "PRAGMA busy_timeout=5000;";
+	    "PRAGMA busy_timeout=5000;"
+	    "PRAGMA cache_size=-256;"
+	    "PRAGMA temp_store=MEMORY;"
+	    "PRAGMA wal_autocheckpoint=256;"
+	    "PRAGMA journal_size_limit=" STORE_WAL_LIMIT_STR ";";
 
 	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
@@ -102,7 +138,7 @@ open_db(struct store *st, char *err, size_t errlen)
 		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
 		return -1;
 	}
-	switch (integrity_ok(st->db)) {
+	switch (unclean ? integrity_ok(st->db) : 1) {
 	case 1:
 		break;
 	case 0:
@@ -117,10 +153,38 @@ open_db(struct store *st, char *err, size_t errlen)
 		return sqlite3_errcode(st->db) == SQLITE_NOTADB ||
 		    sqlite3_errcode(st->db) == SQLITE_CORRUPT ? 0 : -1;
 	}
+	/* Freed pages go back to the file system (store_hygiene.c runs the
+	 * incremental vacuum). A database made before this setting is
+	 * rebuilt once to take it; a new one takes it before its first
+	 * table. */
+	if (!pragma_is(st->db, "auto_vacuum", 2) &&
+	    sqlite3_exec(st->db, "PRAGMA auto_vacuum=INCREMENTAL; VACUUM",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return sqlite3_errcode(st->db) == SQLITE_NOTADB ||
+		    sqlite3_errcode(st->db) == SQLITE_CORRUPT ? 0 : -1;
+	}
 	if (store_schema_migrate(st, err, errlen) != 0)
 		return sqlite3_errcode(st->db) == SQLITE_NOTADB ||
 		    sqlite3_errcode(st->db) == SQLITE_CORRUPT ? 0 : -1;
 	return 1;
+}
+
+/* Creates the marker of an open store and makes it durable: a crash or
+ * power cut leaves it behind for the next start to see. */
+static int
+mark_open(struct store *st, const char *dir)
+{
+	int fd, dfd;
+
+	if ((fd = open(st->marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return -1;
+	close(fd);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
 }
 
 /* Moves a damaged database (and its WAL) aside so the agent can start. */
@@ -146,6 +210,7 @@ struct store *
 store_open(const char *dir, char *err, size_t errlen)
 {
 	struct store *st;
+	bool unclean;
 	int rc;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
@@ -163,13 +228,22 @@ store_open(const char *dir, char *err, size_t errlen)
 		free(st);
 		return NULL;
 	}
-	rc = open_db(st, err, errlen);
+	snprintf(st->marker, sizeof(st->marker), "%s.open", st->path);
+	unclean = access(st->marker, F_OK) == 0;
+	if (unclean)
+		log_info("store: not closed by the last run: checking %s",
+		    st->path);
+	rc = open_db(st, unclean, err, errlen);
 	if (rc == 0) {
 		log_warnx("%s", err);
 		sqlite3_close(st->db);
 		st->db = NULL;
 		quarantine(st->path);
-		rc = open_db(st, err, errlen);
+		rc = open_db(st, false, err, errlen);
+	}
+	if (rc == 1 && mark_open(st, dir) != 0) {
+		snprintf(err, errlen, "%s: %s", st->marker, strerror(errno));
+		rc = -1;
 	}
 	if (rc != 1) {
 		sqlite3_close(st->db);
@@ -184,7 +258,12 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	sqlite3_close(st->db);
+	if (st->drop_run > 0)
+		log_warnx("outbox: %lld oldest reports were dropped while it "
+		    "was full", (long long)st->drop_run);
+	/* Only a store closed in full counts as a clean stop. */
+	if (sqlite3_close(st->db) == SQLITE_OK)
+		unlink(st->marker);
 	free(st);
 }
 
@@ -371,7 +450,7 @@ store_facts_save(struct store *st, const struct hal_facts *fs,
 			test_hooks_txn_pause();
 	}
 	sqlite3_finalize(q);
-	if (store_commit(st) != 0)
+	if (store_prune(st) != 0 || store_commit(st) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -443,6 +522,27 @@ store_event(struct store *st, const char *kind, const char *detail)
 	return run(st, q);
 }
 
+/* An upper bound of the outbox's rows: last id - first id + 1, both read
+ * at the ends of the primary key. */
+static int
+outbox_span(struct store *st, int64_t *n)
+{
+	sqlite3_stmt *q = prep(st, "SELECT (SELECT max(id) FROM outbox) - "
+	    "(SELECT min(id) FROM outbox) + 1");
+
+	if (q == NULL)
+		return -1;
+	*n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return 0;
+}
+
+uint64_t
+store_outbox_adds(const struct store *st)
+{
+	return st->outbox_adds;
+}
+
 int
 store_outbox_add(struct store *st, const char *kind, const char *idem_key,
     const char *payload, int max)
@@ -463,10 +563,21 @@ store_outbox_add(struct store *st, const char *kind, const char *idem_key,
 	sqlite3_bind_text(q, 2, idem_key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 3, payload, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 4, store_now());
-	if (run(st, q) != 0 || store_outbox_count(st, NULL, &n) != 0)
+	if (run(st, q) != 0)
 		goto fail;
-	if (n <= max)
+	if (sqlite3_changes(st->db) > 0)
+		st->outbox_adds++;
+	if (outbox_span(st, &n) != 0 || (n > max &&
+	    store_outbox_count(st, NULL, &n) != 0))
+		goto fail;
+	if (n <= max) {
+		if (st->drop_run > 0)
+			log_warnx("outbox: room again; %lld oldest reports were "
+			    "dropped while it was full (%d)",
+			    (long long)st->drop_run, max);
+		st->drop_run = 0;
 		return store_exec(st, "RELEASE outbox_add");
+	}
 	/* Over the bound: the oldest reports go first, since every newer
 	 * report restates the device's whole compliance; events and command
 	 * results stay until the server has them. The server is told how
@@ -482,9 +593,10 @@ store_outbox_add(struct store *st, const char *kind, const char *idem_key,
 		goto fail;
 	if (store_exec(st, "RELEASE outbox_add") != 0)
 		goto fail;
-	if (dropped > 0)
-		log_warnx("outbox full (%d): dropped %d oldest reports", max,
-		    dropped);
+	if (dropped > 0 && st->drop_run == 0)
+		log_warnx("outbox full (%d): dropping the oldest reports (the "
+		    "count follows when there is room again)", max);
+	st->drop_run += dropped;
 	return 0;
 fail:
 	sqlite3_exec(st->db, "ROLLBACK TO outbox_add; RELEASE outbox_add",

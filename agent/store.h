@@ -23,11 +23,20 @@ struct store;
 /* The schema version this build migrates to. */
 #define STORE_SCHEMA_VERSION 3
 
+/* The WAL is cut back to this many bytes after a checkpoint. */
+#define STORE_WAL_LIMIT_STR "1048576"
+/* Rows kept in the tables that only grow (store_hygiene.c). */
+#define STORE_SCANS_KEEP 64
+#define STORE_EVENTS_KEEP 1000
+#define STORE_STATE_HISTORY_KEEP 200
+
 /*
- * Opens (creating if needed) DIR/warden.db and runs forward migrations. A
- * database that fails PRAGMA integrity_check, or is not a database at all,
- * is renamed to warden.db.corrupt-<unix time> with a loud log line and a
- * fresh one is created. Returns NULL with a reason in err on failure.
+ * Opens (creating if needed) DIR/warden.db and runs forward migrations,
+ * and creates DIR/warden.db.open, which store_close() removes. A database
+ * that is not a database at all, or that fails PRAGMA integrity_check
+ * when the marker says the last run did not close it, is renamed to
+ * warden.db.corrupt-<unix time> with a loud log line and a fresh one is
+ * created. Returns NULL with a reason in err on failure.
  */
 struct store *store_open(const char *dir, char *err, size_t errlen);
 /* Closes the database; NULL-safe. */
@@ -72,6 +81,23 @@ int store_facts_load(struct store *st, struct hal_facts *fs,
 /* Records an event (drift, enforcement, fault) in the event log. */
 int store_event(struct store *st, const char *kind, const char *detail);
 
+/* store_hygiene.c */
+/* Free pages worth giving back (with more than a quarter of the file). */
+#define STORE_RECLAIM_MIN_PAGES 64
+/*
+ * Cuts the tables that only grow to their newest rows (STORE_SCANS_KEEP
+ * scans, STORE_EVENTS_KEEP events, STORE_STATE_HISTORY_KEEP state
+ * changes), inside the caller's transaction. 0, or -1 (logged).
+ */
+int store_prune(struct store *st);
+/*
+ * Gives free pages back to the file system (incremental vacuum) when at
+ * least STORE_RECLAIM_MIN_PAGES and more than a quarter of the file are
+ * free: after a pruned history or a delivered outbox backlog. Outside a
+ * transaction, on the loop thread. 0, or -1 (logged).
+ */
+int store_reclaim(struct store *st);
+
 /*
  * Outbox: what the server must see. add() queues a payload under an
  * idempotency key (a second add with the same key is a no-op). When the
@@ -79,9 +105,16 @@ int store_event(struct store *st, const char *kind, const char *detail);
  * dropped first (a newer report supersedes them) and counted
  * (store_outbox_dropped); events and command results are never dropped
  * for room. add() is atomic (a savepoint), inside a transaction or not.
+ * It does not count the rows: the span of ids (two lookups at the ends
+ * of the primary key) bounds their number, and only an outbox whose
+ * span passes max is counted. A run of drops logs one line when it
+ * starts and one summing it up when a row fits again.
  */
 int store_outbox_add(struct store *st, const char *kind, const char *idem_key,
     const char *payload, int max);
+/* How many rows add() has queued since the store was opened (memory
+ * only: lets the sender know, without reading, that nothing came). */
+uint64_t store_outbox_adds(const struct store *st);
 int store_outbox_count(struct store *st, const char *kind, int64_t *count);
 
 /*

@@ -395,11 +395,12 @@ hal_watch_fd(struct hal *h)
 	return h->be->watch_fd(h->ctx);
 }
 
-void
+int
 hal_watch_drain(struct hal *h)
 {
 	if (h->be != NULL && h->be->watch_drain != NULL)
-		h->be->watch_drain(h->ctx);
+		return h->be->watch_drain(h->ctx);
+	return 1;
 }
 
 int

@@ -368,8 +368,10 @@ struct hal_backend {
 	/* OPTIONAL. An fd that becomes readable when facts may have changed
 	 * (hot-plug, edited state file); -1 when there is none. */
 	int (*watch_fd)(void *ctx);
-	/* OPTIONAL. Called when watch_fd is readable; drains it. */
-	void (*watch_drain)(void *ctx);
+	/* OPTIONAL. Called when watch_fd is readable; drains it. Returns 1
+	 * when facts may have changed, 0 when what it saw was the
+	 * backend's own doing (its writes while enforcing). */
+	int (*watch_drain)(void *ctx);
 
 	const struct hal_identity_ops *identity;
 	const struct hal_passcode_ops *passcode;
@@ -462,7 +464,7 @@ const char *hal_apps_installer(const struct hal *h);
 const struct hal_app *hal_app_find(const struct hal_app *list, size_t n,
     const char *package);
 int hal_watch_fd(struct hal *h);
-void hal_watch_drain(struct hal *h);
+int hal_watch_drain(struct hal *h);
 int hal_control(struct hal *h, const char *verb, const char *key,
     const char *value, char **reply);
 

@@ -55,7 +55,7 @@ char *rest_json_renew_request(const char *csr_pem);
  * Reply decoders, len bytes at body (no NUL needed). Return 0, or -1
  * with "member: reason" in why.
  *  enroll:      deviceId, certificate, caCertificate, policy (an object),
- *               pollTimeoutSeconds (optional, 1..60, default 30),
+ *               pollTimeoutSeconds (optional, 1..900, default 30),
  *               commandKey (optional, a PEM public key of at most
  *               TRANSPORT_COMMAND_KEY_MAX bytes; checked by the caller); etag
  *               is the one GET .../policy would give (the protocol's

@@ -23,6 +23,8 @@
 /* Ciphertext handed to libuv and not yet written: beyond this, mbedTLS
  * is told to wait (WANT_WRITE) until the kernel takes some. */
 #define WRITE_MAX (2 * 1024 * 1024)
+/* Seconds of silence before the kernel probes the connection. */
+#define TLS_KEEPALIVE_IDLE_S 60
 
 struct tls_conf {
 	int refs;		/* the owner's and one per open stream */
@@ -460,6 +462,10 @@ on_connect(uv_connect_t *req, int status)
 		    s->port, uv_strerror(status));
 		return;
 	}
+	/* A long poll may be quiet for up to TRANSPORT_WAIT_MAX: the kernel
+	 * probes an idle connection after a minute, so NATs and firewalls
+	 * keep it and a dead peer is found, without waking the agent. */
+	uv_tcp_keepalive(&s->tcp, 1, TLS_KEEPALIVE_IDLE_S);
 	s->st = ST_HANDSHAKE;
 	uv_timer_start(&s->timer, on_timer, s->handshake_ms, 0);
 	uv_read_start((uv_stream_t *)&s->tcp, on_alloc, on_read);

@@ -42,7 +42,9 @@ struct tls_resolver;
 #define TRANSPORT_COMMANDS_MAX 100	/* commands per receive */
 #define TRANSPORT_KEY_MAX 128		/* an idempotency key */
 #define TRANSPORT_ETAG_MAX 128
-#define TRANSPORT_WAIT_MAX 60		/* long-poll seconds */
+/* Long-poll seconds: up to a quarter hour, which TCP keepalive probes
+ * (tls_stream.c) carry through NATs and firewalls. */
+#define TRANSPORT_WAIT_MAX 900
 #define TRANSPORT_WHY_MAX 512
 #define TRANSPORT_SIGNATURE_MAX (16 * 1024)	/* a command's compact JWS */
 #define TRANSPORT_COMMAND_KEY_MAX 1024	/* the command key's PEM */

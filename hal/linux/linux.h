@@ -66,6 +66,11 @@ struct linux_ctx {
 	linux_runner_fn run_fn;		/* set by tests; NULL = default */
 	void *run_arg;
 	int uevent_fd;			/* -1 until watch_fd() */
+	/* linux_nft_watch.c: -1 until the first firewall read, then the
+	 * NFNLGRP_NFTABLES socket or -errno when it cannot be had. */
+	int nft_fd;
+	bool nft_valid;			/* nft_drops answers for the ruleset */
+	bool nft_drops;
 	char camera[LINUX_PATH_MAX];	/* V4L2 device inside ROOT */
 	int scan_timeout_s;		/* bound of a QR scan or NFC poll */
 	char nfc[LINUX_NFC_CONN_MAX];	/* libnfc connstring, "" = default */
@@ -219,6 +224,51 @@ int linux_run(struct linux_ctx *c, struct linux_run *r);
 int linux_run_argv(struct linux_ctx *c, const char *const *argv);
 /* The runner used when no test runner is installed. */
 int linux_runner_exec(void *arg, struct linux_run *r);
+
+/* linux_dbus.c: one boolean property from the system bus, no library. */
+#define LINUX_DBUS_SYSTEM_SOCKET "/run/dbus/system_bus_socket"
+#define LINUX_DBUS_MSG_MAX (16 * 1024)	/* bytes of one message read */
+#define LINUX_DBUS_TIMEOUT_MS 1000	/* per read or write */
+
+/*
+ * Reads the boolean property iface.prop of object path at bus name dest
+ * through ROOT/run/dbus/system_bus_socket (org.freedesktop.DBus.
+ * Properties.Get). Returns 0 with *value; -ENOENT when no bus listens;
+ * -EREMOTEIO when the bus or the service answers an error; -EPROTO or
+ * -EBADMSG for an answer that is not a boolean or not D-Bus; -ETIMEDOUT;
+ * -EACCES when the bus refuses the authentication. Blocks (bounded).
+ */
+int linux_dbus_get_bool(const struct linux_ctx *c, const char *dest,
+    const char *path, const char *iface, const char *prop, bool *value);
+/*
+ * Marshals a method call (little-endian) into buf (cap bytes), with no
+ * body, one string argument (arg1) or two. 0 with *len, or -EMSGSIZE.
+ */
+int linux_dbus_call(uint8_t *buf, size_t cap, uint32_t serial,
+    const char *dest, const char *path, const char *iface,
+    const char *member, const char *arg1, const char *arg2, size_t *len);
+/*
+ * Parses the message at the start of m (len bytes). Returns -EAGAIN when
+ * it is not whole yet, -EBADMSG when it is not a well-formed message (or
+ * passes LINUX_DBUS_MSG_MAX), 1 with *used its size when it is not the
+ * answer to `serial`, -EREMOTEIO when it is an error answering it,
+ * -EPROTO when the answer is not a variant holding a boolean, and 0 with
+ * *value and *used otherwise.
+ */
+int linux_dbus_reply(const uint8_t *m, size_t len, uint32_t serial,
+    size_t *used, bool *value);
+
+/* linux_nft_watch.c: nft's answer kept until nf_tables announces a
+ * change (real root only). */
+/*
+ * True with *drops when the last answer of `nft -j list ruleset` still
+ * stands: the watch was open before it was read and no ruleset change
+ * (nor a lost message) has arrived since. False when nft must run.
+ */
+bool linux_nft_cached(struct linux_ctx *c, bool *drops);
+/* Keeps the answer nft just gave (when the watch is open). */
+void linux_nft_remember(struct linux_ctx *c, bool drops);
+void linux_nft_watch_close(struct linux_ctx *c);
 
 /* linux_users.c */
 /* Looks up a user in ROOT/etc/passwd; -ENOENT when absent. */
@@ -385,7 +435,7 @@ int linux_ca_name_ok(const char *name);
 
 /* linux_uevent.c: the backend's watch_fd and watch_drain (hal/hal.h). */
 int linux_watch_fd(void *ctx);
-void linux_watch_drain(void *ctx);
+int linux_watch_drain(void *ctx);
 /*
  * Parses one uevent datagram ("action@devpath\0KEY=VALUE\0...") into ev.
  * buf must stay alive while ev is used; len <= LINUX_UEVENT_MAX. Returns
@@ -445,13 +495,44 @@ int linux_ndef_tlv_extract(const uint8_t *mem, size_t memlen, uint8_t *out,
  */
 
 /* linux_camera_scan.c (CONFIG_QR_IMAGE): the first QR code a V4L2 camera
- * sees, through zbar; bounded by scan_timeout=. */
+ * sees, captured with plain V4L2 ioctls and decoded by the agent's
+ * decoder (warden-qrdecode); bounded by scan_timeout=. */
 #ifdef CONFIG_QR_IMAGE
 extern const struct hal_camera_scan_ops linux_camera_scan_ops;
 #define LINUX_CAMERA_SCAN_OPS (&linux_camera_scan_ops)
 #else
 #define LINUX_CAMERA_SCAN_OPS NULL
 #endif
+
+/* linux_v4l2_grey.c (CONFIG_QR_IMAGE): one captured frame as a grey PGM. */
+#define LINUX_V4L2_DIM_MAX 8192	/* pixels a side */
+
+/* A frame as the driver gave it: data holds used bytes, rows stride
+ * bytes apart (the luma plane's bytesperline). The caller owns data. */
+struct linux_v4l2_frame {
+	uint32_t fourcc;
+	uint32_t width, height;
+	size_t stride;
+	const uint8_t *data;
+	size_t used;
+};
+
+/*
+ * Where fourcc stands among the formats whose luma becomes the grey
+ * picture (0 is preferred: GREY, then YUYV, UYVY, NV12, NV21, YUV420,
+ * YVU420), or -1 when it is none of them.
+ */
+int linux_v4l2_grey_rank(uint32_t fourcc);
+
+/*
+ * Converts the frame's luma to a binary PGM ("P5 W H 255" and W*H bytes)
+ * in *pgm (malloc'd, the caller frees it; *len its size). Returns 0;
+ * -ENOTSUP for another pixel format; -EINVAL when the sizes, the stride
+ * or the bytes used do not describe a whole frame; -EMSGSIZE past
+ * HAL_CAMERA_PICTURE_MAX; -ENOMEM. Never reads past data + used.
+ */
+int linux_v4l2_grey_pgm(const struct linux_v4l2_frame *f, uint8_t **pgm,
+    size_t *len);
 
 /* linux_nfc.c (CONFIG_NFC_LIBNFC): the NDEF message of a Type 2 tag on a
  * libnfc reader; bounded by scan_timeout=. */

@@ -187,6 +187,7 @@ linux_backend_open(const char *arg, void **ctxp)
 		return -ENOMEM;
 	c->rootfd = -1;
 	c->uevent_fd = -1;
+	c->nft_fd = -1;
 	if ((rc = linux_parse_arg(c, arg)) < 0) {
 		free(c);
 		return rc;
@@ -210,6 +211,7 @@ linux_backend_close(void *ctx)
 		return;
 	if (c->uevent_fd >= 0)
 		close(c->uevent_fd);
+	linux_nft_watch_close(c);
 	if (c->rootfd >= 0)
 		close(c->rootfd);
 	free(c);

@@ -1,20 +1,23 @@
 /*
  * linux_camera_scan.c - hal_camera_scan_ops.scan_qr of the Linux backend:
  * the first QR code a V4L2 camera sees. Built with CONFIG_HAL_LINUX and
- * CONFIG_QR_IMAGE; without zbar linux.h leaves the op out (UNSUPPORTED).
+ * CONFIG_QR_IMAGE; without it linux.h leaves the op out (UNSUPPORTED).
  *
  * The device (camera=, default /dev/video0) is a path inside the root
  * like every other one: it is opened here with linux_open() and must be
  * a character device answering VIDIOC_QUERYCAP as a single-planar video
- * capture device. zbar's video input then opens that same inode through
- * /proc/self/fd, so no symlink in the tree can make it open another one.
+ * capture device that streams. Capture is plain V4L2 (no library, so the
+ * daemon maps no image or video stack): a format whose luma is the grey
+ * picture (GREY, YUYV, UYVY, NV12, NV21, YUV420, YVU420; a camera that
+ * offers only compressed formats such as MJPEG answers -ENODEV), a few
+ * memory-mapped buffers, VIDIOC_STREAMON.
  *
- * Frames are awaited with poll() on zbar's V4L2 fd, so the scan stays in
- * the calling thread (the agent's work queue) and ends at scan_timeout=
- * seconds: no zbar processor thread, no window. Each frame is converted
- * to 8-bit grey and handed, as a binary PGM, to the decoder the agent
- * lends (struct hal_qr_decoder): the picture is decoded in a confined
- * process, never here.
+ * Frames are awaited with poll() on the device, so the scan stays in the
+ * calling thread (the agent's work queue) and ends at scan_timeout=
+ * seconds. Each frame's luma is handed, as a binary PGM
+ * (linux_v4l2_grey.c), to the decoder the agent lends (struct
+ * hal_qr_decoder): the picture is decoded in a confined process, never
+ * here.
  *
  * Only the device checks run on a machine without a camera; the capture
  * path is exercised on hardware (docs/hal-linux.md).
@@ -28,11 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <zbar.h>
 
 #include "hal/linux/linux.h"
 
@@ -52,7 +54,7 @@ now_ms(void)
 
 /*
  * Opens the camera inside the root. -ENODEV when it is missing or is not
- * a V4L2 video capture device zbar can read (memory-to-memory codecs
+ * a V4L2 video capture device that streams (memory-to-memory codecs
  * and multi-planar devices are not); other errors (-EACCES) as they are.
  */
 static int
@@ -77,6 +79,7 @@ open_capture(const struct linux_ctx *c)
 	caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) != 0 ?
 	    cap.device_caps : cap.capabilities;
 	if ((caps & V4L2_CAP_VIDEO_CAPTURE) == 0 ||
+	    (caps & V4L2_CAP_STREAMING) == 0 ||
 	    (caps & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)) != 0) {
 		close(fd);
 		return -ENODEV;
@@ -84,56 +87,165 @@ open_capture(const struct linux_ctx *c)
 	return fd;
 }
 
-/*
- * Gives one frame, as an 8-bit grey binary PGM, to the agent's decoder.
- * Returns 0 with the text in buf, -EAGAIN when the frame holds no QR
- * code, -EIO when zbar cannot convert the frame, or the decoder's error.
- */
+#define CAPTURE_BUFFERS 4
+
+struct capture {
+	int fd;
+	uint32_t fourcc, width, height;
+	size_t stride;
+	struct {
+		void *p;
+		size_t len;
+	} buf[CAPTURE_BUFFERS];
+	unsigned nbuf;
+	bool streaming;
+};
+
 static int
-scan_frame(const struct hal_qr_decoder *dec, const zbar_image_t *frame,
-    char *buf, size_t len)
+xioctl(int fd, unsigned long req, void *arg)
 {
-	zbar_image_t *grey;
-	const void *px;
-	unsigned w, h;
-	char head[64];
-	uint8_t *pgm;
-	size_t hn, n;
 	int rc;
 
-	if ((grey = zbar_image_convert(frame, zbar_fourcc('Y', '8', '0',
-	    '0'))) == NULL)
-		return -EIO;
-	w = zbar_image_get_width(grey);
-	h = zbar_image_get_height(grey);
-	px = zbar_image_get_data(grey);
-	n = (size_t)w * h;
-	hn = (size_t)snprintf(head, sizeof(head), "P5\n%u %u\n255\n", w, h);
-	if (px == NULL || n == 0 || zbar_image_get_data_length(grey) < n ||
-	    hn + n > HAL_CAMERA_PICTURE_MAX || (pgm = malloc(hn + n)) == NULL) {
-		zbar_image_destroy(grey);
-		return -EIO;
+	do
+		rc = ioctl(fd, req, arg);
+	while (rc != 0 && errno == EINTR);
+	return rc;
+}
+
+/* The offered format whose luma is the picture, best first; 0 if none. */
+static uint32_t
+pick_format(int fd)
+{
+	struct v4l2_fmtdesc d;
+	uint32_t best = 0;
+	int rank, best_rank = -1;
+
+	memset(&d, 0, sizeof(d));
+	d.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	for (d.index = 0; d.index < 64 && xioctl(fd, VIDIOC_ENUM_FMT, &d) == 0;
+	    d.index++) {
+		rank = linux_v4l2_grey_rank(d.pixelformat);
+		if (rank >= 0 && (best_rank < 0 || rank < best_rank)) {
+			best_rank = rank;
+			best = d.pixelformat;
+		}
 	}
-	memcpy(pgm, head, hn);
-	memcpy(pgm + hn, px, n);
-	zbar_image_destroy(grey);
-	rc = dec->decode(dec->arg, pgm, hn + n, buf, len);
+	return best;
+}
+
+/* Sets the format and maps the buffers; -ENODEV when the device cannot
+ * stream a format we read. */
+static int
+capture_start(struct capture *cap)
+{
+	struct v4l2_requestbuffers req;
+	struct v4l2_format fmt;
+	struct v4l2_buffer b;
+	unsigned i;
+
+	if ((cap->fourcc = pick_format(cap->fd)) == 0)
+		return -ENODEV;
+	memset(&fmt, 0, sizeof(fmt));
+	fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	fmt.fmt.pix.width = REQUEST_WIDTH;
+	fmt.fmt.pix.height = REQUEST_HEIGHT;
+	fmt.fmt.pix.pixelformat = cap->fourcc;
+	fmt.fmt.pix.field = V4L2_FIELD_NONE;
+	if (xioctl(cap->fd, VIDIOC_S_FMT, &fmt) != 0 ||
+	    fmt.fmt.pix.pixelformat != cap->fourcc)
+		return -ENODEV;
+	cap->width = fmt.fmt.pix.width;
+	cap->height = fmt.fmt.pix.height;
+	cap->stride = fmt.fmt.pix.bytesperline;
+	memset(&req, 0, sizeof(req));
+	req.count = CAPTURE_BUFFERS;
+	req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	req.memory = V4L2_MEMORY_MMAP;
+	if (xioctl(cap->fd, VIDIOC_REQBUFS, &req) != 0 || req.count == 0)
+		return -ENODEV;
+	cap->nbuf = req.count < CAPTURE_BUFFERS ? req.count : CAPTURE_BUFFERS;
+	for (i = 0; i < cap->nbuf; i++) {
+		memset(&b, 0, sizeof(b));
+		b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		b.memory = V4L2_MEMORY_MMAP;
+		b.index = i;
+		if (xioctl(cap->fd, VIDIOC_QUERYBUF, &b) != 0)
+			return -ENODEV;
+		cap->buf[i].p = mmap(NULL, b.length, PROT_READ, MAP_SHARED,
+		    cap->fd, b.m.offset);
+		if (cap->buf[i].p == MAP_FAILED) {
+			cap->buf[i].p = NULL;
+			return -ENODEV;
+		}
+		cap->buf[i].len = b.length;
+		if (xioctl(cap->fd, VIDIOC_QBUF, &b) != 0)
+			return -ENODEV;
+	}
+	if (xioctl(cap->fd, VIDIOC_STREAMON, &req.type) != 0)
+		return -ENODEV;
+	cap->streaming = true;
+	return 0;
+}
+
+static void
+capture_stop(struct capture *cap)
+{
+	struct v4l2_requestbuffers req;
+	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	unsigned i;
+
+	if (cap->streaming)
+		xioctl(cap->fd, VIDIOC_STREAMOFF, &type);
+	for (i = 0; i < CAPTURE_BUFFERS; i++)
+		if (cap->buf[i].p != NULL)
+			munmap(cap->buf[i].p, cap->buf[i].len);
+	memset(&req, 0, sizeof(req));
+	req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	req.memory = V4L2_MEMORY_MMAP;
+	xioctl(cap->fd, VIDIOC_REQBUFS, &req);
+}
+
+/*
+ * Gives one dequeued buffer, as an 8-bit grey binary PGM, to the agent's
+ * decoder. Returns 0 with the text in buf, -EAGAIN when the frame holds
+ * no QR code or is incomplete, or the decoder's error.
+ */
+static int
+scan_frame(const struct capture *cap, const struct v4l2_buffer *b,
+    const struct hal_qr_decoder *dec, char *buf, size_t len)
+{
+	struct linux_v4l2_frame f;
+	uint8_t *pgm;
+	size_t n;
+	int rc;
+
+	if (b->index >= cap->nbuf || (b->flags & V4L2_BUF_FLAG_ERROR) != 0)
+		return -EAGAIN;
+	f.fourcc = cap->fourcc;
+	f.width = cap->width;
+	f.height = cap->height;
+	f.stride = cap->stride;
+	f.data = cap->buf[b->index].p;
+	f.used = b->bytesused < cap->buf[b->index].len ? b->bytesused :
+	    cap->buf[b->index].len;
+	if ((rc = linux_v4l2_grey_pgm(&f, &pgm, &n)) != 0)
+		return rc == -EINVAL ? -EAGAIN : -EIO;
+	rc = dec->decode(dec->arg, pgm, n, buf, len);
 	free(pgm);
 	return rc;
 }
 
 /* Takes frames until a QR code is read or the deadline passes. */
 static int
-scan_frames(zbar_video_t *video, const struct hal_qr_decoder *dec,
+scan_frames(struct capture *cap, const struct hal_qr_decoder *dec,
     int64_t deadline, char *buf, size_t len)
 {
+	struct v4l2_buffer b;
 	struct pollfd pfd;
-	zbar_image_t *frame;
 	int64_t left;
 	int n, rc;
 
-	if ((pfd.fd = zbar_video_get_fd(video)) < 0)
-		return -ENODEV;	/* not V4L2: no way to bound the wait */
+	pfd.fd = cap->fd;
 	pfd.events = POLLIN;
 	for (;;) {
 		if ((left = deadline - now_ms()) <= 0)
@@ -149,11 +261,17 @@ scan_frames(zbar_video_t *video, const struct hal_qr_decoder *dec,
 		/* Unplugged, or the driver stopped streaming. */
 		if ((pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0)
 			return -EIO;
-		/* poll() said a buffer is ready: this does not block. */
-		if ((frame = zbar_video_next_image(video)) == NULL)
+		memset(&b, 0, sizeof(b));
+		b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		b.memory = V4L2_MEMORY_MMAP;
+		if (xioctl(cap->fd, VIDIOC_DQBUF, &b) != 0) {
+			if (errno == EAGAIN)
+				continue;
 			return -EIO;
-		rc = scan_frame(dec, frame, buf, len);
-		zbar_image_destroy(frame);
+		}
+		rc = scan_frame(cap, &b, dec, buf, len);
+		if (xioctl(cap->fd, VIDIOC_QBUF, &b) != 0 && rc == -EAGAIN)
+			return -EIO;
 		if (rc != -EAGAIN)
 			return rc;
 	}
@@ -164,10 +282,9 @@ linux_scan_qr(void *ctx, const struct hal_qr_decoder *dec, char *buf,
     size_t len)
 {
 	struct linux_ctx *c = ctx;
-	zbar_video_t *video = NULL;
+	struct capture cap;
 	int64_t deadline;
-	char self[32];
-	int fd, rc;
+	int rc;
 
 	if (len == 0)
 		return -EINVAL;
@@ -175,27 +292,13 @@ linux_scan_qr(void *ctx, const struct hal_qr_decoder *dec, char *buf,
 		return -ENOSYS;
 	buf[0] = '\0';
 	deadline = now_ms() + (int64_t)c->scan_timeout_s * 1000;
-	if ((fd = open_capture(c)) < 0)
-		return fd;
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	if ((video = zbar_video_create()) == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	zbar_video_request_size(video, REQUEST_WIDTH, REQUEST_HEIGHT);
-	/* Both fail when the device vanished or refuses every format zbar
-	 * converts; the device checked above is then no usable camera. */
-	if (zbar_video_open(video, self) != 0 ||
-	    zbar_video_enable(video, 1) != 0) {
-		rc = -ENODEV;
-		goto out;
-	}
-	rc = scan_frames(video, dec, deadline, buf, len);
-	zbar_video_enable(video, 0);
-out:
-	if (video != NULL)
-		zbar_video_destroy(video);
-	close(fd);
+	memset(&cap, 0, sizeof(cap));
+	if ((cap.fd = open_capture(c)) < 0)
+		return cap.fd;
+	if ((rc = capture_start(&cap)) == 0)
+		rc = scan_frames(&cap, dec, deadline, buf, len);
+	capture_stop(&cap);
+	close(cap.fd);
 	if (rc != 0)
 		explicit_bzero(buf, len);
 	return rc;

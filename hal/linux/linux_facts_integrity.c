@@ -5,9 +5,11 @@
  * taint. integrity.risks names every risk found (docs/hal-linux.md).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hal/linux/linux.h"
 
@@ -194,17 +196,19 @@ add_su_path(struct integrity *in, const char *path)
 		    n > 0 ? "," : "", path);
 }
 
+/* A set-uid root shell or su in dir (open as dfd). */
 static void
-check_setuid(struct linux_ctx *c, struct integrity *in, const char *dir)
+check_setuid(struct integrity *in, const char *dir, int dfd)
 {
 	char path[LINUX_PATH_MAX];
 	struct stat st;
 	size_t i;
 
 	for (i = 0; i < sizeof(setuid_names) / sizeof(setuid_names[0]); i++) {
-		if (linux_join(path, sizeof(path), dir, setuid_names[i]) < 0 ||
-		    linux_lstat(c, path, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    (st.st_mode & S_ISUID) == 0 || st.st_uid != 0)
+		if (fstatat(dfd, setuid_names[i], &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || (st.st_mode & S_ISUID) == 0 ||
+		    st.st_uid != 0 ||
+		    linux_join(path, sizeof(path), dir, setuid_names[i]) < 0)
 			continue;
 		/* The distribution's own su is set-uid by design. */
 		if (strcmp(setuid_names[i], "su") == 0 &&
@@ -215,24 +219,38 @@ check_setuid(struct linux_ctx *c, struct integrity *in, const char *dir)
 	}
 }
 
+/*
+ * Each directory is opened once (inside the root) and its few names
+ * looked up relative to it: most of these directories do not exist on
+ * a given system, and a scan runs them all every time.
+ */
 static void
 scan_su(struct linux_ctx *c, struct integrity *in)
 {
 	char path[LINUX_PATH_MAX];
 	struct stat st;
 	size_t i;
+	int dfd;
 
 	for (i = 0; i < sizeof(su_dirs) / sizeof(su_dirs[0]); i++) {
-		if (linux_join(path, sizeof(path), su_dirs[i], "su") == 0 &&
-		    linux_lstat(c, path, &st) == 0 &&
-		    (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) {
+		if ((dfd = linux_open(c, su_dirs[i], O_PATH | O_DIRECTORY, 0)) < 0)
+			continue;
+		if (fstatat(dfd, "su", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
+		    linux_join(path, sizeof(path), su_dirs[i], "su") == 0) {
 			in->su = true;
 			add_su_path(in, path);
 		}
-		check_setuid(c, in, su_dirs[i]);
+		check_setuid(in, su_dirs[i], dfd);
+		close(dfd);
 	}
-	for (i = 0; i < 2; i++)
-		check_setuid(c, in, setuid_extra_dirs[i]);
+	for (i = 0; i < 2; i++) {
+		if ((dfd = linux_open(c, setuid_extra_dirs[i],
+		    O_PATH | O_DIRECTORY, 0)) < 0)
+			continue;
+		check_setuid(in, setuid_extra_dirs[i], dfd);
+		close(dfd);
+	}
 }
 
 static void

@@ -4,7 +4,8 @@
  *
  * The firewall counts as enabled when nftables has an input-hook chain
  * whose policy is drop: from the live ruleset (`nft -j list ruleset`
- * through the runner) or, when nft cannot be run, from the ruleset loaded
+ * through the runner, run again only after a ruleset change:
+ * linux_nft_watch.c) or, when nft cannot be run, from the ruleset loaded
  * at boot (/etc/nftables.conf). Time counts as synchronised when the
  * kernel clock is not unsynchronised and its maximum error is under 16 s
  * (adjtimex(2)); under a root prefix those two numbers come from the
@@ -163,6 +164,10 @@ facts_firewall(struct linux_ctx *c, struct hal_facts *fs)
 	char *buf;
 	int rc;
 
+	if (linux_nft_cached(c, &drops)) {
+		source = "nft";
+		goto out;
+	}
 	if ((buf = malloc(NFT_OUT_MAX)) == NULL)
 		return -ENOMEM;
 	memset(&r, 0, sizeof(r));
@@ -173,6 +178,7 @@ facts_firewall(struct linux_ctx *c, struct hal_facts *fs)
 	if (rc == 0 && r.status == 0 && r.outn + 1 < NFT_OUT_MAX &&
 	    linux_nft_json_drops_input(buf, &drops) == 0) {
 		source = "nft";
+		linux_nft_remember(c, drops);
 	} else {
 		rc = linux_read_file(c, "/etc/nftables.conf", buf,
 		    NFT_CONF_MAX, NULL);
@@ -184,6 +190,7 @@ facts_firewall(struct linux_ctx *c, struct hal_facts *fs)
 		}
 	}
 	free(buf);
+out:
 	if ((rc = hal_fact_bool(fs, "firewall.enabled", drops)) < 0)
 		return rc;
 	return hal_fact_str(fs, HAL_FACT_STRING, "firewall.source", source);

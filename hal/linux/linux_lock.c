@@ -147,39 +147,61 @@ linux_lock_now(void *ctx, enum hal_scope scope)
 	return linux_run_argv(c, all);
 }
 
+/*
+ * logind's object path of a session: letters kept, a digit kept unless
+ * it comes first, anything else (never here: session_ok) "_xx".
+ */
+static void
+session_path(const char *id, char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len, "/org/freedesktop/login1/session/");
+	const char *p;
+
+	for (p = id; *p != '\0' && n + 4 < len; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (p > id && *p >= '0' && *p <= '9'))
+			out[n++] = *p;
+		else
+			n += (size_t)snprintf(out + n, len - n, "_%02x",
+			    (unsigned char)*p);
+	}
+	out[n] = '\0';
+}
+
+/*
+ * The device user's display session from logind's state file
+ * (run/systemd/users/UID, its DISPLAY= line) and that session's
+ * LockedHint over the system bus (which only logind knows). No program
+ * is run: this is read on every scan.
+ */
 int
 linux_screen_locked(struct linux_ctx *c, bool *locked)
 {
-	char user[LINUX_NAME_MAX], id[64], hint[16];
+	char user[LINUX_NAME_MAX], home[LINUX_PATH_MAX], path[96], id[64];
+	char text[4096], *line, *save = NULL;
+	uid_t uid;
+	gid_t gid;
 	int rc;
 
-	if ((rc = linux_device_user(c, user, sizeof(user))) < 0)
+	if ((rc = linux_device_user(c, user, sizeof(user))) < 0 ||
+	    (rc = linux_user_lookup(c, user, &uid, &gid, home,
+	    sizeof(home))) < 0)
 		return rc;
-	{
-		const char *display[] = { "loginctl", "show-user", user, "-p",
-			"Display", "--value", NULL };
-
-		if ((rc = loginctl(c, display, id, sizeof(id))) < 0)
-			return rc;
-	}
+	snprintf(path, sizeof(path), "/run/systemd/users/%u", (unsigned)uid);
+	if ((rc = linux_read_file(c, path, text, sizeof(text), NULL)) < 0)
+		return rc == -ENOENT ? -ENOENT : rc;	/* not logged in */
+	id[0] = '\0';
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "DISPLAY=", 8) == 0)
+			snprintf(id, sizeof(id), "%s", line + 8);
 	if (id[0] == '\0')
 		return -ENOENT;	/* no graphical session */
 	if (!session_ok(id))
 		return -EINVAL;
-	{
-		const char *show[] = { "loginctl", "show-session", id, "-p",
-			"LockedHint", "--value", NULL };
-
-		if ((rc = loginctl(c, show, hint, sizeof(hint))) < 0)
-			return rc;
-	}
-	if (strcmp(hint, "yes") == 0)
-		*locked = true;
-	else if (strcmp(hint, "no") == 0)
-		*locked = false;
-	else
-		return -EINVAL;
-	return 0;
+	session_path(id, path, sizeof(path));
+	return linux_dbus_get_bool(c, "org.freedesktop.login1", path,
+	    "org.freedesktop.login1.Session", "LockedHint", locked);
 }
 
 const struct hal_lock_ops linux_lock_ops = {

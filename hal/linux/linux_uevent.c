@@ -246,7 +246,7 @@ recv_one(struct linux_ctx *c, char *buf, size_t cap, size_t *len)
 	return -EPERM;
 }
 
-void
+int
 linux_watch_drain(void *ctx)
 {
 	struct linux_ctx *c = ctx;
@@ -257,7 +257,7 @@ linux_watch_drain(void *ctx)
 	int i, rc;
 
 	if (c->uevent_fd < 0)
-		return;
+		return 1;
 	for (i = 0; i < DRAIN_MAX; i++) {
 		if ((rc = recv_one(c, buf, sizeof(buf), &len)) == 0)
 			break;
@@ -273,4 +273,5 @@ linux_watch_drain(void *ctx)
 	if (camera && linux_camera_policy_blocked(c) &&
 	    linux_camera_block_present(c) < 0)
 		linux_note(c, "camera", "hot-plug block failed");
+	return 1;
 }

@@ -16,6 +16,7 @@
 #define WARDEN_HAL_SIM_H
 
 #include <errno.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -27,6 +28,9 @@ struct sim {
 	char oplog[600];  /* DIR/ops.log */
 	cJSON *doc;       /* loaded for the duration of one op */
 	int inotify_fd;
+	/* The hash of device.json as this backend last wrote it: written
+	 * on the work queue, read by sim_watch_drain() on the loop. */
+	_Atomic uint64_t own_write;
 };
 
 /* sim_state.c */
@@ -53,7 +57,7 @@ int sim_control(void *ctx, const char *verb, const char *key,
 int sim_open(const char *arg, void **ctx);
 void sim_close(void *ctx);
 int sim_watch_fd(void *ctx);
-void sim_watch_drain(void *ctx);
+int sim_watch_drain(void *ctx);
 int sim_errno_parse(const char *s, int *err);
 
 /* sim_apps.c */

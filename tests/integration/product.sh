@@ -68,6 +68,23 @@ boot_id_with() {
 	sqlite3 "$T/state/warden.db" "SELECT json_extract(value, '\$.boot_id')
 		FROM kv WHERE key = 'noncompliant:encryptionPolicy'" 2>/dev/null
 }
+# The daemon maps no image, video, X11 or D-Bus library: the camera is
+# captured with plain V4L2 and its pictures are decoded by
+# warden-qrdecode, the only program that links zbar.
+libs=$(ldd "$P/wardend" 2>&1)
+bad=$(printf '%s\n' "$libs" | grep -o -E 'lib(X11|xcb|dbus-1|zbar|v4l[a-z0-9]*|jpeg|png16)\.so[^ ]*' | sort -u | tr '\n' ' ')
+[ -n "$libs" ] && [ -z "$bad" ] &&
+	ok "the product wardend links no X11, xcb, dbus, zbar or v4l library" ||
+	not_ok "the product wardend links no X11, xcb, dbus, zbar or v4l library" "$bad"
+if [ -x "$P/warden-qrdecode" ]; then
+	ldd "$P/warden-qrdecode" | grep -q libzbar &&
+		ok "... while warden-qrdecode does (the decoder)" ||
+		not_ok "... while warden-qrdecode does (the decoder)"
+fi
+grep -q '^CONFIG_OPTIMIZE_SIZE=y' "$P/.config" &&
+	ok "the product build is optimised for size" ||
+	not_ok "the product build is optimised for size"
+
 real=$(cat /proc/sys/kernel/random/boot_id)
 got=$(boot_id_with "$WARDEN_BIN")
 [ "$got" = "simulated-boot" ] &&

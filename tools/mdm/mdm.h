@@ -44,7 +44,7 @@
 #define MDM_TOKEN_MAX 512		/* an enrollment token */
 #define MDM_KEY_MAX 128			/* an idempotency key */
 #define MDM_BATCH_MAX 100		/* reports in one POST */
-#define MDM_WAIT_MAX 60			/* waitSeconds */
+#define MDM_WAIT_MAX 900		/* waitSeconds */
 #define MDM_TAKE_MAX 32			/* commands in one poll response */
 #define MDM_VERSION_MAX 64		/* a policy version as text */
 #define MDM_MODE_MAX 32			/* "WORK_PROFILE_COMPANY_OWNED" */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -203,6 +204,37 @@ outbox_bound(void **state)
 	store_close(st);
 }
 
+/* The bound is checked without counting while the ids span fewer rows
+ * than max; a span with holes is counted, and nothing is dropped for it.
+ * store_outbox_adds() counts the rows queued, not the repeats. */
+static void
+outbox_bound_with_holes(void **state)
+{
+	struct store *st = open_ok(*state);
+	char key[32];
+	int64_t n;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(key, sizeof(key), "report-%d", i);
+		assert_int_equal(store_outbox_add(st, "report", key, "{}", 10),
+		    0);
+	}
+	assert_int_equal(store_outbox_add(st, "report", "report-0", "{}", 10),
+	    0);
+	assert_int_equal(store_outbox_adds(st), 10);
+	/* Delivered: all but the first and the last. */
+	assert_int_equal(store_exec(st, "DELETE FROM outbox WHERE id > 1 AND "
+	    "id < 10"), 0);
+	assert_int_equal(store_outbox_add(st, "report", "report-10", "{}", 10),
+	    0);
+	assert_int_equal(store_outbox_count(st, "report", &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE "
+	    "idem_key = 'report-0'"), 1);
+	store_close(st);
+}
+
 static void
 corrupt_database_moved_aside(void **state)
 {
@@ -227,6 +259,107 @@ corrupt_database_moved_aside(void **state)
 			moved++;
 	closedir(dir);
 	assert_int_equal(moved, 1);
+}
+
+/* Counts the files of dir whose name starts with prefix. */
+static int
+files_named(const char *dir, const char *prefix)
+{
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Overwrites the last page of the file with 0xff (the header stays). */
+static void
+damage_last_page(const char *path)
+{
+	FILE *f = fopen(path, "r+b");
+	char junk[4096];
+	long size;
+
+	assert_non_null(f);
+	memset(junk, 0xff, sizeof(junk));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	assert_true(size > 8 * 4096);
+	assert_int_equal(fseek(f, size - 4096, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+	fclose(f);
+}
+
+/* The full integrity check runs after an unclean stop only: a damaged
+ * page goes unnoticed at a start after store_close(), and is caught
+ * when the marker of an open store is still there. */
+static void
+integrity_checked_after_unclean_stop(void **state)
+{
+	char path[256], marker[272], err[256];
+	struct store *st = open_ok(*state);
+	int i;
+
+	snprintf(path, sizeof(path), "%s/warden.db", (char *)*state);
+	snprintf(marker, sizeof(marker), "%s.open", path);
+	assert_int_equal(access(marker, F_OK), 0);
+	assert_int_equal(store_exec(st, "BEGIN"), 0);
+	for (i = 0; i < 200; i++)
+		assert_int_equal(store_event(st, "test", "an event long enough "
+		    "to fill pages of the events table quickly ........"), 0);
+	assert_int_equal(store_exec(st, "COMMIT"), 0);
+	store_close(st);
+	assert_int_equal(access(marker, F_OK), -1);
+	damage_last_page(path);
+	/* Clean stop: no check, the start is quick, nothing moved. */
+	st = open_ok(*state);
+	store_close(st);
+	assert_int_equal(files_named(*state, "warden.db.corrupt-"), 0);
+	/* Unclean stop: the whole file is read and the damage found. */
+	assert_int_equal(test_write_file(marker, ""), 0);
+	st = store_open(*state, err, sizeof(err));
+	assert_non_null(st);
+	store_close(st);
+	assert_int_equal(files_named(*state, "warden.db.corrupt-"), 1);
+}
+
+/* A small device's settings are in force on every connection. */
+static void
+tuned_for_a_small_device(void **state)
+{
+	struct store *st = open_ok(*state);
+
+	assert_int_equal(count(st, "PRAGMA auto_vacuum"), 2);
+	assert_int_equal(count(st, "PRAGMA journal_size_limit"), 1048576);
+	assert_int_equal(count(st, "PRAGMA wal_autocheckpoint"), 256);
+	assert_int_equal(count(st, "PRAGMA cache_size"), -256);
+	assert_int_equal(count(st, "PRAGMA temp_store"), 2);
+	store_close(st);
+}
+
+/* A database made before incremental auto-vacuum is rebuilt to take it. */
+static void
+old_database_takes_auto_vacuum(void **state)
+{
+	char path[256], err[256];
+	struct store *st;
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/warden.db", (char *)*state);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE old (x); INSERT INTO "
+	    "old VALUES (1)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = store_open(*state, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(count(st, "PRAGMA auto_vacuum"), 2);
+	assert_int_equal(count(st, "SELECT x FROM old"), 1);
+	store_close(st);
 }
 
 static void
@@ -255,10 +388,18 @@ main(void)
 		cmocka_unit_test_setup_teardown(facts_round_trip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(outbox_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(outbox_bound_with_holes, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(corrupt_database_moved_aside,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(newer_schema_refused, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    integrity_checked_after_unclean_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(tuned_for_a_small_device, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(old_database_takes_auto_vacuum,
+		    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

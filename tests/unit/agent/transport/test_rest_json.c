@@ -91,7 +91,7 @@ enroll_reply(void **state)
 	    &r, why, sizeof(why)), why, "policy: not an object");
 	expect_fail(rest_json_enroll_reply(J("{\"deviceId\":\"d\","
 	    "\"certificate\":\"C\",\"caCertificate\":\"A\",\"policy\":{},"
-	    "\"pollTimeoutSeconds\":61}"), &r, why, sizeof(why)), why,
+	    "\"pollTimeoutSeconds\":901}"), &r, why, sizeof(why)), why,
 	    "pollTimeoutSeconds");
 	expect_fail(rest_json_enroll_reply(J("{\"deviceId\":\"d\","
 	    "\"deviceId\":\"e\"}"), &r, why, sizeof(why)), why,

@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -263,6 +266,197 @@ assert_no_fact(const struct hal_facts *fs, const char *name)
 {
 	if (hal_fact_find(fs, name) != NULL)
 		fail_msg("fact %s should be absent", name);
+}
+
+/*
+ * A stand-in system bus at ROOT/run/dbus/system_bus_socket, served by a
+ * child process for one connection: it accepts the EXTERNAL
+ * authentication, answers Hello, sends a NameAcquired signal (which the
+ * client must skip), and answers the next call (Properties.Get) with the
+ * boolean `value`, or with an error when `value` < 0. The bytes of that
+ * call are written to ROOT/run/dbus/get-call for the test to check.
+ * fake_bus_wait() reaps the child.
+ */
+struct fake_msg {
+	uint8_t b[512];
+	size_t n;
+};
+
+static inline void
+fake_put(struct fake_msg *m, const void *p, size_t n)
+{
+	memcpy(m->b + m->n, p, n);
+	m->n += n;
+}
+
+static inline void
+fake_align(struct fake_msg *m, size_t a)
+{
+	while (m->n % a != 0)
+		m->b[m->n++] = 0;
+}
+
+static inline void
+fake_u32(struct fake_msg *m, uint32_t v)
+{
+	fake_align(m, 4);
+	fake_put(m, &v, 4);	/* little-endian host */
+}
+
+/* A reply (type 2) or error (3) or signal (4) with a one-field body. */
+static inline void
+fake_message(struct fake_msg *m, uint8_t type, uint32_t serial,
+    uint32_t reply_to, const char *sig, const void *body, size_t blen)
+{
+	uint8_t head[4] = { 'l', type, 1, 1 };
+	size_t fields;
+
+	m->n = 0;
+	fake_put(m, head, 4);
+	fake_u32(m, (uint32_t)blen);
+	fake_u32(m, serial);
+	fake_u32(m, 0);
+	if (reply_to != 0) {
+		fake_align(m, 8);
+		fake_put(m, "\x05\x01u\0", 4);
+		fake_u32(m, reply_to);
+	}
+	fake_align(m, 8);
+	fake_put(m, "\x08\x01g\0", 4);
+	m->b[m->n++] = (uint8_t)strlen(sig);
+	fake_put(m, sig, strlen(sig) + 1);
+	fields = m->n - 16;
+	memcpy(m->b + 12, &(uint32_t){ (uint32_t)fields }, 4);
+	fake_align(m, 8);
+	fake_put(m, body, blen);
+}
+
+/* Reads one whole D-Bus message from fd into m. */
+static inline int
+fake_read_message(int fd, struct fake_msg *m)
+{
+	uint32_t blen, flen;
+	size_t total;
+
+	m->n = 0;
+	while (m->n < 16) {
+		ssize_t r = read(fd, m->b + m->n, 16 - m->n);
+
+		if (r <= 0)
+			return -1;
+		m->n += (size_t)r;
+	}
+	memcpy(&blen, m->b + 4, 4);
+	memcpy(&flen, m->b + 12, 4);
+	total = ((16 + (size_t)flen + 7) & ~(size_t)7) + blen;
+	if (total > sizeof(m->b))
+		return -1;
+	while (m->n < total) {
+		ssize_t r = read(fd, m->b + m->n, total - m->n);
+
+		if (r <= 0)
+			return -1;
+		m->n += (size_t)r;
+	}
+	return 0;
+}
+
+static inline pid_t
+fake_bus_start(const char *root, int value)
+{
+	struct sockaddr_un sa;
+	char dir[PATH_MAX];
+	pid_t pid;
+	int ls;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%.*s/run/dbus",
+	    PATH_MAX - 16, root) >= sizeof(dir))
+		fail_msg("fake bus: %s: path too long", root);
+	mkdir_in(root, "/run");
+	mkdir_in(root, "/run/dbus");
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path),
+	    "%s/system_bus_socket", dir) >= sizeof(sa.sun_path))
+		fail_msg("fake bus: %s: path too long", dir);
+	unlink(sa.sun_path);
+	if ((ls = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+	    bind(ls, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(ls, 1) != 0)
+		fail_msg("fake bus: %s", strerror(errno));
+	if ((pid = fork()) < 0)
+		fail_msg("fork");
+	if (pid == 0) {
+		struct fake_msg in, out;
+		char line[128], path[PATH_MAX + 16];
+		size_t n = 0;
+		uint8_t body[16];
+		FILE *f;
+		int fd = accept(ls, NULL, NULL);
+
+		if (fd < 0)
+			_exit(1);
+		/* NUL, then "AUTH EXTERNAL ...\r\n". */
+		while (n < sizeof(line) - 1 && read(fd, line + n, 1) == 1) {
+			n++;
+			if (n >= 2 && line[n - 2] == '\r' && line[n - 1] == '\n')
+				break;
+		}
+		line[n] = '\0';
+		if (n < 2 || strstr(line + 1, "AUTH EXTERNAL ") != line + 1)
+			_exit(2);
+		if (write(fd, "OK 0123456789abcdef0123456789abcdef\r\n", 37) != 37)
+			_exit(3);
+		n = 0;
+		while (n < 7 && read(fd, line + n, 1) == 1)
+			n++;
+		if (n != 7 || memcmp(line, "BEGIN\r\n", 7) != 0)
+			_exit(4);
+		if (fake_read_message(fd, &in) != 0)	/* Hello */
+			_exit(5);
+		memcpy(body, &(uint32_t){ 4 }, 4);
+		memcpy(body + 4, ":1.9", 5);
+		fake_message(&out, 2, 1, 1, "s", body, 9);
+		if (write(fd, out.b, out.n) != (ssize_t)out.n)
+			_exit(6);
+		fake_message(&out, 4, 2, 0, "s", body, 9);
+		if (write(fd, out.b, out.n) != (ssize_t)out.n)
+			_exit(6);
+		if (fake_read_message(fd, &in) != 0)	/* Get */
+			_exit(7);
+		snprintf(path, sizeof(path), "%s/get-call", dir);
+		if ((f = fopen(path, "wb")) != NULL) {
+			fwrite(in.b, 1, in.n, f);
+			fclose(f);
+		}
+		if (value < 0) {
+			memset(body, 0, sizeof(body));
+			fake_message(&out, 3, 3, 2, "s", body, 5);
+		} else {
+			memset(body, 0, sizeof(body));
+			memcpy(body, "\x01" "b\0", 3);
+			memcpy(body + 4, &(uint32_t){ (uint32_t)value }, 4);
+			fake_message(&out, 2, 3, 2, "v", body, 8);
+		}
+		if (write(fd, out.b, out.n) != (ssize_t)out.n)
+			_exit(8);
+		close(fd);
+		_exit(0);
+	}
+	close(ls);
+	return pid;
+}
+
+/* Reaps the stand-in bus; fails the test when it saw a wrong exchange. */
+static inline void
+fake_bus_wait(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		fail_msg("fake bus: exit %d", WIFEXITED(st) ?
+		    WEXITSTATUS(st) : -1);
 }
 
 #endif /* WARDEN_TEST_HAL_LINUX_H */

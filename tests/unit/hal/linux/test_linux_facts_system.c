@@ -136,12 +136,65 @@ test_nft_text(void **state)
 	assert_false(linux_nft_text_drops_input("}}}} chain {"));
 }
 
+/* The number of times s occurs in log. */
+static int
+count_in(const char *log, const char *s)
+{
+	int n = 0;
+
+	for (; (log = strstr(log, s)) != NULL; log += strlen(s))
+		n++;
+	return n;
+}
+
+/*
+ * On the real root nft's answer is kept while nf_tables announces no
+ * change: a stand-in for the watch socket (one end of a socketpair)
+ * shows that any message on it makes the next scan run nft again.
+ */
+static void
+test_ruleset_kept_until_changed(void **state)
+{
+	struct linux_ctx *c = open_root("/", "");
+	struct fake_run f;
+	struct hal_facts fs;
+	bool drops;
+	int sv[2];
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	fake_reply(&f, "nft -j list ruleset", nft_drop, 0);
+	linux_set_runner(c, fake_runner, &f);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	c->nft_fd = sv[0];
+	read_system(c, &fs);
+	read_system(c, &fs);
+	read_system(c, &fs);
+	assert_int_equal(count_in(f.log, "nft -j list ruleset"), 1);
+	assert_fact_bool(&fs, "firewall.enabled", true);
+	assert_fact_str(&fs, "firewall.source", HAL_FACT_STRING, "nft");
+	/* A ruleset change: nft runs once more, then it is kept again. */
+	assert_int_equal(send(sv[1], "x", 1, 0), 1);
+	assert_int_equal(send(sv[1], "y", 1, 0), 1);
+	read_system(c, &fs);
+	read_system(c, &fs);
+	assert_int_equal(count_in(f.log, "nft -j list ruleset"), 2);
+	/* Under a prefix nothing is kept. */
+	assert_true(linux_nft_cached(c, &drops));
+	c->prefixed = true;
+	assert_false(linux_nft_cached(c, &drops));
+	c->prefixed = false;
+	hal_linux_backend.close(c);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handheld),
 		cmocka_unit_test(test_live_ruleset),
+		cmocka_unit_test(test_ruleset_kept_until_changed),
 		cmocka_unit_test(test_time_not_synced),
 		cmocka_unit_test(test_nft_json),
 		cmocka_unit_test(test_nft_text),

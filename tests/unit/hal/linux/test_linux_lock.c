@@ -65,31 +65,130 @@ test_message(void **state)
 	remove_copy(root);
 }
 
+/* True when the n bytes at p occur in the file ROOT/rel. */
+static bool
+file_has(const char *root, const char *rel, const char *p, size_t n)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+	char *text;
+	bool found = false;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	if ((text = test_read_file(path, &len)) == NULL)
+		return false;
+	for (i = 0; i + n <= len && !found; i++)
+		found = memcmp(text + i, p, n) == 0;
+	free(text);
+	return found;
+}
+
 static void
 test_locked_hint(void **state)
 {
-	struct linux_ctx *c = open_fixture("rootfs-handheld");
+	const char *root = copy_fixture("rootfs-handheld");
+	struct linux_ctx *c = open_root(root, "");
 	struct fake_run f;
 	bool locked = true;
+	pid_t bus;
 
 	(void)state;
+	/* Nothing is run: a runner that fails every command stays unused. */
 	memset(&f, 0, sizeof(f));
-	fake_reply(&f, "loginctl show-user alice -p Display", "5\n", 0);
-	fake_reply(&f, "loginctl show-session 5 -p LockedHint", "no\n", 0);
+	f.fail_errno = EPERM;
 	linux_set_runner(c, fake_runner, &f);
-	assert_int_equal(linux_screen_locked(c, &locked), 0);
-	assert_false(locked);
-	assert_string_equal(f.log,
-	    "loginctl show-user alice -p Display --value\n"
-	    "loginctl show-session 5 -p LockedHint --value\n");
-	f.nreplies = 0;
-	fake_reply(&f, "loginctl show-user alice -p Display", "\n", 0);
+	/* Not logged in: no logind state file for alice (uid 1000). */
 	assert_int_equal(linux_screen_locked(c, &locked), -ENOENT);
-	f.nreplies = 0;
-	fake_reply(&f, "loginctl show-user alice -p Display", "5\n", 0);
-	fake_reply(&f, "loginctl show-session", "maybe\n", 0);
+	mkdir_in(root, "/run");
+	mkdir_in(root, "/run/systemd");
+	mkdir_in(root, "/run/systemd/users");
+	write_in(root, "/run/systemd/users/1000", "# private\nNAME=alice\n"
+	    "STATE=active\nSESSIONS=3 5\n");
+	/* Logged in, but no graphical session. */
+	assert_int_equal(linux_screen_locked(c, &locked), -ENOENT);
+	write_in(root, "/run/systemd/users/1000", "NAME=alice\nDISPLAY=5\n");
+	/* No bus listening. */
+	assert_int_equal(linux_screen_locked(c, &locked), -ENOENT);
+	bus = fake_bus_start(root, 0);
+	assert_int_equal(linux_screen_locked(c, &locked), 0);
+	fake_bus_wait(bus);
+	assert_false(locked);
+	/* The session's object path escapes a leading digit. */
+	assert_true(file_has(root, "/run/dbus/get-call",
+	    "/org/freedesktop/login1/session/_35", 36));
+	assert_true(file_has(root, "/run/dbus/get-call", "LockedHint", 10));
+	bus = fake_bus_start(root, 1);
+	assert_int_equal(linux_screen_locked(c, &locked), 0);
+	fake_bus_wait(bus);
+	assert_true(locked);
+	bus = fake_bus_start(root, -1);
+	assert_int_equal(linux_screen_locked(c, &locked), -EREMOTEIO);
+	fake_bus_wait(bus);
+	write_in(root, "/run/systemd/users/1000", "DISPLAY=../x\n");
 	assert_int_equal(linux_screen_locked(c, &locked), -EINVAL);
+	assert_string_equal(f.log, "");
 	hal_linux_backend.close(c);
+	remove_copy(root);
+}
+
+/* The reply parser: partial input, other messages, errors, bad bytes. */
+static void
+test_dbus_reply(void **state)
+{
+	uint8_t call[512], msg[64];
+	size_t n, used;
+	bool v = false;
+	static const uint8_t reply_true[] = {
+		'l', 2, 1, 1, 8, 0, 0, 0, 3, 0, 0, 0, 15, 0, 0, 0,
+		5, 1, 'u', 0, 2, 0, 0, 0, 8, 1, 'g', 0, 1, 'v', 0, 0,
+		1, 'b', 0, 0, 1, 0, 0, 0,
+	};
+
+	(void)state;
+	assert_int_equal(linux_dbus_call(call, sizeof(call), 7, "a.b", "/a",
+	    "a.b.C", "Get", "x", "y", &n), 0);
+	assert_true(n > 16);
+	/* A call is not the answer to serial 2. */
+	assert_int_equal(linux_dbus_reply(call, n, 2, &used, &v), 1);
+	assert_int_equal(used, n);
+	assert_int_equal(linux_dbus_call(call, 16, 7, "a.b", "/a", "a.b.C",
+	    "Get", "x", "y", &n), -EMSGSIZE);
+	memcpy(msg, reply_true, sizeof(reply_true));
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 2, &used,
+	    &v), 0);
+	assert_true(v);
+	assert_int_equal(used, sizeof(reply_true));
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true) - 1, 2,
+	    &used, &v), -EAGAIN);
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 3, &used,
+	    &v), 1);
+	msg[36] = 2;	/* a boolean is 0 or 1 */
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 2, &used,
+	    &v), -EPROTO);
+	memcpy(msg, reply_true, sizeof(reply_true));
+	msg[33] = 's';	/* the variant holds no boolean */
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 2, &used,
+	    &v), -EPROTO);
+	memcpy(msg, reply_true, sizeof(reply_true));
+	msg[1] = 3;	/* an error */
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 2, &used,
+	    &v), -EREMOTEIO);
+	memcpy(msg, reply_true, sizeof(reply_true));
+	msg[0] = 'x';
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 2, &used,
+	    &v), -EBADMSG);
+	memcpy(msg, reply_true, sizeof(reply_true));
+	msg[12] = 200;	/* fields past the end of the message */
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 2, &used,
+	    &v), -EAGAIN);
+	msg[13] = 0x7f;	/* ... and past the bound */
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 2, &used,
+	    &v), -EBADMSG);
+	memcpy(msg, reply_true, sizeof(reply_true));
+	msg[17] = 2;	/* a field signature of two types */
+	assert_int_equal(linux_dbus_reply(msg, sizeof(reply_true), 2, &used,
+	    &v), -EBADMSG);
 }
 
 int
@@ -99,6 +198,7 @@ main(void)
 		cmocka_unit_test(test_lock_now),
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_locked_hint),
+		cmocka_unit_test(test_dbus_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

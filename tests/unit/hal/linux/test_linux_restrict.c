@@ -78,7 +78,6 @@ static void
 test_handheld_facts(void **state)
 {
 	struct linux_ctx *c = open_fixture("rootfs-handheld");
-	struct fake_run f;
 	struct hal_facts fs;
 
 	(void)state;
@@ -87,15 +86,36 @@ test_handheld_facts(void **state)
 	assert_fact_bool(&fs, "camera.blocked", true);
 	assert_fact_bool(&fs, "screen_capture.blocked", true);
 	assert_fact_bool(&fs, "usb.data_blocked", true);
-	/* No runner under a prefix: the lock state is unknown. */
+	/* Nobody logged in: the lock state is unknown. */
 	assert_no_fact(&fs, "screen.locked");
-	memset(&f, 0, sizeof(f));
-	fake_reply(&f, "loginctl show-user alice -p Display", "c2\n", 0);
-	fake_reply(&f, "loginctl show-session c2 -p LockedHint", "yes\n", 0);
-	linux_set_runner(c, fake_runner, &f);
-	facts(c, &fs);
-	assert_fact_bool(&fs, "screen.locked", true);
 	hal_linux_backend.close(c);
+}
+
+/* The lock state comes from logind's files and the bus, no program. */
+static void
+test_screen_locked_fact(void **state)
+{
+	const char *root = copy_fixture("rootfs-handheld");
+	struct linux_ctx *c = open_root(root, "");
+	struct fake_run f;
+	struct hal_facts fs;
+	pid_t bus;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.fail_errno = EPERM;
+	linux_set_runner(c, fake_runner, &f);
+	mkdir_in(root, "/run");
+	mkdir_in(root, "/run/systemd");
+	mkdir_in(root, "/run/systemd/users");
+	write_in(root, "/run/systemd/users/1000", "DISPLAY=c2\n");
+	bus = fake_bus_start(root, 1);
+	facts(c, &fs);
+	fake_bus_wait(bus);
+	assert_fact_bool(&fs, "screen.locked", true);
+	assert_int_equal(strstr(f.log, "loginctl") == NULL, 1);
+	hal_linux_backend.close(c);
+	remove_copy(root);
 }
 
 int
@@ -105,6 +125,7 @@ main(void)
 		cmocka_unit_test(test_screen_capture_and_reset),
 		cmocka_unit_test(test_usb_data),
 		cmocka_unit_test(test_handheld_facts),
+		cmocka_unit_test(test_screen_locked_fact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
