@@ -166,7 +166,10 @@ mdm devices
 
 say "A kiosk with no server at all: wardend --policy, standalone"
 dev=kiosk
-start kiosk --policy examples/policies/kiosk.json
+# A kiosk is a dedicated device (COSU): the mode comes from its image's
+# wardend.conf, as a standalone device has no server to say it.
+printf 'mode DEDICATED\n' >"$T/kiosk.conf"
+start kiosk -f "$T/kiosk.conf" --policy examples/policies/kiosk.json
 wait_until 5 grep -q 'kiosk.enter' "$T/kiosk/ops.log"
 run status
 tail -n 1 "$T/kiosk/ops.log" | sed 's/^/  op log: /'
