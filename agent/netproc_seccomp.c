@@ -33,10 +33,13 @@ static const int allowed[] = {
 	SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(shutdown),
 	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(sendmsg),
 	SCMP_SYS(recvmsg), SCMP_SYS(sendmmsg), SCMP_SYS(recvmmsg),
-	/* the event loop */
+	/* the event loop; libcoap's own epoll descriptor has a timer */
 	SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait),
 	SCMP_SYS(epoll_pwait), SCMP_SYS(poll), SCMP_SYS(ppoll),
-	SCMP_SYS(pipe2), SCMP_SYS(eventfd2),
+	/* GnuTLS waits for a DTLS record with select() */
+	SCMP_SYS(select), SCMP_SYS(pselect6),
+	SCMP_SYS(pipe2), SCMP_SYS(eventfd2), SCMP_SYS(timerfd_create),
+	SCMP_SYS(timerfd_settime), SCMP_SYS(timerfd_gettime),
 	/* memory */
 	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
 	SCMP_SYS(mprotect), SCMP_SYS(madvise),
@@ -46,6 +49,9 @@ static const int allowed[] = {
 	SCMP_SYS(gettid), SCMP_SYS(getpid), SCMP_SYS(getppid),
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
 	SCMP_SYS(getegid),
+	/* glibc's qsort() asks how much memory there is (the LwM2M
+	 * objects sort their records) */
+	SCMP_SYS(sysinfo),
 	/* time and randomness */
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
 	SCMP_SYS(gettimeofday), SCMP_SYS(nanosleep),
