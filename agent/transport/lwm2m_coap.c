@@ -292,6 +292,22 @@ schedule(struct lwm2m_coap *c)
 		uv_timer_start(&c->timer, on_timer, ms, 0);
 }
 
+/* The DTLS handshake is done: requests can go. */
+static void
+established(struct lwm2m_coap *c)
+{
+	if (c->has_pin && !c->pin_seen) {
+		/* Cannot happen: the certificate callback refused the
+		 * chain. Belt and braces. */
+		c->ev.failed(c->ev.arg, "server certificate does not match "
+		    "the pin");
+		return;
+	}
+	c->ready = true;
+	uv_timer_stop(&c->deadline);
+	c->ev.connected(c->ev.arg);
+}
+
 static void
 run_io(struct lwm2m_coap *c)
 {
@@ -308,6 +324,12 @@ run_io(struct lwm2m_coap *c)
 			break;
 		coap_io_do_epoll(c->ctx, ev, (size_t)n);
 	} while (n == EVENTS_MAX && !c->dead);
+	/* libcoap 4.3.1's GnuTLS backend marks a client's DTLS session
+	 * established without raising COAP_EVENT_DTLS_CONNECTED. */
+	if (!c->dead && c->secure && !c->ready && c->session != NULL &&
+	    coap_session_get_state(c->session) ==
+	    COAP_SESSION_STATE_ESTABLISHED)
+		established(c);
 	c->in_io--;
 	if (c->dead) {
 		if (c->in_io == 0)
@@ -467,16 +489,8 @@ on_event(coap_session_t *s, const coap_event_t event)
 		return 0;
 	switch (event) {
 	case COAP_EVENT_DTLS_CONNECTED:
-		if (c->has_pin && !c->pin_seen) {
-			/* Cannot happen: the certificate callback refused
-			 * the chain. Belt and braces. */
-			c->ev.failed(c->ev.arg, "server certificate does not "
-			    "match the pin");
-			break;
-		}
-		c->ready = true;
-		uv_timer_stop(&c->deadline);
-		c->ev.connected(c->ev.arg);
+		if (!c->ready)
+			established(c);
 		break;
 	case COAP_EVENT_DTLS_CLOSED:
 		c->ready = false;
