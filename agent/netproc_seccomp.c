@@ -1,8 +1,10 @@
 /*
  * netproc_seccomp.c - the network process's system call allow-list
- * (libseccomp). What it needs once sandboxed: its socket to the parent
- * and TCP sockets to the server (libuv's epoll loop), memory, time,
- * randomness, signals, and what the sanitizers of a test build use.
+ * (libseccomp). What it needs once sandboxed: its socket to the parent,
+ * TCP sockets to the MDM server and UDP ones to LwM2M servers (libuv's
+ * epoll loop, libcoap's epoll descriptor and its timer, GnuTLS's
+ * select()), memory, time, randomness, signals, and what the sanitizers
+ * of a test build use.
  * Files cannot be opened (EACCES: there are none in its root anyway; the
  * parent resolves names); sockets other than IPv4 and IPv6 cannot be
  * made (EAFNOSUPPORT for local and netlink sockets); neither a thread
@@ -25,7 +27,7 @@
 #include "agent/sandbox.h"
 
 static const int allowed[] = {
-	/* I/O on the socket to the parent, the TCP sockets, stdio */
+	/* I/O on the socket to the parent, TCP and UDP sockets, stdio */
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
 	SCMP_SYS(close), SCMP_SYS(fcntl), SCMP_SYS(fstat),
 	SCMP_SYS(newfstatat), SCMP_SYS(lseek),
