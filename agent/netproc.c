@@ -47,12 +47,15 @@ struct conn {
 	struct pending *pending;
 };
 
-/* A name the parent resolves for a TLS stream. */
+/* A name the parent resolves for a TLS stream (s) or another caller
+ * (cb and arg). */
 struct resolving {
 	struct resolving *next;
 	uint32_t id;
 	uint16_t port;
 	struct tls_stream *s;
+	void (*cb)(void *arg, const struct sockaddr *sa, const char *why);
+	void *arg;
 };
 
 struct child {
@@ -104,8 +107,8 @@ write_all(const uint8_t *p, size_t n)
 	}
 }
 
-static void
-send_msg(struct netmsg_buf *b)
+void
+netproc_send(struct netmsg_buf *b)
 {
 	if (b->failed) {
 		log_warnx("network process: a message over its bounds");
@@ -128,7 +131,7 @@ send_status(uint32_t conn, uint32_t id, enum transport_status s,
 	r.status = s;
 	snprintf(r.why, sizeof(r.why), "%s", why);
 	netmsg_put_reply(&b, NETMSG_R_STATUS, conn, id, &r);
-	send_msg(&b);
+	netproc_send(&b);
 }
 
 /* Reads what is there (non-blocking); leaves at EOF. Returns bytes. */
@@ -183,35 +186,22 @@ on_drain(uv_timer_t *t)
 	process();
 }
 
-/* crypto_remote_sign_fn: the parent signs the handshake digest. */
-static int
-sign_remote(void *arg, int md, const uint8_t *hash, size_t hlen,
-    uint8_t *sig, size_t *slen)
+int
+netproc_await(int type, uint32_t id, struct netmsg *m)
 {
-	struct conn *cc = arg;
-	struct netmsg_buf b;
-	struct netmsg m;
 	struct pollfd pfd;
-	uint32_t id = ++child.next_sign;
 	uint64_t deadline = uv_hrtime() / 1000000u + NETPROC_SIGN_MS;
 	uint64_t now;
 	size_t off, total;
 	char why[256];
-	int rc = -1;
 
-	memset(&b, 0, sizeof(b));
-	netmsg_begin(&b, NETMSG_SIGN, cc->conn, id);
-	netmsg_put_int(&b, md);
-	netmsg_put_bytes(&b, hash, hlen);
-	netmsg_end(&b);
-	send_msg(&b);
 	for (;;) {
 		/* Look through what is buffered for our answer. */
 		for (off = 0; (total = frame_at(off)) > 0; off += total) {
 			if ((child.rbuf[off] << 8 | child.rbuf[off + 1]) !=
-			    NETMSG_SIGNATURE)
+			    type)
 				continue;
-			if (netmsg_parse(child.rbuf + off, total, &m, why,
+			if (netmsg_parse(child.rbuf + off, total, m, why,
 			    sizeof(why)) != 0) {
 				log_warnx("network process: %s", why);
 				drop_bytes(off, total);
@@ -219,23 +209,14 @@ sign_remote(void *arg, int md, const uint8_t *hash, size_t hlen,
 				continue;
 			}
 			drop_bytes(off, total);
-			if (m.id != id) {	/* a late answer */
-				netmsg_clear(&m);
+			if (m->id != id) {	/* a late answer */
+				netmsg_clear(m);
 				total = 0;
 				continue;
 			}
-			if (m.sign_status == 0) {
-				memcpy(sig, m.sig, m.sig_len);
-				*slen = m.sig_len;
-				rc = 0;
-			}
-			netmsg_clear(&m);
 			/* Requests read meanwhile are handled next. */
 			uv_timer_start(&child.drain, on_drain, 0, 0);
-			if (rc != 0)
-				log_warnx("network process: the parent "
-				    "refused to sign");
-			return rc;
+			return 0;
 		}
 		now = uv_hrtime() / 1000000u;
 		if (now >= deadline)
@@ -245,26 +226,59 @@ sign_remote(void *arg, int md, const uint8_t *hash, size_t hlen,
 		if (poll(&pfd, 1, (int)(deadline - now)) > 0)
 			read_some();
 	}
-	log_warnx("network process: no signature from the parent");
 	uv_timer_start(&child.drain, on_drain, 0, 0);
 	return -1;
+}
+
+/* crypto_remote_sign_fn: the parent signs the handshake digest. */
+static int
+sign_remote(void *arg, int md, const uint8_t *hash, size_t hlen,
+    uint8_t *sig, size_t *slen)
+{
+	struct conn *cc = arg;
+	struct netmsg_buf b;
+	struct netmsg m;
+	uint32_t id = ++child.next_sign;
+	int rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	netmsg_begin(&b, NETMSG_SIGN, cc->conn, id);
+	netmsg_put_int(&b, md);
+	netmsg_put_bytes(&b, hash, hlen);
+	netmsg_end(&b);
+	netproc_send(&b);
+	if (netproc_await(NETMSG_SIGNATURE, id, &m) != 0) {
+		log_warnx("network process: no signature from the parent");
+		return -1;
+	}
+	if (m.sign_status == 0) {
+		memcpy(sig, m.sig, m.sig_len);
+		*slen = m.sig_len;
+		rc = 0;
+	}
+	netmsg_clear(&m);
+	if (rc != 0)
+		log_warnx("network process: the parent refused to sign");
+	return rc;
 }
 
 /* tls_resolver: the parent resolves, with the system's resolver; this
  * process has none in its empty root. */
 static int
-resolve_start(void *arg, struct tls_stream *s, const char *host,
-    uint16_t port)
+resolve(struct tls_stream *s, const char *host, uint16_t port,
+    void (*cb)(void *arg, const struct sockaddr *sa, const char *why),
+    void *cb_arg)
 {
 	struct resolving *r;
 	struct netmsg_buf b;
 
-	(void)arg;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return -1;
 	r->id = ++child.next_resolve;
 	r->port = port;
 	r->s = s;
+	r->cb = cb;
+	r->arg = cb_arg;
 	memset(&b, 0, sizeof(b));
 	netmsg_begin(&b, NETMSG_RESOLVE, 0, r->id);
 	netmsg_put_str(&b, host);
@@ -275,26 +289,55 @@ resolve_start(void *arg, struct tls_stream *s, const char *host,
 		free(r);
 		return -1;
 	}
-	send_msg(&b);
+	netproc_send(&b);
 	r->next = child.resolving;
 	child.resolving = r;
 	return 0;
 }
 
+static int
+resolve_start(void *arg, struct tls_stream *s, const char *host,
+    uint16_t port)
+{
+	(void)arg;
+	return resolve(s, host, port, NULL, NULL);
+}
+
+int
+netproc_resolve(const char *host, uint16_t port,
+    void (*cb)(void *arg, const struct sockaddr *sa, const char *why),
+    void *arg)
+{
+	return resolve(NULL, host, port, cb, arg);
+}
+
+/* Drops the resolutions of stream s, or (s NULL) of arg. */
 static void
-resolve_cancel(void *arg, struct tls_stream *s)
+cancel(struct tls_stream *s, void *arg)
 {
 	struct resolving **pp, *r;
 
-	(void)arg;
 	for (pp = &child.resolving; (r = *pp) != NULL;) {
-		if (r->s == s) {
+		if (s != NULL ? r->s == s : r->s == NULL && r->arg == arg) {
 			*pp = r->next;
 			free(r);
 		} else {
 			pp = &r->next;
 		}
 	}
+}
+
+static void
+resolve_cancel(void *arg, struct tls_stream *s)
+{
+	(void)arg;
+	cancel(s, NULL);
+}
+
+void
+netproc_resolve_cancel(void *arg)
+{
+	cancel(NULL, arg);
 }
 
 static const struct tls_resolver resolver = {
@@ -309,6 +352,8 @@ resolved(const struct netmsg *m)
 	struct sockaddr_storage ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr *sa;
+	const char *why;
 
 	for (pp = &child.resolving; (r = *pp) != NULL; pp = &r->next)
 		if (r->id == m->id)
@@ -318,19 +363,24 @@ resolved(const struct netmsg *m)
 	*pp = r->next;
 	memset(&ss, 0, sizeof(ss));
 	if (m->naddrs == 0) {
-		tls_stream_resolved(r->s, NULL, m->resolve_why != NULL ?
-		    m->resolve_why : "no address");
+		sa = NULL;
 	} else if (m->addr_len[0] == 4) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(r->port);
 		memcpy(&sin->sin_addr, m->addrs[0], 4);
-		tls_stream_resolved(r->s, (struct sockaddr *)sin, NULL);
+		sa = (struct sockaddr *)sin;
 	} else {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(r->port);
 		memcpy(&sin6->sin6_addr, m->addrs[0], 16);
-		tls_stream_resolved(r->s, (struct sockaddr *)sin6, NULL);
+		sa = (struct sockaddr *)sin6;
 	}
+	why = sa == NULL ? (m->resolve_why != NULL ? m->resolve_why :
+	    "no address") : NULL;
+	if (r->s != NULL)
+		tls_stream_resolved(r->s, sa, why);
+	else
+		r->cb(r->arg, sa, why);
 	free(r);
 }
 
@@ -422,7 +472,7 @@ on_reply(void *arg, const struct transport_reply *r)
 		send_status(p->cc->conn, p->id, TRANSPORT_BAD_REPLY,
 		    "the reply is over the message bounds");
 	} else {
-		send_msg(&b);
+		netproc_send(&b);
 	}
 	free(p);
 }
@@ -517,6 +567,15 @@ dispatch(const uint8_t *buf, size_t len)
 	case NETMSG_RESOLVED:
 		resolved(&m);
 		break;
+#ifdef CONFIG_TRANSPORT_LWM2M
+	case NETMSG_LWM2M_START:
+	case NETMSG_LWM2M_STATE:
+	case NETMSG_LWM2M_STOP:
+	case NETMSG_LWM2M_DONE:
+	case NETMSG_LWM2M_APPLIED:
+		netproc_lwm2m_dispatch(&m);
+		break;
+#endif
 	default:
 		/* A late SIGNATURE, or a type only this process sends. */
 		log_debug("network process: ignored a %s",
@@ -620,6 +679,9 @@ netproc_main(int argc, char **argv)
 	uv_poll_init(child.loop, &child.poll, NETPROC_FD);
 	uv_poll_start(&child.poll, UV_READABLE, on_readable);
 	uv_timer_init(child.loop, &child.drain);
+#ifdef CONFIG_TRANSPORT_LWM2M
+	netproc_lwm2m_init(child.loop, child.rng);
+#endif
 	uv_signal_init(child.loop, &sig);
 	uv_signal_start(&sig, on_term, SIGTERM);
 	log_debug("network process ready (uid %d)", (int)getuid());

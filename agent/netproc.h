@@ -65,10 +65,61 @@ pid_t netproc_pid(const struct netproc *np);
 const struct transport_ops *netproc_binding(struct netproc *np,
     const char *binding);
 
+struct netmsg;
+struct netmsg_buf;
+
+/* netproxy.c: the LwM2M binding's channel (lwm2m_session.c). */
+struct netproc_lwm2m_ops {
+	/* A message of an LWM2M_* type the network process may send,
+	 * parsed whole (netmsg_parse()); the rest is for the session to
+	 * check. */
+	void (*message)(void *arg, const struct netmsg *m);
+	/* A network process was started again: it knows nothing of the
+	 * session (send LWM2M_START and LWM2M_STATE). */
+	void (*restarted)(void *arg);
+	/* May the parent resolve host:port for it (a server of the
+	 * Security object the session stored)? */
+	bool (*may_resolve)(void *arg, const char *host, int port);
+	void *arg;
+};
+/* Attaches (or, ops NULL, detaches) the session; ops is borrowed. */
+void netproc_lwm2m_attach(struct netproc *np,
+    const struct netproc_lwm2m_ops *ops);
+/* Sends the LWM2M_* messages in b (its bytes are taken) to the running
+ * network process; nothing is queued for a restart (restarted() starts
+ * it again). Returns 0, or -1 when there is no process. */
+int netproc_lwm2m_send(struct netproc *np, struct netmsg_buf *b);
+/* Sends LWM2M_STOP: netproc_stop() then waits for LWM2M_STOPPED (the
+ * de-registration) at most ms before it closes the channel. */
+void netproc_lwm2m_stop(struct netproc *np, unsigned ms);
+
 /* netproc.c (network process) */
 /* main() of the network process: argv as netproxy.c builds it. Never
  * returns. */
 void netproc_main(int argc, char **argv) __attribute__((noreturn));
+
+struct sockaddr;
+/* Sends the messages in b to the parent and frees b (a failed b is
+ * logged and dropped). */
+void netproc_send(struct netmsg_buf *b);
+/* Waits (blocking the loop, at most NETPROC_SIGN_MS) for the parent's
+ * message of type (a netmsg_type) answering id; messages read meanwhile
+ * are handled afterwards. Returns 0 and *m (netmsg_clear() it), or -1. */
+int netproc_await(int type, uint32_t id, struct netmsg *m);
+/* Has the parent resolve host:port (RESOLVE); cb runs later, once, with
+ * the first address or NULL and why, unless cancelled. 0 or -1. */
+int netproc_resolve(const char *host, uint16_t port,
+    void (*cb)(void *arg, const struct sockaddr *sa, const char *why),
+    void *arg);
+/* Drops the resolutions started with arg. */
+void netproc_resolve_cancel(void *arg);
+
+/* netproc_lwm2m.c (network process; CONFIG_TRANSPORT_LWM2M) */
+#ifdef CONFIG_TRANSPORT_LWM2M
+void netproc_lwm2m_init(uv_loop_t *loop, struct crypto_rng *rng);
+/* LWM2M_START, LWM2M_STATE, LWM2M_STOP, LWM2M_DONE from the parent. */
+void netproc_lwm2m_dispatch(const struct netmsg *m);
+#endif
 
 /* netproc_sandbox.c (network process) */
 /*

@@ -1,8 +1,10 @@
 /*
  * netproc_seccomp.c - the network process's system call allow-list
- * (libseccomp). What it needs once sandboxed: its socket to the parent
- * and TCP sockets to the server (libuv's epoll loop), memory, time,
- * randomness, signals, and what the sanitizers of a test build use.
+ * (libseccomp). What it needs once sandboxed: its socket to the parent,
+ * TCP sockets to the MDM server and UDP ones to LwM2M servers (libuv's
+ * epoll loop, libcoap's epoll descriptor and its timer, GnuTLS's
+ * select()), memory, time, randomness, signals, and what the sanitizers
+ * of a test build use.
  * Files cannot be opened (EACCES: there are none in its root anyway; the
  * parent resolves names); sockets other than IPv4 and IPv6 cannot be
  * made (EAFNOSUPPORT for local and netlink sockets); neither a thread
@@ -25,7 +27,7 @@
 #include "agent/sandbox.h"
 
 static const int allowed[] = {
-	/* I/O on the socket to the parent, the TCP sockets, stdio */
+	/* I/O on the socket to the parent, TCP and UDP sockets, stdio */
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
 	SCMP_SYS(close), SCMP_SYS(fcntl), SCMP_SYS(fstat),
 	SCMP_SYS(newfstatat), SCMP_SYS(lseek),
@@ -33,10 +35,13 @@ static const int allowed[] = {
 	SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(shutdown),
 	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(sendmsg),
 	SCMP_SYS(recvmsg), SCMP_SYS(sendmmsg), SCMP_SYS(recvmmsg),
-	/* the event loop */
+	/* the event loop; libcoap's own epoll descriptor has a timer */
 	SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait),
 	SCMP_SYS(epoll_pwait), SCMP_SYS(poll), SCMP_SYS(ppoll),
-	SCMP_SYS(pipe2), SCMP_SYS(eventfd2),
+	/* GnuTLS waits for a DTLS record with select() */
+	SCMP_SYS(select), SCMP_SYS(pselect6),
+	SCMP_SYS(pipe2), SCMP_SYS(eventfd2), SCMP_SYS(timerfd_create),
+	SCMP_SYS(timerfd_settime), SCMP_SYS(timerfd_gettime),
 	/* memory */
 	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
 	SCMP_SYS(mprotect), SCMP_SYS(madvise),
@@ -46,6 +51,9 @@ static const int allowed[] = {
 	SCMP_SYS(gettid), SCMP_SYS(getpid), SCMP_SYS(getppid),
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
 	SCMP_SYS(getegid),
+	/* glibc's qsort() asks how much memory there is (the LwM2M
+	 * objects sort their records) */
+	SCMP_SYS(sysinfo),
 	/* time and randomness */
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
 	SCMP_SYS(gettimeofday), SCMP_SYS(nanosleep),

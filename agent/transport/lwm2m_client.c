@@ -293,6 +293,7 @@ start_session(struct lwm2m_client *c, enum next next)
 	cp.loop = c->p.loop;
 	cp.uri = x->uri;
 	cp.allow_nosec = c->p.allow_nosec;
+	cp.resolver = c->p.resolver;
 	cp.mode = x->mode;
 	cp.connect_ms = c->p.connect_ms;
 	if (x->mode == LWM2M_SEC_PSK) {

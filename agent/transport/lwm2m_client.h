@@ -127,6 +127,8 @@ struct lwm2m_client_params {
 					 * say which servers to use */
 	const char *endpoint;		/* copied; at most ENDPOINT_MAX */
 	bool allow_nosec;		/* coap:// servers accepted */
+	/* NULL: names are resolved on the loop's thread pool */
+	const struct lwm2m_resolver *resolver;
 	unsigned connect_ms;		/* 0: LWM2M_CONNECT_MS */
 	/* The delay before retry number *attempt (which it increments). */
 	uint64_t (*backoff)(void *arg, unsigned *attempt);

@@ -48,6 +48,7 @@ struct lwm2m_coap {
 	uv_timer_t timer;
 	uv_timer_t deadline;	/* of resolution and handshake */
 	uv_getaddrinfo_t gai;
+	const struct lwm2m_resolver *resolver;	/* NULL: uv_getaddrinfo */
 	int handles;		/* open libuv handles and requests */
 	bool resolving;
 	int in_io;		/* depth of calls into libcoap */
@@ -291,6 +292,22 @@ schedule(struct lwm2m_coap *c)
 		uv_timer_start(&c->timer, on_timer, ms, 0);
 }
 
+/* The DTLS handshake is done: requests can go. */
+static void
+established(struct lwm2m_coap *c)
+{
+	if (c->has_pin && !c->pin_seen) {
+		/* Cannot happen: the certificate callback refused the
+		 * chain. Belt and braces. */
+		c->ev.failed(c->ev.arg, "server certificate does not match "
+		    "the pin");
+		return;
+	}
+	c->ready = true;
+	uv_timer_stop(&c->deadline);
+	c->ev.connected(c->ev.arg);
+}
+
 static void
 run_io(struct lwm2m_coap *c)
 {
@@ -307,6 +324,12 @@ run_io(struct lwm2m_coap *c)
 			break;
 		coap_io_do_epoll(c->ctx, ev, (size_t)n);
 	} while (n == EVENTS_MAX && !c->dead);
+	/* libcoap 4.3.1's GnuTLS backend marks a client's DTLS session
+	 * established without raising COAP_EVENT_DTLS_CONNECTED. */
+	if (!c->dead && c->secure && !c->ready && c->session != NULL &&
+	    coap_session_get_state(c->session) ==
+	    COAP_SESSION_STATE_ESTABLISHED)
+		established(c);
 	c->in_io--;
 	if (c->dead) {
 		if (c->in_io == 0)
@@ -466,16 +489,8 @@ on_event(coap_session_t *s, const coap_event_t event)
 		return 0;
 	switch (event) {
 	case COAP_EVENT_DTLS_CONNECTED:
-		if (c->has_pin && !c->pin_seen) {
-			/* Cannot happen: the certificate callback refused
-			 * the chain. Belt and braces. */
-			c->ev.failed(c->ev.arg, "server certificate does not "
-			    "match the pin");
-			break;
-		}
-		c->ready = true;
-		uv_timer_stop(&c->deadline);
-		c->ev.connected(c->ev.arg);
+		if (!c->ready)
+			established(c);
 		break;
 	case COAP_EVENT_DTLS_CLOSED:
 		c->ready = false;
@@ -708,12 +723,37 @@ open_session(struct lwm2m_coap *c, const coap_address_t *dst, char *err,
 	return 0;
 }
 
+/* The server's address is known (dst), or resolution failed (why). */
+static void
+resolved_to(struct lwm2m_coap *c, const coap_address_t *dst,
+    const char *why)
+{
+	char err[LWM2M_WHY_MAX];
+
+	if (dst == NULL) {
+		snprintf(err, sizeof(err), "cannot resolve %.64s: %s", c->host,
+		    why);
+		c->ev.failed(c->ev.arg, err);
+		return;
+	}
+	if (open_session(c, dst, err, sizeof(err)) != 0) {
+		c->ev.failed(c->ev.arg, err);
+		return;
+	}
+	schedule(c);
+	/* Without DTLS the session is ready now; with it, once the
+	 * handshake is done (on_event). */
+	if (!c->secure && !c->dead) {
+		uv_timer_stop(&c->deadline);
+		c->ev.connected(c->ev.arg);
+	}
+}
+
 static void
 on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 {
 	struct lwm2m_coap *c = req->data;
 	coap_address_t dst;
-	char err[LWM2M_WHY_MAX];
 	struct addrinfo *ai;
 
 	c->resolving = false;
@@ -729,9 +769,8 @@ on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 			break;
 	if (status != 0 || ai == NULL) {
 		uv_freeaddrinfo(res);
-		snprintf(err, sizeof(err), "cannot resolve %.64s: %s", c->host,
-		    status != 0 ? uv_strerror(status) : "no address");
-		c->ev.failed(c->ev.arg, err);
+		resolved_to(c, NULL, status != 0 ? uv_strerror(status) :
+		    "no address");
 		return;
 	}
 	coap_address_init(&dst);
@@ -742,17 +781,35 @@ on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	else
 		dst.addr.sin6.sin6_port = htons(c->port);
 	uv_freeaddrinfo(res);
-	if (open_session(c, &dst, err, sizeof(err)) != 0) {
-		c->ev.failed(c->ev.arg, err);
+	resolved_to(c, &dst, NULL);
+}
+
+void
+lwm2m_coap_resolved(struct lwm2m_coap *c, const struct sockaddr *sa,
+    const char *why)
+{
+	coap_address_t dst;
+
+	if (!c->resolving || c->dead)
+		return;
+	c->resolving = false;
+	c->handles--;
+	if (sa == NULL || (sa->sa_family != AF_INET &&
+	    sa->sa_family != AF_INET6)) {
+		resolved_to(c, NULL, why != NULL ? why : "no address");
 		return;
 	}
-	schedule(c);
-	/* Without DTLS the session is ready now; with it, once the
-	 * handshake is done (on_event). */
-	if (!c->secure && !c->dead) {
-		uv_timer_stop(&c->deadline);
-		c->ev.connected(c->ev.arg);
+	coap_address_init(&dst);
+	if (sa->sa_family == AF_INET) {
+		dst.size = sizeof(struct sockaddr_in);
+		memcpy(&dst.addr.sin, sa, sizeof(struct sockaddr_in));
+		dst.addr.sin.sin_port = htons(c->port);
+	} else {
+		dst.size = sizeof(struct sockaddr_in6);
+		memcpy(&dst.addr.sin6, sa, sizeof(struct sockaddr_in6));
+		dst.addr.sin6.sin6_port = htons(c->port);
 	}
+	resolved_to(c, &dst, NULL);
 }
 
 /* DTLS drops records it cannot authenticate, so a wrong key makes a
@@ -894,8 +951,17 @@ lwm2m_coap_new(const struct lwm2m_coap_params *p,
 	hints.ai_socktype = SOCK_DGRAM;
 	snprintf(port, sizeof(port), "%u", (unsigned)c->port);
 	c->gai.data = c;
-	if ((rc = uv_getaddrinfo(c->loop, &c->gai, on_resolved, c->host, port,
-	    &hints)) != 0) {
+	c->resolver = p->resolver;
+	if (c->resolver != NULL) {
+		if (c->resolver->start(c->resolver->arg, c, c->host,
+		    c->port) != 0) {
+			snprintf(err, errlen, "cannot resolve %.64s: the "
+			    "resolver refused", c->host);
+			lwm2m_coap_free(c);
+			return -1;
+		}
+	} else if ((rc = uv_getaddrinfo(c->loop, &c->gai, on_resolved,
+	    c->host, port, &hints)) != 0) {
 		snprintf(err, errlen, "cannot resolve %.64s: %s", c->host,
 		    uv_strerror(rc));
 		lwm2m_coap_free(c);
@@ -971,8 +1037,13 @@ teardown(struct lwm2m_coap *c)
 	/* A resolution in flight cannot be closed: it finishes with
 	 * UV_ECANCELED or a result, and on_resolved() drops the last
 	 * reference. */
-	if (c->resolving)
+	if (c->resolving && c->resolver != NULL) {
+		c->resolver->cancel(c->resolver->arg, c);
+		c->resolving = false;
+		c->handles--;
+	} else if (c->resolving) {
 		uv_cancel((uv_req_t *)&c->gai);
+	}
 }
 
 void

@@ -90,8 +90,27 @@ enum lwm2m_sec_mode {
 };
 
 /* How to reach and authenticate the server. Buffers are copied. */
+struct lwm2m_coap;
+struct sockaddr;
+
+/*
+ * Name resolution done elsewhere (the network process has no resolver:
+ * it asks the parent). start() begins resolving host:port for c and
+ * returns 0, or -1 when it cannot; the answer is given with
+ * lwm2m_coap_resolved(), never from inside start(). cancel() drops a
+ * resolution in flight (c is being freed).
+ */
+struct lwm2m_resolver {
+	int (*start)(void *arg, struct lwm2m_coap *c, const char *host,
+	    uint16_t port);
+	void (*cancel)(void *arg, struct lwm2m_coap *c);
+	void *arg;
+};
+
 struct lwm2m_coap_params {
 	uv_loop_t *loop;
+	/* NULL: uv_getaddrinfo() on the loop's thread pool. */
+	const struct lwm2m_resolver *resolver;
 	const char *uri;		/* coap://host[:port] or coaps:// */
 	/* Resolution and DTLS handshake must end within this (0: the
 	 * default, LWM2M_CONNECT_MS); then events->failed. */
@@ -178,6 +197,10 @@ struct lwm2m_coap;
 int lwm2m_coap_new(const struct lwm2m_coap_params *p,
     const struct lwm2m_coap_events *ev, struct lwm2m_coap **out, char *err,
     size_t errlen);
+/* The resolver's answer: the server's address (its port is set here),
+ * or NULL and why. */
+void lwm2m_coap_resolved(struct lwm2m_coap *c, const struct sockaddr *sa,
+    const char *why);
 /* Closes the session and the handles (no callback runs after); secrets
  * are zeroised. NULL-safe. */
 void lwm2m_coap_free(struct lwm2m_coap *c);

@@ -1,6 +1,13 @@
 /*
- * lwm2m_session.c - the LwM2M binding inside wardend (lwm2m_session.h):
- * the host of the object layer and the owner of the client.
+ * lwm2m_session.c - the LwM2M binding's side in wardend's privileged
+ * parent (lwm2m_session.h). The client, libcoap, DTLS, the parsers and
+ * the objects the server reads and writes run in the network process
+ * (agent/netproc_lwm2m.c); this side starts it there (LWM2M_START),
+ * pushes what the objects show of the device (LWM2M_STATE) and carries
+ * out, after checking them, the actions the objects ask for: a policy
+ * for the policy engine, reboot, wipe and lock on the HAL job queue,
+ * Security and Server for the store (docs/privsep.md, "The LwM2M
+ * binding"). Every message from the network process is untrusted.
  *
  * Where things come from: Security and Server from the store (kv
  * lwm2m_security, lwm2m_server: what the bootstrap server or an earlier
@@ -28,29 +35,47 @@
 
 #include <cjson/cJSON.h>
 
+#include "agent/netproc.h"
 #include "agent/provision.h"
 #include "agent/server.h"
 #include "agent/transport/lwm2m_client.h"
 #include "agent/transport/lwm2m_session.h"
+#include "agent/transport/netmsg.h"
 
 #define HW_MAX 128
 #define ENDPOINT_PREFIX "urn:dev:warden:"
 
 struct job;
+struct lwm2m_session;
+
+static char *server_policy(struct wardend *d);
+
+/* The facts the objects read (lwm2m_obj_*.c); no other fact goes to the
+ * network process. */
+static const char *const shown_facts[] = {
+	"battery.charging", "battery.level", "kiosk.active",
+	"memory.available_bytes", "memory.total_bytes", "network.addresses",
+	"network.connected", "os.kernel", "os.name", "os.version",
+	"profile.exists", "screen.locked",
+};
 
 struct lwm2m_session {
 	struct wardend *d;
+	/* Security and Server as stored: the copy the network process's
+	 * LWM2M_SAVE is checked against and START is made from */
 	struct lwm2m_objects objs;
 	bool objs_ok;
 	struct lwm2m_host host;
-	struct lwm2m_client *client;
+	struct netproc_lwm2m_ops ops;
+	bool running;			/* LWM2M_START was sent */
+	char location[LWM2M_LOCATION_MAX + 1];
+	int64_t observations;
 	struct crypto_rng *rng;
 	char manufacturer[HW_MAX], model[HW_MAX], serial[HW_MAX];
 	char endpoint[LWM2M_ENDPOINT_MAX + 1];
 	char mode[32];
 	bool personal;
 	struct lwm2m_compliance comp;
-	char addresses[HAL_FACT_STR_MAX];
 	char uri[LWM2M_URI_MAX + 1];
 	char error[SERVER_ERROR_MAX];
 	int64_t last_contact;
@@ -269,6 +294,106 @@ h_save(void *arg)
 }
 
 /* ------------------------------------------------------------------ */
+/* What the network process asks                                        */
+/* ------------------------------------------------------------------ */
+
+/* A wipe or lock it asked for: answered with LWM2M_DONE. */
+struct asked {
+	struct lwm2m_session *s;
+	uint32_t id;
+};
+
+static void
+send_msg(struct lwm2m_session *s, struct netmsg_buf *b)
+{
+	if (b->failed || netproc_lwm2m_send(s->d->net, b) != 0)
+		log_warnx("lwm2m: cannot send to the network process");
+	netmsg_buf_free(b);
+}
+
+static void
+answer_done(void *arg, int rc)
+{
+	struct asked *a = arg;
+	struct netmsg_buf b;
+
+	if (a->s->stopping) {
+		free(a);
+		return;
+	}
+	memset(&b, 0, sizeof(b));
+	netmsg_begin(&b, NETMSG_LWM2M_DONE, 0, a->id);
+	netmsg_put_int(&b, rc < -4095 || rc > 0 ? -EIO : rc);
+	netmsg_end(&b);
+	send_msg(a->s, &b);
+	free(a);
+}
+
+static void
+do_apply(struct lwm2m_session *s, const struct netmsg *m)
+{
+	struct netmsg_buf b;
+	char err[NETMSG_LW_ERRORS_MAX + 1];
+	int rc;
+
+	err[0] = '\0';
+	rc = h_apply_policy(s, m->policy, err, sizeof(err));
+	if (rc != 0 && err[0] == '\0')
+		snprintf(err, sizeof(err), "refused");
+	memset(&b, 0, sizeof(b));
+	netmsg_begin(&b, NETMSG_LWM2M_APPLIED, 0, m->id);
+	netmsg_put_int(&b, rc == 0 ? 0 : -1);
+	netmsg_put_str(&b, rc == 0 ? NULL : err);
+	netmsg_end(&b);
+	send_msg(s, &b);
+}
+
+static void
+do_action(struct lwm2m_session *s, const struct netmsg *m)
+{
+	struct asked *a;
+	int rc;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		log_warnx("lwm2m: out of memory");
+		return;
+	}
+	a->s = s;
+	a->id = m->id;
+	if (m->type == NETMSG_LWM2M_WIPE)
+		rc = h_wipe(s, m->profile, m->lw_why, answer_done, a);
+	else
+		rc = h_lock(s, m->profile, answer_done, a);
+	if (rc != 0)
+		answer_done(a, -ENOMEM);
+}
+
+/* Security and Server from the network process: stored only when both
+ * load (bounded and checked field by field), and as this side writes
+ * them again, not as it sent them. */
+static void
+do_save(struct lwm2m_session *s, const struct netmsg *m)
+{
+	char err[256], *old = NULL;
+
+	if (lwm2m_security_dump(&s->objs, &old) != 0) {
+		log_warnx("lwm2m: out of memory");
+		return;
+	}
+	if (lwm2m_security_load(&s->objs, m->security, err,
+	    sizeof(err)) != 0 || lwm2m_server_load(&s->objs, m->server, err,
+	    sizeof(err)) != 0) {
+		log_warnx("lwm2m: the network process sent Security and "
+		    "Server that cannot be stored: %s", err);
+		(void)lwm2m_security_load(&s->objs, old, err, sizeof(err));
+	} else {
+		h_save(s);
+	}
+	crypto_zero(old, strlen(old));
+	free(old);
+}
+
+/* ------------------------------------------------------------------ */
 /* Compliance                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -329,14 +454,6 @@ snapshot(struct lwm2m_session *s)
 /* The client's events                                                 */
 /* ------------------------------------------------------------------ */
 
-static uint64_t
-c_backoff(void *arg, unsigned *attempt)
-{
-	struct lwm2m_session *s = arg;
-
-	return backoff_next(s->rng, attempt);
-}
-
 static void
 drop_reports(struct lwm2m_session *s)
 {
@@ -382,12 +499,12 @@ fail:
 }
 
 static void
-c_registered(void *arg, const char *uri, const char *location)
+registered(struct lwm2m_session *s, const char *uri, const char *location)
 {
-	struct lwm2m_session *s = arg;
 	enum agent_state state;
 
 	snprintf(s->uri, sizeof(s->uri), "%s", uri);
+	snprintf(s->location, sizeof(s->location), "%s", location);
 	log_info("lwm2m: registered with %s as %s (/%s)", uri, s->endpoint,
 	    location);
 	if (store_get_state(s->d->store, &state, NULL, 0) == 0 &&
@@ -397,25 +514,186 @@ c_registered(void *arg, const char *uri, const char *location)
 }
 
 static void
-c_status(void *arg, const char *why)
+client_status(struct lwm2m_session *s, const struct netmsg *m)
 {
-	struct lwm2m_session *s = arg;
+	const char *why = m->lw_why != NULL ? m->lw_why : "";
 
 	if (why[0] != '\0' && strcmp(why, s->error) != 0)
 		log_warnx("lwm2m: %s", why);
 	seterr(s, "%s", why);
+	if (m->contact)
+		s->last_contact = store_now();
+	snprintf(s->location, sizeof(s->location), "%s", m->location != NULL ?
+	    m->location : "");
+	s->observations = m->observations;
 }
 
+/* netproc_lwm2m_ops.message: one of the network process's messages,
+ * parsed whole by netmsg_parse(). */
 static void
-c_contact(void *arg)
+on_message(void *arg, const struct netmsg *m)
 {
-	((struct lwm2m_session *)arg)->last_contact = store_now();
+	struct lwm2m_session *s = arg;
+
+	if (!s->running || s->stopping) {
+		if (m->type != NETMSG_LWM2M_STOPPED)
+			log_warnx("lwm2m: dropped a %s: the session is not "
+			    "running", netmsg_type_name(m->type));
+		return;
+	}
+	switch (m->type) {
+	case NETMSG_LWM2M_APPLY_POLICY:
+		do_apply(s, m);
+		break;
+	case NETMSG_LWM2M_REBOOT:
+		if (h_reboot(s, m->lw_why) != 0)
+			log_warnx("lwm2m: a reboot cannot be queued");
+		break;
+	case NETMSG_LWM2M_WIPE:
+	case NETMSG_LWM2M_LOCK:
+		do_action(s, m);
+		break;
+	case NETMSG_LWM2M_SAVE:
+		do_save(s, m);
+		break;
+	case NETMSG_LWM2M_REGISTERED:
+		registered(s, m->uri, m->location);
+		break;
+	case NETMSG_LWM2M_STATUS:
+		client_status(s, m);
+		break;
+	default:
+		break;
+	}
 }
 
-static void
-c_stopped(void *arg)
+/* netproc_lwm2m_ops.may_resolve: only the servers Security names. */
+static bool
+may_resolve(void *arg, const char *host, int port)
 {
-	(void)arg;
+	struct lwm2m_session *s = arg;
+	char *text = NULL, h[LWM2M_HOST_MAX + 1], err[128];
+	const cJSON *o;
+	cJSON *arr;
+	uint16_t p;
+	bool secure, ok = false;
+
+	if (lwm2m_security_dump(&s->objs, &text) != 0)
+		return false;
+	arr = cJSON_Parse(text);
+	crypto_zero(text, strlen(text));
+	free(text);
+	for (o = arr != NULL ? arr->child : NULL; o != NULL && !ok;
+	    o = o->next)
+		ok = lwm2m_uri_parse(lwm2m_pol_str(o, "uri", ""), &secure, h,
+		    sizeof(h), &p, err, sizeof(err)) == 0 &&
+		    strcmp(h, host) == 0 && p == port;
+	if (arr != NULL)
+		for (o = arr->child; o != NULL; o = o->next) {
+			const cJSON *c;
+
+			for (c = o->child; c != NULL; c = c->next)
+				if (cJSON_IsString(c))
+					crypto_zero(c->valuestring,
+					    strlen(c->valuestring));
+		}
+	cJSON_Delete(arr);
+	return ok;
+}
+
+/* What the objects show of the device, for the network process. */
+static void
+send_state(struct lwm2m_session *s)
+{
+	struct netmsg_lwm2m_state *st;
+	const struct hal_fact *f;
+	struct netmsg_buf b;
+	size_t i;
+
+	if (!s->running || (st = calloc(1, sizeof(*st))) == NULL)
+		return;
+	snprintf(st->mode, sizeof(st->mode), "%s", s->mode);
+	snprintf(st->manufacturer, sizeof(st->manufacturer), "%s",
+	    s->manufacturer);
+	snprintf(st->model, sizeof(st->model), "%s", s->model);
+	/* no hardware ids from a personally-owned device */
+	snprintf(st->serial, sizeof(st->serial), "%s", s->personal ? "" :
+	    s->serial);
+	for (i = 0; i < sizeof(shown_facts) / sizeof(shown_facts[0]); i++)
+		if ((f = hal_fact_find(&s->d->facts, shown_facts[i])) != NULL)
+			st->facts.f[st->facts.n++] = *f;
+	st->valid = s->comp.valid;
+	st->compliant = s->comp.compliant;
+	snprintf(st->verdict, sizeof(st->verdict), "%s", s->comp.verdict);
+	st->policy_version = s->comp.policy_version;
+	st->changed_at = s->comp.changed_at;
+	snprintf(st->posture, sizeof(st->posture), "%s", s->comp.posture);
+	for (i = 0; i < s->comp.n && i < 128; i++) {
+		memcpy(st->detail[i].setting, s->comp.detail[i].setting,
+		    sizeof(st->detail[i].setting));
+		memcpy(st->detail[i].field_path, s->comp.detail[i].field_path,
+		    sizeof(st->detail[i].field_path));
+		memcpy(st->detail[i].reason, s->comp.detail[i].reason,
+		    sizeof(st->detail[i].reason));
+		memcpy(st->detail[i].specific, s->comp.detail[i].specific,
+		    sizeof(st->detail[i].specific));
+		memcpy(st->detail[i].current, s->comp.detail[i].current,
+		    sizeof(st->detail[i].current));
+	}
+	st->ndetails = i;
+	memset(&b, 0, sizeof(b));
+	netmsg_put_lwm2m_state(&b, st);
+	free(st);
+	send_msg(s, &b);
+}
+
+/* Starts the client in the network process: the endpoint, the stored
+ * Security (with the PSK: DTLS needs it there) and Server, the policy
+ * the policy objects show. */
+static void
+send_start(struct lwm2m_session *s)
+{
+	struct netmsg_buf b;
+	char *sec = NULL, *srv = NULL, *policy;
+
+	if (lwm2m_security_dump(&s->objs, &sec) != 0 ||
+	    lwm2m_server_dump(&s->objs, &srv) != 0) {
+		log_warnx("lwm2m: out of memory");
+		goto out;
+	}
+	policy = server_policy(s->d);
+	memset(&b, 0, sizeof(b));
+	netmsg_begin(&b, NETMSG_LWM2M_START, 0, 0);
+	netmsg_put_str(&b, s->endpoint);
+	netmsg_put_int(&b, s->d->conf.lwm2m_allow_nosec != 0);
+	netmsg_put_str(&b, sec);
+	netmsg_put_str(&b, srv);
+	netmsg_put_str(&b, policy);
+	netmsg_end(&b);
+	free(policy);
+	s->running = true;
+	send_msg(s, &b);
+	send_state(s);
+out:
+	if (sec != NULL)
+		crypto_zero(sec, strlen(sec));
+	free(sec);
+	free(srv);
+}
+
+/* netproc_lwm2m_ops.restarted: a new network process knows nothing. */
+static void
+on_restarted(void *arg)
+{
+	struct lwm2m_session *s = arg;
+
+	if (!s->running || s->stopping)
+		return;
+	log_info("lwm2m: starting the client again in the new network "
+	    "process");
+	s->location[0] = '\0';
+	s->observations = 0;
+	send_start(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -587,9 +865,6 @@ endpoint_name(struct lwm2m_session *s)
 static void
 identified(struct lwm2m_session *s, struct job *j)
 {
-	struct lwm2m_client_params p;
-	char err[256];
-
 	s->starting = false;
 	snprintf(s->manufacturer, sizeof(s->manufacturer), "%s", j->mf);
 	snprintf(s->model, sizeof(s->model), "%s", j->model);
@@ -597,24 +872,12 @@ identified(struct lwm2m_session *s, struct job *j)
 	if (s->stopping)
 		return;
 	endpoint_name(s);
-	memset(&p, 0, sizeof(p));
-	p.loop = s->d->loop;
-	p.objs = &s->objs;
-	p.endpoint = s->endpoint;
-	p.allow_nosec = s->d->conf.lwm2m_allow_nosec != 0;
-	p.backoff = c_backoff;
-	p.registered = c_registered;
-	p.status = c_status;
-	p.contact = c_contact;
-	p.stopped = c_stopped;
-	p.arg = s;
-	if (lwm2m_client_new(&p, &s->client, err, sizeof(err)) != 0) {
-		seterr(s, "lwm2m: %s", err);
-		log_warnx("%s", s->error);
-		return;
-	}
-	log_info("lwm2m: endpoint %s", s->endpoint);
-	lwm2m_client_start(s->client);
+	log_info("lwm2m: endpoint %s (the client runs in the network "
+	    "process)", s->endpoint);
+	s->ops = (struct netproc_lwm2m_ops){ on_message, on_restarted,
+	    may_resolve, s };
+	netproc_lwm2m_attach(s->d->net, &s->ops);
+	send_start(s);
 }
 
 void
@@ -628,7 +891,7 @@ lwm2m_session_start(struct wardend *d)
 	if (d->stopping || store_get_state(d->store, &state, NULL, 0) != 0 ||
 	    (state != STATE_ENROLLING && state != STATE_MANAGED))
 		return;
-	if (s != NULL && (s->client != NULL || s->starting))
+	if (s != NULL && (s->running || s->starting))
 		return;
 	if (s == NULL) {
 		if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -638,12 +901,11 @@ lwm2m_session_start(struct wardend *d)
 		if (crypto_rng_new("wardend-lwm2m", &s->rng, err,
 		    sizeof(err)) != 0)
 			fatalx("lwm2m: %s", err);
+		/* This side's copy of the objects is never served: only
+		 * Security and Server are used, to check and store them. */
 		s->host = (struct lwm2m_host){ s, h_fact, h_identity, h_mode,
 		    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock,
 		    h_save };
-		/* Not yet behind the network process (docs/privsep.md). */
-		log_warnx("lwm2m: the lwm2m binding runs in the privileged "
-		    "process, without privilege separation");
 	}
 	if ((req = stored_request(d, err, sizeof(err))) == NULL) {
 		seterr(s, "the stored enrollment request is unreadable: %s",
@@ -684,23 +946,15 @@ void
 lwm2m_session_changed(struct wardend *d)
 {
 	struct lwm2m_session *s = d->lwm2m;
-	const struct hal_fact *f;
 
 	if (s == NULL || !s->objs_ok)
 		return;
 	(void)snapshot(s);
-	if (s->client == NULL || s->stopping)
+	if (!s->running || s->stopping)
 		return;
-	f = hal_fact_find(&d->facts, "network.addresses");
-	if (f != NULL && f->type == HAL_FACT_STRING &&
-	    strcmp(f->s, s->addresses) != 0) {
-		if (s->addresses[0] != '\0')
-			lwm2m_client_address_changed(s->client);
-		snprintf(s->addresses, sizeof(s->addresses), "%s", f->s);
-	}
-	if (lwm2m_client_location(s->client)[0] != '\0')
+	if (s->location[0] != '\0')
 		drop_reports(s);
-	lwm2m_client_changed(s->client);
+	send_state(s);
 }
 
 void
@@ -710,9 +964,10 @@ lwm2m_session_stop(struct wardend *d)
 
 	if (s == NULL || s->stopping)
 		return;
+	/* De-registration: netproc_stop() waits for it. */
+	if (s->running)
+		netproc_lwm2m_stop(d->net, LWM2M_DEREGISTER_MS + 500);
 	s->stopping = true;
-	if (s->client != NULL)
-		lwm2m_client_stop(s->client);
 }
 
 void
@@ -723,9 +978,12 @@ lwm2m_session_free(struct wardend *d)
 
 	if (s == NULL)
 		return;
-	for (j = s->jobs; j != NULL; j = j->next)
+	netproc_lwm2m_attach(d->net, NULL);
+	for (j = s->jobs; j != NULL; j = j->next) {
 		j->s = NULL;
-	lwm2m_client_free(s->client);
+		if (j->done == answer_done)
+			free(j->done_arg);
+	}
 	if (s->objs_ok)
 		lwm2m_objects_free(&s->objs);
 	crypto_rng_free(s->rng);
@@ -753,8 +1011,7 @@ lwm2m_session_status(struct wardend *d, cJSON *r)
 	replace(r, "lastContactAt", cJSON_CreateNumber((double)
 	    s->last_contact));
 	replace(r, "serverError", cJSON_CreateString(s->error));
-	replace(r, "lwm2mRegistration", cJSON_CreateString(s->client != NULL ?
-	    lwm2m_client_location(s->client) : ""));
-	replace(r, "lwm2mObservations", cJSON_CreateNumber(s->client != NULL ?
-	    (double)lwm2m_client_observations(s->client) : 0));
+	replace(r, "lwm2mRegistration", cJSON_CreateString(s->location));
+	replace(r, "lwm2mObservations", cJSON_CreateNumber((double)
+	    s->observations));
 }

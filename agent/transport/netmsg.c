@@ -15,26 +15,28 @@
 #include <mbedtls/md.h>
 
 #include "agent/transport/netmsg.h"
+#include "agent/transport/netmsg_int.h"
 #include "agent/transport/rest_json.h"
 
-struct rd {
-	const uint8_t *p;
-	size_t left;
-	char *why;
-	size_t whylen;
-	bool bad;
-};
-
 static void
-fail(struct rd *r, const char *fmt, ...)
+vfail(struct netmsg_rd *r, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (r->bad)
 		return;
 	r->bad = true;
-	va_start(ap, fmt);
 	vsnprintf(r->why, r->whylen, fmt, ap);
+}
+
+static void fail(struct netmsg_rd *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+fail(struct netmsg_rd *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(r, fmt, ap);
 	va_end(ap);
 }
 
@@ -46,7 +48,7 @@ be32(const uint8_t *p)
 }
 
 static int64_t
-get_int(struct rd *r, const char *what, int64_t lo, int64_t hi)
+get_int(struct netmsg_rd *r, const char *what, int64_t lo, int64_t hi)
 {
 	uint64_t v = 0;
 	int64_t s;
@@ -73,7 +75,7 @@ get_int(struct rd *r, const char *what, int64_t lo, int64_t hi)
 
 /* Raw field: *n bytes at the returned pointer (NULL when bad). */
 static const uint8_t *
-get_field(struct rd *r, const char *what, size_t max, size_t *n)
+get_field(struct netmsg_rd *r, const char *what, size_t max, size_t *n)
 {
 	const uint8_t *p;
 	uint32_t len;
@@ -107,7 +109,8 @@ get_field(struct rd *r, const char *what, size_t max, size_t *n)
  * text is set (PEM, JSON).
  */
 static const char *
-get_str(struct rd *r, const char *what, size_t max, bool optional, bool text)
+get_str(struct netmsg_rd *r, const char *what, size_t max, bool optional,
+    bool text)
 {
 	const uint8_t *p;
 	size_t n, i;
@@ -139,7 +142,7 @@ get_str(struct rd *r, const char *what, size_t max, bool optional, bool text)
 }
 
 static const char *
-get_id(struct rd *r, const char *what, size_t max, bool optional)
+get_id(struct netmsg_rd *r, const char *what, size_t max, bool optional)
 {
 	const char *s = get_str(r, what, max, optional, false);
 
@@ -151,7 +154,7 @@ get_id(struct rd *r, const char *what, size_t max, bool optional)
 }
 
 static const char *
-get_pem(struct rd *r, const char *what, size_t max, bool optional)
+get_pem(struct netmsg_rd *r, const char *what, size_t max, bool optional)
 {
 	const char *s = get_str(r, what, max, optional, true);
 
@@ -162,10 +165,11 @@ get_pem(struct rd *r, const char *what, size_t max, bool optional)
 	return s;
 }
 
-/* A JSON object text (parsed here, then dropped: the owner parses it
- * again where it is used). */
+/* A JSON object (or array) text (parsed here, then dropped: the owner
+ * parses it again where it is used). */
 static const char *
-get_json(struct rd *r, const char *what, size_t max, bool optional)
+get_json_kind(struct netmsg_rd *r, const char *what, size_t max, bool optional,
+    bool array)
 {
 	const char *s = get_str(r, what, max, optional, true);
 	cJSON *o;
@@ -173,18 +177,24 @@ get_json(struct rd *r, const char *what, size_t max, bool optional)
 	if (s == NULL)
 		return NULL;
 	o = cJSON_ParseWithOpts(s, NULL, 1);
-	if (!cJSON_IsObject(o)) {
+	if (array ? !cJSON_IsArray(o) : !cJSON_IsObject(o)) {
 		cJSON_Delete(o);
-		fail(r, "%s: not a JSON object", what);
+		fail(r, "%s: not a JSON %s", what, array ? "array" : "object");
 		return NULL;
 	}
 	cJSON_Delete(o);
 	return s;
 }
 
+static const char *
+get_json(struct netmsg_rd *r, const char *what, size_t max, bool optional)
+{
+	return get_json_kind(r, what, max, optional, false);
+}
+
 /* An entity tag: "" or printable without spaces. */
 static const char *
-get_etag(struct rd *r, const char *what, bool optional)
+get_etag(struct netmsg_rd *r, const char *what, bool optional)
 {
 	const char *s = get_str(r, what, TRANSPORT_ETAG_MAX, optional, false);
 
@@ -216,7 +226,7 @@ jws_chars_ok(const char *s)
 }
 
 static void
-parse_connect(struct rd *r, struct netmsg *m)
+parse_connect(struct netmsg_rd *r, struct netmsg *m)
 {
 	const uint8_t *pin;
 	size_t n;
@@ -236,7 +246,7 @@ parse_connect(struct rd *r, struct netmsg *m)
 }
 
 static void
-parse_enroll(struct rd *r, struct netmsg *m)
+parse_enroll(struct netmsg_rd *r, struct netmsg *m)
 {
 	struct transport_enrollment *e = &m->enrollment;
 
@@ -254,7 +264,7 @@ parse_enroll(struct rd *r, struct netmsg *m)
 }
 
 static void
-parse_reports(struct rd *r, struct netmsg *m)
+parse_reports(struct netmsg_rd *r, struct netmsg *m)
 {
 	size_t i, n;
 
@@ -275,7 +285,7 @@ parse_reports(struct rd *r, struct netmsg *m)
 }
 
 static void
-parse_sign(struct rd *r, struct netmsg *m)
+parse_sign(struct netmsg_rd *r, struct netmsg *m)
 {
 	const uint8_t *h;
 	size_t n;
@@ -294,7 +304,7 @@ parse_sign(struct rd *r, struct netmsg *m)
 }
 
 static void
-parse_signature(struct rd *r, struct netmsg *m)
+parse_signature(struct netmsg_rd *r, struct netmsg *m)
 {
 	const uint8_t *s;
 	size_t n;
@@ -313,7 +323,7 @@ parse_signature(struct rd *r, struct netmsg *m)
 }
 
 static void
-parse_resolve(struct rd *r, struct netmsg *m)
+parse_resolve(struct netmsg_rd *r, struct netmsg *m)
 {
 	const char *p;
 
@@ -337,7 +347,7 @@ parse_resolve(struct rd *r, struct netmsg *m)
 }
 
 static void
-parse_resolved(struct rd *r, struct netmsg *m)
+parse_resolved(struct netmsg_rd *r, struct netmsg *m)
 {
 	const uint8_t *a;
 	size_t i, n, len;
@@ -367,7 +377,7 @@ parse_resolved(struct rd *r, struct netmsg *m)
 }
 
 static void
-parse_commands(struct rd *r, struct netmsg *m)
+parse_commands(struct netmsg_rd *r, struct netmsg *m)
 {
 	struct transport_command *c;
 	const char *s;
@@ -408,7 +418,7 @@ parse_commands(struct rd *r, struct netmsg *m)
 }
 
 static void
-parse_reply(struct rd *r, struct netmsg *m)
+parse_reply(struct netmsg_rd *r, struct netmsg *m)
 {
 	struct transport_reply *y = &m->reply;
 	const char *s;
@@ -471,6 +481,43 @@ parse_reply(struct rd *r, struct netmsg *m)
 	}
 }
 
+/* For the decoders of other files (netmsg_int.h). */
+void
+netmsg_fail(struct netmsg_rd *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(r, fmt, ap);
+	va_end(ap);
+}
+
+int64_t
+netmsg_get_int(struct netmsg_rd *r, const char *what, int64_t lo, int64_t hi)
+{
+	return get_int(r, what, lo, hi);
+}
+
+const char *
+netmsg_get_str(struct netmsg_rd *r, const char *what, size_t max, bool optional,
+    bool text)
+{
+	return get_str(r, what, max, optional, text);
+}
+
+const char *
+netmsg_get_id(struct netmsg_rd *r, const char *what, size_t max, bool optional)
+{
+	return get_id(r, what, max, optional);
+}
+
+const char *
+netmsg_get_json(struct netmsg_rd *r, const char *what, size_t max,
+    bool optional, bool array)
+{
+	return get_json_kind(r, what, max, optional, array);
+}
+
 int
 netmsg_frame(const uint8_t *buf, size_t len, size_t *total, char *why,
     size_t whylen)
@@ -501,7 +548,7 @@ int
 netmsg_parse(const uint8_t *buf, size_t len, struct netmsg *m, char *why,
     size_t whylen)
 {
-	struct rd r;
+	struct netmsg_rd r;
 	size_t total;
 	char what[64];
 
@@ -567,6 +614,21 @@ netmsg_parse(const uint8_t *buf, size_t len, struct netmsg *m, char *why,
 	case NETMSG_RESOLVED:
 		parse_resolved(&r, m);
 		break;
+	case NETMSG_LWM2M_START:
+	case NETMSG_LWM2M_STATE:
+	case NETMSG_LWM2M_STOP:
+	case NETMSG_LWM2M_APPLIED:
+	case NETMSG_LWM2M_DONE:
+	case NETMSG_LWM2M_APPLY_POLICY:
+	case NETMSG_LWM2M_REBOOT:
+	case NETMSG_LWM2M_WIPE:
+	case NETMSG_LWM2M_LOCK:
+	case NETMSG_LWM2M_SAVE:
+	case NETMSG_LWM2M_REGISTERED:
+	case NETMSG_LWM2M_STATUS:
+	case NETMSG_LWM2M_STOPPED:
+		netmsg_parse_lwm2m(&r, m);
+		break;
 	case NETMSG_R_STATUS:
 	case NETMSG_R_ENROLL:
 	case NETMSG_R_POLICY:
@@ -605,6 +667,7 @@ netmsg_clear(struct netmsg *m)
 	free(m->items);
 	free(m->accepted);
 	free(m->commands);
+	free(m->state);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -613,14 +676,18 @@ netmsg_type_name(int type)
 {
 	static const char *const req[] = { "CONNECT", "CLOSE", "ENROLL",
 		"FETCH_POLICY", "PUSH_REPORTS", "RECEIVE_COMMANDS",
-		"SEND_RESULT", "RENEW", "UNENROLL", "SIGNATURE", "RESOLVED" };
+		"SEND_RESULT", "RENEW", "UNENROLL", "SIGNATURE", "RESOLVED",
+		"LWM2M_START", "LWM2M_STATE", "LWM2M_STOP", "LWM2M_APPLIED",
+		"LWM2M_DONE" };
 	static const char *const rep[] = { "R_STATUS", "R_ENROLL",
 		"R_POLICY", "R_REPORTS", "R_COMMANDS", "R_CERTIFICATE",
-		"SIGN", "RESOLVE" };
+		"SIGN", "RESOLVE", "LWM2M_APPLY_POLICY", "LWM2M_REBOOT",
+		"LWM2M_WIPE", "LWM2M_LOCK", "LWM2M_SAVE", "LWM2M_REGISTERED",
+		"LWM2M_STATUS", "LWM2M_STOPPED" };
 
-	if (type >= NETMSG_CONNECT && type <= NETMSG_RESOLVED)
+	if (type >= NETMSG_CONNECT && type <= NETMSG_LWM2M_DONE)
 		return req[type - NETMSG_CONNECT];
-	if (type >= NETMSG_R_STATUS && type <= NETMSG_RESOLVE)
+	if (type >= NETMSG_R_STATUS && type <= NETMSG_LWM2M_STOPPED)
 		return rep[type - NETMSG_R_STATUS];
 	return "?";
 }

@@ -31,11 +31,13 @@
 
 #include "agent/transport/transport.h"
 #include "crypto/crypto.h"
+#include "hal/hal.h"
 
 #define NETMSG_VERSION 1
 #define NETMSG_HDR_LEN 16
-/* The largest payload: a response body (HTTP_BODY_MAX) plus fields. */
-#define NETMSG_PAYLOAD_MAX (1024 * 1024 + 64 * 1024)
+/* The largest payload: a response body (HTTP_BODY_MAX) plus fields, or
+ * LWM2M_START's policy with Security and Server. */
+#define NETMSG_PAYLOAD_MAX (1024 * 1024 + 512 * 1024)
 #define NETMSG_URL_MAX 512
 #define NETMSG_TEXT_MAX 256	/* enrollment's short strings */
 #define NETMSG_TOKEN_MAX 1024	/* the enrollment token */
@@ -45,6 +47,16 @@
 #define NETMSG_SIG_MAX 160		/* a DER ECDSA signature */
 #define NETMSG_HOST_MAX 253		/* a DNS name (TLS_HOST_MAX) */
 #define NETMSG_ADDRS_MAX 4		/* addresses in a RESOLVED */
+/* LwM2M (docs/privsep.md, "The LwM2M binding") */
+#define NETMSG_LW_ENDPOINT_MAX 64	/* LWM2M_ENDPOINT_MAX */
+#define NETMSG_LW_SECURITY_MAX (256 * 1024)	/* Security, as stored */
+#define NETMSG_LW_SERVER_MAX (16 * 1024)	/* Server, as stored */
+#define NETMSG_LW_WHY_MAX 511		/* a status line */
+#define NETMSG_LW_ERRORS_MAX 4095	/* the policy engine's lines */
+#define NETMSG_LW_URI_MAX 255		/* LWM2M_URI_MAX */
+#define NETMSG_LW_LOCATION_MAX 128	/* LWM2M_LOCATION_MAX */
+#define NETMSG_LW_TEXT_MAX 127		/* identity, mode, fact strings */
+#define NETMSG_LW_OBSERVATIONS_MAX 100000
 
 enum netmsg_type {
 	/* parent -> network process */
@@ -59,6 +71,11 @@ enum netmsg_type {
 	NETMSG_UNENROLL,
 	NETMSG_SIGNATURE,	/* answers a SIGN request (same id) */
 	NETMSG_RESOLVED,	/* answers a RESOLVE request (same id) */
+	NETMSG_LWM2M_START,	/* runs the LwM2M client */
+	NETMSG_LWM2M_STATE,	/* what the objects show of the device */
+	NETMSG_LWM2M_STOP,	/* de-register, then LWM2M_STOPPED */
+	NETMSG_LWM2M_APPLIED,	/* answers LWM2M_APPLY_POLICY (same id) */
+	NETMSG_LWM2M_DONE,	/* answers LWM2M_WIPE, LWM2M_LOCK (same id) */
 	/* network process -> parent: replies carry the request's id */
 	NETMSG_R_STATUS = 64,	/* status only: errors, result, unenroll */
 	NETMSG_R_ENROLL,
@@ -68,6 +85,37 @@ enum netmsg_type {
 	NETMSG_R_CERTIFICATE,
 	NETMSG_SIGN,		/* sign a TLS handshake digest */
 	NETMSG_RESOLVE,		/* resolve a server's host name */
+	NETMSG_LWM2M_APPLY_POLICY,	/* a policy the server wrote */
+	NETMSG_LWM2M_REBOOT,
+	NETMSG_LWM2M_WIPE,
+	NETMSG_LWM2M_LOCK,
+	NETMSG_LWM2M_SAVE,	/* Security and Server to store */
+	NETMSG_LWM2M_REGISTERED,
+	NETMSG_LWM2M_STATUS,	/* the client's state for status */
+	NETMSG_LWM2M_STOPPED,	/* answers LWM2M_STOP */
+};
+
+/* LWM2M_STATE: what the LwM2M objects show of the device (the facts
+ * they read, the identity, the mode, the last compliance evaluation). */
+struct netmsg_lwm2m_state {
+	char mode[NETMSG_LW_TEXT_MAX + 1];
+	char manufacturer[NETMSG_LW_TEXT_MAX + 1];
+	char model[NETMSG_LW_TEXT_MAX + 1];
+	char serial[NETMSG_LW_TEXT_MAX + 1];
+	struct hal_facts facts;
+	/* struct lwm2m_compliance's fields */
+	bool valid, compliant;
+	char verdict[24];
+	int64_t policy_version, changed_at;
+	char posture[32];
+	struct netmsg_lwm2m_detail {
+		char setting[64];
+		char field_path[96];
+		char reason[40];
+		char specific[64];
+		char current[128];
+	} detail[128];
+	size_t ndetails;
 };
 
 /*
@@ -111,6 +159,21 @@ struct netmsg {
 	uint8_t addrs[NETMSG_ADDRS_MAX][16];
 	size_t addr_len[NETMSG_ADDRS_MAX];
 	size_t naddrs;
+	/* LWM2M_START: endpoint, allow_nosec, security and server (the
+	 * store's JSON texts; security holds the PSK), policy (NULL: none).
+	 * LWM2M_APPLY_POLICY: policy. LWM2M_SAVE: security, server.
+	 * LWM2M_APPLIED: lw_status 0 or -1 with lw_why (the engine's
+	 * lines). LWM2M_DONE: lw_rc (0 or a negative errno).
+	 * LWM2M_REBOOT, LWM2M_WIPE (profile), LWM2M_LOCK (profile): lw_why.
+	 * LWM2M_REGISTERED: uri, location. LWM2M_STATUS: lw_why (NULL:
+	 * all is well), contact, location (NULL: not registered),
+	 * observations. LWM2M_STATE: state (malloc'd). */
+	const char *endpoint, *security, *server, *policy, *lw_why;
+	const char *uri, *location;
+	bool allow_nosec, profile, contact;
+	int lw_status, lw_rc;
+	int64_t observations;
+	struct netmsg_lwm2m_state *state;
 	/* Replies: the transport_reply to hand on; its pointers point into
 	 * this message (accepted and commands are malloc'd arrays). */
 	struct transport_reply reply;
@@ -167,5 +230,8 @@ void netmsg_end(struct netmsg_buf *b);
  */
 void netmsg_put_reply(struct netmsg_buf *b, enum netmsg_type req,
     uint32_t conn, uint32_t id, const struct transport_reply *r);
+/* LWM2M_STATE from st (fixed fields: "" is sent as absent). */
+void netmsg_put_lwm2m_state(struct netmsg_buf *b,
+    const struct netmsg_lwm2m_state *st);
 
 #endif /* WARDEN_NETMSG_H */

@@ -83,6 +83,9 @@ struct netproc {
 	struct call *calls;
 	struct resolve_req *resolves;
 	uint32_t next_conn, next_id;
+	const struct netproc_lwm2m_ops *lw;	/* the LwM2M session */
+	unsigned lw_stop_ms;	/* LWM2M_STOP sent: wait this long */
+	bool stopped;		/* netproc_stop() has finished */
 };
 
 /* A name resolved for the network process. */
@@ -102,6 +105,7 @@ struct wreq {
 };
 
 static int spawn(struct netproc *np, char *err, size_t errlen);
+static void finish_stop(struct netproc *np);
 
 static void
 on_written(uv_write_t *w, int status)
@@ -407,7 +411,8 @@ resolve_for(struct netproc *np, const struct netmsg *m)
 		    sizeof(err)) == 0 && strcmp(host, m->host) == 0 &&
 		    port == m->port)
 			break;
-	if (t == NULL) {
+	if (t == NULL && !(np->lw != NULL && np->lw->may_resolve(np->lw->arg,
+	    m->host, m->port))) {
 		log_warnx("network process: refused to resolve %s:%d: not a "
 		    "server's", m->host, m->port);
 		goto refuse;
@@ -498,7 +503,18 @@ dispatch(struct netproc *np, const uint8_t *buf, size_t len)
 			    "reply");
 		return;
 	}
-	if (m.type == NETMSG_SIGN) {
+	if (m.type >= NETMSG_LWM2M_APPLY_POLICY &&
+	    m.type <= NETMSG_LWM2M_STOPPED) {
+		if (m.type == NETMSG_LWM2M_STOPPED)
+			np->lw_stop_ms = 0;
+		if (np->lw != NULL)
+			np->lw->message(np->lw->arg, &m);
+		else
+			log_warnx("network process: dropped a %s: no LwM2M "
+			    "session", netmsg_type_name(m.type));
+		if (m.type == NETMSG_LWM2M_STOPPED && np->stopping)
+			finish_stop(np);
+	} else if (m.type == NETMSG_SIGN) {
 		sign_for(np, &m);
 	} else if (m.type == NETMSG_RESOLVE) {
 		resolve_for(np, &m);
@@ -647,6 +663,8 @@ spawn(struct netproc *np, char *err, size_t errlen)
 	if (np->pending.len > 0 && send_buf(np, &np->pending, false) != 0)
 		log_warnx("network process: cannot send the queued requests");
 	netmsg_buf_free(&np->pending);
+	if (np->lw != NULL)
+		np->lw->restarted(np->lw->arg);
 	return 0;
 }
 
@@ -695,14 +713,14 @@ netproc_start(uv_loop_t *loop, const struct netproc_conf *c,
 	return 0;
 }
 
-void
-netproc_stop(struct netproc *np)
+static void
+finish_stop(struct netproc *np)
 {
 	struct resolve_req *q;
 
-	if (np == NULL || np->stopping)
+	if (np->stopped)
 		return;
-	np->stopping = true;
+	np->stopped = true;
 	uv_timer_stop(&np->restart);
 	uv_close((uv_handle_t *)&np->restart, NULL);
 	/* EOF on its socket: it exits; the exit callback closes proc. */
@@ -712,6 +730,66 @@ netproc_stop(struct netproc *np)
 	for (q = np->resolves; q != NULL; q = q->next)
 		uv_cancel((uv_req_t *)&q->gai);	/* or it ends by itself */
 	fail_calls(np, "stopping");
+}
+
+static void
+on_stop_wait(uv_timer_t *tm)
+{
+	struct netproc *np = tm->data;
+
+	log_warnx("network process: the LwM2M client did not stop in time");
+	finish_stop(np);
+}
+
+void
+netproc_stop(struct netproc *np)
+{
+	if (np == NULL || np->stopping)
+		return;
+	np->stopping = true;
+	uv_timer_stop(&np->restart);
+	/* The LwM2M client de-registers first (LWM2M_STOPPED). */
+	if (np->lw_stop_ms > 0 && np->chan_open) {
+		uv_timer_start(&np->restart, on_stop_wait, np->lw_stop_ms, 0);
+		return;
+	}
+	finish_stop(np);
+}
+
+void
+netproc_lwm2m_attach(struct netproc *np, const struct netproc_lwm2m_ops *ops)
+{
+	if (np != NULL)
+		np->lw = ops;
+}
+
+int
+netproc_lwm2m_send(struct netproc *np, struct netmsg_buf *b)
+{
+	int rc;
+
+	if (np == NULL || !np->chan_open || np->stopping) {
+		netmsg_buf_free(b);
+		return -1;
+	}
+	rc = send_buf(np, b, false);
+	if (rc != 0)
+		netmsg_buf_free(b);
+	else
+		memset(b, 0, sizeof(*b));	/* taken by the write */
+	return rc;
+}
+
+void
+netproc_lwm2m_stop(struct netproc *np, unsigned ms)
+{
+	struct netmsg_buf b;
+
+	memset(&b, 0, sizeof(b));
+	netmsg_begin(&b, NETMSG_LWM2M_STOP, 0, 0);
+	netmsg_end(&b);
+	if (netproc_lwm2m_send(np, &b) == 0)
+		np->lw_stop_ms = ms;
 }
 
 void

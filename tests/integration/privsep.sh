@@ -8,6 +8,9 @@
 # server named by a host name the parent resolves for it. Killed
 # with SIGKILL, the network process is restarted and the device keeps
 # reporting; when the parent dies, the network process exits too.
+# The LwM2M binding (DTLS with a PSK against coap-rd, libcoap3-bin) runs
+# in the network process too: it holds the DTLS socket, the parent none;
+# killed, a new one registers again; at stop it de-registers.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_mdm.sh"
 
@@ -177,6 +180,129 @@ kill -0 "$NET" 2>/dev/null &&
 	{ not_ok "network process exits with its parent" "still running"; kill -KILL "$NET"; } ||
 	ok "the network process exits when the parent is killed"
 rm -f "$SOCK"
+
+# --- the LwM2M binding in the network process ---------------------------
+# pids holding a UDP socket connected to port $1 (from /proc: no ss).
+udp_owners() {
+	/usr/bin/python3 - "$1" <<'EOF'
+import os, sys
+port = int(sys.argv[1])
+inodes = set()
+for f in ('/proc/net/udp', '/proc/net/udp6'):
+    for line in open(f).readlines()[1:]:
+        p = line.split()
+        if int(p[2].split(':')[1], 16) == port:
+            inodes.add(p[9])
+for pid in os.listdir('/proc'):
+    if not pid.isdigit():
+        continue
+    try:
+        fds = os.listdir('/proc/%s/fd' % pid)
+    except OSError:
+        continue
+    for fd in fds:
+        try:
+            l = os.readlink('/proc/%s/fd/%s' % (pid, fd))
+        except OSError:
+            continue
+        if l.startswith('socket:[') and l[8:-1] in inodes:
+            print(pid)
+            break
+EOF
+}
+
+free_port_pair() {
+	/usr/bin/python3 -c 'import socket
+for _ in range(100):
+    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    a.bind(("127.0.0.1", 0))
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        b.bind(("127.0.0.1", a.getsockname()[1] + 1))
+    except OSError:
+        continue
+    print(a.getsockname()[1] + 1)
+    break'
+}
+
+registrations() { # the agent log's registrations so far
+	grep -c "lwm2m: registered with" "$T/wardend.log"
+}
+
+if ! grep -q '^CONFIG_TRANSPORT_LWM2M=y' "$WARDEN_BIN/.config"; then
+	ok "# SKIP lwm2m: built without CONFIG_TRANSPORT_LWM2M"
+elif ! command -v coap-rd-openssl >/dev/null 2>&1; then
+	not_ok "coap-rd-openssl is installed (libcoap3-bin)"
+else
+	PSK=privsep-test-key
+	PSK_HEX=$(printf %s "$PSK" | od -An -tx1 | tr -d ' \n')
+	PORT=$(free_port_pair)
+	coap-rd-openssl -A 127.0.0.1 -p $((PORT - 1)) -k "$PSK" -v 7 \
+	    >>"$T/rd.log" 2>&1 &
+	RD_PID=$!
+	sleep 0.5
+	cat >"$T/qr-lwm2m.json" <<EOF
+{
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "warden/.Agent",
+  "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE": {
+    "warden.SERVER_URL": "coaps://127.0.0.1:$PORT",
+    "warden.BINDING": "lwm2m",
+    "warden.PSK_IDENTITY": "warden-test",
+    "warden.PSK_KEY": "$PSK_HEX"
+  }
+}
+EOF
+	rm -rf "$T/dev" "$T/state"
+	: >"$T/wardend.log"
+	if start_agent -v; then
+		ctl provision --qr-text "$T/qr-lwm2m.json" >"$T/prov.out" 2>&1
+		wait_until 20 is_state MANAGED &&
+			ok "lwm2m: registered over DTLS (PSK) from the network process: MANAGED" ||
+			not_ok "lwm2m: MANAGED" "$(cat "$T/prov.out"; tail -n 20 "$T/wardend.log")"
+		NET=$(net_pid)
+		owners=$(udp_owners "$PORT" | tr '\n' ' ')
+		[ -n "$NET" ] && [ "$owners" = "$NET " ] &&
+			ok "lwm2m: the network process ($NET) holds the DTLS socket, the parent ($AGENT_PID) none" ||
+			not_ok "lwm2m: DTLS socket in the network process" \
+			    "owners: $owners; network $NET, parent $AGENT_PID"
+		grep -q "lwm2m: endpoint .* (the client runs in the network process)" "$T/wardend.log" &&
+			! grep -q "privileged process" "$T/wardend.log" &&
+			ok "lwm2m: the parent runs no client of its own" ||
+			not_ok "lwm2m: client in the network process" "$(grep lwm2m "$T/wardend.log")"
+		uid=$(status_of "$NET" Uid | cut -d' ' -f1)
+		[ "$uid" != 0 ] && [ -n "$uid" ] &&
+			[ "$(status_of "$NET" CapEff)" = 0000000000000000 ] &&
+			[ "$(status_of "$NET" NoNewPrivs)" = 1 ] &&
+			{ ! $seccomp || [ "$(status_of "$NET" Seccomp)" = 2 ]; } &&
+			ok "lwm2m: that process runs as uid $uid, CapEff 0, NoNewPrivs 1, Seccomp $(status_of "$NET" Seccomp)" ||
+			not_ok "lwm2m: confined" "$(cat "/proc/$NET/status")"
+		ctl status --json | json_get lwm2mRegistration | grep -q . &&
+			ok "lwm2m: status shows the registration the network process reported" ||
+			not_ok "lwm2m: registration in status" "$(ctl status)"
+		n=$(registrations)
+		kill -KILL "$NET"
+		wait_until 20 sh -c "[ \$(grep -c 'lwm2m: registered with' '$T/wardend.log') -gt $n ]" &&
+			ok "lwm2m: killed, a new network process registers again" ||
+			not_ok "lwm2m: registers again" "$(tail -n 20 "$T/wardend.log")"
+		NEW=$(net_pid)
+		owners=$(udp_owners "$PORT" | tr '\n' ' ')
+		[ -n "$NEW" ] && [ "$NEW" != "$NET" ] && [ "$owners" = "$NEW " ] &&
+			ok "lwm2m: the new one ($NEW) holds the DTLS socket" ||
+			not_ok "lwm2m: DTLS socket after restart" "owners: $owners; network $NEW"
+		: >"$T/rd.log"
+		stop_agent
+		grep -q "c:DELETE .*Uri-Path:rd" "$T/rd.log" &&
+			ok "lwm2m: at stop the network process de-registers first" ||
+			not_ok "lwm2m: de-registration at stop" "$(tail -n 5 "$T/wardend.log")"
+		grep -q "seccomp allow-list" "$T/wardend.log" &&
+			not_ok "lwm2m: no call outside the allow-list" "$(grep seccomp "$T/wardend.log")" ||
+			ok "lwm2m: no system call outside the allow-list"
+	else
+		not_ok "wardend starts" "$(tail -n 5 "$T/wardend.log")"
+	fi
+	kill "$RD_PID" 2>/dev/null
+	wait "$RD_PID" 2>/dev/null
+fi
 
 stop_server
 finish

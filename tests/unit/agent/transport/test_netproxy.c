@@ -6,7 +6,10 @@
  * a malformed one, one of the wrong type, one for no request, a
  * signature request for a transport without a key, or a broken stream.
  * The parent must hand on only the good reply, fail the others' calls,
- * never sign, and restart a process that broke the stream.
+ * never sign, and restart a process that broke the stream. For the
+ * LwM2M binding it must hand the session only well-formed LwM2M
+ * messages, resolve only the names the session allows, and wait at stop
+ * for the client's de-registration (LWM2M_STOPPED).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -167,6 +170,82 @@ flood(uint8_t *buf, const struct netmsg *m)
 	return etag;
 }
 
+/* The LwM2M client's side of the hostile process, run at LWM2M_START:
+ * malformed LwM2M messages, a name the parent may not resolve and one
+ * it may, a policy write; what it saw goes back in LWM2M_STATUS. */
+static void
+lw_send_status(const char *why)
+{
+	struct netmsg_buf b = { 0 };
+
+	netmsg_begin(&b, NETMSG_LWM2M_STATUS, 0, 0);
+	netmsg_put_str(&b, why);
+	netmsg_put_int(&b, 1);
+	netmsg_put_str(&b, "rd/1");
+	netmsg_put_int(&b, 2);
+	netmsg_end(&b);
+	fake_write(&b);
+}
+
+static int
+lw_resolve(uint8_t *buf, const char *host, uint32_t id)
+{
+	struct netmsg_buf b = { 0 };
+	struct netmsg r;
+	int status;
+
+	netmsg_begin(&b, NETMSG_RESOLVE, 0, id);
+	netmsg_put_str(&b, host);
+	netmsg_put_int(&b, 5684);
+	netmsg_end(&b);
+	fake_write(&b);
+	fake_read(buf, &r);
+	status = r.type == NETMSG_RESOLVED && r.id == id ? r.resolve_status :
+	    -99;
+	netmsg_clear(&r);
+	return status;
+}
+
+static void
+fake_lwm2m(uint8_t *buf)
+{
+	struct netmsg_buf b = { 0 };
+	struct netmsg a;
+	char why[160];
+	int refused, resolved;
+
+	/* not JSON; an object where an array must be */
+	netmsg_begin(&b, NETMSG_LWM2M_APPLY_POLICY, 0, 4);
+	netmsg_put_str(&b, "{\"cameraDisabled\":");
+	netmsg_end(&b);
+	netmsg_begin(&b, NETMSG_LWM2M_SAVE, 0, 5);
+	netmsg_put_str(&b, "{}");
+	netmsg_put_str(&b, "[]");
+	netmsg_end(&b);
+	/* a request type only the parent sends */
+	netmsg_begin(&b, NETMSG_LWM2M_STOP, 0, 0);
+	netmsg_end(&b);
+	fake_write(&b);
+	refused = lw_resolve(buf, "elsewhere.invalid", 8);
+	resolved = lw_resolve(buf, "localhost", 9);
+	netmsg_begin(&b, NETMSG_LWM2M_APPLY_POLICY, 0, 6);
+	netmsg_put_str(&b, "{\"cameraDisabled\":true}");
+	netmsg_end(&b);
+	fake_write(&b);
+	fake_read(buf, &a);
+	if (a.type == NETMSG_FETCH_POLICY) {
+		/* no answer to the policy write came first */
+		policy_reply(a.conn, a.id, "{}", "\"no-applied\"");
+		netmsg_clear(&a);
+		return;
+	}
+	snprintf(why, sizeof(why), "resolve %d %d applied %s %d %s", refused,
+	    resolved, netmsg_type_name(a.type), a.id, a.lw_why != NULL ?
+	    a.lw_why : "-");
+	netmsg_clear(&a);
+	lw_send_status(why);
+}
+
 static void __attribute__((noreturn))
 fake_network_process(void)
 {
@@ -183,6 +262,14 @@ fake_network_process(void)
 		if (m.type == NETMSG_CONNECT) {
 			free(cert);
 			cert = m.cert_pem != NULL ? strdup(m.cert_pem) : NULL;
+		}
+		if (m.type == NETMSG_LWM2M_START)
+			fake_lwm2m(buf);
+		if (m.type == NETMSG_LWM2M_STOP) {
+			usleep(300000);		/* de-registering */
+			netmsg_begin(&b, NETMSG_LWM2M_STOPPED, 0, 0);
+			netmsg_end(&b);
+			fake_write(&b);
 		}
 		if (m.type != NETMSG_FETCH_POLICY) {
 			netmsg_clear(&m);
@@ -362,7 +449,8 @@ teardown(void **state)
 {
 	struct fx *f = *state;
 
-	f->ops->close(f->t);
+	if (f->t != NULL)
+		f->ops->close(f->t);
 	netproc_stop(f->np);
 	uv_run(&f->loop, UV_RUN_DEFAULT);
 	assert_int_equal(uv_loop_close(&f->loop), 0);
@@ -493,6 +581,131 @@ test_broken_stream_restarts(void **state)
 	assert_int_equal(r.status, TRANSPORT_OK);
 }
 
+/* ------------------------------------------------------------------ */
+/* The LwM2M channel                                                    */
+/* ------------------------------------------------------------------ */
+
+struct lw {
+	struct fx *f;
+	int n, stopped;
+	char types[256];
+	char status[160];
+	bool got_status;
+};
+
+static void
+lw_message(void *arg, const struct netmsg *m)
+{
+	struct lw *l = arg;
+	struct netmsg_buf b = { 0 };
+	size_t len = strlen(l->types);
+
+	l->n++;
+	snprintf(l->types + len, sizeof(l->types) - len, "%s ",
+	    netmsg_type_name(m->type));
+	if (m->type == NETMSG_LWM2M_APPLY_POLICY) {
+		netmsg_begin(&b, NETMSG_LWM2M_APPLIED, 0, m->id);
+		netmsg_put_int(&b, -1);
+		netmsg_put_str(&b, "cameraDisabled: refused here");
+		netmsg_end(&b);
+		assert_int_equal(netproc_lwm2m_send(l->f->np, &b), 0);
+	} else if (m->type == NETMSG_LWM2M_STATUS) {
+		snprintf(l->status, sizeof(l->status), "%s", m->lw_why);
+		l->got_status = true;
+	} else if (m->type == NETMSG_LWM2M_STOPPED) {
+		l->stopped++;
+	}
+}
+
+static void
+lw_restarted(void *arg)
+{
+	(void)arg;
+}
+
+static bool
+lw_may_resolve(void *arg, const char *host, int port)
+{
+	(void)arg;
+	return strcmp(host, "localhost") == 0 && port == 5684;
+}
+
+static void
+lw_start(struct fx *f)
+{
+	struct netmsg_buf b = { 0 };
+
+	netmsg_begin(&b, NETMSG_LWM2M_START, 0, 0);
+	netmsg_put_str(&b, "urn:dev:warden:test");
+	netmsg_put_int(&b, 0);
+	netmsg_put_str(&b, "[]");
+	netmsg_put_str(&b, "[]");
+	netmsg_put_str(&b, NULL);
+	netmsg_end(&b);
+	assert_int_equal(netproc_lwm2m_send(f->np, &b), 0);
+}
+
+/* Only well-formed messages of the types the network process may send
+ * reach the session; names are resolved only as the session allows. */
+static void
+test_lwm2m_messages(void **state)
+{
+	struct fx *f = *state;
+	struct lw l = { .f = f };
+	struct netproc_lwm2m_ops ops = { lw_message, lw_restarted,
+	    lw_may_resolve, &l };
+
+	netproc_lwm2m_attach(f->np, &ops);
+	lw_start(f);
+	run_until(f, &l.got_status);
+	assert_string_equal(l.types, "LWM2M_APPLY_POLICY LWM2M_STATUS ");
+	assert_string_equal(l.status, "resolve -1 0 applied LWM2M_APPLIED 6 "
+	    "cameraDisabled: refused here");
+	netproc_lwm2m_attach(f->np, NULL);
+}
+
+/* Without a session, LwM2M messages go nowhere and nothing answers
+ * them: the fake's wait for LWM2M_APPLIED sees the next request. */
+static void
+test_lwm2m_no_session(void **state)
+{
+	struct fx *f = *state;
+	struct res r;
+	int i;
+
+	lw_start(f);
+	/* the fake's name requests are answered (refused) first */
+	for (i = 0; i < 25; i++) {
+		uv_run(&f->loop, UV_RUN_NOWAIT);
+		usleep(20000);
+	}
+	fetch(f, "ok", &r);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	assert_string_equal(r.etag, "\"no-applied\"");
+	fetch(f, "ok", &r);
+	assert_string_equal(r.etag, "\"1\"");
+}
+
+/* At stop the channel stays open until the client has de-registered. */
+static void
+test_lwm2m_stop_waits(void **state)
+{
+	struct fx *f = *state;
+	struct lw l = { .f = f };
+	struct netproc_lwm2m_ops ops = { lw_message, lw_restarted,
+	    lw_may_resolve, &l };
+
+	netproc_lwm2m_attach(f->np, &ops);
+	netproc_lwm2m_stop(f->np, 3000);
+	f->ops->close(f->t);
+	f->t = NULL;
+	netproc_stop(f->np);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_int_equal(l.stopped, 1);
+	assert_int_equal(l.n, 1);
+	netproc_lwm2m_attach(f->np, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -511,6 +724,12 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_broken_stream_restarts,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lwm2m_messages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lwm2m_no_session, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lwm2m_stop_waits, setup,
+		    teardown),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "-N") == 0)
