@@ -12,6 +12,26 @@ const API = '/console/api/';
 const POLL_MS = 10000;
 let csrf = '';
 let pollTimer = null;
+/* The page's own idle timeout: polling keeps the server's session alive,
+ * so the page ends it when nobody has touched it for the session's idle
+ * time. */
+let idleSeconds = 900;
+let lastInput = Date.now();
+for (const ev of ['keydown', 'pointerdown', 'wheel', 'touchstart']) {
+  document.addEventListener(ev, () => { lastInput = Date.now(); }, { capture: true, passive: true });
+}
+
+/* Calls fn after ms, unless the page has idled out by then. */
+function schedule(fn, ms) {
+  pollTimer = setTimeout(async () => {
+    if (Date.now() - lastInput > idleSeconds * 1000) {
+      try { await api('POST', 'logout'); } catch (e) { /* logged out anyway */ }
+      showLogin(`Logged out after ${Math.round(idleSeconds / 60)} minutes without activity.`);
+      return;
+    }
+    fn();
+  }, ms);
+}
 
 /* ---- small helpers ---------------------------------------------- */
 
@@ -60,7 +80,7 @@ async function api(method, path, body) {
   let data = null;
   try { data = await r.json(); } catch (e) { data = null; }
   if (r.status === 401 && path !== 'login') {
-    showLogin();
+    showLogin(path === 'session' ? '' : 'The session has ended: log in again.');
     throw new ApiError(401, data);
   }
   if (!r.ok) throw new ApiError(r.status, data);
@@ -107,10 +127,12 @@ function remediation(d) {
 
 /* ---- login ---------------------------------------------------------- */
 
-function showLogin() {
+function showLogin(why) {
   stopPolling();
+  csrf = '';
   document.getElementById('nav').hidden = true;
   document.getElementById('login').hidden = false;
+  document.getElementById('login-error').textContent = why || '';
   view();
 }
 
@@ -120,9 +142,8 @@ async function loginPassword(ev) {
   const out = document.getElementById('login-error');
   out.textContent = '';
   try {
-    const r = await api('POST', 'login', { password: pw.value });
+    await api('POST', 'login', { password: pw.value });
     pw.value = '';
-    csrf = r.csrfToken;
     start();
   } catch (e) {
     out.textContent = e.message;
@@ -133,6 +154,8 @@ async function start() {
   try {
     const s = await api('GET', 'session');
     csrf = s.csrfToken;
+    idleSeconds = s.idleSeconds;
+    lastInput = Date.now();
   } catch (e) {
     return;
   }
@@ -264,7 +287,7 @@ async function loadFleet() {
         el('td', {}, d.mode), el('td', {}, d.state),
         el('td', { class: verdictClass(d.verdict) }, verdictText(d.verdict)),
         el('td', {}, when(d.lastReportTime))))));
-  pollTimer = setTimeout(loadFleet, POLL_MS);
+  schedule(loadFleet, POLL_MS);
 }
 
 /* ---- one device ---------------------------------------------------- */
@@ -336,7 +359,7 @@ async function loadDevice(id) {
     r.securityPosture.postureDetails : [];
   const enr = d.enrollment || {};
   const verdict = d.policyCompliant === true ? 'compliant' : d.policyCompliant === false ? 'noncompliant' : 'unknown';
-  const reload = () => { pollTimer = setTimeout(() => loadDevice(id), 2000); };
+  const reload = () => { stopPolling(); schedule(() => loadDevice(id), 2000); };
   const existing = document.getElementById('command-out');
   const keepMsg = existing ? existing.textContent : '';
   const [form, out] = commandForm(id, reload);
@@ -380,7 +403,7 @@ async function loadDevice(id) {
       el('td', {}, when(e.receiveTime)), el('td', {}, JSON.stringify(e.payload))))) :
       el('p', { class: 'muted' }, 'None.'));
   const pending = d.commands.some((c) => !c.status);
-  pollTimer = setTimeout(() => loadDevice(id), pending ? 2000 : POLL_MS);
+  schedule(() => loadDevice(id), pending ? 2000 : POLL_MS);
 }
 
 /* ---- enroll ---------------------------------------------------------- */
@@ -539,7 +562,7 @@ document.addEventListener('DOMContentLoaded', () => {
   document.getElementById('login-form').addEventListener('submit', loginPassword);
   document.getElementById('logout').addEventListener('click', async () => {
     try { await api('POST', 'logout'); } catch (e) { /* shown as logged out anyway */ }
-    showLogin();
+    showLogin('Logged out.');
   });
   window.addEventListener('hashchange', () => { if (csrf) route(); });
   start();
