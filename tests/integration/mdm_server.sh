@@ -458,6 +458,15 @@ expect_fail "group add refuses a name with a space" 2 'not a group name' \
 	mdm group add "a b"
 expect_fail "group add refuses a group that exists" 1 'already exists' \
 	mdm group add shop
+before=$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens')
+expect_fail "token new --group refuses a group that does not exist" 1 \
+	'--group nosuch: no such group' mdm token new --mode FULLY_MANAGED --group nosuch
+[ "$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens')" = "$before" ] &&
+	ok "... and stores no token" || not_ok "token with an unknown group stored"
+mdm token new --mode FULLY_MANAGED --group shop >/dev/null &&
+	[ "$(sqlite3 "$D/mdm.db" "SELECT count(*) FROM tokens WHERE group_name = 'shop'")" = 1 ] &&
+	ok "token new --group shop: a device enrolling with it joins shop" ||
+	not_ok "token new --group" "$(sqlite3 "$D/mdm.db" 'SELECT mode, group_name FROM tokens')"
 expect_fail "group assign refuses an unknown device" 1 'no such device' \
 	mdm group assign shop "$ID_a" 0000000000000000
 mdm group assign shop "$ID_a" "$ID_b" >"$T/assign.out" 2>&1

@@ -31,6 +31,7 @@ help(void)
 	    "[--qr FILE.png|-]\n"
 	    "            [--json FILE] [--wifi-ssid SSID [--wifi-password "
 	    "PASSWORD]]\n"
+	    "            [--group NAME]\n"
 	    "  token new --mode MODE --count N [--ttl SECONDS]\n"
 	    "  policy set FILE [--device ID | --group NAME]\n"
 	    "  group add NAME | group assign NAME ID ... | group unassign "

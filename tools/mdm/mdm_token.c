@@ -34,6 +34,7 @@ struct token_opts {
 	const char *json;	/* file for the JSON, NULL for stdout */
 	const char *wifi_ssid;
 	const char *wifi_password;
+	const char *group;	/* --group: enrolled devices join it */
 	long count;		/* --count: that many tokens, no QR */
 };
 
@@ -44,6 +45,7 @@ token_usage(void)
 	    "[--server URL] [--ttl SECONDS]\n"
 	    "           [--qr FILE.png|-] [--json FILE] [--wifi-ssid SSID "
 	    "[--wifi-password PASSWORD]]\n"
+	    "           [--group NAME]\n"
 	    "       wardenmdm --dir DIR token new --mode MODE --count N "
 	    "[--ttl SECONDS]\n"
 	    "MODE: FULLY_MANAGED, DEDICATED, WORK_PROFILE_COMPANY_OWNED or "
@@ -73,6 +75,7 @@ token_options(int argc, char **argv, struct token_opts *o)
 		{ "wifi-ssid", required_argument, NULL, 'w' },
 		{ "wifi-password", required_argument, NULL, 'p' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "group", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *const *m;
@@ -110,6 +113,15 @@ token_options(int argc, char **argv, struct token_opts *o)
 		case 'p':
 			o->wifi_password = optarg;
 			break;
+		case 'g':
+			if (!mdm_group_name_valid(optarg)) {
+				fprintf(stderr, "wardenmdm: --group %s: not a "
+				    "group name (1 to %d of [A-Za-z0-9._-])\n",
+				    optarg, MDM_GROUP_MAX);
+				return -1;
+			}
+			o->group = optarg;
+			break;
 		case 'n':
 			errno = 0;
 			o->count = strtol(optarg, &end, 10);
@@ -143,9 +155,9 @@ token_options(int argc, char **argv, struct token_opts *o)
 		return -1;
 	}
 	if (o->count > 0 && (o->qr != NULL || o->json != NULL ||
-	    o->wifi_ssid != NULL || o->server != NULL)) {
+	    o->wifi_ssid != NULL || o->server != NULL || o->group != NULL)) {
 		fprintf(stderr, "wardenmdm: --count prints tokens only: no "
-		    "--qr, --json, --wifi-ssid or --server\n");
+		    "--qr, --json, --wifi-ssid, --server or --group\n");
 		return -1;
 	}
 	if (o->wifi_password != NULL && o->wifi_ssid == NULL) {
@@ -400,8 +412,14 @@ mdm_cmd_token(const char *dir, int argc, char **argv)
 	if (term_qr_plan(&o, &qs, &draw) != 0)
 		goto out;
 	crypto_sha256(token, strlen(token), hash);
-	if (mdm_store_token_add(st, hash, o.mode, NULL, now, now + o.ttl) != 0) {
-		fprintf(stderr, "wardenmdm: the token could not be stored\n");
+	if (mdm_store_token_add(st, hash, o.mode, o.group, now, now + o.ttl) !=
+	    0) {
+		if (o.group != NULL)
+			fprintf(stderr, "wardenmdm: --group %s: no such group "
+			    "(wardenmdm group add %s)\n", o.group, o.group);
+		else
+			fprintf(stderr, "wardenmdm: the token could not be "
+			    "stored\n");
 		goto out;
 	}
 	rc = hand_out(&o, &qs, draw);
