@@ -17,7 +17,7 @@ first_block() { # HEADING: the first sh block after the heading
 		s == 2 { print }' "$SRC/README.md"
 }
 first_block "## Running" | grep -v '^make ' |
-	sed -e "s|\$PWD/build|$WARDEN_BIN|g" -e "s|/tmp/|$T/readme-|g" >"$T/running.sh"
+	sed -e "s|/tmp/|$T/readme-|g" -e "s|\$PWD/build|$WARDEN_BIN|g" >"$T/running.sh"
 cat >>"$T/running.sh" <<'EOF'
 wardenctl sim set passcode.quality NUMERIC
 EOF
