@@ -220,22 +220,6 @@ outcome(struct enforce_result *res, const char *op, int rc)
 	}
 }
 
-/* kioskCustomization: a part the kiosk cannot do is named. */
-static void
-kiosk_customize(struct hal *h, const struct hal_kiosk_custom *c,
-    struct enforce_result *res)
-{
-	char why[sizeof(res->reason)];
-	int rc = hal_kiosk_customize(h, c, why, sizeof(why));
-
-	if (rc == -EOPNOTSUPP && why[0] != '\0') {
-		res->status = ENFORCE_UNSUPPORTED;
-		snprintf(res->reason, sizeof(res->reason), "%s", why);
-		return;
-	}
-	outcome(res, "kiosk.customize", rc);
-}
-
 static void
 apply(struct hal *h, const struct policy_setting *w,
     struct enforce_result *res)
@@ -277,9 +261,6 @@ apply(struct hal *h, const struct policy_setting *w,
 		break;
 	case POLICY_SET_APP:
 		enforce_app_apply(h, &w->v.app, res);
-		break;
-	case POLICY_SET_KIOSK_CUSTOM:
-		kiosk_customize(h, &w->v.kiosk_custom, res);
 		break;
 	case POLICY_SET_UNENFORCEABLE:
 		res->status = ENFORCE_UNSUPPORTED;
@@ -329,13 +310,6 @@ revert(struct hal *h, const struct enforce_step *st,
 	case POLICY_SET_UNENFORCEABLE:
 		drop(res, "");
 		return;
-	case POLICY_SET_KIOSK_CUSTOM: {
-		/* AMAPI's defaults: what a kiosk shows with no customization. */
-		const struct hal_kiosk_custom dflt = { .settings = true };
-
-		kiosk_customize(h, &dflt, res);
-		break;
-	}
 	case POLICY_SET_APP:
 		if (enforce_app_revert(h, st->had, res) != 0) {
 			drop(res, "the package is left as it is");

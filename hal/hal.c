@@ -211,15 +211,6 @@ hal_kiosk_status(struct hal *h, char *app, size_t len)
 }
 
 int
-hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *c,
-    char *why, size_t whylen)
-{
-	if (whylen > 0)
-		why[0] = '\0';
-	return HAL_CALL(h, kiosk, customize, c, why, whylen);
-}
-
-int
 hal_restrict_screen_capture(struct hal *h, bool allowed)
 {
 	return HAL_CALL(h, restrict_, set_screen_capture, allowed);

@@ -211,28 +211,6 @@ struct hal_profile_ops {
 	int (*status)(void *ctx, bool *exists);
 };
 
-/*
- * What a kiosk shows and allows beside its app (AMAPI
- * kioskCustomization), each the most the policy allows.
- */
-enum hal_kiosk_nav {
-	HAL_KIOSK_NAV_NONE,		/* NAVIGATION_DISABLED */
-	HAL_KIOSK_NAV_HOME,		/* HOME_BUTTON_ONLY */
-	HAL_KIOSK_NAV_ALL,		/* NAVIGATION_ENABLED */
-};
-enum hal_kiosk_bar {
-	HAL_KIOSK_BAR_NONE,		/* NOTIFICATIONS_AND_SYSTEM_INFO_DISABLED */
-	HAL_KIOSK_BAR_SYSTEM_INFO,	/* SYSTEM_INFO_ONLY */
-	HAL_KIOSK_BAR_ALL,		/* NOTIFICATIONS_AND_SYSTEM_INFO_ENABLED */
-};
-struct hal_kiosk_custom {
-	bool power_button_blocked;	/* POWER_BUTTON_BLOCKED */
-	bool error_dialogs;		/* ERROR_AND_WARNINGS_ENABLED */
-	enum hal_kiosk_nav navigation;
-	enum hal_kiosk_bar status_bar;
-	bool settings;			/* SETTINGS_ACCESS_ALLOWED */
-};
-
 struct hal_kiosk_ops {
 	/* MANDATORY. Locks the device to one app (command line). */
 	int (*enter)(void *ctx, const char *app);
@@ -240,13 +218,6 @@ struct hal_kiosk_ops {
 	int (*exit)(void *ctx);
 	/* MANDATORY. Current kiosk app, "" when not in kiosk mode. */
 	int (*status)(void *ctx, char *app, size_t len);
-	/*
-	 * OPTIONAL. Makes the kiosk show and allow what c says. Returns 0,
-	 * or -EOPNOTSUPP with the parts this device's kiosk cannot do in
-	 * why (whylen bytes), or another -errno.
-	 */
-	int (*customize)(void *ctx, const struct hal_kiosk_custom *c,
-	    char *why, size_t whylen);
 };
 
 struct hal_restrict_ops {
@@ -465,8 +436,6 @@ int hal_profile_status(struct hal *h, bool *exists);
 int hal_kiosk_enter(struct hal *h, const char *app);
 int hal_kiosk_exit(struct hal *h);
 int hal_kiosk_status(struct hal *h, char *app, size_t len);
-int hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *c,
-    char *why, size_t whylen);
 int hal_restrict_screen_capture(struct hal *h, bool allowed);
 int hal_restrict_usb_data(struct hal *h, bool allowed);
 int hal_restrict_keyguard_features(struct hal *h, uint32_t disabled_mask);

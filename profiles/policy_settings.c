@@ -500,30 +500,6 @@ kiosk_custom_text(const struct policy_kiosk_custom *k, char *buf,
 	    policy_enum_name(policy_enum_device_settings, k->device_settings));
 }
 
-/*
- * The HAL's view of kioskCustomization; an unspecified field takes
- * AMAPI's default (power button available, errors muted, navigation and
- * status bar off, settings allowed).
- */
-static void
-kiosk_custom_hal(const struct policy_kiosk_custom *k,
-    struct hal_kiosk_custom *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->power_button_blocked = k->power_button ==
-	    POLICY_POWER_BUTTON_BLOCKED;
-	h->error_dialogs = k->error_warnings == POLICY_ERROR_WARNINGS_ENABLED;
-	h->navigation = k->navigation == POLICY_NAVIGATION_ENABLED ?
-	    HAL_KIOSK_NAV_ALL : k->navigation ==
-	    POLICY_NAVIGATION_HOME_BUTTON_ONLY ? HAL_KIOSK_NAV_HOME :
-	    HAL_KIOSK_NAV_NONE;
-	h->status_bar = k->status_bar == POLICY_STATUS_BAR_ENABLED ?
-	    HAL_KIOSK_BAR_ALL : k->status_bar ==
-	    POLICY_STATUS_BAR_SYSTEM_INFO_ONLY ? HAL_KIOSK_BAR_SYSTEM_INFO :
-	    HAL_KIOSK_BAR_NONE;
-	h->settings = k->device_settings != POLICY_DEVICE_SETTINGS_BLOCKED;
-}
-
 static void
 build_kiosk(struct build *b)
 {
@@ -565,11 +541,12 @@ build_kiosk(struct build *b)
 	if (p->kiosk_custom_present &&
 	    allowed(b, POLICY_CAP_KIOSK, "kioskCustomization",
 	    "kioskCustomization", p->src[POLICY_F_KIOSK_CUSTOM]) &&
-	    (s = add_setting(b, POLICY_SET_KIOSK_CUSTOM, "kioskCustomization",
+	    (s = add_setting(b, POLICY_SET_UNENFORCEABLE, "kioskCustomization",
 	    "kioskCustomization", "kioskCustomization",
 	    p->src[POLICY_F_KIOSK_CUSTOM])) != NULL) {
 		kiosk_custom_text(&p->kiosk, s->value, sizeof(s->value));
-		kiosk_custom_hal(&p->kiosk, &s->v.kiosk_custom);
+		snprintf(s->v.reason, sizeof(s->v.reason), "the HAL kiosk "
+		    "operations take no customization");
 	}
 }
 
@@ -738,7 +715,7 @@ policy_setting_kind_of_key(const char *key, enum policy_setting_kind *kind,
 		{ "factoryResetDisabled", POLICY_SET_FACTORY_RESET,
 		    HAL_SCOPE_DEVICE },
 		{ POLICY_KIOSK_KEY, POLICY_SET_KIOSK, HAL_SCOPE_DEVICE },
-		{ "kioskCustomization", POLICY_SET_KIOSK_CUSTOM,
+		{ "kioskCustomization", POLICY_SET_UNENFORCEABLE,
 		    HAL_SCOPE_DEVICE },
 	};
 	size_t i;

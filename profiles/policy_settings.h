@@ -16,7 +16,7 @@
  *   cameraAccess  screenCaptureDisabled  usbDataAccess
  *   keyguardDisabledFeatures  factoryResetDisabled
  *   applications[@kiosk]               the kiosk app
- *   kioskCustomization                 hal_kiosk_customize()
+ *   kioskCustomization                 (no HAL operation: UNSUPPORTED)
  *   applications[<packageName>]        other apps (the HAL's apps subsystem;
  *                                      CUSTOM: no HAL operation)
  *
@@ -53,7 +53,6 @@ enum policy_setting_kind {
 	POLICY_SET_KEYGUARD,		/* hal_restrict_keyguard_features */
 	POLICY_SET_FACTORY_RESET,	/* hal_restrict_factory_reset() */
 	POLICY_SET_KIOSK,		/* hal_kiosk_enter(v.command) */
-	POLICY_SET_KIOSK_CUSTOM,	/* hal_kiosk_customize(v.kiosk_custom) */
 	POLICY_SET_APP,			/* hal_apps_*(v.app) */
 	POLICY_SET_UNENFORCEABLE,	/* no HAL op; v.reason says why */
 };
@@ -81,8 +80,6 @@ struct policy_setting {
 		uint32_t mask;
 		/* KIOSK: the command line. */
 		char command[POLICY_COMMAND_MAX];
-		/* KIOSK_CUSTOM: what the kiosk may show beside the app. */
-		struct hal_kiosk_custom kiosk_custom;
 		/* APP: one applications[] entry (not the kiosk app). */
 		struct policy_setting_app {
 			char package[POLICY_PACKAGE_MAX];

@@ -12,7 +12,6 @@
  * each step and restores the previous kernel.sysrq.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,50 +250,8 @@ linux_kiosk_exit(void *ctx)
 	return app[0] == '\0' ? 0 : -EIO;
 }
 
-/* Appends "; part" to why. */
-static void
-cannot(char *why, size_t whylen, const char *part)
-{
-	size_t n = strlen(why);
-
-	if (n < whylen)
-		snprintf(why + n, whylen - n, "%s%s", n > 0 ? "; " : "", part);
-}
-
-/*
- * cage shows the app and nothing else: no status bar, no navigation, no
- * system dialogs, no settings. What asks for none of them is what the
- * kiosk already is; each part that asks for more is named in why. The
- * power key stays logind's (HandlePowerKey=): logind 252 reads its
- * configuration only when it starts, so blocking it is not claimed.
- */
-static int
-linux_kiosk_customize(void *ctx, const struct hal_kiosk_custom *c, char *why,
-    size_t whylen)
-{
-	(void)ctx;
-	why[0] = '\0';
-	if (c->status_bar != HAL_KIOSK_BAR_NONE)
-		cannot(why, whylen, "statusBar: the kiosk (cage) has no status "
-		    "bar");
-	if (c->navigation != HAL_KIOSK_NAV_NONE)
-		cannot(why, whylen, "systemNavigation: the kiosk (cage) has no "
-		    "navigation buttons");
-	if (c->error_dialogs)
-		cannot(why, whylen, "systemErrorWarnings: the kiosk (cage) shows "
-		    "no system dialogs");
-	if (c->settings)
-		cannot(why, whylen, "deviceSettings: the kiosk (cage) has no "
-		    "settings app");
-	if (c->power_button_blocked)
-		cannot(why, whylen, "powerButtonActions: the power key is "
-		    "logind's (HandlePowerKey=), which does not reload it");
-	return why[0] == '\0' ? 0 : -EOPNOTSUPP;
-}
-
 const struct hal_kiosk_ops linux_kiosk_ops = {
 	.enter = linux_kiosk_enter,
 	.exit = linux_kiosk_exit,
 	.status = linux_kiosk_status,
-	.customize = linux_kiosk_customize,
 };

@@ -299,34 +299,10 @@ sim_kiosk_status(void *ctx, char *app, size_t len)
 	return 0;
 }
 
-/* The simulated kiosk can show and allow everything AMAPI names. */
-static int
-sim_kiosk_customize(void *ctx, const struct hal_kiosk_custom *c, char *why,
-    size_t whylen)
-{
-	static const char *const nav[] = { "NONE", "HOME", "ALL" };
-	static const char *const bar[] = { "NONE", "SYSTEM_INFO", "ALL" };
-	char args[200];
-
-	(void)why;
-	(void)whylen;
-	SIM_BEGIN(s, ctx, "kiosk.customize");
-	snprintf(args, sizeof(args), "powerButtonBlocked=%s,errorDialogs=%s,"
-	    "navigation=%s,statusBar=%s,settings=%s",
-	    c->power_button_blocked ? "true" : "false",
-	    c->error_dialogs ? "true" : "false",
-	    nav[c->navigation <= HAL_KIOSK_NAV_ALL ? c->navigation : 0],
-	    bar[c->status_bar <= HAL_KIOSK_BAR_ALL ? c->status_bar : 0],
-	    c->settings ? "true" : "false");
-	sim_set_str(sim_state(s), "kioskCustomization", args);
-	return sim_end(s, "kiosk.customize", args, 0, true);
-}
-
 static const struct hal_kiosk_ops sim_kiosk = {
 	.enter = sim_kiosk_enter,
 	.exit = sim_kiosk_exit,
 	.status = sim_kiosk_status,
-	.customize = sim_kiosk_customize,
 };
 
 /* Sets a boolean fact and logs "<op> allowed=<v>". */

@@ -125,24 +125,6 @@ out=$("$WARDENCTL" frobnicate --json 2>"$T/err")
 	not_ok "JSON error unknown command" "$out / $(cat "$T/err")"
 stop_agent
 
-# --- the demo's kiosk: the repository's kiosk policy on a dedicated device --
-rm -rf "$T/dev" "$T/state"
-printf 'mode DEDICATED\n' >"$T/kiosk.conf"
-if start_agent -f "$T/kiosk.conf" --policy "$SRC/examples/policies/kiosk.json"; then
-	wait_kiosk() { grep -q 'kiosk.customize' "$T/dev/ops.log" 2>/dev/null; }
-	n=0
-	while ! wait_kiosk && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-	ctl scan >/dev/null
-	ctl compliance >"$T/kiosk.out" 2>&1
-	rc=$?
-	[ $rc -eq 0 ] && ctl status | grep -q 'DEDICATED' &&
-		ok "examples/policies/kiosk.json on a dedicated device: Compliant, kioskCustomization applied" ||
-		not_ok "kiosk example compliance" "exit $rc: $(cat "$T/kiosk.out"; ctl policy show)"
-	stop_agent
-else
-	not_ok "kiosk agent starts" "$(tail -n 5 "$T/wardend.log")"
-fi
-
 # --- provision --dry-run with no agent -------------------------------------
 cat >"$T/qr.json" <<EOF
 {"android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE": {

@@ -65,7 +65,6 @@ restrict.usb_data allowed=false -> ok
 restrict.keyguard_features disabled=0x400 -> ok
 restrict.factory_reset allowed=false -> ok
 kiosk.enter app="/usr/bin/parcel-kiosk --fullscreen --locale=en_GB" -> ok
-kiosk.customize powerButtonBlocked=true,errorDialogs=false,navigation=NONE,statusBar=SYSTEM_INFO,settings=false -> ok
 OPS
 expect_ops cope WORK_PROFILE_COMPANY_OWNED <<'OPS'
 profile.create -> ok

@@ -146,14 +146,7 @@ fully_managed_settings(void **state)
 	assert_string_equal(s->v.command, "pos");
 	assert_string_equal(s->value, "packageName=\"pos\",command=\"pos\"");
 	s = want(&f, "kioskCustomization");
-	assert_int_equal(s->kind, POLICY_SET_KIOSK_CUSTOM);
-	/* Unspecified parts take AMAPI's defaults. */
-	assert_int_equal(s->v.kiosk_custom.status_bar,
-	    HAL_KIOSK_BAR_SYSTEM_INFO);
-	assert_int_equal(s->v.kiosk_custom.navigation, HAL_KIOSK_NAV_NONE);
-	assert_false(s->v.kiosk_custom.power_button_blocked);
-	assert_false(s->v.kiosk_custom.error_dialogs);
-	assert_true(s->v.kiosk_custom.settings);
+	assert_int_equal(s->kind, POLICY_SET_UNENFORCEABLE);
 	assert_string_equal(s->value, "powerButtonActions="
 	    "POWER_BUTTON_ACTIONS_UNSPECIFIED,systemErrorWarnings="
 	    "SYSTEM_ERROR_WARNINGS_UNSPECIFIED,systemNavigation="
@@ -520,7 +513,7 @@ kind_of_key(void **state)
 		{ "factoryResetDisabled", POLICY_SET_FACTORY_RESET,
 		    HAL_SCOPE_DEVICE },
 		{ POLICY_KIOSK_KEY, POLICY_SET_KIOSK, HAL_SCOPE_DEVICE },
-		{ "kioskCustomization", POLICY_SET_KIOSK_CUSTOM,
+		{ "kioskCustomization", POLICY_SET_UNENFORCEABLE,
 		    HAL_SCOPE_DEVICE },
 		{ "applications[mail]", POLICY_SET_APP, HAL_SCOPE_DEVICE },
 	};
