@@ -522,6 +522,12 @@ check_failed_attempts(struct wardend *d)
 	commands_wipe_device(d, msg);
 }
 
+enum policy_mode
+policy_engine_mode(struct wardend *d)
+{
+	return eng(d)->mode;
+}
+
 bool
 policy_engine_app_reports(struct wardend *d)
 {

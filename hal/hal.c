@@ -34,6 +34,17 @@ hal_backend_names(void)
 	return names;
 }
 
+const struct hal_backend *
+hal_backend_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; registry[i] != NULL; i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
+}
+
 /* The registry index of spec's backend; -1 with the reason in err. */
 static int
 find_backend(const char *spec, char *err, size_t errlen)
@@ -208,6 +219,12 @@ int
 hal_kiosk_status(struct hal *h, char *app, size_t len)
 {
 	return HAL_CALL(h, kiosk, status, app, len);
+}
+
+int
+hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *k)
+{
+	return HAL_CALL(h, kiosk, customize, k);
 }
 
 int
