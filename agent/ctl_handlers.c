@@ -215,6 +215,7 @@ ctl_policy_check(struct ctl_conn *c, const cJSON *req)
 	struct policy_errors errs;
 	struct policy *p;
 	enum policy_mode m = policy_engine_mode(d);
+	enum agent_state st;
 	cJSON *r, *pred;
 	char line[POLICY_PATH_MAX + POLICY_REASON_MAX + 8];
 
@@ -229,6 +230,11 @@ ctl_policy_check(struct ctl_conn *c, const cJSON *req)
 		control_reply_err(c, EXIT_USAGE, "%s", line);
 		return;
 	}
+	/* Not managed yet: a local policy would take the configured mode. */
+	if (store_get_state(d->store, &st, NULL, 0) == 0 &&
+	    st == STATE_UNPROVISIONED &&
+	    policy_mode_parse(d->conf.mode, &m) != 0)
+		m = policy_engine_mode(d);
 	pred = policy_predict(p, m, d->hal.be);
 	policy_free(p);
 	if (pred == NULL || (r = cJSON_CreateObject()) == NULL) {

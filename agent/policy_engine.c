@@ -307,6 +307,8 @@ load_policy(struct wardend *d)
 		e->wanted.n = 0;
 		e->details.n = 0;
 	}
+	/* The posture extras pointed into the settings just replaced. */
+	update_extras(d);
 	return 0;
 }
 
