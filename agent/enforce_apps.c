@@ -187,16 +187,16 @@ enforce_verify_apps(const struct policy_settings *wanted,
 		installed = have != NULL && have->installed;
 		if (a->install_type == POLICY_INSTALL_BLOCKED && installed)
 			snprintf(drift[nd].reason, sizeof(drift[nd].reason),
-			    "blocked package %s is installed (%s)",
+			    "blocked package %.64s is installed (%.40s)",
 			    a->package, have->version);
 		else if (keeps_installed(a->install_type) && !installed)
 			snprintf(drift[nd].reason, sizeof(drift[nd].reason),
-			    "package %s is no longer installed", a->package);
+			    "package %.64s is no longer installed", a->package);
 		else if (keeps_installed(a->install_type) &&
 		    a->min_version_code > 0 &&
 		    hal_app_version_code(have->version) < a->min_version_code)
 			snprintf(drift[nd].reason, sizeof(drift[nd].reason),
-			    "package %s is at %s, below minimumVersionCode "
+			    "package %.64s is at %.40s, below minimumVersionCode "
 			    "%lld", a->package, have->version,
 			    (long long)a->min_version_code);
 		else
