@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hal/hal.h"
@@ -289,6 +290,20 @@ hal_apps_installer(const struct hal *h)
 	if (h->be == NULL || h->be->apps == NULL)
 		return NULL;
 	return h->be->apps->installer;
+}
+
+static int
+by_package(const void *a, const void *b)
+{
+	return strcmp(((const struct hal_app *)a)->package,
+	    ((const struct hal_app *)b)->package);
+}
+
+void
+hal_apps_sort(struct hal_app *list, size_t n)
+{
+	if (n > 1)
+		qsort(list, n, sizeof(*list), by_package);
 }
 
 const struct hal_app *

@@ -474,6 +474,8 @@ int hal_apps_list(struct hal *h, struct hal_app **out, size_t *n);
 int hal_apps_watch_path(struct hal *h, char *path, size_t len);
 /* The apps backend's installer name, or NULL without an apps subsystem. */
 const char *hal_apps_installer(const struct hal *h);
+/* Sorts a list by package name, as hal_app_find() needs it. */
+void hal_apps_sort(struct hal_app *list, size_t n);
 /* The entry for package in a sorted list, or NULL. */
 const struct hal_app *hal_app_find(const struct hal_app *list, size_t n,
     const char *package);
