@@ -72,6 +72,7 @@ static const struct {
 	{ "rules-apply", true, ctl_rules_apply },
 	{ "policy-apply", true, ctl_policy_apply },
 	{ "policy-show", false, ctl_policy_show },
+	{ "policy-check", false, ctl_policy_check },
 	{ "provision", true, ctl_provision },
 	{ "provision-share", true, ctl_provision_share },
 	{ "attest", false, ctl_attest },

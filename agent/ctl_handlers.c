@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agent/netproc.h"
+#include "agent/policy_predict.h"
 #include "agent/report.h"
 #include "daemon.h"
 
@@ -209,4 +210,49 @@ ctl_sim(struct ctl_conn *c, const cJSON *req)
 	}
 	r->has_value = rc == 0;
 	daemon_hal_job(control_daemon(c), sim_work, sim_after, r);
+}
+
+/*
+ * policy-check {document}: what this device (its HAL backend, its
+ * management mode) would do with each setting; nothing is applied.
+ */
+void
+ctl_policy_check(struct ctl_conn *c, const cJSON *req)
+{
+	struct wardend *d = control_daemon(c);
+	const cJSON *doc = cJSON_GetObjectItemCaseSensitive(req, "document");
+	struct policy_errors errs;
+	struct policy *p;
+	enum policy_mode m = policy_engine_mode(d);
+	enum agent_state st;
+	cJSON *r, *pred;
+	char line[POLICY_PATH_MAX + POLICY_REASON_MAX + 8];
+
+	if (!cJSON_IsString(doc)) {
+		control_reply_err(c, EXIT_USAGE, "request.document: missing or "
+		    "not a string");
+		return;
+	}
+	if ((p = policy_parse(doc->valuestring, strlen(doc->valuestring),
+	    &errs)) == NULL) {
+		policy_error_format(&errs.e[0], line, sizeof(line));
+		control_reply_err(c, EXIT_USAGE, "%s", line);
+		return;
+	}
+	/* Not managed yet: a local policy would take the configured mode. */
+	if (store_get_state(d->store, &st, NULL, 0) == 0 &&
+	    st == STATE_UNPROVISIONED &&
+	    policy_mode_parse(d->conf.mode, &m) != 0)
+		m = policy_engine_mode(d);
+	pred = policy_predict(p, m, d->hal.be);
+	policy_free(p);
+	if (pred == NULL || (r = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(pred);
+		control_reply_err(c, EXIT_FAIL, "policy check: out of memory");
+		return;
+	}
+	cJSON_AddStringToObject(r, "backend", d->hal.be->name);
+	cJSON_AddStringToObject(r, "mode", policy_mode_name(m));
+	cJSON_AddItemToObject(r, "settings", pred);
+	control_reply_ok(c, r);
 }

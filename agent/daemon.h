@@ -15,6 +15,7 @@
 
 #include "agent/posture.h"
 #include "hal/hal.h"
+#include "profiles/presets.h"
 #include "profiles/requirements.h"
 #include "profiles/rules.h"
 #include "store.h"
@@ -206,6 +207,10 @@ void ctl_policy_apply(struct ctl_conn *c, const cJSON *req);
 void ctl_policy_show(struct ctl_conn *c, const cJSON *req);
 /* The policy in force for `status`: policy {name, version, mode} or null. */
 void policy_engine_status(struct wardend *d, cJSON *r);
+/* The management mode the policy engine enforces for. */
+enum policy_mode policy_engine_mode(struct wardend *d);
+/* ctl_handlers.c: `policy check` against this device's HAL and mode. */
+void ctl_policy_check(struct ctl_conn *c, const cJSON *req);
 
 /* enforcement_rules.c */
 struct policy;

@@ -220,6 +220,21 @@ outcome(struct enforce_result *res, const char *op, int rc)
 	}
 }
 
+static int
+kiosk_customize(struct hal *h, const struct policy_kiosk_custom *k)
+{
+	struct hal_kiosk_custom hk = {
+		policy_enum_name(policy_enum_power_button, k->power_button),
+		policy_enum_name(policy_enum_error_warnings, k->error_warnings),
+		policy_enum_name(policy_enum_navigation, k->navigation),
+		policy_enum_name(policy_enum_status_bar, k->status_bar),
+		policy_enum_name(policy_enum_device_settings,
+		    k->device_settings),
+	};
+
+	return hal_kiosk_customize(h, &hk);
+}
+
 static void
 apply(struct hal *h, const struct policy_setting *w,
     struct enforce_result *res)
@@ -261,6 +276,9 @@ apply(struct hal *h, const struct policy_setting *w,
 		break;
 	case POLICY_SET_APP:
 		enforce_app_apply(h, &w->v.app, res);
+		break;
+	case POLICY_SET_KIOSK_CUSTOM:
+		outcome(res, "kiosk.customize", kiosk_customize(h, &w->v.kiosk));
 		break;
 	case POLICY_SET_UNENFORCEABLE:
 		res->status = ENFORCE_UNSUPPORTED;
@@ -310,6 +328,14 @@ revert(struct hal *h, const struct enforce_step *st,
 	case POLICY_SET_UNENFORCEABLE:
 		drop(res, "");
 		return;
+	case POLICY_SET_KIOSK_CUSTOM: {
+		/* Back to the backend's defaults. */
+		struct policy_kiosk_custom none;
+
+		memset(&none, 0, sizeof(none));
+		outcome(res, "kiosk.customize", kiosk_customize(h, &none));
+		break;
+	}
 	case POLICY_SET_APP:
 		if (enforce_app_revert(h, st->had, res) != 0) {
 			drop(res, "the package is left as it is");

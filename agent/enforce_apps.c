@@ -187,7 +187,7 @@ enforce_verify_apps(const struct policy_settings *wanted,
 		installed = have != NULL && have->installed;
 		if (a->install_type == POLICY_INSTALL_BLOCKED && installed)
 			snprintf(drift[nd].reason, sizeof(drift[nd].reason),
-			    "blocked package %.64s is installed (%.32s)",
+			    "blocked package %.64s is installed (%.40s)",
 			    a->package, have->version);
 		else if (keeps_installed(a->install_type) && !installed)
 			snprintf(drift[nd].reason, sizeof(drift[nd].reason),
@@ -196,8 +196,8 @@ enforce_verify_apps(const struct policy_settings *wanted,
 		    a->min_version_code > 0 &&
 		    hal_app_version_code(have->version) < a->min_version_code)
 			snprintf(drift[nd].reason, sizeof(drift[nd].reason),
-			    "package %.64s is at %.32s, below "
-			    "minimumVersionCode %lld", a->package, have->version,
+			    "package %.64s is at %.40s, below minimumVersionCode "
+			    "%lld", a->package, have->version,
 			    (long long)a->min_version_code);
 		else
 			continue;

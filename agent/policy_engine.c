@@ -265,6 +265,8 @@ load_policy(struct wardend *d)
 		e->wanted.n = 0;
 		e->details.n = 0;
 	}
+	/* The posture extras pointed into the settings just replaced. */
+	update_extras(d);
 	return 0;
 }
 
@@ -476,6 +478,12 @@ check_failed_attempts(struct wardend *d)
 	log_warnx("%s", msg);
 	store_event(d->store, "wipe-failed-attempts", msg);
 	commands_wipe_device(d, msg);
+}
+
+enum policy_mode
+policy_engine_mode(struct wardend *d)
+{
+	return eng(d)->mode;
 }
 
 bool

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/policy_predict.h"
 #include "profiles/policy.h"
 #include "warden.h"
 
@@ -46,41 +47,108 @@ print_errors(const struct ctl_opts *o, const char *path,
 	cJSON_Delete(v);
 }
 
-/* `policy check FILE` runs the agent's own parser, with no agent. */
+/*
+ * The agent's prediction for this device; 0, or -1 when no agent
+ * answers (nothing printed then).
+ */
+static int
+check_on_agent(const struct ctl_opts *o, const char *doc, cJSON **out)
+{
+	cJSON *req = wctl_request("policy-check"), *reply = NULL;
+	char err[512];
+	int code;
+
+	cJSON_AddStringToObject(req, "document", doc);
+	if (ctl_request(o->socket, req, &reply, err, sizeof(err), &code) !=
+	    0 || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply,
+	    "ok"))) {
+		cJSON_Delete(req);
+		cJSON_Delete(reply);
+		return -1;
+	}
+	cJSON_Delete(req);
+	*out = reply;
+	return 0;
+}
+
+/*
+ * `policy check FILE`: the agent's own parser, then per setting what
+ * will happen: on this device when an agent answers, else for each HAL
+ * backend of this build (fully managed mode).
+ */
 static int
 check(const struct ctl_opts *o, const char *path)
 {
 	struct policy_errors errs;
 	struct policy *p;
-	cJSON *v, *list;
-	size_t i;
+	const char *const *names;
+	cJSON *reply, *out, *r, *list;
+	char *doc;
+	size_t len, i;
 
 	memset(&errs, 0, sizeof(errs));
 	if ((p = policy_parse_file(path, &errs)) == NULL) {
 		print_errors(o, path, &errs);
 		return EXIT_USAGE;
 	}
-	if (o->json) {
-		v = cJSON_CreateObject();
-		cJSON_AddStringToObject(v, "file", path);
-		cJSON_AddBoolToObject(v, "valid", true);
-		cJSON_AddStringToObject(v, "name", p->name);
-		cJSON_AddNumberToObject(v, "version", (double)p->version);
-		list = cJSON_AddArrayToObject(v, "unsupported");
-		for (i = 0; i < p->nunsupported; i++)
-			cJSON_AddItemToArray(list, cJSON_CreateString(
-			    p->unsupported[i].field_path));
-		wctl_print_json(v);
-		cJSON_Delete(v);
+	/* Valid, so no bigger than POLICY_DOC_MAX: the agent gets it. */
+	if ((doc = wctl_read_file(path, POLICY_DOC_MAX, &len)) == NULL) {
 		policy_free(p);
-		return EXIT_OK;
+		return EXIT_USAGE;
 	}
-	printf("%s: valid policy \"%s\" version %lld\n", path, p->name,
-	    (long long)p->version);
+	out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "file", path);
+	cJSON_AddStringToObject(out, "name", p->name);
+	cJSON_AddNumberToObject(out, "version", (double)p->version);
+	cJSON_AddBoolToObject(out, "valid", true);
+	/* Fields warden does not know: reported UNSUPPORTED, never dropped. */
+	list = cJSON_AddArrayToObject(out, "unsupported");
 	for (i = 0; i < p->nunsupported; i++)
-		printf("  unsupported (reported as UNSUPPORTED): %s\n",
-		    p->unsupported[i].field_path);
+		cJSON_AddItemToArray(list, cJSON_CreateString(
+		    p->unsupported[i].field_path));
+	if (!o->json) {
+		printf("%s: valid policy \"%s\" version %lld\n", path,
+		    p->name, (long long)p->version);
+		for (i = 0; i < p->nunsupported; i++)
+			printf("  unsupported (reported as UNSUPPORTED): %s\n",
+			    p->unsupported[i].field_path);
+	}
+	if (check_on_agent(o, doc, &reply) == 0) {
+		r = cJSON_DetachItemFromObjectCaseSensitive(reply, "result");
+		cJSON_Delete(reply);
+		cJSON_AddItemToObject(out, "device", r);
+		if (!o->json) {
+			printf("on this device (HAL %s, mode %s):\n",
+			    wctl_str(r, "backend"), wctl_str(r, "mode"));
+			policy_predict_print(
+			    cJSON_GetObjectItemCaseSensitive(r, "settings"),
+			    stdout);
+		}
+	} else {
+		cJSON *arr = cJSON_AddArrayToObject(out, "backends");
+
+		for (names = hal_backend_names(); *names != NULL; names++) {
+			cJSON *b = cJSON_CreateObject(), *pred;
+
+			pred = policy_predict(p, POLICY_MODE_FULLY_MANAGED,
+			    hal_backend_find(*names));
+			cJSON_AddStringToObject(b, "backend", *names);
+			cJSON_AddStringToObject(b, "mode", policy_mode_name(
+			    POLICY_MODE_FULLY_MANAGED));
+			cJSON_AddItemToObject(b, "settings", pred);
+			cJSON_AddItemToArray(arr, b);
+			if (!o->json) {
+				printf("no agent answers; with HAL backend %s, "
+				    "fully managed:\n", *names);
+				policy_predict_print(pred, stdout);
+			}
+		}
+	}
+	if (o->json)
+		wctl_print_json(out);
+	cJSON_Delete(out);
 	policy_free(p);
+	free(doc);
 	return EXIT_OK;
 }
 

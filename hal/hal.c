@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hal/hal.h"
@@ -32,6 +33,17 @@ hal_backend_names(void)
 		names[i] = registry[i]->name;
 	names[i] = NULL;
 	return names;
+}
+
+const struct hal_backend *
+hal_backend_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; registry[i] != NULL; i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
 }
 
 /* The registry index of spec's backend; -1 with the reason in err. */
@@ -211,6 +223,12 @@ hal_kiosk_status(struct hal *h, char *app, size_t len)
 }
 
 int
+hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *k)
+{
+	return HAL_CALL(h, kiosk, customize, k);
+}
+
+int
 hal_restrict_screen_capture(struct hal *h, bool allowed)
 {
 	return HAL_CALL(h, restrict_, set_screen_capture, allowed);
@@ -272,6 +290,20 @@ hal_apps_installer(const struct hal *h)
 	if (h->be == NULL || h->be->apps == NULL)
 		return NULL;
 	return h->be->apps->installer;
+}
+
+static int
+by_package(const void *a, const void *b)
+{
+	return strcmp(((const struct hal_app *)a)->package,
+	    ((const struct hal_app *)b)->package);
+}
+
+void
+hal_apps_sort(struct hal_app *list, size_t n)
+{
+	if (n > 1)
+		qsort(list, n, sizeof(*list), by_package);
 }
 
 const struct hal_app *

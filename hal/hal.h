@@ -211,9 +211,22 @@ struct hal_profile_ops {
 	int (*status)(void *ctx, bool *exists);
 };
 
+/* AMAPI kioskCustomization, each member an AMAPI enum value name
+ * ("POWER_BUTTON_BLOCKED"; "..._UNSPECIFIED": the backend's default). */
+struct hal_kiosk_custom {
+	const char *power_button;
+	const char *error_warnings;
+	const char *navigation;
+	const char *status_bar;
+	const char *device_settings;
+};
+
 struct hal_kiosk_ops {
 	/* MANDATORY. Locks the device to one app (command line). */
 	int (*enter)(void *ctx, const char *app);
+	/* OPTIONAL. Applies the kiosk customization (kept across enter and
+	 * exit). */
+	int (*customize)(void *ctx, const struct hal_kiosk_custom *k);
 	/* MANDATORY. Leaves kiosk mode. */
 	int (*exit)(void *ctx);
 	/* MANDATORY. Current kiosk app, "" when not in kiosk mode. */
@@ -409,6 +422,8 @@ int hal_open(struct hal *h, const char *spec, char *err, size_t errlen);
 void hal_close(struct hal *h);
 /* Names of the compiled-in backends, NULL-terminated. */
 const char *const *hal_backend_names(void);
+/* The compiled-in backend named name, or NULL. */
+const struct hal_backend *hal_backend_find(const char *name);
 /*
  * Checks that spec names a compiled-in backend ("name:argument"), without
  * opening it: 0, or -1 with the reason in err (naming the backends this
@@ -436,6 +451,7 @@ int hal_profile_status(struct hal *h, bool *exists);
 int hal_kiosk_enter(struct hal *h, const char *app);
 int hal_kiosk_exit(struct hal *h);
 int hal_kiosk_status(struct hal *h, char *app, size_t len);
+int hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *k);
 int hal_restrict_screen_capture(struct hal *h, bool allowed);
 int hal_restrict_usb_data(struct hal *h, bool allowed);
 int hal_restrict_keyguard_features(struct hal *h, uint32_t disabled_mask);
@@ -460,6 +476,8 @@ int hal_apps_list(struct hal *h, struct hal_app **out, size_t *n);
 int hal_apps_watch_path(struct hal *h, char *path, size_t len);
 /* The apps backend's installer name, or NULL without an apps subsystem. */
 const char *hal_apps_installer(const struct hal *h);
+/* Sorts a list by package name, as hal_app_find() needs it. */
+void hal_apps_sort(struct hal_app *list, size_t n);
 /* The entry for package in a sorted list, or NULL. */
 const struct hal_app *hal_app_find(const struct hal_app *list, size_t n,
     const char *package);

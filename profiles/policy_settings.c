@@ -323,7 +323,8 @@ build_usb(struct build *b)
 	    policy_enum_name(policy_enum_usb, p->usb));
 	if (file_only)
 		snprintf(s->v.reason, sizeof(s->v.reason), "the HAL blocks "
-		    "all USB data or none, not file transfer alone");
+		    "all USB data or none, not file transfer alone: USB is "
+		    "left as it is");
 	else
 		s->v.allowed = p->usb == POLICY_USB_ALLOW;
 }
@@ -541,12 +542,11 @@ build_kiosk(struct build *b)
 	if (p->kiosk_custom_present &&
 	    allowed(b, POLICY_CAP_KIOSK, "kioskCustomization",
 	    "kioskCustomization", p->src[POLICY_F_KIOSK_CUSTOM]) &&
-	    (s = add_setting(b, POLICY_SET_UNENFORCEABLE, "kioskCustomization",
+	    (s = add_setting(b, POLICY_SET_KIOSK_CUSTOM, "kioskCustomization",
 	    "kioskCustomization", "kioskCustomization",
 	    p->src[POLICY_F_KIOSK_CUSTOM])) != NULL) {
 		kiosk_custom_text(&p->kiosk, s->value, sizeof(s->value));
-		snprintf(s->v.reason, sizeof(s->v.reason), "the HAL kiosk "
-		    "operations take no customization");
+		s->v.kiosk = p->kiosk;
 	}
 }
 
@@ -715,7 +715,7 @@ policy_setting_kind_of_key(const char *key, enum policy_setting_kind *kind,
 		{ "factoryResetDisabled", POLICY_SET_FACTORY_RESET,
 		    HAL_SCOPE_DEVICE },
 		{ POLICY_KIOSK_KEY, POLICY_SET_KIOSK, HAL_SCOPE_DEVICE },
-		{ "kioskCustomization", POLICY_SET_UNENFORCEABLE,
+		{ "kioskCustomization", POLICY_SET_KIOSK_CUSTOM,
 		    HAL_SCOPE_DEVICE },
 	};
 	size_t i;

@@ -16,7 +16,7 @@
  *   cameraAccess  screenCaptureDisabled  usbDataAccess
  *   keyguardDisabledFeatures  factoryResetDisabled
  *   applications[@kiosk]               the kiosk app
- *   kioskCustomization                 (no HAL operation: UNSUPPORTED)
+ *   kioskCustomization                 kiosk.customize (optional op)
  *   applications[<packageName>]        other apps (the HAL's apps subsystem;
  *                                      CUSTOM: no HAL operation)
  *
@@ -54,6 +54,7 @@ enum policy_setting_kind {
 	POLICY_SET_FACTORY_RESET,	/* hal_restrict_factory_reset() */
 	POLICY_SET_KIOSK,		/* hal_kiosk_enter(v.command) */
 	POLICY_SET_APP,			/* hal_apps_*(v.app) */
+	POLICY_SET_KIOSK_CUSTOM,	/* hal_kiosk_customize(v.kiosk) */
 	POLICY_SET_UNENFORCEABLE,	/* no HAL op; v.reason says why */
 };
 
@@ -80,6 +81,8 @@ struct policy_setting {
 		uint32_t mask;
 		/* KIOSK: the command line. */
 		char command[POLICY_COMMAND_MAX];
+		/* KIOSK_CUSTOM: kioskCustomization. */
+		struct policy_kiosk_custom kiosk;
 		/* APP: one applications[] entry (not the kiosk app). */
 		struct policy_setting_app {
 			char package[POLICY_PACKAGE_MAX];

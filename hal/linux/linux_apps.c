@@ -286,13 +286,6 @@ pin_package(struct linux_ctx *c, const char *name, char *pkg, size_t len)
 }
 
 static int
-by_package(const void *a, const void *b)
-{
-	return strcmp(((const struct hal_app *)a)->package,
-	    ((const struct hal_app *)b)->package);
-}
-
-static int
 linux_apps_list(void *ctx, struct hal_app **out, size_t *nout)
 {
 	struct linux_ctx *c = ctx;
@@ -334,7 +327,7 @@ linux_apps_list(void *ctx, struct hal_app **out, size_t *nout)
 	}
 	linux_names_free(names, nnames);
 	if (n > 0)
-		qsort(list, n, sizeof(*list), by_package);
+		hal_apps_sort(list, n);
 	*out = list;
 	*nout = n;
 	return 0;

@@ -64,13 +64,6 @@ status_installed(const char *v, size_t n)
 	return false;
 }
 
-static int
-by_package(const void *a, const void *b)
-{
-	return strcmp(((const struct hal_app *)a)->package,
-	    ((const struct hal_app *)b)->package);
-}
-
 /* Ends a stanza: an installed package joins the list. */
 static int
 flush(struct stanza *st, struct hal_app **list, size_t *n, size_t *cap)
@@ -158,7 +151,7 @@ linux_dpkg_status_parse(const char *text, size_t len, struct hal_app **out,
 		return rc;
 	}
 	if (n > 0)
-		qsort(list, n, sizeof(*list), by_package);
+		hal_apps_sort(list, n);
 	/* One entry a name (a package of two architectures is one app). */
 	for (i = k = 0; i < n; i++)
 		if (k == 0 || strcmp(list[k - 1].package, list[i].package) != 0)

@@ -145,13 +145,6 @@ sim_apps_set_blocked(void *ctx, const char *pkg, bool block)
 	return sim_end(s, "apps.set_blocked", args, 0, true);
 }
 
-static int
-by_package(const void *a, const void *b)
-{
-	return strcmp(((const struct hal_app *)a)->package,
-	    ((const struct hal_app *)b)->package);
-}
-
 /* Adds or updates pkg in the list being built (at most cap entries). */
 static struct hal_app *
 entry(struct hal_app *list, size_t *n, size_t cap, const char *pkg)
@@ -205,7 +198,7 @@ sim_apps_list(void *ctx, struct hal_app **out, size_t *n)
 			a->blocked = true;
 	}
 	sim_unload(s);
-	qsort(list, *n, sizeof(*list), by_package);
+	hal_apps_sort(list, *n);
 	*out = list;
 	return 0;
 }

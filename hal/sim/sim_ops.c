@@ -289,6 +289,28 @@ sim_kiosk_exit(void *ctx)
 }
 
 static int
+sim_kiosk_customize(void *ctx, const struct hal_kiosk_custom *k)
+{
+	char args[400];
+	cJSON *o;
+
+	SIM_BEGIN(s, ctx, "kiosk.customize");
+	snprintf(args, sizeof(args), "%s %s %s %s %s", k->power_button,
+	    k->error_warnings, k->navigation, k->status_bar,
+	    k->device_settings);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "powerButtonActions", k->power_button);
+	cJSON_AddStringToObject(o, "systemErrorWarnings", k->error_warnings);
+	cJSON_AddStringToObject(o, "systemNavigation", k->navigation);
+	cJSON_AddStringToObject(o, "statusBar", k->status_bar);
+	cJSON_AddStringToObject(o, "deviceSettings", k->device_settings);
+	cJSON_DeleteItemFromObjectCaseSensitive(sim_state(s),
+	    "kioskCustomization");
+	cJSON_AddItemToObject(sim_state(s), "kioskCustomization", o);
+	return sim_end(s, "kiosk.customize", args, 0, true);
+}
+
+static int
 sim_kiosk_status(void *ctx, char *app, size_t len)
 {
 	SIM_BEGIN(s, ctx, "kiosk.status");
@@ -301,6 +323,7 @@ sim_kiosk_status(void *ctx, char *app, size_t len)
 
 static const struct hal_kiosk_ops sim_kiosk = {
 	.enter = sim_kiosk_enter,
+	.customize = sim_kiosk_customize,
 	.exit = sim_kiosk_exit,
 	.status = sim_kiosk_status,
 };

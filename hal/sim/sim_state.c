@@ -383,7 +383,7 @@ static const char *const sim_op_names[] = {
 	"network.apply_wifi", "network.set_locale", "network.set_timezone",
 	"certstore.sealing_key", "certstore.install_ca", "facts.read",
 	"nfc.read_ndef", "camera_scan.scan_qr", "apps.install", "apps.remove",
-	"apps.set_blocked", "apps.list",
+	"apps.set_blocked", "apps.list", "kiosk.customize",
 };
 
 static bool

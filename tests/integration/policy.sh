@@ -65,6 +65,7 @@ restrict.usb_data allowed=false -> ok
 restrict.keyguard_features disabled=0x400 -> ok
 restrict.factory_reset allowed=false -> ok
 kiosk.enter app="/usr/bin/parcel-kiosk --fullscreen --locale=en_GB" -> ok
+kiosk.customize POWER_BUTTON_BLOCKED ERROR_AND_WARNINGS_MUTED NAVIGATION_DISABLED SYSTEM_INFO_ONLY SETTINGS_ACCESS_BLOCKED -> ok
 OPS
 expect_ops cope WORK_PROFILE_COMPANY_OWNED <<'OPS'
 profile.create -> ok

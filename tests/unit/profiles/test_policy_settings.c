@@ -146,7 +146,9 @@ fully_managed_settings(void **state)
 	assert_string_equal(s->v.command, "pos");
 	assert_string_equal(s->value, "packageName=\"pos\",command=\"pos\"");
 	s = want(&f, "kioskCustomization");
-	assert_int_equal(s->kind, POLICY_SET_UNENFORCEABLE);
+	assert_int_equal(s->kind, POLICY_SET_KIOSK_CUSTOM);
+	assert_int_equal(s->v.kiosk.status_bar,
+	    POLICY_STATUS_BAR_SYSTEM_INFO_ONLY);
 	assert_string_equal(s->value, "powerButtonActions="
 	    "POWER_BUTTON_ACTIONS_UNSPECIFIED,systemErrorWarnings="
 	    "SYSTEM_ERROR_WARNINGS_UNSPECIFIED,systemNavigation="
@@ -513,7 +515,7 @@ kind_of_key(void **state)
 		{ "factoryResetDisabled", POLICY_SET_FACTORY_RESET,
 		    HAL_SCOPE_DEVICE },
 		{ POLICY_KIOSK_KEY, POLICY_SET_KIOSK, HAL_SCOPE_DEVICE },
-		{ "kioskCustomization", POLICY_SET_UNENFORCEABLE,
+		{ "kioskCustomization", POLICY_SET_KIOSK_CUSTOM,
 		    HAL_SCOPE_DEVICE },
 		{ "applications[mail]", POLICY_SET_APP, HAL_SCOPE_DEVICE },
 	};
