@@ -325,6 +325,7 @@ daemon_start(struct wardend *d)
 		uv_poll_start(&d->hal_watch, UV_READABLE, on_hal_watch);
 		d->hal_watch_active = true;
 	}
+	netwatch_start(d);
 	control_start(d);
 	policy_engine_start(d);
 	provision_start(d);
@@ -348,6 +349,7 @@ daemon_stop(struct wardend *d, const char *why)
 	policy_engine_cancel(d);
 	retire_stop(d);
 	server_stop(d);
+	netwatch_stop(d);
 	lwm2m_session_stop(d);
 	netproc_stop(d->net);
 	control_stop(d);
