@@ -291,14 +291,18 @@ void
 daemon_start(struct wardend *d)
 {
 	char err[512];
+	uint64_t t0;
 	int fd;
 
 	d->loop = uv_default_loop();
 	d->started_at = store_now();
 	start_network(d);
+	t0 = uv_hrtime();
 	if ((d->store = store_open(d->conf.state_dir, err, sizeof(err))) ==
 	    NULL)
 		fatalx("store: %s", err);
+	log_debug("store: open in %llu us",
+	    (unsigned long long)((uv_hrtime() - t0) / 1000));
 	if (hal_open(&d->hal, d->conf.hal, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	log_info("HAL backend %s", d->conf.hal);
