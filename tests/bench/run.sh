@@ -275,6 +275,12 @@ else
 fi
 stop "$ip"
 
+# Standalone (not enrolled): no system call at all while idle.
+idle=$(sh "$here/idle_syscalls.sh" "$demo" 10 2>/dev/null | tail -n 1 |
+	sed -n 's/.*idle: \([0-9]*\).*/\1/p')
+row "idle standalone, 10 s traced" "${idle:-?} system calls" "0" \
+	"$([ "${idle:-1}" = 0 ] && echo yes || echo no)"
+
 # ------------------------------------------------------------------
 # The store: after many scans, and at start.
 # ------------------------------------------------------------------
