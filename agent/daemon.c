@@ -313,14 +313,18 @@ void
 daemon_start(struct wardend *d)
 {
 	char err[512];
+	uint64_t t0;
 	int fd;
 
 	d->loop = uv_default_loop();
 	d->started_at = store_now();
 	start_network(d);
+	t0 = uv_hrtime();
 	if ((d->store = store_open(d->conf.state_dir, err, sizeof(err))) ==
 	    NULL)
 		fatalx("store: %s", err);
+	log_debug("store: open in %llu us",
+	    (unsigned long long)((uv_hrtime() - t0) / 1000));
 	if (hal_open(&d->hal, d->conf.hal, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	log_info("HAL backend %s", d->conf.hal);
@@ -347,6 +351,7 @@ daemon_start(struct wardend *d)
 		uv_poll_start(&d->hal_watch, UV_READABLE, on_hal_watch);
 		d->hal_watch_active = true;
 	}
+	netwatch_start(d);
 	control_start(d);
 	apps_watch_start(d);
 	policy_engine_start(d);
@@ -371,6 +376,7 @@ daemon_stop(struct wardend *d, const char *why)
 	policy_engine_cancel(d);
 	retire_stop(d);
 	server_stop(d);
+	netwatch_stop(d);
 	lwm2m_session_stop(d);
 	netproc_stop(d->net);
 	control_stop(d);

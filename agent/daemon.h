@@ -46,6 +46,9 @@ struct wardend {
 	uv_timer_t settle_timer;  /* coalesces bursts of hot-plug events */
 	uv_poll_t hal_watch;
 	bool hal_watch_active;
+	uv_poll_t netwatch;		/* netwatch.c: rtnetlink */
+	int netwatch_fd;
+	bool netwatch_active;
 	uv_pipe_t ctl_server;
 	bool ctl_active;
 	struct ctl_conn *ctl_conns;
@@ -253,6 +256,19 @@ void server_free(struct wardend *d);
 /* A row was added to the outbox: deliver it now if the session is idle
  * (no-op when not managed or while backing off). */
 void daemon_outbox_kick(struct wardend *d);
+/* The network came back (netwatch.c): a long poll or a delivery that
+ * is backing off tries again now, its backoff reset. */
+void server_network_up(struct wardend *d);
+
+/* netwatch.c */
+/* Listens to rtnetlink for links coming up and addresses added, and
+ * calls server_network_up(). Without the socket it logs why and the
+ * backoff simply runs its course. */
+void netwatch_start(struct wardend *d);
+void netwatch_stop(struct wardend *d);
+/* True when the rtnetlink messages in buf (len bytes) say a link is up
+ * and running or an address was added. Never reads past len. */
+bool netwatch_says_up(const void *buf, size_t len);
 /* Adds server, deviceId, lastContactAt, nextRetryAt (of the outbox or
  * the enrollment; 0 when not backing off), certificateRenewAt and
  * serverError to a status reply. */

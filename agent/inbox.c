@@ -417,6 +417,17 @@ inbox_start(struct server *sv)
 	poll_now(sv);
 }
 
+bool
+inbox_network_up(struct server *sv)
+{
+	if (sv->polling || sv->poll_attempt == 0)
+		return false;
+	uv_timer_stop(&sv->poll_timer);
+	sv->poll_attempt = 0;
+	poll_now(sv);
+	return true;
+}
+
 void
 inbox_stop(struct server *sv)
 {

@@ -586,6 +586,19 @@ outbox_may_wait(const struct server *sv)
 	    store_outbox_adds(sv->d->store) != sv->outbox_empty_adds;
 }
 
+bool
+outbox_network_up(struct server *sv)
+{
+	if (!sv->send_waiting)
+		return false;
+	uv_timer_stop(&sv->send_timer);
+	sv->send_waiting = false;
+	sv->send_retry_at = 0;
+	sv->send_attempt = 0;
+	again_soon(sv);
+	return true;
+}
+
 void
 outbox_sender_stop(struct server *sv)
 {

@@ -39,4 +39,26 @@ struct qrdecode_conf {
 int qrdecode_run(void *conf, const void *image, size_t len, char *text,
     size_t cap);
 
+/* qrdecode_file.c (CONFIG_QR_IMAGE) */
+#ifdef CONFIG_QR_IMAGE
+/*
+ * Decodes the first QR code of the PNG or binary PGM picture in the file
+ * at path (at most PROV_IMAGE_MAX bytes) with warden-qrdecode (the
+ * installed one, else the one beside the running program) into text
+ * (cap bytes, NUL-terminated; *len its length). Returns 0; -2 with err
+ * when the picture holds no QR code; -1 with err otherwise ("UNSUPPORTED:
+ * no QR decoder at PATH" when there is none). Blocks: for wardenctl.
+ */
+int qrdecode_file(const char *path, char *text, size_t cap, size_t *len,
+    char *err, size_t errlen);
+#else
+#include "agent/provision.h"
+static inline int
+qrdecode_file(const char *path, char *text, size_t cap, size_t *len,
+    char *err, size_t errlen)
+{
+	return prov_qr_image_decode(path, text, cap, len, err, errlen);
+}
+#endif
+
 #endif /* WARDEN_QRDECODE_H */

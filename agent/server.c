@@ -455,6 +455,17 @@ server_start(struct wardend *d)
 }
 
 void
+server_network_up(struct wardend *d)
+{
+	struct server *sv = d->server;
+
+	if (sv == NULL || sv->stopping || !sv->managed)
+		return;
+	if (inbox_network_up(sv) | outbox_network_up(sv))
+		log_info("server: the network is back: trying again now");
+}
+
+void
 server_stop(struct wardend *d)
 {
 	struct server *sv = d->server;

@@ -257,11 +257,16 @@ void outbox_send(struct server *sv);
  * since: known without reading the store. */
 bool outbox_may_wait(const struct server *sv);
 void outbox_sender_stop(struct server *sv);
+/* Backing off: sends now with the backoff reset. True when it was. */
+bool outbox_network_up(struct server *sv);
 
 /* inbox.c */
 /* Starts the command long poll and executes commands left over. */
 void inbox_start(struct server *sv);
 void inbox_stop(struct server *sv);
+/* The long poll is backing off: polls now with the backoff reset. True
+ * when it was. */
+bool inbox_network_up(struct server *sv);
 /* Finishes a command: its result goes to the outbox. */
 void inbox_finish(struct server *sv, const char *id, const char *status,
     const char *error_code, const char *message);

@@ -418,8 +418,13 @@ store_facts_save(struct store *st, const struct hal_facts *fs,
 	char value[HAL_FACT_STR_MAX];
 	size_t i;
 
-	if (store_begin(st) != 0)
+	/* The facts are the last scan's, made again by the next one: their
+	 * commit does not wait for the disk (atomic all the same; a power
+	 * cut may lose the newest scan, never leave half of one). */
+	if (store_exec(st, "PRAGMA synchronous=NORMAL") != 0)
 		return -1;
+	if (store_begin(st) != 0)
+		goto sync;
 	if ((q = prep(st, "INSERT INTO scans (at, fact_count) VALUES (?, ?)"))
 	    == NULL)
 		goto fail;
@@ -452,9 +457,11 @@ store_facts_save(struct store *st, const struct hal_facts *fs,
 	sqlite3_finalize(q);
 	if (store_prune(st) != 0 || store_commit(st) != 0)
 		goto fail;
-	return 0;
+	return store_exec(st, "PRAGMA synchronous=FULL");
 fail:
 	store_rollback(st);
+sync:
+	store_exec(st, "PRAGMA synchronous=FULL");
 	return -1;
 }
 

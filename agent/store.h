@@ -70,8 +70,10 @@ char *store_kv_get(struct store *st, const char *key);
 int store_kv_set(struct store *st, const char *key, const char *value);
 int store_kv_del(struct store *st, const char *key);
 
-/* Facts: replaces the stored facts with a whole scan in one transaction;
- * returns the new scan id in *scan_id. */
+/* Facts: replaces the stored facts with a whole scan in one transaction
+ * (synchronous=NORMAL: a power cut may lose the newest scan, never half
+ * of one) and cuts the growing tables (store_prune); returns the new
+ * scan id in *scan_id. */
 int store_facts_save(struct store *st, const struct hal_facts *fs,
     int64_t scanned_at, int64_t *scan_id);
 /* Loads the facts of the last scan; *scanned_at = 0 when there is none. */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "agent/provision.h"
+#include "agent/qrdecode.h"
 #include "warden.h"
 #include "crypto/crypto.h"
 
@@ -237,7 +238,7 @@ wctl_cmd_provision(const struct ctl_opts *o, int argc, char **argv)
 	req = wctl_request("provision");
 	if (strcmp(source, "qr-image") == 0) {
 		if ((text = calloc(1, PROV_QR_MAX + 1)) == NULL ||
-		    prov_qr_image_decode(file, text, PROV_QR_MAX + 1, &len, err,
+		    qrdecode_file(file, text, PROV_QR_MAX + 1, &len, err,
 		    sizeof(err)) != 0) {
 			wctl_err("%s: %s\n", file, text ? err :
 			    "out of memory");

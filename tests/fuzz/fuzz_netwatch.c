@@ -1,0 +1,40 @@
+/*
+ * fuzz_netwatch.c - the rtnetlink reader of agent/netwatch.c: an input
+ * is what one recv() on the socket gave (seeds: a link coming up, a link
+ * going down, an address added, two messages in one read).
+ *
+ * Invariants: no read past the input (ASan); the answer for a buffer
+ * is the answer for its messages taken one by one, in any order of
+ * reads that keeps them whole.
+ */
+#include <linux/netlink.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct nlmsghdr *h;
+	uint8_t *copy;
+	bool whole, any = false;
+	int n = (int)size;
+
+	/* Aligned, as the socket's buffer is. */
+	if ((copy = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(copy, data, size);
+	whole = netwatch_says_up(copy, size);
+	for (h = (const struct nlmsghdr *)copy; NLMSG_OK(h, (unsigned)n);
+	    h = NLMSG_NEXT(h, n))
+		if (netwatch_says_up(h, h->nlmsg_len))
+			any = true;
+	if (whole != any)
+		abort();
+	free(copy);
+	return 0;
+}
