@@ -220,9 +220,13 @@ outcome(struct enforce_result *res, const char *op, int rc)
 	}
 }
 
-static int
-kiosk_customize(struct hal *h, const struct policy_kiosk_custom *k)
+/* Applies k; a part the kiosk cannot do is named in the reason. */
+static void
+kiosk_customize(struct hal *h, const struct policy_kiosk_custom *k,
+    struct enforce_result *res)
 {
+	char why[sizeof(res->reason)];
+	int rc;
 	struct hal_kiosk_custom hk = {
 		policy_enum_name(policy_enum_power_button, k->power_button),
 		policy_enum_name(policy_enum_error_warnings, k->error_warnings),
@@ -232,7 +236,13 @@ kiosk_customize(struct hal *h, const struct policy_kiosk_custom *k)
 		    k->device_settings),
 	};
 
-	return hal_kiosk_customize(h, &hk);
+	rc = hal_kiosk_customize(h, &hk, why, sizeof(why));
+	if (rc == -EOPNOTSUPP && why[0] != '\0') {
+		res->status = ENFORCE_UNSUPPORTED;
+		snprintf(res->reason, sizeof(res->reason), "%s", why);
+		return;
+	}
+	outcome(res, "kiosk.customize", rc);
 }
 
 static void
@@ -278,7 +288,7 @@ apply(struct hal *h, const struct policy_setting *w,
 		enforce_app_apply(h, &w->v.app, res);
 		break;
 	case POLICY_SET_KIOSK_CUSTOM:
-		outcome(res, "kiosk.customize", kiosk_customize(h, &w->v.kiosk));
+		kiosk_customize(h, &w->v.kiosk, res);
 		break;
 	case POLICY_SET_UNENFORCEABLE:
 		res->status = ENFORCE_UNSUPPORTED;
@@ -333,7 +343,7 @@ revert(struct hal *h, const struct enforce_step *st,
 		struct policy_kiosk_custom none;
 
 		memset(&none, 0, sizeof(none));
-		outcome(res, "kiosk.customize", kiosk_customize(h, &none));
+		kiosk_customize(h, &none, res);
 		break;
 	}
 	case POLICY_SET_APP:

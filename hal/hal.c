@@ -223,9 +223,12 @@ hal_kiosk_status(struct hal *h, char *app, size_t len)
 }
 
 int
-hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *k)
+hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *k,
+    char *why, size_t whylen)
 {
-	return HAL_CALL(h, kiosk, customize, k);
+	if (whylen > 0)
+		why[0] = '\0';
+	return HAL_CALL(h, kiosk, customize, k, why, whylen);
 }
 
 int

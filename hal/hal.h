@@ -224,9 +224,13 @@ struct hal_kiosk_custom {
 struct hal_kiosk_ops {
 	/* MANDATORY. Locks the device to one app (command line). */
 	int (*enter)(void *ctx, const char *app);
-	/* OPTIONAL. Applies the kiosk customization (kept across enter and
-	 * exit). */
-	int (*customize)(void *ctx, const struct hal_kiosk_custom *k);
+	/*
+	 * OPTIONAL. Applies the kiosk customization (kept across enter and
+	 * exit). Returns 0, or -EOPNOTSUPP with the parts this device's
+	 * kiosk cannot do named in why (whylen bytes), or another -errno.
+	 */
+	int (*customize)(void *ctx, const struct hal_kiosk_custom *k,
+	    char *why, size_t whylen);
 	/* MANDATORY. Leaves kiosk mode. */
 	int (*exit)(void *ctx);
 	/* MANDATORY. Current kiosk app, "" when not in kiosk mode. */
@@ -451,7 +455,8 @@ int hal_profile_status(struct hal *h, bool *exists);
 int hal_kiosk_enter(struct hal *h, const char *app);
 int hal_kiosk_exit(struct hal *h);
 int hal_kiosk_status(struct hal *h, char *app, size_t len);
-int hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *k);
+int hal_kiosk_customize(struct hal *h, const struct hal_kiosk_custom *k,
+    char *why, size_t whylen);
 int hal_restrict_screen_capture(struct hal *h, bool allowed);
 int hal_restrict_usb_data(struct hal *h, bool allowed);
 int hal_restrict_keyguard_features(struct hal *h, uint32_t disabled_mask);

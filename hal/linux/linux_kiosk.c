@@ -12,6 +12,7 @@
  * each step and restores the previous kernel.sysrq.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,8 +251,62 @@ linux_kiosk_exit(void *ctx)
 	return app[0] == '\0' ? 0 : -EIO;
 }
 
+/* Appends "; part" to why. */
+static void
+cannot(char *why, size_t whylen, const char *part)
+{
+	size_t n = strlen(why);
+
+	if (n + 1 < whylen)
+		snprintf(why + n, whylen - n, "%s%s", n > 0 ? "; " : "", part);
+}
+
+/* Whether value is name, or unspecified (the kiosk's own default). */
+static bool
+is(const char *value, const char *name)
+{
+	return strstr(value, "_UNSPECIFIED") != NULL ||
+	    strcmp(value, name) == 0;
+}
+
+/*
+ * cage shows the app and nothing else: no status bar, no navigation, no
+ * system dialogs, no settings. What asks for none of them is what the
+ * kiosk already is (nothing written); each part that asks for more is
+ * named in why. The power key stays logind's (HandlePowerKey=): logind
+ * 252 reads its configuration only when it starts, so blocking it is not
+ * claimed.
+ */
+static int
+linux_kiosk_customize(void *ctx, const struct hal_kiosk_custom *k, char *why,
+    size_t whylen)
+{
+	(void)ctx;
+	if (whylen == 0)
+		return -EINVAL;
+	why[0] = '\0';
+	if (!is(k->status_bar, "NOTIFICATIONS_AND_SYSTEM_INFO_DISABLED"))
+		cannot(why, whylen, "statusBar: the kiosk (cage) has no status "
+		    "bar");
+	if (!is(k->navigation, "NAVIGATION_DISABLED"))
+		cannot(why, whylen, "systemNavigation: the kiosk (cage) has no "
+		    "navigation buttons");
+	if (!is(k->error_warnings, "ERROR_AND_WARNINGS_MUTED"))
+		cannot(why, whylen, "systemErrorWarnings: the kiosk (cage) shows "
+		    "no system dialogs");
+	if (!is(k->device_settings, "SETTINGS_ACCESS_BLOCKED"))
+		cannot(why, whylen, "deviceSettings: the kiosk (cage) has no "
+		    "settings app");
+	if (!is(k->power_button, "POWER_BUTTON_AVAILABLE"))
+		cannot(why, whylen, "powerButtonActions: the power key is "
+		    "logind's (HandlePowerKey=), which Debian 12's logind does "
+		    "not reload");
+	return why[0] == '\0' ? 0 : -EOPNOTSUPP;
+}
+
 const struct hal_kiosk_ops linux_kiosk_ops = {
 	.enter = linux_kiosk_enter,
 	.exit = linux_kiosk_exit,
 	.status = linux_kiosk_status,
+	.customize = linux_kiosk_customize,
 };

@@ -289,11 +289,14 @@ sim_kiosk_exit(void *ctx)
 }
 
 static int
-sim_kiosk_customize(void *ctx, const struct hal_kiosk_custom *k)
+sim_kiosk_customize(void *ctx, const struct hal_kiosk_custom *k, char *why,
+    size_t whylen)
 {
 	char args[400];
 	cJSON *o;
 
+	(void)why;
+	(void)whylen;
 	SIM_BEGIN(s, ctx, "kiosk.customize");
 	snprintf(args, sizeof(args), "%s %s %s %s %s", k->power_button,
 	    k->error_warnings, k->navigation, k->status_bar,

@@ -134,6 +134,41 @@ test_kiosk_user_and_foreign_unit(void **state)
 	remove_copy(root);
 }
 
+/* kioskCustomization: cage shows the app alone; what asks for more is
+ * named, part by part. */
+static void
+test_customize(void **state)
+{
+	const char *root = copy_fixture("rootfs-kiosk");
+	struct linux_ctx *c = open_root(root, "");
+	struct hal_kiosk_custom k = {
+		"POWER_BUTTON_ACTIONS_UNSPECIFIED", "ERROR_AND_WARNINGS_MUTED",
+		"NAVIGATION_DISABLED", "NOTIFICATIONS_AND_SYSTEM_INFO_DISABLED",
+		"SETTINGS_ACCESS_BLOCKED",
+	};
+	char why[400];
+
+	(void)state;
+	assert_int_equal(linux_kiosk_ops.customize(c, &k, why, sizeof(why)),
+	    0);
+	assert_string_equal(why, "");
+	k.status_bar = "SYSTEM_INFO_ONLY";
+	k.device_settings = "SETTINGS_ACCESS_ALLOWED";
+	k.power_button = "POWER_BUTTON_BLOCKED";
+	assert_int_equal(linux_kiosk_ops.customize(c, &k, why, sizeof(why)),
+	    -EOPNOTSUPP);
+	assert_non_null(strstr(why, "statusBar: the kiosk (cage) has no "
+	    "status bar"));
+	assert_non_null(strstr(why, "; deviceSettings:"));
+	assert_non_null(strstr(why, "; powerButtonActions:"));
+	assert_null(strstr(why, "systemNavigation"));
+	/* A short buffer is cut, never overrun. */
+	assert_int_equal(linux_kiosk_ops.customize(c, &k, why, 16),
+	    -EOPNOTSUPP);
+	assert_int_equal(strlen(why), 15);
+	hal_linux_backend.close(c);
+}
+
 int
 main(void)
 {
@@ -141,6 +176,7 @@ main(void)
 		cmocka_unit_test(test_exit_then_enter),
 		cmocka_unit_test(test_bad_apps),
 		cmocka_unit_test(test_kiosk_user_and_foreign_unit),
+		cmocka_unit_test(test_customize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
