@@ -154,8 +154,11 @@ sim_after(struct wardend *d, void *arg)
 		if (r->reply != NULL)
 			res = cJSON_Parse(r->reply);
 		control_reply_ok(r->conn, res);
-		/* A changed fact must show in status and compliance. */
-		if (strcmp(r->verb, "set") == 0)
+		/* A changed fact or application (the device changed behind
+		 * the agent's back) must show in status and compliance; the
+		 * sim does not wake its own watch with its own writes. */
+		if (strcmp(r->verb, "set") == 0 || strcmp(r->verb, "app") == 0 ||
+		    strcmp(r->verb, "repo") == 0)
 			daemon_scan(d, NULL);
 	}
 	free(r->reply);
