@@ -10,7 +10,8 @@
 #   HANDHELD_BUILD  handheld_defconfig: the product (Linux HAL)
 #   MINIMAL_BUILD   minimal_defconfig
 # WARDEN_BENCH_ALL=1 also runs the older detailed benchmarks after the
-# table (posture evaluation, enrollment, the fleet simulator).
+# table (posture evaluation, enrollment, the fleet simulator, the admin
+# console's fleet page in chromium).
 set -u
 demo=$(cd "${1:?usage: run.sh DEMO HANDHELD MINIMAL}" && pwd)
 hand=$(cd "${2:?usage: run.sh DEMO HANDHELD MINIMAL}" && pwd)
@@ -351,8 +352,6 @@ if [ "${WARDEN_BENCH_ALL:-0}" = 1 ]; then
 	echo "== enrollment against the reference server"
 	sh "$here/enroll.sh" "$demo" 5
 	sh "$here/fleet.sh" "$demo" "${WARDEN_FLEET_DEVICES:-10000}"
-fi
-
-if [ -x "$bin/wardenfleet" ] && [ -x "$bin/wardenmdm" ]; then
-	sh "$here/console_fleet.sh" "$bin" "${WARDEN_FLEET_DEVICES:-10000}"
+	echo "== the admin console's fleet page in chromium"
+	sh "$here/console_fleet.sh" "$demo" "${WARDEN_FLEET_DEVICES:-10000}"
 fi
