@@ -38,7 +38,13 @@ struct cam_walk {
 	bool all_blocked;
 	bool any_blocked;
 	int errors;
+	int unsettled;		/* V4L2 devices whose /dev node is not there yet */
 };
+
+/* A hot-plugged V4L2 device's node is made by udev after the kernel's
+ * uevent: the hot-plug block waits for it, 50 ms at a time, 2 s at most. */
+#define SETTLE_STEP_US 50000
+#define SETTLE_TRIES 40
 
 typedef void (*cam_fn)(struct linux_ctx *c, const char *dir, bool usb,
     struct cam_walk *w, void *arg);
@@ -55,8 +61,9 @@ usb_video_interface(struct linux_ctx *c, const char *dir)
 	    strcmp(cls, "0e") == 0;
 }
 
-/* A V4L2 node that captures video (not a codec or other m2m device). */
-static bool
+/* A V4L2 node that captures video (not a codec or other m2m device):
+ * 1 yes, 0 no, -ENOENT when its /dev node does not exist (yet). */
+static int
 v4l_capture(struct linux_ctx *c, const char *name)
 {
 	struct v4l2_capability cap;
@@ -66,11 +73,11 @@ v4l_capture(struct linux_ctx *c, const char *name)
 
 	snprintf(path, sizeof(path), "/dev/%s", name);
 	if ((fd = linux_open(c, path, O_RDONLY | O_NONBLOCK, 0)) < 0)
-		return false;
+		return fd == -ENOENT ? -ENOENT : 0;
 	memset(&cap, 0, sizeof(cap));
 	if (ioctl(fd, VIDIOC_QUERYCAP, &cap) != 0) {
 		close(fd);
-		return false;
+		return 0;
 	}
 	close(fd);
 	caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) != 0 ?
@@ -86,6 +93,7 @@ walk_cameras(struct linux_ctx *c, cam_fn fn, struct cam_walk *w, void *arg)
 {
 	char dir[LINUX_PATH_MAX], path[LINUX_PATH_MAX], cls[8], **names;
 	size_t i, n;
+	int cap;
 
 	if (linux_list_dir(c, USB_DEVICES, DEVICES_MAX, &names, &n) == 0) {
 		for (i = 0; i < n; i++) {
@@ -106,8 +114,10 @@ walk_cameras(struct linux_ctx *c, cam_fn fn, struct cam_walk *w, void *arg)
 			    dir);
 			if (linux_read_line(c, path, cls, sizeof(cls)) == 0)
 				continue;
-			if (v4l_capture(c, names[i]))
+			if ((cap = v4l_capture(c, names[i])) == 1)
 				fn(c, dir, false, w, arg);
+			else if (cap == -ENOENT)
+				w->unsettled++;
 		}
 		linux_names_free(names, n);
 	}
@@ -230,10 +240,23 @@ linux_camera_policy_blocked(struct linux_ctx *c)
 int
 linux_camera_block_present(struct linux_ctx *c)
 {
-	struct cam_walk w = { .all_blocked = true };
+	struct cam_walk w;
 	bool allow = false;
+	int tries = 0;
 
-	walk_cameras(c, cam_set, &w, &allow);
+	for (;;) {
+		memset(&w, 0, sizeof(w));
+		w.all_blocked = true;
+		walk_cameras(c, cam_set, &w, &allow);
+		/* A device announced before udev made its node cannot be
+		 * asked what it is yet: wait for the node (real root only;
+		 * a tree under a prefix has no udev). */
+		if (w.unsettled == 0 || c->prefixed || ++tries > SETTLE_TRIES)
+			break;
+		usleep(SETTLE_STEP_US);
+	}
+	if (w.unsettled > 0)
+		linux_note(c, "camera", "a V4L2 device has no node in /dev");
 	return w.errors > 0 ? -EIO : 0;
 }
 
