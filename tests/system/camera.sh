@@ -25,17 +25,12 @@ if until_ok 120 sh -c '! usable'; then
 else
 	not_ok "cameraAccess DISABLED: the camera gives no frame"
 fi
-# blocked_now: every V4L2 capture node's device has no driver (what the
-# HAL's unbind leaves; the node itself may linger), and at least one
-# such node exists.
+# blocked_now: vivid's platform device is there and no driver is bound
+# to it (what the HAL's unbind leaves; its video nodes go with the
+# driver).
 blocked_now() {
-	n=0
-	for d in /sys/class/video4linux/video*; do
-		[ -e "$d" ] || continue
-		[ -e "$d/device/driver" ] && return 1
-		n=$((n + 1))
-	done
-	[ $n -gt 0 ] || ! ls /sys/bus/platform/devices | grep -q '^vivid'
+	[ -e /sys/bus/platform/devices/vivid.0 ] &&
+		[ ! -e /sys/bus/platform/devices/vivid.0/driver ]
 }
 modprobe -r vivid
 modprobe vivid
@@ -44,10 +39,10 @@ until_ok 5 blocked_now
 ms=$(( ($(date +%s%N) - t) / 1000000 ))
 if [ $ms -le 1000 ] && ! usable; then
 	ok "modprobe -r vivid; modprobe vivid: blocked again in $ms ms, no scan" \
-		"driver unbound ${ms} ms after modprobe returned; no frame; vivid.0 driver: $(readlink /sys/bus/platform/devices/vivid.0/driver || echo none)"
+		"vivid.0 unbound ${ms} ms after modprobe returned (driver: $(readlink /sys/bus/platform/devices/vivid.0/driver || echo none)); video nodes: $(ls /sys/class/video4linux | tr '\n' ' '); no frame"
 else
 	not_ok "re-probed camera blocked again within 1 s" \
-		"$ms ms; $(ls -l /sys/class/video4linux/*/device/driver 2>&1)"
+		"$ms ms; $(ls -l /sys/bus/platform/devices/vivid.0/driver 2>&1); hal.errors: $(scan_fact hal.errors); $(agent_log 6)"
 fi
 [ "$(scan_fact camera.blocked)" = true ] &&
 	ok "camera.blocked true" || not_ok "camera.blocked true" "$(fact camera.blocked)"

@@ -2,9 +2,11 @@
 # and the last policy converges: every setting applied, and the device
 # shows it (pwquality's minlen, the camera, the USB rule).
 
+cuts=$(cat /var/lib/warden-system-tests/cuts 2>/dev/null || echo 0)
+echo "# cut $cuts left $(journalctl -b -u wardend -o cat --no-pager |
+	sed -n 's/^pending steps at start: //p' | head -n 1) pending steps in the store"
 start_server
 until_ok 180 state_is MANAGED
-cuts=$(cat /var/lib/warden-system-tests/cuts 2>/dev/null || echo 0)
 ic=$(sqlite3 -readonly /var/lib/warden/warden.db 'PRAGMA integrity_check' 2>&1)
 [ "$ic" = ok ] && ok "after $cuts power cuts the store passes integrity_check" "integrity_check: $ic" ||
 	not_ok "integrity_check after the power cuts" "$ic"

@@ -75,10 +75,17 @@ mdm() {
 start_server() {
 	rm -f "$MDM_DIR/server.url"
 	mkdir -p "$MDM_DIR"
-	setsid wardenmdm --dir "$MDM_DIR" serve --listen 127.0.0.1:0 \
+	# The port of the first start, again after a reboot: the device was
+	# enrolled with that URL.
+	listen=$(cat "$MDM_DIR/listen" 2>/dev/null || echo 127.0.0.1:0)
+	setsid wardenmdm --dir "$MDM_DIR" serve --listen "$listen" \
 		>>/var/log/wardenmdm-test.log 2>&1 </dev/null &
 	SRV_PID=$!
-	until_ok 20 test -s "$MDM_DIR/server.url"
+	until_ok 20 test -s "$MDM_DIR/server.url" || return 1
+	[ -s "$MDM_DIR/listen" ] ||
+		sed -n 's,^https://\(127\.0\.0\.1:[0-9]*\).*,\1,p' \
+			"$MDM_DIR/server.url" >"$MDM_DIR/listen"
+	sync
 }
 
 # The device's id at the server.

@@ -8,9 +8,10 @@
 #             runs the checks that follow a reboot
 #   smoke     the arm64 subset: install, ready, a standalone policy,
 #             compliance, the camera
-#   powercut  one policy apply that the host cuts short (QEMU killed)
-#   converge  after the power cuts: the store and the policy, then the
-#             wipe path (last: it ends management)
+#   powercut  one policy apply that the host cuts short (QEMU killed;
+#             only with WARDEN_POWERCUTS=N)
+#   converge  after the reboots (and power cuts): the store and the
+#             policy, then the wipe path (last: it ends management)
 here=/usr/lib/warden/system-tests
 . "$here/lib.sh"
 port=/dev/virtio-ports/warden.results
