@@ -73,6 +73,11 @@ mdm() {
 
 # The server runs in the guest, on its loopback only.
 start_server() {
+	# already serving (an earlier check of this boot started it)
+	if [ -n "${SRV_PID:-}" ] && kill -0 "$SRV_PID" 2>/dev/null &&
+	    [ -s "$MDM_DIR/server.url" ]; then
+		return 0
+	fi
 	rm -f "$MDM_DIR/server.url"
 	mkdir -p "$MDM_DIR"
 	# The port of the first start, again after a reboot: the device was
