@@ -11,7 +11,8 @@
 #   powercut  one policy apply that the host cuts short (QEMU killed;
 #             only with WARDEN_POWERCUTS=N)
 #   converge  after the reboots (and power cuts): the store and the
-#             policy, then the wipe path (last: it ends management)
+#             policy, the wipe path (it ends management), then the work
+#             profile (the device provisioned again in a work-profile mode)
 here=/usr/lib/warden/system-tests
 . "$here/lib.sh"
 port=/dev/virtio-ports/warden.results
@@ -55,7 +56,7 @@ powercut)
 	checks powercut
 	;;
 converge)
-	checks converge wipe
+	checks converge wipe profile
 	echo "# end of tests"
 	;;
 *)
