@@ -8,6 +8,12 @@
 #   make savedefconfig    write the minimal config to $(O)/defconfig
 #   make check            install test deps, build configs/test_defconfig
 #                         with ASan+UBSan in $(O)/check, run the tests
+#                         (the amd64 system tests included)
+#   make image            the reference device image in $(O)/image-$(ARCH)
+#                         (ARCH=amd64 default, arm64): Debian bookworm,
+#                         warden's packages, kernel and initrd
+#   make system-check     boot that image under QEMU and run tests/system/
+#                         (ARCH=arm64: the smoke subset)
 #   make fuzz             build the libFuzzer targets (clang)
 #   make bench            build and run the benchmarks
 #   make install          install into $(DESTDIR)$(PREFIX): programs, man
@@ -68,9 +74,10 @@ MCONF := kconfig-mconf
 # The README's commands work on a fresh machine: missing packages are
 # installed before anything else is read (the configuration tools and the
 # pkg-config files are needed to parse the rest of this file).
-ifneq ($(filter demo check deps fuzz,$(MAKECMDGOALS)),)
+ifneq ($(filter demo check deps fuzz image system-check,$(MAKECMDGOALS)),)
 ifndef WARDEN_DEPS_DONE
 deps-groups := $(if $(filter check,$(MAKECMDGOALS)),--test --cross) \
+	$(if $(filter image system-check,$(MAKECMDGOALS)),--test) \
 	$(if $(filter fuzz,$(MAKECMDGOALS)),--fuzz)
 deps-status := $(shell sh third_party/install-deps.sh $(deps-groups) >&2; echo $$?)
 ifneq ($(deps-status),0)
@@ -105,7 +112,7 @@ autoconf := $(objtree)/include/generated/autoconf.h
 autoconf_mk := $(objtree)/include/config/auto.conf
 
 config-targets := %_defconfig menuconfig olddefconfig savedefconfig \
-	clean distclean deps help check demo bench fuzz
+	clean distclean deps help check demo bench fuzz image system-check
 ifeq ($(filter $(config-targets),$(MAKECMDGOALS)),)
 need-config := 1
 endif
@@ -274,6 +281,17 @@ check:
 	$(Q)$(MAKE) --no-print-directory O=$(objtree)/check/product \
 		KCONFIG_CONFIG=$(objtree)/check/product/.config programs
 	$(Q)sh tests/run.sh $(objtree)/check
+
+# The reference device image and the system tests on it (tools/vm/,
+# tests/system/, docs/device-image.md).
+ARCH ?= amd64
+.PHONY: image system-check
+image:
+	$(Q)ARCH=$(ARCH) sh tools/vm/build-image $(objtree)/image-$(ARCH)
+
+system-check:
+	$(Q)ARCH=$(ARCH) WARDEN_IMAGE_DIR=$(objtree)/image-$(ARCH) \
+		sh tools/vm/system-check
 
 # ------------------------------------------------------------------
 # Fuzzing: tests/fuzz/fuzz_<name>.c with a seed corpus in

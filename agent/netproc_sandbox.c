@@ -65,7 +65,7 @@ netproc_sandbox(const struct netproc_conf *c, char *err, size_t errlen)
 	struct passwd *pw;
 	uid_t uid;
 	gid_t gid;
-	int cap;
+	int cap, kept = 0;
 
 	if (getuid() != 0 || geteuid() != 0) {
 		log_warnx("sandbox: not started as root: it keeps "
@@ -94,14 +94,24 @@ netproc_sandbox(const struct netproc_conf *c, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	/* The bounding set: nothing can be regained, even by exec. */
-	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 &&
-		    errno != EINVAL) {
-			snprintf(err, errlen, "PR_CAPBSET_DROP: %s",
-			    strerror(errno));
-			return -1;
+	/* The bounding set: nothing can be regained, even by exec.
+	 * Dropping needs CAP_SETPCAP, which a hardened unit withholds
+	 * (wardend.service's CapabilityBoundingSet=): the capabilities it
+	 * left in the bounding set then stay there, and no_new_privs
+	 * (below, never skipped) is what keeps an exec from granting any;
+	 * the permitted set is empty once uid 0 is left. */
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		if (errno == EPERM) {
+			kept++;
+			continue;
 		}
+		snprintf(err, errlen, "PR_CAPBSET_DROP: %s", strerror(errno));
+		return -1;
+	}
 	if (setgroups(1, &gid) != 0 || setresgid(gid, gid, gid) != 0 ||
 	    setresuid(uid, uid, uid) != 0) {
 		snprintf(err, errlen, "dropping to %s: %s", pw->pw_name,
@@ -120,5 +130,8 @@ nnp:
 		    strerror(errno));
 		return -1;
 	}
+	if (kept > 0)
+		log_debug("sandbox: no CAP_SETPCAP: %d capabilities stay in "
+		    "the bounding set, unusable under no_new_privs", kept);
 	return 0;
 }

@@ -314,7 +314,15 @@ bool linux_block_on_crypt(const struct linux_ctx *c, const char *name,
  */
 int linux_mount_parse(char *line, char **source, char **mnt, char **type,
     bool *rw);
-/* Finds the mount entry for mountpoint; -ENOENT when not mounted. */
+/*
+ * One line of /proc/self/mountinfo: the mount point (decoded) and whether
+ * the super block is read-write (the options after " - "). -EINVAL on a
+ * malformed line.
+ */
+int linux_mountinfo_parse(char *line, char **mnt, bool *super_rw);
+/* Finds the mount entry for mountpoint; -ENOENT when not mounted. On the
+ * real root, *rw says whether the file system is writable (its super
+ * block, /proc/self/mountinfo), not whether this process's view of it is. */
 int linux_mount_find(const struct linux_ctx *c, const char *mountpoint,
     char *source, size_t slen, char *type, size_t tlen, bool *rw);
 

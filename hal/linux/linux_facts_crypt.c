@@ -216,6 +216,65 @@ linux_mount_parse(char *line, char **source, char **mnt, char **type,
 }
 
 int
+linux_mountinfo_parse(char *line, char **mnt, bool *super_rw)
+{
+	char *f[6], *save = NULL, *opt, *s = line, *t;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if ((f[i] = strtok_r(s, " ", &save)) == NULL)
+			return -EINVAL;
+		s = NULL;
+	}
+	/* Optional fields up to the separator, then type, source and the
+	 * super block's options. */
+	while ((t = strtok_r(NULL, " ", &save)) != NULL && strcmp(t, "-") != 0)
+		;
+	if (t == NULL || strtok_r(NULL, " ", &save) == NULL ||
+	    strtok_r(NULL, " ", &save) == NULL ||
+	    (t = strtok_r(NULL, " ", &save)) == NULL ||
+	    strtok_r(NULL, " ", &save) != NULL ||
+	    unescape(f[4]) < 0 || f[4][0] != '/')
+		return -EINVAL;
+	*super_rw = false;
+	for (opt = strtok_r(t, ",", &save); opt != NULL;
+	    opt = strtok_r(NULL, ",", &save)) {
+		if (strcmp(opt, "rw") == 0)
+			*super_rw = true;
+		else if (strcmp(opt, "ro") == 0)
+			*super_rw = false;
+	}
+	*mnt = f[4];
+	return 0;
+}
+
+/*
+ * On the real root, whether the file system itself is writable: a
+ * service's read-only view of it (systemd's ProtectSystem=, a read-only
+ * bind mount) flags the mount, not the super block, and must not make
+ * an unencrypted or mutable file system look read-only.
+ */
+static void
+super_block_rw(const struct linux_ctx *c, const char *mountpoint, bool *rw)
+{
+	struct linux_lines l;
+	char *mnt;
+	bool w;
+
+	if (c->prefixed ||
+	    linux_lines_open(c, "/proc/self/mountinfo", &l) < 0)
+		return;
+	while (linux_lines_next(&l) == 1) {
+		if (l.partial || l.cont ||
+		    linux_mountinfo_parse(l.buf, &mnt, &w) < 0 ||
+		    strcmp(mnt, mountpoint) != 0)
+			continue;
+		*rw = w;	/* the last entry, as in mounts */
+	}
+	linux_lines_close(&l);
+}
+
+int
 linux_mount_find(const struct linux_ctx *c, const char *mountpoint,
     char *source, size_t slen, char *type, size_t tlen, bool *rw)
 {
@@ -239,6 +298,8 @@ linux_mount_find(const struct linux_ctx *c, const char *mountpoint,
 		rc = 0;
 	}
 	linux_lines_close(&l);
+	if (rc == 0)
+		super_block_rw(c, mountpoint, rw);
 	return rc;
 }
 

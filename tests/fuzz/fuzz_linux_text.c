@@ -1,7 +1,8 @@
 /*
  * fuzz_linux_text.c - the text parsers the Linux HAL runs over files of
  * the device: os-release, "name = value" and "NAME value" configuration
- * (read and rewrite), the kernel command line, /proc/self/mounts lines,
+ * (read and rewrite), the kernel command line, /proc/self/mounts and
+ * mountinfo lines,
  * nftables rulesets (text and nft's JSON), wpa_supplicant.conf merging and
  * pam_faillock tally records. The first byte picks the parser.
  *
@@ -47,7 +48,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    sizeof(out));
 		break;
 	case 4:
+		/* the same bytes as a line of mounts and of mountinfo
+		 * (each parser cuts its copy) */
+		d = strdup(text);
 		linux_mount_parse(text, &s, &a, &b, &rw);
+		if (d != NULL)
+			linux_mountinfo_parse(d, &a, &rw);
+		free(d);
 		break;
 	case 5:
 		(void)linux_nft_text_drops_input(text);

@@ -133,11 +133,46 @@ test_mount_parse(void **state)
 	    -EINVAL);
 }
 
+/* mountinfo: the super block's options, whatever the mount's own say
+ * (systemd's ProtectSystem=strict: "ro" per mount, "rw" super block). */
+static void
+test_mountinfo_parse(void **state)
+{
+	char strict[] = "24 1 254:0 / / ro,relatime shared:1 master:1 - ext4 "
+	    "/dev/vda rw,errors=remount-ro";
+	char home[] = "30 24 254:0 /home /home rw,relatime - ext4 /dev/vda rw";
+	char ro[] = "31 24 253:0 / /usr ro - ext4 /dev/dm-0 ro,noatime";
+	char sp[] = "32 24 0:5 / /mnt/my\\040disk rw - vfat /dev/sdb1 rw";
+	char bad1[] = "24 1 254:0 / / ro,relatime shared:1 ext4 /dev/vda rw";
+	char bad2[] = "24 1 254:0 / relative ro - ext4 /dev/vda rw";
+	char bad3[] = "24 1 254:0 / / ro - ext4 /dev/vda rw extra";
+	char bad4[] = "24 1 254:0 /";
+	char *mnt;
+	bool w;
+
+	(void)state;
+	assert_int_equal(linux_mountinfo_parse(strict, &mnt, &w), 0);
+	assert_string_equal(mnt, "/");
+	assert_true(w);
+	assert_int_equal(linux_mountinfo_parse(home, &mnt, &w), 0);
+	assert_string_equal(mnt, "/home");
+	assert_true(w);
+	assert_int_equal(linux_mountinfo_parse(ro, &mnt, &w), 0);
+	assert_false(w);
+	assert_int_equal(linux_mountinfo_parse(sp, &mnt, &w), 0);
+	assert_string_equal(mnt, "/mnt/my disk");
+	assert_int_equal(linux_mountinfo_parse(bad1, &mnt, &w), -EINVAL);
+	assert_int_equal(linux_mountinfo_parse(bad2, &mnt, &w), -EINVAL);
+	assert_int_equal(linux_mountinfo_parse(bad3, &mnt, &w), -EINVAL);
+	assert_int_equal(linux_mountinfo_parse(bad4, &mnt, &w), -EINVAL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handheld_encrypted),
+		cmocka_unit_test(test_mountinfo_parse),
 		cmocka_unit_test(test_unencrypted),
 		cmocka_unit_test(test_kiosk_luks_root),
 		cmocka_unit_test(test_block_chain),
