@@ -11,49 +11,7 @@
 
 #include <cmocka.h>
 
-#include "store.h"
-#include "tests/unit/support.h"
-
-static int
-setup(void **state)
-{
-	*state = strdup(test_tmpdir());
-	log_init(true, LOG_LVL_ERR);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	test_rmtree(*state);
-	free(*state);
-	return 0;
-}
-
-static struct store *
-open_ok(const char *dir)
-{
-	char err[256];
-	struct store *st = store_open(dir, err, sizeof(err));
-
-	if (st == NULL)
-		fail_msg("store_open: %s", err);
-	return st;
-}
-
-static int64_t
-count(struct store *st, const char *sql)
-{
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return n;
-}
+#include "tests/unit/agent/store_test.h"
 
 static void
 fresh_database(void **state)
