@@ -12,42 +12,9 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/support.h"
-#include "tools/mdm/mdm.h"
+#include "tests/unit/tools/mdm/mdm_store_test.h"
 
 #define DAY 86400
-
-struct fixture {
-	char dir[512];
-	struct mdm_store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	char path[600], err[MDM_ERR_MAX];
-
-	if (f == NULL)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s", test_tmpdir());
-	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
-	if (mdm_store_open(path, &f->st, err, sizeof(err)) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	mdm_store_close(f->st);
-	test_rmtree(f->dir);
-	free(f);
-	return 0;
-}
 
 /* Enrolls device id with a token minted for group (NULL: none). */
 static void
