@@ -469,12 +469,20 @@ mdm token new --mode FULLY_MANAGED --group shop >/dev/null &&
 	not_ok "token new --group" "$(sqlite3 "$D/mdm.db" 'SELECT mode, group_name FROM tokens')"
 expect_fail "group assign refuses an unknown device" 1 'no such device' \
 	mdm group assign shop "$ID_a" 0000000000000000
+[ "$(mdm group add tmpjson --json | json_get added)" = true ] &&
+	[ "$(mdm group unassign "$ID_b" --json | json_get group)" = null ] &&
+	ok "group add|unassign --json" || not_ok "group --json"
 mdm group assign shop "$ID_a" "$ID_b" >"$T/assign.out" 2>&1
 grep -q '^2 device(s) now in group shop; pushed to 1 device(s)' "$T/assign.out" &&
 	ok "group assign: both in, pushed to the one without its own policy" ||
 	not_ok "group assign" "$(cat "$T/assign.out")"
 sed 's/"version": *"[^"]*"/"version": "44"/' \
 	examples/policies/fully_managed.json >"$T/v44.json"
+mdm policy set "$T/v44.json" --group tmpjson --json >"$T/pset.json" &&
+	[ "$(json_get scope <"$T/pset.json")" = group ] &&
+	[ "$(json_get version <"$T/pset.json")" = 44 ] &&
+	ok "policy set --json: scope, version, devices pushed" ||
+	not_ok "policy set --json" "$(cat "$T/pset.json")"
 check "policy set --group shop" mdm policy set "$T/v44.json" --group shop
 curl -sS -D "$T/hdr" --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
 	-o /dev/null "$URL/v1/devices/$ID_a/policy"
@@ -604,7 +612,11 @@ echo "# long-poll latency: $ms ms from the CLI's start to the response"
 # the next command on the dead connection: its next poll gets it.
 curl -sS --max-time 1 --cacert "$D/ca.pem" --cert "$T/a.pem" --key "$T/a.key" \
 	-o /dev/null "$URL/v1/devices/$ID_a/commands?waitSeconds=30" 2>/dev/null
-GONE=$(mdm command "$ID_a" RESCAN)
+mdm command "$ID_a" RESCAN --json >"$T/cmd.json"
+GONE=$(json_get id <"$T/cmd.json")
+[ "$(json_get type <"$T/cmd.json")" = RESCAN ] && [ "$(json_get device <"$T/cmd.json")" = "$ID_a" ] &&
+	[ -n "$GONE" ] && ok "command --json: id, device, type" ||
+	not_ok "command --json" "$(cat "$T/cmd.json")"
 sleep 0.5
 code=$(as a "$URL/v1/devices/$ID_a/commands?waitSeconds=5")
 [ "$(json_get commands/0/id <"$T/body")" = "$GONE" ] &&

@@ -103,6 +103,9 @@ void mdm_log_debug(const char *fmt, ...)
 /* Prints a tree as indented JSON on stdout and deletes it (NULL-safe):
  * 0, or -1 when it could not be printed. */
 int mdm_print_json(cJSON *root);
+/* Removes every "--json" from argv (argc updated); true when one was
+ * there: the command then prints its result as JSON. */
+bool mdm_take_json_flag(int *argc, char **argv);
 
 /* True when len bytes at s are well-formed UTF-8 (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF) without a NUL byte. */

@@ -100,8 +100,10 @@ cmd_policy(const char *dir, int argc, char **argv)
 	cJSON *root;
 	size_t len;
 	long long pushed;
+	bool json;
 	int ch, rc;
 
+	json = mdm_take_json_flag(&argc, argv);
 	if (argc < 2 || strcmp(argv[1], "set") != 0) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
@@ -175,6 +177,18 @@ cmd_policy(const char *dir, int argc, char **argv)
 	}
 	if (pushed > 0)
 		mdm_notify_touch(dir);
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "version", version);
+		cJSON_AddStringToObject(o, "scope", kind == MDM_SCOPE_DEVICE ?
+		    "device" : kind == MDM_SCOPE_GROUP ? "group" : "default");
+		if (kind != MDM_SCOPE_DEFAULT)
+			cJSON_AddStringToObject(o, "name", device != NULL ?
+			    device : group);
+		cJSON_AddNumberToObject(o, "pushed", (double)pushed);
+		return mdm_print_json(o) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+	}
 	printf("policy version %s set for %s%s; pushed to %lld device(s)\n",
 	    version, kind == MDM_SCOPE_DEVICE ? "device " :
 	    kind == MDM_SCOPE_GROUP ? "group " :
@@ -527,6 +541,7 @@ cmd_command(const char *dir, int argc, char **argv)
 	struct mdm_device d;
 	struct mdm_store *st;
 	int rc = MDM_EXIT_USAGE;
+	bool json = mdm_take_json_flag(&argc, argv);
 
 	if (params == NULL || command_options(argc, argv, params, &o) != 0)
 		goto out;
@@ -565,8 +580,19 @@ cmd_command(const char *dir, int argc, char **argv)
 	}
 	mdm_store_close(st);
 	mdm_notify_touch(dir);
-	printf("%s\n", c.id);
 	rc = MDM_EXIT_OK;
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(j, "id", c.id);
+		cJSON_AddStringToObject(j, "device", c.device);
+		cJSON_AddStringToObject(j, "type", c.type);
+		cJSON_AddBoolToObject(j, "signed", c.signature != NULL);
+		if (mdm_print_json(j) != 0)
+			rc = MDM_EXIT_FAIL;
+	} else {
+		printf("%s\n", c.id);
+	}
 out:
 	mdm_command_clear(&c);
 	cJSON_Delete(params);
@@ -577,6 +603,7 @@ static int
 cmd_redeliver(const char *dir, int argc, char **argv)
 {
 	struct mdm_store *st;
+	bool json = mdm_take_json_flag(&argc, argv);
 	int rc;
 
 	if (argc != 3) {
@@ -593,6 +620,14 @@ cmd_redeliver(const char *dir, int argc, char **argv)
 		return MDM_EXIT_FAIL;
 	}
 	mdm_notify_touch(dir);
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(j, "id", argv[2]);
+		cJSON_AddStringToObject(j, "device", argv[1]);
+		cJSON_AddBoolToObject(j, "redelivered", true);
+		return mdm_print_json(j) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+	}
 	printf("%s delivered again on the next poll\n", argv[2]);
 	return MDM_EXIT_OK;
 }

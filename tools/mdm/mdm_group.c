@@ -93,6 +93,7 @@ mdm_cmd_group(const char *dir, int argc, char **argv)
 	struct mdm_store *st;
 	long long pushed = 0;
 	char **ids;
+	bool json;
 	int nids, rc;
 
 	if (strcmp(argv[0], "groups") == 0) {
@@ -102,6 +103,7 @@ mdm_cmd_group(const char *dir, int argc, char **argv)
 		mdm_store_close(st);
 		return rc;
 	}
+	json = mdm_take_json_flag(&argc, argv);
 	if (argc < 3) {
 		group_usage();
 		return MDM_EXIT_USAGE;
@@ -117,6 +119,14 @@ mdm_cmd_group(const char *dir, int argc, char **argv)
 		if (rc != 0) {
 			fprintf(stderr, "wardenmdm: %s\n", err);
 			return MDM_EXIT_FAIL;
+		}
+		if (json) {
+			cJSON *j = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(j, "group", argv[2]);
+			cJSON_AddBoolToObject(j, "added", true);
+			return mdm_print_json(j) == 0 ? MDM_EXIT_OK :
+			    MDM_EXIT_FAIL;
 		}
 		printf("group %s added\n", argv[2]);
 		return MDM_EXIT_OK;
@@ -147,6 +157,17 @@ mdm_cmd_group(const char *dir, int argc, char **argv)
 	}
 	if (pushed > 0)
 		mdm_notify_touch(dir);
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+
+		if (name != NULL)
+			cJSON_AddStringToObject(j, "group", name);
+		else
+			cJSON_AddNullToObject(j, "group");
+		cJSON_AddNumberToObject(j, "devices", nids);
+		cJSON_AddNumberToObject(j, "pushed", (double)pushed);
+		return mdm_print_json(j) == 0 ? MDM_EXIT_OK : MDM_EXIT_FAIL;
+	}
 	printf("%d device(s) %s %s; pushed to %lld device(s)\n", nids,
 	    name != NULL ? "now in group" : "in no group",
 	    name != NULL ? name : "any more", pushed);

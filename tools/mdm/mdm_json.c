@@ -247,6 +247,23 @@ mdm_policy_version(const cJSON *v, char out[MDM_VERSION_MAX + 1], char *err,
 	return 0;
 }
 
+bool
+mdm_take_json_flag(int *argc, char **argv)
+{
+	bool found = false;
+	int i, j;
+
+	for (i = j = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			found = true;
+		else
+			argv[j++] = argv[i];
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return found;
+}
+
 int
 mdm_print_json(cJSON *root)
 {
