@@ -15,33 +15,9 @@
 #include <cmocka.h>
 #include <mbedtls/md.h>
 
-#include "agent/transport/netmsg.h"
+#include "tests/unit/agent/transport/netmsg_test.h"
 
 #define PEM "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
-
-static int
-parse_buf(struct netmsg_buf *b, struct netmsg *m, char *why, size_t len)
-{
-	int rc;
-
-	assert_false(b->failed);
-	rc = netmsg_parse(b->data, b->len, m, why, len);
-	netmsg_buf_free(b);
-	return rc;
-}
-
-/* Expects b's message to be refused with a reason holding `what`. */
-static void
-refused(struct netmsg_buf *b, const char *what)
-{
-	struct netmsg m;
-	char why[256] = "";
-
-	assert_int_equal(parse_buf(b, &m, why, sizeof(why)), -1);
-	if (strstr(why, what) == NULL)
-		fail_msg("reason \"%s\" does not name \"%s\"", why, what);
-	assert_null(m.payload);
-}
 
 static void
 test_connect_round_trip(void **state)

@@ -14,31 +14,7 @@
 
 #include <cmocka.h>
 
-#include "agent/transport/netmsg.h"
-
-static int
-parse_buf(struct netmsg_buf *b, struct netmsg *m, char *why, size_t len)
-{
-	int rc;
-
-	assert_false(b->failed);
-	rc = netmsg_parse(b->data, b->len, m, why, len);
-	netmsg_buf_free(b);
-	return rc;
-}
-
-static void
-refused(struct netmsg_buf *b, const char *what)
-{
-	struct netmsg m;
-	char why[256] = "";
-
-	assert_int_equal(parse_buf(b, &m, why, sizeof(why)), -1);
-	if (strstr(why, what) == NULL)
-		fail_msg("reason \"%s\" does not name \"%s\"", why, what);
-	assert_null(m.payload);
-	assert_null(m.state);
-}
+#include "tests/unit/agent/transport/netmsg_test.h"
 
 #define SEC "[{\"id\":0,\"uri\":\"coaps://127.0.0.1:5684\",\"mode\":0}]"
 #define SRV "[{\"id\":0,\"ssid\":1,\"lifetime\":3600}]"
