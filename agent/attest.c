@@ -128,7 +128,7 @@ claims(struct wardend *d, const char *id, const cJSON *aud,
 	cJSON_AddStringToObject(p, "sub", id);
 	/* A lost device is not one a gateway should trust, whatever its
 	 * posture: it says so. */
-	cJSON_AddStringToObject(p, "deviceState", commands_lost_mode(d) ?
+	cJSON_AddStringToObject(p, "deviceState", store_lost_mode(d->store) ?
 	    "LOST" : "ACTIVE");
 	cJSON_AddStringToObject(p, "verdict",
 	    posture_state_name(d->result.verdict));

@@ -526,7 +526,7 @@ static void
 run_rescan(struct server *sv, const char *id, const cJSON *params)
 {
 	(void)params;
-	daemon_scan(sv->d, NULL);
+	wardend_scan(sv->d, NULL);
 	/* The scan's verdict follows as a report. */
 	finish(sv, id, "SUCCEEDED", NULL, "scan started", NULL);
 }
@@ -923,15 +923,6 @@ commands_wipe_device(struct wardend *d, const char *why)
 	snprintf(j->why, sizeof(j->why), "wiped: %s", why);
 	memcpy(j->path, path, sizeof(j->path));
 	daemon_hal_job(d, job_work, job_after, j);
-}
-
-bool
-commands_lost_mode(struct wardend *d)
-{
-	char *v = store_kv_get(d->store, COMMANDS_LOST_MODE_KEY);
-
-	free(v);
-	return v != NULL;
 }
 
 void

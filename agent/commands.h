@@ -38,7 +38,7 @@ struct wardend;
 /* The kv key of an action waiting for its result's acknowledgement. */
 #define COMMANDS_AFTER_ACK_KEY "command_after_ack"
 /* The kv key of lost mode's fields while it lasts. */
-#define COMMANDS_LOST_MODE_KEY "lost_mode"
+#define COMMANDS_LOST_MODE_KEY STORE_KV_LOST_MODE
 /* The kv key of a wipe the agent decided on, until it is done. */
 #define COMMANDS_WIPE_PENDING_KEY "wipe_pending"
 
@@ -74,8 +74,6 @@ void commands_start(struct wardend *d);
  * cause in the events and the state history. Once at a time.
  */
 void commands_wipe_device(struct wardend *d, const char *why);
-/* The device is in lost mode (reports say state LOST, tokens too). */
-bool commands_lost_mode(struct wardend *d);
 
 /* commands_signature.c */
 /* The header's "typ" of a command signature. */

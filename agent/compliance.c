@@ -163,7 +163,7 @@ compliance_evaluate(struct wardend *d)
 
 	memset(&info, 0, sizeof(info));
 	info.mode = current_mode(st);
-	info.state = (commands_lost_mode(d) ? REPORT_STATE_LOST :
+	info.state = (store_lost_mode(d->store) ? REPORT_STATE_LOST :
 	    REPORT_STATE_ACTIVE);
 	info.agent_version = WARDEN_VERSION;
 	report_apps(d, &info);
@@ -213,7 +213,7 @@ compliance_evaluate(struct wardend *d)
 		    posture_state_name(d->result.verdict),
 		    d->result.policy_version);
 		/* A new report goes out now, whatever produced it. */
-		daemon_outbox_kick(d);
+		wardend_outbox_kick(d);
 	}
 	policy_engine_after_evaluation(d);
 	goto out;
@@ -285,7 +285,7 @@ ctl_compliance(struct ctl_conn *c, const cJSON *req)
 	}
 	memset(&info, 0, sizeof(info));
 	info.mode = current_mode(d->store);
-	info.state = (commands_lost_mode(d) ? REPORT_STATE_LOST :
+	info.state = (store_lost_mode(d->store) ? REPORT_STATE_LOST :
 	    REPORT_STATE_ACTIVE);
 	info.agent_version = WARDEN_VERSION;
 	report_apps(d, &info);

@@ -57,28 +57,6 @@ struct write_req {
 	char *buf;
 };
 
-typedef void (*ctl_fn)(struct ctl_conn *, const cJSON *);
-
-static const struct {
-	const char *cmd;
-	bool privileged;
-	ctl_fn fn;
-} commands[] = {
-	{ "status", false, ctl_status },
-	{ "facts", false, ctl_facts },
-	{ "scan", true, ctl_scan },
-	{ "sim", true, ctl_sim },
-	{ "compliance", false, ctl_compliance },
-	{ "rules-apply", true, ctl_rules_apply },
-	{ "policy-apply", true, ctl_policy_apply },
-	{ "policy-show", false, ctl_policy_show },
-	{ "policy-check", false, ctl_policy_check },
-	{ "provision", true, ctl_provision },
-	{ "provision-share", true, ctl_provision_share },
-	{ "attest", false, ctl_attest },
-	{ "retire", true, ctl_retire },
-};
-
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 static void arm_timeout(struct ctl_conn *c);
@@ -389,28 +367,28 @@ dispatch(char *line, void *arg)
 		    "a string");
 		return;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(cmd->valuestring, commands[i].cmd) == 0)
+	for (i = 0; i < c->d->ctl_ncmds; i++)
+		if (strcmp(cmd->valuestring, c->d->ctl_cmds[i].cmd) == 0)
 			break;
-	if (i == sizeof(commands) / sizeof(commands[0])) {
+	if (i == c->d->ctl_ncmds) {
 		control_reply_err(c, EXIT_USAGE, "request.cmd: unknown command "
 		    "\"%.64s\"", cmd->valuestring);
 		cJSON_Delete(req);
 		return;
 	}
-	if (commands[i].privileged && !c->peer.privileged) {
+	if (c->d->ctl_cmds[i].privileged && !c->peer.privileged) {
 		log_warnx("control: refused \"%s\" from uid %d (pid %d): not "
-		    "privileged", commands[i].cmd, (int)c->peer.uid,
+		    "privileged", c->d->ctl_cmds[i].cmd, (int)c->peer.uid,
 		    (int)c->peer.pid);
 		control_reply_err(c, EXIT_FAIL, "permission denied: \"%s\" "
 		    "changes the device and needs root or membership in "
-		    "group \"%s\" (you are uid %d)", commands[i].cmd,
+		    "group \"%s\" (you are uid %d)", c->d->ctl_cmds[i].cmd,
 		    c->d->ctl_group, (int)c->peer.uid);
 		cJSON_Delete(req);
 		return;
 	}
-	log_debug("control: %s from uid %d", commands[i].cmd, (int)c->peer.uid);
-	commands[i].fn(c, req);
+	log_debug("control: %s from uid %d", c->d->ctl_cmds[i].cmd, (int)c->peer.uid);
+	c->d->ctl_cmds[i].fn(c, req);
 	cJSON_Delete(req);
 }
 
@@ -612,12 +590,15 @@ make_parent(const char *path)
 }
 
 void
-control_start(struct wardend *d)
+control_start(struct wardend *d, const struct ctl_command *cmds,
+    size_t ncmds)
 {
 	const char *path = d->conf.control_socket;
 	struct group *gr;
 	int rc;
 
+	d->ctl_cmds = cmds;
+	d->ctl_ncmds = ncmds;
 	d->ctl_gid = getegid();
 	if (d->conf.control_group[0] != '\0') {
 		if ((gr = getgrnam(d->conf.control_group)) == NULL)

@@ -10,6 +10,7 @@
 #include "agent/netproc.h"
 #include "agent/policy_predict.h"
 #include "agent/report.h"
+#include "agent/retire.h"
 #include "daemon.h"
 
 cJSON *
@@ -259,3 +260,21 @@ ctl_policy_check(struct ctl_conn *c, const cJSON *req)
 	cJSON_AddItemToObject(r, "settings", pred);
 	control_reply_ok(c, r);
 }
+
+/* The requests of the control socket, by room. */
+const struct ctl_command ctl_commands[] = {
+	{ "status", false, ctl_status },
+	{ "facts", false, ctl_facts },
+	{ "scan", true, ctl_scan },
+	{ "sim", true, ctl_sim },
+	{ "compliance", false, ctl_compliance },
+	{ "rules-apply", true, ctl_rules_apply },
+	{ "policy-apply", true, ctl_policy_apply },
+	{ "policy-show", false, ctl_policy_show },
+	{ "policy-check", false, ctl_policy_check },
+	{ "provision", true, ctl_provision },
+	{ "provision-share", true, ctl_provision_share },
+	{ "attest", false, ctl_attest },
+	{ "retire", true, ctl_retire },
+};
+const size_t ctl_ncommands = sizeof(ctl_commands) / sizeof(ctl_commands[0]);

@@ -1,6 +1,6 @@
 /*
  * daemon.c - wardend's event loop: signals, the scan timer, the HAL's
- * change notifications, and the serialized HAL job queue. Nothing here
+ * change notifications (the HAL job queue is jobs.c). Nothing here
  * polls: between scheduled events the loop sleeps in epoll_wait.
  */
 #include <errno.h>
@@ -20,15 +20,6 @@
 /* Hot-plug and file events arrive in bursts; one scan per burst. */
 #define SETTLE_MS 200
 
-struct hal_job {
-	uv_work_t work;
-	struct wardend *d;
-	void (*fn)(struct wardend *, void *);
-	void (*after)(struct wardend *, void *);
-	void *arg;
-	struct hal_job *next;
-};
-
 struct scan_waiter {
 	struct ctl_conn *conn;
 	struct scan_waiter *next;
@@ -42,70 +33,6 @@ struct scan_job {
 	size_t napps;
 	int apps_rc;
 };
-
-static void job_next(struct wardend *d);
-
-static void
-job_work(uv_work_t *w)
-{
-	struct hal_job *j = w->data;
-
-	j->fn(j->d, j->arg);
-}
-
-static void
-job_done(uv_work_t *w, int status)
-{
-	struct hal_job *j = w->data;
-	struct wardend *d = j->d;
-
-	(void)status;
-	d->job_running = false;
-	if (j->after != NULL)
-		j->after(d, j->arg);
-	free(j);
-	job_next(d);
-}
-
-static void
-job_next(struct wardend *d)
-{
-	struct hal_job *j = d->jobs_head;
-
-	if (d->job_running || j == NULL)
-		return;
-	d->jobs_head = j->next;
-	if (d->jobs_head == NULL)
-		d->jobs_tail = NULL;
-	d->job_running = true;
-	j->work.data = j;
-	if (uv_queue_work(d->loop, &j->work, job_work, job_done) != 0) {
-		/* Cannot happen with a valid loop; run inline rather than
-		 * lose the job. */
-		job_work(&j->work);
-		job_done(&j->work, 0);
-	}
-}
-
-void
-daemon_hal_job(struct wardend *d, void (*work)(struct wardend *, void *),
-    void (*after)(struct wardend *, void *), void *arg)
-{
-	struct hal_job *j = calloc(1, sizeof(*j));
-
-	if (j == NULL)
-		fatal("calloc");
-	j->d = d;
-	j->fn = work;
-	j->after = after;
-	j->arg = arg;
-	if (d->jobs_tail != NULL)
-		d->jobs_tail->next = j;
-	else
-		d->jobs_head = j;
-	d->jobs_tail = j;
-	job_next(d);
-}
 
 static uint64_t
 thread_cpu_ns(void)
@@ -318,6 +245,12 @@ daemon_start(struct wardend *d)
 
 	d->loop = uv_default_loop();
 	d->started_at = store_now();
+	/* What the rooms below ask of the ones above (daemon.h). */
+	d->hooks.scan = daemon_scan;
+	d->hooks.rearm_scan = daemon_rearm_scan;
+	d->hooks.wipe = commands_wipe_device;
+	d->hooks.outbox_kick = daemon_outbox_kick;
+	d->hooks.enroll = enroll_start;
 	start_network(d);
 	t0 = uv_hrtime();
 	if ((d->store = store_open(d->conf.state_dir, err, sizeof(err))) ==
@@ -352,7 +285,7 @@ daemon_start(struct wardend *d)
 		d->hal_watch_active = true;
 	}
 	netwatch_start(d);
-	control_start(d);
+	control_start(d, ctl_commands, ctl_ncommands);
 	apps_watch_start(d);
 	policy_engine_start(d);
 	provision_start(d);

@@ -30,9 +30,33 @@ struct lwm2m_session;
 struct netproc;
 struct retire;
 struct server;
+struct wardend;
+
+/*
+ * What a lower room asks of a higher one. The rooms above fill these in
+ * before the loop runs (daemon_start); the rooms below call the
+ * wardend_*() wrappers and never the higher room itself, so no room
+ * calls up. A hook left unset does nothing.
+ */
+struct wardend_hooks {
+	/* A posture scan; its result is the reply to conn when not NULL
+	 * (daemon.c). */
+	void (*scan)(struct wardend *d, struct ctl_conn *conn);
+	/* The scan interval changed: re-arm the timer (daemon.c). */
+	void (*rearm_scan)(struct wardend *d);
+	/* Wipe now: the device key destroyed, then the factory reset
+	 * (commands.c). */
+	void (*wipe)(struct wardend *d, const char *why);
+	/* A report was queued: deliver it now if the session is idle
+	 * (server.c). */
+	void (*outbox_kick)(struct wardend *d);
+	/* Provisioning reached ENROLLING: enroll now (enroll.c). */
+	void (*enroll)(struct wardend *d);
+};
 
 struct wardend {
 	uv_loop_t *loop;
+	struct wardend_hooks hooks;
 	struct config conf;
 	char conf_path[PATH_MAX];
 	bool conf_given;
@@ -52,6 +76,8 @@ struct wardend {
 	uv_pipe_t ctl_server;
 	bool ctl_active;
 	struct ctl_conn *ctl_conns;
+	const struct ctl_command *ctl_cmds;	/* control_start() */
+	size_t ctl_ncmds;
 	gid_t ctl_gid;
 	char ctl_group[64];
 	char ctl_readbuf[65536];
@@ -107,6 +133,41 @@ struct wardend {
 	bool watchdog_active;
 };
 
+static inline void
+wardend_scan(struct wardend *d, struct ctl_conn *conn)
+{
+	if (d->hooks.scan != NULL)
+		d->hooks.scan(d, conn);
+}
+
+static inline void
+wardend_rearm_scan(struct wardend *d)
+{
+	if (d->hooks.rearm_scan != NULL)
+		d->hooks.rearm_scan(d);
+}
+
+static inline void
+wardend_wipe(struct wardend *d, const char *why)
+{
+	if (d->hooks.wipe != NULL)
+		d->hooks.wipe(d, why);
+}
+
+static inline void
+wardend_outbox_kick(struct wardend *d)
+{
+	if (d->hooks.outbox_kick != NULL)
+		d->hooks.outbox_kick(d);
+}
+
+static inline void
+wardend_enroll(struct wardend *d)
+{
+	if (d->hooks.enroll != NULL)
+		d->hooks.enroll(d);
+}
+
 /* daemon.c */
 /* Sets up everything from d->conf; fatal on setup errors. */
 void daemon_start(struct wardend *d);
@@ -115,6 +176,7 @@ void daemon_stop(struct wardend *d, const char *why);
 /* Frees what daemon_start set up, after the loop has ended. */
 void daemon_cleanup(struct wardend *d);
 
+/* jobs.c */
 /*
  * Queues a HAL job: work(arg) runs on the work queue (it may block; it
  * touches only the HAL and arg), then after(d, arg) runs on the loop.
@@ -284,9 +346,19 @@ void server_status(struct wardend *d, cJSON *r);
 void ctl_attest(struct ctl_conn *c, const cJSON *req);
 
 /* control.c */
-/* Binds the control socket (mode and group from the config); fatal on
+/* One request the control socket answers: its name, whether it changes
+ * the device (root or the control group only), and its handler, which
+ * replies once (control_reply_ok or _err). */
+struct ctl_command {
+	const char *cmd;
+	bool privileged;
+	void (*fn)(struct ctl_conn *c, const cJSON *req);
+};
+/* Binds the control socket (mode and group from the config) to answer
+ * the requests of cmds (ncmds of them; kept, not copied); fatal on
  * error. */
-void control_start(struct wardend *d);
+void control_start(struct wardend *d, const struct ctl_command *cmds,
+    size_t ncmds);
 void control_stop(struct wardend *d);
 /* Peer credentials of a connection. */
 struct ctl_peer {
@@ -311,6 +383,9 @@ void ctl_status(struct ctl_conn *c, const cJSON *req);
 void ctl_scan(struct ctl_conn *c, const cJSON *req);
 void ctl_facts(struct ctl_conn *c, const cJSON *req);
 void ctl_sim(struct ctl_conn *c, const cJSON *req);
+/* Every request the control socket answers (for control_start). */
+extern const struct ctl_command ctl_commands[];
+extern const size_t ctl_ncommands;
 /* The facts as a JSON object {name: {type, value}}. */
 cJSON *ctl_facts_json(const struct hal_facts *fs);
 

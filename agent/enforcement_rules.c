@@ -261,7 +261,7 @@ static void
 dispatch(struct wardend *d, struct action *list)
 {
 	struct action *a, *next, *rev = NULL;
-	bool lost = commands_lost_mode(d);
+	bool lost = store_lost_mode(d->store);
 
 	for (a = list; a != NULL; a = next) {
 		next = a->next;
@@ -273,7 +273,7 @@ dispatch(struct wardend *d, struct action *list)
 		/* A wipe goes the WIPE command's way (commands.h). */
 		if (a->wipe) {
 			store_event(d->store, "enforcement-wipe", "wipe");
-			commands_wipe_device(d, a->message);
+			wardend_wipe(d, a->message);
 			free(a);
 			continue;
 		}

@@ -258,7 +258,7 @@ load_policy(struct wardend *d)
 	    d->conf.scan_interval) {
 		d->conf.scan_interval =
 		    e->effective->reporting.scan_interval_seconds;
-		daemon_rearm_scan(d);
+		wardend_rearm_scan(d);
 	}
 	/* Leaving management: not even the mode's baseline stays. */
 	if (e->retiring) {
@@ -400,7 +400,7 @@ plan_done(struct wardend *d)
 		free(w);
 	}
 	/* Judge the device against what is now in force. */
-	daemon_scan(d, NULL);
+	wardend_scan(d, NULL);
 }
 
 static void
@@ -477,7 +477,7 @@ check_failed_attempts(struct wardend *d)
 	    (long long)f->i, limit);
 	log_warnx("%s", msg);
 	store_event(d->store, "wipe-failed-attempts", msg);
-	commands_wipe_device(d, msg);
+	wardend_wipe(d, msg);
 }
 
 enum policy_mode

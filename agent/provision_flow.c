@@ -177,7 +177,7 @@ steps_after(struct wardend *d, void *arg)
 		free(masked);
 		control_reply_ok(j->conn, r);
 	}
-	enroll_start(d);
+	wardend_enroll(d);
 out:
 	job_free(j);
 }

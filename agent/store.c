@@ -386,6 +386,15 @@ store_kv_get(struct store *st, const char *key)
 	return v;
 }
 
+bool
+store_lost_mode(struct store *st)
+{
+	char *v = store_kv_get(st, STORE_KV_LOST_MODE);
+
+	free(v);
+	return v != NULL;
+}
+
 int
 store_kv_set(struct store *st, const char *key, const char *value)
 {

@@ -125,6 +125,11 @@ int store_outbox_count(struct store *st, const char *kind, int64_t *count);
  * server can be told: kv keys below, forgotten when the device retires.
  * told_* are the totals the server has acknowledged (outbox_sender.c).
  */
+/* The kv key of lost mode's fields while it lasts (commands.c sets and
+ * clears it; every room reads it with store_lost_mode()). */
+#define STORE_KV_LOST_MODE "lost_mode"
+/* True while the device is in lost mode. */
+bool store_lost_mode(struct store *st);
 #define STORE_KV_DROPPED_REPORTS "outbox_dropped_reports"
 #define STORE_KV_DROPPED_RESULTS "outbox_dropped_results"
 #define STORE_KV_TOLD_REPORTS "outbox_told_reports"
