@@ -192,7 +192,7 @@ SIZE_CFLAGS := -Os -ffunction-sections -fdata-sections
 SIZE_LDFLAGS := -Wl,--gc-sections
 endif
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) \
-	-include $(autoconf) -I$(srctree) -I$(srctree)/agent $(PKG_CFLAGS) \
+	-include $(autoconf) -I$(srctree) $(PKG_CFLAGS) \
 	$(CPPFLAGS) $(CFLAGS) $(SIZE_CFLAGS) $(SAN_FLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SIZE_LDFLAGS) $(SAN_FLAGS)
 
@@ -200,7 +200,7 @@ lib-objs := $(addprefix $(objtree)/,$(lib-y))
 libwarden := $(objtree)/libwarden.a
 wardend := $(objtree)/wardend
 wardenctl := $(objtree)/wardenctl
-# The confined decoder of camera pictures (agent/qrdecode.h).
+# The confined decoder of camera pictures (agent/provision/qrdecode.h).
 qrdecode := $(if $(filter y,$(CONFIG_QR_IMAGE)),$(objtree)/warden-qrdecode)
 
 .PHONY: programs

@@ -23,10 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/netproc.h"
-#include "agent/provision.h"
-#include "agent/qrdecode.h"
-#include "agent/sandbox.h"
+#include "agent/transport/netproc.h"
+#include "agent/provision/provision.h"
+#include "agent/provision/qrdecode.h"
+#include "agent/core/sandbox.h"
 
 #ifdef CONFIG_NETPROC_SECCOMP
 /* Reading standard input, writing the answer, memory, leaving; and what

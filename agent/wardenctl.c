@@ -14,7 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "warden.h"
+#include "agent/core/core.h"
+#include "agent/ctl/ctl.h"
 
 typedef int (*cmd_fn)(const struct ctl_opts *, int, char **);
 

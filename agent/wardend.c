@@ -13,8 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon.h"
-#include "netproc.h"
+#include "agent/core/core.h"
+#include "agent/provision/provision.h"
+#include "agent/transport/transport.h"
+#include "agent/policy/policy.h"
+#include "agent/session/session.h"
+#include "agent/daemon/daemon.h"
+#include "agent/transport/netproc.h"
 
 /* --help: the usage on stdout, exit 0. */
 static void __attribute__((noreturn))

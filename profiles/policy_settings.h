@@ -5,7 +5,7 @@
  *
  * A setting is one unit of enforcement: one HAL call applies it. Its key
  * is unique and stable across policy versions, so that the store can
- * remember per key what was applied (agent/enforce.h diffs against
+ * remember per key what was applied (agent/policy/enforce.h diffs against
  * that). Keys (docs/policy.md, "Settings"):
  *
  *   workProfile                        the work profile exists (COPE, BYOD)
@@ -104,7 +104,7 @@ struct policy_settings {
 
 /*
  * Something in the policy that is not enforced, as an AMAPI
- * NonComplianceDetail (it maps onto agent/posture.h's posture_extra):
+ * NonComplianceDetail (it maps onto profiles/posture.h's posture_extra):
  * reason is RULES_REASON_MANAGEMENT_MODE (the mode may not touch it),
  * RULES_REASON_UNSUPPORTED (an unknown field, or an option warden cannot
  * honour) or RULES_REASON_INVALID_VALUE (a merge conflict: a second

@@ -2,7 +2,7 @@
  * requirements.h - what a merged policy demands of the device's posture.
  *
  * The policy model (profiles/policy*.c) derives this from a merged policy;
- * the posture engine (agent/posture*.c) turns each requirement into an
+ * the posture engine (profiles/posture.c) turns each requirement into an
  * implicit compliance rule (passcode too weak, encryption required, OS too
  * old, ...). Keeping it a plain struct lets the two sides be built and
  * tested apart.

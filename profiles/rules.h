@@ -5,7 +5,7 @@
  * compliance rules over scanned facts, in the spirit of Citrix Device
  * Posture and Intune custom compliance. rules_parse() turns one document
  * into a struct rules_set or rejects it whole with a precise
- * "fieldPath: reason" error. The posture engine (agent/posture_eval.c)
+ * "fieldPath: reason" error. The posture engine (profiles/posture.c)
  * evaluates a rules_set over a struct hal_facts.
  *
  * The value helpers (versions, ISO 8601 date-times) are exported because

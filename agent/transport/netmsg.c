@@ -16,7 +16,7 @@
 
 #include "agent/transport/netmsg.h"
 #include "agent/transport/netmsg_int.h"
-#include "agent/transport/rest_json.h"
+#include "agent/transport/rest/rest_json.h"
 
 static void
 vfail(struct netmsg_rd *r, const char *fmt, va_list ap)

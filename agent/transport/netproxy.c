@@ -1,6 +1,6 @@
 /*
  * netproxy.c - wardend's side of privilege separation: it starts the
- * network process (agent/netproc.c) and restarts it when it dies, and it
+ * network process (agent/transport/netproc.c) and restarts it when it dies, and it
  * is the `rest` binding the agent core uses when separated: each
  * transport_ops call becomes a request message (netmsg.h), each reply
  * message a transport_reply, after netmsg_parse() has checked it whole
@@ -24,11 +24,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/netproc.h"
+#include "agent/transport/netproc.h"
 #include "agent/transport/netmsg.h"
-#include "agent/transport/rest_http.h"
-#include "agent/transport/rest_json.h"
-#include "agent/transport/tls_stream.h"
+#include "agent/transport/rest/rest_http.h"
+#include "agent/transport/rest/rest_json.h"
+#include "agent/transport/rest/tls_stream.h"
 
 #define RESTART_MIN_MS 100
 #define RESTART_MAX_MS 30000

@@ -191,4 +191,14 @@ const char *transport_status_name(enum transport_status s);
 /* rest_binding.c */
 extern const struct transport_ops transport_rest;
 
+/* The rest of the room's interface: the network process and its
+ * messages, and the LwM2M client's object registry the parent checks
+ * Security and Server writes with. */
+#include "agent/transport/netmsg.h"
+#include "agent/transport/netproc.h"
+#ifdef CONFIG_TRANSPORT_LWM2M
+#include "agent/transport/lwm2m/lwm2m_client.h"
+#include "agent/transport/lwm2m/lwm2m_objects.h"
+#endif
+
 #endif /* WARDEN_TRANSPORT_H */

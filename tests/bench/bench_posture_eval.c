@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/posture.h"
-#include "agent/report.h"
+#include "profiles/posture.h"
+#include "agent/policy/report.h"
 
 #define COND(f, op, t, v) \
 	"{\"fact\":\"" f "\",\"operator\":\"" op "\",\"type\":\"" t \

@@ -1,6 +1,6 @@
 /*
  * fuzz_clock.c - libFuzzer target for the test clock file parser and the
- * stored non-compliance record parser (agent/clock.c, noncompliance.c).
+ * stored non-compliance record parser (agent/core/clock.c, noncompliance.c).
  * A clock that parses is within its bounds; a record that parses formats
  * back to itself, and counting on from it never loses time nor passes
  * the maximum; a rejection always says why.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/clock.h"
+#include "agent/core/clock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_command_signature.c - libFuzzer target for the check of a signed
- * command (agent/commands_signature.c): the JWS parser under it and the
+ * command (agent/session/commands_signature.c): the JWS parser under it and the
  * claims against the command.
  *
  * An input is offered twice: as a compact JWS as received, and, when it
@@ -20,7 +20,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "agent/commands.h"
+#include "agent/session/commands.h"
 
 #define NOW 1760000000LL
 

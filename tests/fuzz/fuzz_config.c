@@ -1,10 +1,10 @@
 /*
- * fuzz_config.c - wardend.conf parser (agent/config.c).
+ * fuzz_config.c - wardend.conf parser (agent/core/config.c).
  */
 #include <stdint.h>
 #include <stdio.h>
 
-#include "warden.h"
+#include "agent/core/core.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_http_response.c - libFuzzer target for the HTTP response parser
- * (agent/transport/http_response.c), which reads bytes straight from the
+ * (agent/transport/rest/http_response.c), which reads bytes straight from the
  * server.
  *
  * Invariants: a complete response has a status 200..599, a body within
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/transport/http_response.h"
+#include "agent/transport/rest/http_response.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

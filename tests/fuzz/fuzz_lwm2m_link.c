@@ -1,6 +1,6 @@
 /*
  * fuzz_lwm2m_link.c - the CoRE link format reader
- * (agent/transport/lwm2m_link.c).
+ * (agent/transport/lwm2m/lwm2m_link.c).
  * requires: CONFIG_TRANSPORT_LWM2M
  *
  * Invariants: an accepted text has 1 to LWM2M_LINKS_MAX links of bounded
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/transport/lwm2m_content.h"
+#include "agent/transport/lwm2m/lwm2m_content.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_lwm2m_request.c - how the LwM2M binding reads a request from its
- * server (agent/transport/lwm2m_uri.c): an input is one CoAP/UDP
+ * server (agent/transport/lwm2m/lwm2m_uri.c): an input is one CoAP/UDP
  * datagram, parsed by libcoap as on the wire, then its Uri-Path,
  * Uri-Query, Content-Format, Accept and Observe options by
  * lwm2m_coap_parse_request(); the bytes are also tried as a server URI
@@ -18,7 +18,7 @@
 
 #include <coap3/coap.h>
 
-#include "agent/transport/lwm2m_coap.h"
+#include "agent/transport/lwm2m/lwm2m_coap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_lwm2m_senml.c - the SenML JSON and LwM2M 1.0 JSON decoders
- * (agent/transport/lwm2m_senml.c). The first input byte picks the format
+ * (agent/transport/lwm2m/lwm2m_senml.c). The first input byte picks the format
  * (bit 0: 1.0 JSON) and the path written to (/33001, /33001/0 or
  * /33001/0/1), the rest is the payload.
  * requires: CONFIG_TRANSPORT_LWM2M
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/transport/lwm2m_content.h"
+#include "agent/transport/lwm2m/lwm2m_content.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_lwm2m_tlv.c - the OMA TLV decoder (agent/transport/lwm2m_tlv.c).
+ * fuzz_lwm2m_tlv.c - the OMA TLV decoder (agent/transport/lwm2m/lwm2m_tlv.c).
  * The first input byte picks the path written to (/3, /3/0, /3/0/6 or
  * /3/0/6/1), the rest is the payload.
  * requires: CONFIG_TRANSPORT_LWM2M
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/transport/lwm2m_content.h"
+#include "agent/transport/lwm2m/lwm2m_content.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

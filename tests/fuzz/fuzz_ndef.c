@@ -1,6 +1,6 @@
 /*
  * fuzz_ndef.c - libFuzzer target for the NFC bump: NDEF message parsing
- * and the Properties payload under it (agent/provision_ndef.c).
+ * and the Properties payload under it (agent/provision/provision_ndef.c).
  *
  * Invariants: a rejected message leaves a cleared request and one line
  * "fieldPath: reason"; an accepted one validates and, rebuilt with
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/provision.h"
+#include "agent/provision/provision.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "agent/transport/netmsg.h"
-#include "agent/transport/rest_json.h"
+#include "agent/transport/rest/rest_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_netwatch.c - the rtnetlink reader of agent/netwatch.c: an input
+ * fuzz_netwatch.c - the rtnetlink reader of agent/session/netwatch.c: an input
  * is what one recv() on the socket gave (seeds: a link coming up, a link
  * going down, an address added, two messages in one read).
  *
@@ -12,7 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
+#include "agent/core/core.h"
+#include "agent/provision/provision.h"
+#include "agent/transport/transport.h"
+#include "agent/policy/policy.h"
+#include "agent/session/session.h"
+#include "agent/daemon/daemon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_properties.c - libFuzzer target for the java.util.Properties
- * reader (agent/provision_properties.c), alone and as a provisioning
+ * reader (agent/provision/provision_properties.c), alone and as a provisioning
  * input.
  *
  * Invariants: every parsed key and value is valid UTF-8 without NUL, of
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/provision.h"
+#include "agent/provision/provision.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

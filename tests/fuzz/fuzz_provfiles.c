@@ -1,7 +1,7 @@
 /*
  * fuzz_provfiles.c - the image's provisioning files: the afw# token
- * directory (agent/provision_token.c) and the zero-touch file
- * (agent/provision_zerotouch.c). The first input byte chooses the parser
+ * directory (agent/provision/provision_token.c) and the zero-touch file
+ * (agent/provision/provision_zerotouch.c). The first input byte chooses the parser
  * and, for the token directory, which id is looked up.
  *
  * Invariant: a rejected input leaves one line "fieldPath: reason" and a
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/provision.h"
+#include "agent/provision/provision.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_qr.c - libFuzzer target for the QR provisioning JSON parser
- * (agent/provision_qr.c and everything under it).
+ * (agent/provision/provision_qr.c and everything under it).
  *
  * Invariants: a rejected input leaves a cleared request and one line
  * "fieldPath: reason"; an accepted one validates, survives the store's
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/provision.h"
+#include "agent/provision/provision.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_qrimage.c - libFuzzer target for the picture decoder that
- * warden-qrdecode runs (agent/provision_qrimage.c: PNG through libpng,
+ * warden-qrdecode runs (agent/provision/provision_qrimage.c: PNG through libpng,
  * binary PGM, then zbar).
  * requires: CONFIG_QR_IMAGE
  *
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/provision.h"
+#include "agent/provision/provision.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_rest_reply.c - libFuzzer target for the decoders of the HTTPS
- * binding's server replies (agent/transport/rest_json.c): enrollment,
+ * binding's server replies (agent/transport/rest/rest_json.c): enrollment,
  * policy, report acknowledgements, commands, certificate, error bodies,
  * and the RFC 3339 time and duration parsers. Each input is offered to
  * all of them.
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/transport/rest_json.h"
+#include "agent/transport/rest/rest_json.h"
 #include "profiles/rfc3339.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,5 +1,5 @@
 /*
- * fuzz_url.c - libFuzzer target for the one URL parser (agent/url.c).
+ * fuzz_url.c - libFuzzer target for the one URL parser (agent/core/url.c).
  *
  * Invariants: a refusal gives a reason; an accepted URL has a known
  * scheme, a non-empty host within bounds that holds only what the parser
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/url.h"
+#include "agent/core/url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 MDM="$WARDEN_BIN/wardenmdm"
 VERSION=$(sed -n 's/^#define WARDEN_VERSION "\(.*\)"/\1/p' \
-	"${WARDEN_SRCTREE:-.}/agent/warden.h")
+	"${WARDEN_SRCTREE:-.}/agent/core/core.h")
 
 for p in wardend wardenctl wardenmdm; do
 	bin="$WARDEN_BIN/$p"

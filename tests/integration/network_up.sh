@@ -1,5 +1,5 @@
 #!/bin/sh
-# The network coming back ends the backoff at once (agent/netwatch.c):
+# The network coming back ends the backoff at once (agent/session/netwatch.c):
 # the agent and the reference server run in a network namespace of
 # their own (unshare -n: only lo, which the test brings down and up; the
 # host's network is never touched). With lo down the long poll fails

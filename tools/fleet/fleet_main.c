@@ -23,7 +23,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "agent/url.h"
+#include "agent/core/url.h"
 #include "tools/fleet/fleet.h"
 
 #define PROGRESS_MS 5000
@@ -188,7 +188,7 @@ on_signal(uv_signal_t *h, int sig)
 	stop_run(h->data);
 }
 
-/* "https://host:port" (agent/url.h) -> f->addr, f->hostname. */
+/* "https://host:port" (agent/core/url.h) -> f->addr, f->hostname. */
 static int
 resolve(struct fleet *f, const char *url)
 {

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define PARAMS_MAX 32
 #define PARAM_KEY_MAX 64

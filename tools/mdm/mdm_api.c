@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 void
 mdm_api_policy(struct mdm_call *call, struct mdm_resp *resp)

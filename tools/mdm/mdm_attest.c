@@ -1,6 +1,6 @@
 /*
  * mdm_attest.c - the verifier of the agent's compliance token (`wardenctl
- * attest`, agent/attest.c), for gateway developers:
+ * attest`, agent/daemon/attest.c), for gateway developers:
  *
  *   wardenmdm attest-verify (--cert DEVICE_CERT.pem | --device ID --dir D)
  *       [--audience AUD] [--nonce N] TOKEN|-
@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define ATTEST_SKEW 60		/* seconds of clock difference accepted */
 #define ATTEST_TTL_MAX 3600	/* a longer-lived token is not ours */

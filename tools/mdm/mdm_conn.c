@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define IN_CAP (MDM_HTTP_HEAD_MAX + 1024)
 #define IN_FIRST 2048		/* the input buffer grows from this */

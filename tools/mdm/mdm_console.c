@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 /* No inline script or style, nothing from elsewhere, no framing. */
 #define SECURITY_HEADERS \

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 static void
 admin_usage(void)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 #include "profiles/policy.h"
 
 #define LIST_MAX 500		/* devices in one fleet answer */

@@ -15,7 +15,7 @@
 #include <mbedtls/md.h>
 #include <mbedtls/pkcs5.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define SECRET_BYTES 32
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define NOT_SEEN_MAX (10 * 366 * 24 * 60)	/* minutes */
 

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 int
 mdm_new_id(struct crypto_rng *rng, char out[MDM_HEXID_LEN + 1])

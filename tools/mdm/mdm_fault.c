@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define FAULT_LINE_MAX 256
 #define LOSE_ENROLLMENT "lose-enrollment"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 static void
 group_usage(void)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define METHOD_MAX 16
 /* method SP target SP "HTTP/1.1" */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 #include "profiles/rfc3339.h"
 
 bool

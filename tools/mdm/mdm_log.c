@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 static int log_level = MDM_LOG_INFO;
 

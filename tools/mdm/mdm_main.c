@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "mdm.h"
-#include "warden.h"
+#include "tools/mdm/mdm.h"
+#include "agent/core/core.h"
 
 /* --help: everything on stdout. */
 static void

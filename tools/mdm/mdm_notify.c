@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 int64_t
 mdm_now_ms(void)

@@ -17,7 +17,7 @@
 #include <png.h>
 #include <qrencode.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define QUIET 4		/* modules of quiet zone, as the standard asks */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define SEGMENTS_MAX 8
 

@@ -27,7 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 #define STOP_WAIT_MS 10000
 #define MDM_MMAP_THRESHOLD (16 * 1024)

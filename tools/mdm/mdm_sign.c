@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 int
 mdm_command_sign(struct crypto_rng *rng, const struct crypto_eckey *key,

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdm.h"
-#include "mdm_store_int.h"
+#include "tools/mdm/mdm.h"
+#include "tools/mdm/mdm_store_int.h"
 
 #define SCHEMA_VERSION 5
 #define BUSY_TIMEOUT_MS 5000

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mdm.h"
-#include "mdm_store_int.h"
+#include "tools/mdm/mdm.h"
+#include "tools/mdm/mdm_store_int.h"
 
 int
 mdm_store_admin_link_add(struct mdm_store *st,

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mdm.h"
-#include "mdm_store_int.h"
+#include "tools/mdm/mdm.h"
+#include "tools/mdm/mdm_store_int.h"
 
 bool
 mdm_group_name_valid(const char *name)

@@ -24,7 +24,7 @@
 #include <mbedtls/platform.h>
 #include <mbedtls/ssl_internal.h>
 
-#include "mdm.h"
+#include "tools/mdm/mdm.h"
 
 static int
 bio_send(void *ctx, const unsigned char *buf, size_t len)

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/url.h"
-#include "mdm.h"
+#include "agent/core/url.h"
+#include "tools/mdm/mdm.h"
 
 #define TOKEN_BYTES 32		/* 256 bits, 43 base64url characters */
 #define TTL_MAX (365 * 86400)

@@ -26,7 +26,7 @@
 #include <mbedtls/md.h>
 #include <mbedtls/x509_crt.h>
 
-#include "agent/netproc.h"
+#include "agent/transport/netproc.h"
 #include "agent/transport/netmsg.h"
 
 /* ------------------------------------------------------------------ */

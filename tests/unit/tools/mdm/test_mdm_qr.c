@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "agent/provision.h"
+#include "agent/provision/provision.h"
 #include "tests/unit/support.h"
 #include "tools/mdm/mdm.h"
 

@@ -1,0 +1,1058 @@
+/*
+ * lwm2m_coap.c - libcoap on the libuv loop: the context, the one client
+ * session, requests out, requests in, observation anchors
+ * (lwm2m_coap.h).
+ *
+ * libcoap calls back from inside coap_io_do_epoll() and
+ * coap_io_prepare_epoll(); the owner may free the session from such a
+ * callback, so lwm2m_coap_free() only marks it dead there and the
+ * teardown happens once libcoap has returned.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <strings.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include <coap3/coap.h>
+
+#include "agent/transport/lwm2m/lwm2m_coap.h"
+#include "agent/core/core.h"
+#include "crypto/crypto.h"
+
+#define EVENTS_MAX 16
+
+struct pending {
+	struct pending *next;
+	uint8_t token[LWM2M_TOKEN_MAX];
+	size_t token_len;
+	lwm2m_coap_reply_fn cb;
+	void *arg;
+};
+
+struct anchor {
+	struct anchor *next;
+	struct lwm2m_path path;
+	coap_resource_t *r;
+};
+
+struct lwm2m_coap {
+	uv_loop_t *loop;
+	struct lwm2m_coap_events ev;
+	coap_context_t *ctx;
+	coap_session_t *session;
+	coap_resource_t *unknown;
+	uv_poll_t poll;
+	uv_timer_t timer;
+	uv_timer_t deadline;	/* of resolution and handshake */
+	uv_getaddrinfo_t gai;
+	const struct lwm2m_resolver *resolver;	/* NULL: uv_getaddrinfo */
+	int handles;		/* open libuv handles and requests */
+	bool resolving;
+	int in_io;		/* depth of calls into libcoap */
+	bool dead;		/* lwm2m_coap_free() was called */
+	bool ready;
+
+	bool secure;
+	char host[LWM2M_HOST_MAX + 1];
+	uint16_t port;
+	enum lwm2m_sec_mode mode;
+	char psk_identity[LWM2M_PSK_ID_MAX + 1];
+	uint8_t psk_key[LWM2M_PSK_KEY_MAX];
+	size_t psk_key_len;
+	char *cert_pem, *key_pem, *ca_pem;
+	bool has_pin, pin_seen;
+	uint8_t pin[LWM2M_SHA256_LEN];
+
+	struct pending *pending;
+	struct anchor *anchors;
+};
+
+static void teardown(struct lwm2m_coap *c);
+
+/* Drops one of the references the handles and the name resolution
+ * hold; the last one frees c (after teardown()). */
+static void
+release(struct lwm2m_coap *c)
+{
+	if (--c->handles > 0)
+		return;
+	crypto_zero(c, sizeof(*c));
+	free(c);
+}
+
+static void
+free_payload(coap_session_t *s, void *p)
+{
+	(void)s;
+	free(p);
+}
+
+static struct lwm2m_coap *
+ctx_owner(coap_session_t *s)
+{
+	return coap_session_get_app_data(s);
+}
+
+/* One handler for every method, every anchor and the unknown resource. */
+static void
+on_request(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
+    const coap_string_t *query, coap_pdu_t *resp)
+{
+	struct lwm2m_coap *c = ctx_owner(s);
+	struct lwm2m_msg m;
+	struct lwm2m_answer a;
+	coap_opt_iterator_t it;
+	uint8_t buf[4];
+	char seg[LWM2M_LOCATION_MAX + 1], *p, *q;
+	int rc;
+
+	if (c == NULL || c->dead) {
+		coap_pdu_set_code(resp, COAP_RESPONSE_CODE(503));
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.code = 500;
+	a.cf = LWM2M_CF_NONE;
+	if ((rc = lwm2m_coap_parse_request(req, &m)) != 0) {
+		coap_pdu_set_code(resp, COAP_RESPONSE_CODE(rc));
+		return;
+	}
+	m.observed = coap_check_option(resp, COAP_OPTION_OBSERVE, &it) !=
+	    NULL;
+	c->ev.serve(c->ev.arg, &m, &a);
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE(a.code));
+	if (a.location[0] != '\0') {
+		snprintf(seg, sizeof(seg), "%s", a.location);
+		for (p = seg; p != NULL; p = q) {
+			if ((q = strchr(p, '/')) != NULL)
+				*q++ = '\0';
+			coap_add_option(resp, COAP_OPTION_LOCATION_PATH,
+			    strlen(p), (const uint8_t *)p);
+		}
+	}
+	if (a.payload == NULL) {
+		if (a.cf != LWM2M_CF_NONE && a.code / 100 == 2)
+			coap_add_option(resp, COAP_OPTION_CONTENT_FORMAT,
+			    coap_encode_var_safe(buf, sizeof(buf),
+			    (unsigned)a.cf), buf);
+		return;
+	}
+	/* libcoap sends it in blocks when it does not fit one datagram;
+	 * the buffer is released when the last block has gone. */
+	if (!coap_add_data_large_response(r, s, req, resp, query,
+	    (uint16_t)(a.cf == LWM2M_CF_NONE ? LWM2M_CF_OPAQUE : a.cf), -1,
+	    0, a.len, a.payload, free_payload, a.payload)) {
+		coap_pdu_set_code(resp, COAP_RESPONSE_CODE(500));
+		free(a.payload);
+	}
+}
+
+static void
+register_handlers(coap_resource_t *r)
+{
+	coap_register_request_handler(r, COAP_REQUEST_GET, on_request);
+	coap_register_request_handler(r, COAP_REQUEST_POST, on_request);
+	coap_register_request_handler(r, COAP_REQUEST_PUT, on_request);
+	coap_register_request_handler(r, COAP_REQUEST_DELETE, on_request);
+	coap_register_request_handler(r, COAP_REQUEST_FETCH, on_request);
+	coap_register_request_handler(r, COAP_REQUEST_PATCH, on_request);
+	coap_register_request_handler(r, COAP_REQUEST_IPATCH, on_request);
+}
+
+/* ------------------------------------------------------------------ */
+/* Observation anchors                                                 */
+/* ------------------------------------------------------------------ */
+
+static struct anchor **
+anchor_find(struct lwm2m_coap *c, const struct lwm2m_path *p)
+{
+	struct anchor **a;
+
+	for (a = &c->anchors; *a != NULL; a = &(*a)->next)
+		if (lwm2m_path_equal(&(*a)->path, p))
+			return a;
+	return a;
+}
+
+bool
+lwm2m_coap_anchored(const struct lwm2m_coap *c, const struct lwm2m_path *p)
+{
+	const struct anchor *a;
+
+	for (a = c->anchors; a != NULL; a = a->next)
+		if (lwm2m_path_equal(&a->path, p))
+			return true;
+	return false;
+}
+
+int
+lwm2m_coap_anchor(struct lwm2m_coap *c, const struct lwm2m_path *p)
+{
+	struct anchor **slot = anchor_find(c, p), *a;
+	char text[32];
+	coap_str_const_t *name;
+
+	if (*slot != NULL)
+		return 0;
+	if (p->len == 0 || c->dead)
+		return -1;
+	/* libcoap matches the Uri-Path options joined by '/' without a
+	 * leading slash. */
+	lwm2m_path_str(p, text, sizeof(text));
+	if ((a = calloc(1, sizeof(*a))) == NULL ||
+	    (name = coap_new_str_const((const uint8_t *)text + 1,
+	    strlen(text) - 1)) == NULL) {
+		free(a);
+		return -1;
+	}
+	a->r = coap_resource_init(name, COAP_RESOURCE_FLAGS_RELEASE_URI |
+	    COAP_RESOURCE_FLAGS_NOTIFY_NON_ALWAYS);
+	if (a->r == NULL) {
+		coap_delete_str_const(name);
+		free(a);
+		return -1;
+	}
+	a->path = *p;
+	register_handlers(a->r);
+	coap_resource_set_get_observable(a->r, 1);
+	coap_add_resource(c->ctx, a->r);
+	*slot = a;
+	return 0;
+}
+
+void
+lwm2m_coap_unanchor(struct lwm2m_coap *c, const struct lwm2m_path *p)
+{
+	struct anchor **slot = anchor_find(c, p), *a = *slot;
+
+	if (a == NULL)
+		return;
+	*slot = a->next;
+	c->in_io++;
+	coap_delete_resource(c->ctx, a->r);
+	c->in_io--;
+	free(a);
+}
+
+int
+lwm2m_coap_notify(struct lwm2m_coap *c, const struct lwm2m_path *p)
+{
+	struct anchor *a = *anchor_find(c, p);
+
+	if (a == NULL || c->dead)
+		return 0;
+	return coap_resource_notify_observers(a->r, NULL) ? 1 : 0;
+}
+
+void
+lwm2m_coap_forget_observers(struct lwm2m_coap *c)
+{
+	struct anchor *a, *list = c->anchors;
+
+	/* libcoap has no call to drop observers; a resource deleted and
+	 * made again has none. */
+	c->anchors = NULL;
+	while ((a = list) != NULL) {
+		list = a->next;
+		c->in_io++;
+		coap_delete_resource(c->ctx, a->r);
+		c->in_io--;
+		if (!c->dead)
+			lwm2m_coap_anchor(c, &a->path);
+		free(a);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The loop                                                            */
+/* ------------------------------------------------------------------ */
+
+static void on_timer(uv_timer_t *t);
+
+static void
+schedule(struct lwm2m_coap *c)
+{
+	coap_tick_t now;
+	unsigned int ms;
+
+	if (c->dead)
+		return;
+	coap_ticks(&now);
+	c->in_io++;
+	ms = coap_io_prepare_epoll(c->ctx, now);
+	c->in_io--;
+	if (c->dead)
+		return;
+	if (ms == 0)
+		uv_timer_stop(&c->timer);
+	else
+		uv_timer_start(&c->timer, on_timer, ms, 0);
+}
+
+/* The DTLS handshake is done: requests can go. */
+static void
+established(struct lwm2m_coap *c)
+{
+	if (c->has_pin && !c->pin_seen) {
+		/* Cannot happen: the certificate callback refused the
+		 * chain. Belt and braces. */
+		c->ev.failed(c->ev.arg, "server certificate does not match "
+		    "the pin");
+		return;
+	}
+	c->ready = true;
+	uv_timer_stop(&c->deadline);
+	c->ev.connected(c->ev.arg);
+}
+
+static void
+run_io(struct lwm2m_coap *c)
+{
+	struct epoll_event ev[EVENTS_MAX];
+	int n;
+
+	c->in_io++;
+	do {
+		n = epoll_wait(coap_context_get_coap_fd(c->ctx), ev, EVENTS_MAX,
+		    0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		coap_io_do_epoll(c->ctx, ev, (size_t)n);
+	} while (n == EVENTS_MAX && !c->dead);
+	/* libcoap 4.3.1's GnuTLS backend marks a client's DTLS session
+	 * established without raising COAP_EVENT_DTLS_CONNECTED. */
+	if (!c->dead && c->secure && !c->ready && c->session != NULL &&
+	    coap_session_get_state(c->session) ==
+	    COAP_SESSION_STATE_ESTABLISHED)
+		established(c);
+	c->in_io--;
+	if (c->dead) {
+		if (c->in_io == 0)
+			teardown(c);
+		return;
+	}
+	schedule(c);
+	if (c->dead && c->in_io == 0)
+		teardown(c);
+}
+
+static void
+on_poll(uv_poll_t *h, int status, int events)
+{
+	(void)status;
+	(void)events;
+	run_io(h->data);
+}
+
+static void
+on_timer(uv_timer_t *t)
+{
+	run_io(t->data);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests out                                                        */
+/* ------------------------------------------------------------------ */
+
+static struct pending *
+pending_take(struct lwm2m_coap *c, const coap_pdu_t *pdu)
+{
+	coap_bin_const_t tok = coap_pdu_get_token(pdu);
+	struct pending **p, *x;
+
+	for (p = &c->pending; *p != NULL; p = &(*p)->next) {
+		x = *p;
+		if (x->token_len == tok.length &&
+		    memcmp(x->token, tok.s, tok.length) == 0) {
+			*p = x->next;
+			return x;
+		}
+	}
+	return NULL;
+}
+
+static void
+location_of(const coap_pdu_t *pdu, char *buf, size_t len)
+{
+	coap_opt_iterator_t it;
+	coap_opt_filter_t f;
+	coap_opt_t *o;
+	size_t off = 0, n, i;
+	const uint8_t *v;
+
+	buf[0] = '\0';
+	coap_option_filter_clear(&f);
+	coap_option_filter_set(&f, COAP_OPTION_LOCATION_PATH);
+	coap_option_iterator_init(pdu, &it, &f);
+	while ((o = coap_option_next(&it)) != NULL) {
+		n = coap_opt_length(o);
+		v = coap_opt_value(o);
+		if (off + n + 2 > len) {
+			buf[0] = '\0';	/* too long: treated as none */
+			return;
+		}
+		if (off > 0)
+			buf[off++] = '/';
+		/* a '/' inside a segment (lwm2m-node-lib sends "rd/1" as
+		 * one option) is kept: it separates segments again when the
+		 * location is used */
+		for (i = 0; i < n; i++)
+			buf[off++] = (v[i] >= 0x21 && v[i] <= 0x7e &&
+			    v[i] != '?' && v[i] != '&') ? (char)v[i] : '_';
+		buf[off] = '\0';
+	}
+}
+
+static coap_response_t
+on_response(coap_session_t *s, const coap_pdu_t *sent,
+    const coap_pdu_t *rcvd, const coap_mid_t mid)
+{
+	struct lwm2m_coap *c = ctx_owner(s);
+	struct lwm2m_coap_reply r;
+	struct pending *p;
+	size_t len = 0;
+	const uint8_t *data = NULL;
+	int code;
+
+	(void)sent;
+	(void)mid;
+	if (c == NULL || c->dead || (p = pending_take(c, rcvd)) == NULL)
+		return COAP_RESPONSE_OK;
+	memset(&r, 0, sizeof(r));
+	code = (int)coap_pdu_get_code(rcvd);
+	r.code = (code >> 5) * 100 + (code & 0x1f);
+	location_of(rcvd, r.location, sizeof(r.location));
+	if (coap_get_data(rcvd, &len, &data) && len <= LWM2M_PAYLOAD_MAX) {
+		r.payload = data;
+		r.len = len;
+	}
+	p->cb(p->arg, &r);
+	free(p);
+	return COAP_RESPONSE_OK;
+}
+
+static void
+fail_pending(struct pending *p, const char *why)
+{
+	struct lwm2m_coap_reply r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.why, sizeof(r.why), "%s", why);
+	p->cb(p->arg, &r);
+	free(p);
+}
+
+static const char *
+nack_text(coap_nack_reason_t reason)
+{
+	switch (reason) {
+	case COAP_NACK_TOO_MANY_RETRIES:
+		return "no answer from the server";
+	case COAP_NACK_NOT_DELIVERABLE:
+		return "not deliverable (network unreachable)";
+	case COAP_NACK_RST:
+		return "reset by the server";
+	case COAP_NACK_TLS_FAILED:
+		return "DTLS handshake failed";
+	case COAP_NACK_ICMP_ISSUE:
+		return "ICMP error from the server's host";
+	default:
+		return "request failed";
+	}
+}
+
+static void
+on_nack(coap_session_t *s, const coap_pdu_t *sent,
+    const coap_nack_reason_t reason, const coap_mid_t mid)
+{
+	struct lwm2m_coap *c = ctx_owner(s);
+	struct pending *p;
+
+	(void)mid;
+	if (c == NULL || c->dead || sent == NULL ||
+	    (p = pending_take(c, sent)) == NULL)
+		return;
+	fail_pending(p, nack_text(reason));
+}
+
+static int
+on_event(coap_session_t *s, const coap_event_t event)
+{
+	struct lwm2m_coap *c = ctx_owner(s);
+
+	if (c == NULL || c->dead || s != c->session)
+		return 0;
+	switch (event) {
+	case COAP_EVENT_DTLS_CONNECTED:
+		if (!c->ready)
+			established(c);
+		break;
+	case COAP_EVENT_DTLS_CLOSED:
+		c->ready = false;
+		c->ev.failed(c->ev.arg, "the server closed the DTLS session");
+		break;
+	case COAP_EVENT_DTLS_ERROR:
+		c->ready = false;
+		c->ev.failed(c->ev.arg, "DTLS error (handshake refused or "
+		    "credentials not accepted)");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+add_path(coap_pdu_t *pdu, const char *path)
+{
+	const char *seg = path, *end;
+
+	while (*seg != '\0') {
+		end = strchr(seg, '/');
+		if (end == NULL)
+			end = seg + strlen(seg);
+		if (end > seg && !coap_add_option(pdu, COAP_OPTION_URI_PATH,
+		    (size_t)(end - seg), (const uint8_t *)seg))
+			return -1;
+		seg = *end == '/' ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int
+add_query(coap_pdu_t *pdu, const char *query)
+{
+	const char *q = query, *end;
+
+	while (q != NULL && *q != '\0') {
+		end = strchr(q, '&');
+		if (end == NULL)
+			end = q + strlen(q);
+		if (end > q && !coap_add_option(pdu, COAP_OPTION_URI_QUERY,
+		    (size_t)(end - q), (const uint8_t *)q))
+			return -1;
+		q = *end == '&' ? end + 1 : end;
+	}
+	return 0;
+}
+
+int
+lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
+    const char *path, const char *query, int cf, const uint8_t *payload,
+    size_t len, lwm2m_coap_reply_fn cb, void *arg)
+{
+	struct pending *p;
+	coap_pdu_t *pdu;
+	uint8_t buf[4], *copy = NULL;
+	size_t tlen;
+
+	if (c->dead || c->session == NULL || len > LWM2M_PAYLOAD_MAX)
+		return -1;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -1;
+	pdu = coap_new_pdu(COAP_MESSAGE_CON, (coap_pdu_code_t)method,
+	    c->session);
+	if (pdu == NULL)
+		goto fail;
+	coap_session_new_token(c->session, &tlen, p->token);
+	p->token_len = tlen > LWM2M_TOKEN_MAX ? LWM2M_TOKEN_MAX : tlen;
+	if (!coap_add_token(pdu, p->token_len, p->token) ||
+	    add_path(pdu, path) != 0)
+		goto fail_pdu;
+	if (cf != LWM2M_CF_NONE && !coap_add_option(pdu,
+	    COAP_OPTION_CONTENT_FORMAT, coap_encode_var_safe(buf, sizeof(buf),
+	    (unsigned)cf), buf))
+		goto fail_pdu;
+	if (add_query(pdu, query) != 0)
+		goto fail_pdu;
+	if (len > 0) {
+		if ((copy = malloc(len)) == NULL)
+			goto fail_pdu;
+		memcpy(copy, payload, len);
+		if (!coap_add_data_large_request(c->session, pdu, len, copy,
+		    free_payload, copy)) {
+			free(copy);
+			goto fail_pdu;
+		}
+	}
+	p->cb = cb;
+	p->arg = arg;
+	p->next = c->pending;
+	c->pending = p;
+	c->in_io++;
+	if (coap_send(c->session, pdu) == COAP_INVALID_MID) {
+		c->in_io--;
+		/* libcoap freed the PDU; it may have failed p already. */
+		if ((p = pending_take(c, pdu)) != NULL)
+			free(p);
+		return -1;
+	}
+	c->in_io--;
+	schedule(c);
+	return 0;
+fail_pdu:
+	coap_delete_pdu(pdu);
+fail:
+	free(p);
+	return -1;
+}
+
+bool
+lwm2m_coap_ready(const struct lwm2m_coap *c)
+{
+	return c->ready && !c->dead;
+}
+
+/* ------------------------------------------------------------------ */
+/* Session set-up                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Called for each certificate of a chain that verified against the
+ * trust anchor, root first, the server's own last (depth 0). */
+static int
+on_peer_cert(const char *cn, const uint8_t *der, size_t len,
+    coap_session_t *s, unsigned int depth, int validated, void *arg)
+{
+	struct lwm2m_coap *c = arg;
+	uint8_t fp[LWM2M_SHA256_LEN];
+
+	(void)cn;
+	(void)s;
+	if (!validated)
+		return 0;
+	if (!c->has_pin)
+		return 1;
+	crypto_sha256(der, len, fp);
+	if (crypto_ct_equal(fp, c->pin, sizeof(fp)))
+		c->pin_seen = true;
+	return depth > 0 ? 1 : c->pin_seen;
+}
+
+/* A PEM copy of a PEM or DER credential (label for DER). */
+static char *
+to_pem(const uint8_t *buf, size_t len, const char *label)
+{
+	char *pem = NULL;
+
+	if (buf == NULL || len == 0)
+		return NULL;
+	if (len > 10 && memcmp(buf, "-----BEGIN", 10) == 0) {
+		if ((pem = malloc(len + 1)) == NULL)
+			return NULL;
+		memcpy(pem, buf, len);
+		pem[len] = '\0';
+		return pem;
+	}
+	if (crypto_pem_encode(label, buf, len, &pem) != 0)
+		return NULL;
+	return pem;
+}
+
+/* DER private keys: PKCS#8 (SEQUENCE, INTEGER 0, SEQUENCE ...) or SEC1
+ * ECPrivateKey (SEQUENCE, INTEGER 1, OCTET STRING ...). */
+static const char *
+key_label(const uint8_t *der, size_t len)
+{
+	size_t off = 2;
+
+	if (len < 8 || der[0] != 0x30)
+		return "PRIVATE KEY";
+	if (der[1] & 0x80)
+		off += der[1] & 0x7f;
+	if (off + 3 >= len || der[off] != 0x02 || der[off + 1] != 0x01)
+		return "PRIVATE KEY";
+	return der[off + 3] == 0x04 ? "EC PRIVATE KEY" : "PRIVATE KEY";
+}
+
+static int
+open_session(struct lwm2m_coap *c, const coap_address_t *dst, char *err,
+    size_t errlen)
+{
+	coap_dtls_cpsk_t psk;
+	coap_dtls_pki_t pki;
+
+	if (!c->secure) {
+		c->session = coap_new_client_session(c->ctx, NULL, dst,
+		    COAP_PROTO_UDP);
+		c->ready = c->session != NULL;
+	} else if (c->mode == LWM2M_SEC_PSK) {
+		memset(&psk, 0, sizeof(psk));
+		psk.version = COAP_DTLS_CPSK_SETUP_VERSION;
+		psk.psk_info.identity.s = (const uint8_t *)c->psk_identity;
+		psk.psk_info.identity.length = strlen(c->psk_identity);
+		psk.psk_info.key.s = c->psk_key;
+		psk.psk_info.key.length = c->psk_key_len;
+		c->session = coap_new_client_session_psk2(c->ctx, NULL, dst,
+		    COAP_PROTO_DTLS, &psk);
+		crypto_zero(&psk, sizeof(psk));
+	} else {
+		memset(&pki, 0, sizeof(pki));
+		pki.version = COAP_DTLS_PKI_SETUP_VERSION;
+		pki.verify_peer_cert = 1;
+		pki.check_common_ca = 0;
+		pki.allow_self_signed = 0;
+		pki.cert_chain_validation = 1;
+		pki.cert_chain_verify_depth = 4;
+		pki.validate_cn_call_back = on_peer_cert;
+		pki.cn_call_back_arg = c;
+		pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
+		pki.pki_key.key.pem_buf.ca_cert = (const uint8_t *)c->ca_pem;
+		pki.pki_key.key.pem_buf.ca_cert_len = strlen(c->ca_pem) + 1;
+		pki.pki_key.key.pem_buf.public_cert =
+		    (const uint8_t *)c->cert_pem;
+		pki.pki_key.key.pem_buf.public_cert_len =
+		    strlen(c->cert_pem) + 1;
+		pki.pki_key.key.pem_buf.private_key =
+		    (const uint8_t *)c->key_pem;
+		pki.pki_key.key.pem_buf.private_key_len =
+		    strlen(c->key_pem) + 1;
+		c->session = coap_new_client_session_pki(c->ctx, NULL, dst,
+		    COAP_PROTO_DTLS, &pki);
+	}
+	if (c->session == NULL) {
+		snprintf(err, errlen, "libcoap cannot open a %s session to "
+		    "%.64s", c->secure ? "DTLS" : "UDP", c->host);
+		return -1;
+	}
+	coap_session_set_app_data(c->session, c);
+	return 0;
+}
+
+/* The server's address is known (dst), or resolution failed (why). */
+static void
+resolved_to(struct lwm2m_coap *c, const coap_address_t *dst,
+    const char *why)
+{
+	char err[LWM2M_WHY_MAX];
+
+	if (dst == NULL) {
+		snprintf(err, sizeof(err), "cannot resolve %.64s: %s", c->host,
+		    why);
+		c->ev.failed(c->ev.arg, err);
+		return;
+	}
+	if (open_session(c, dst, err, sizeof(err)) != 0) {
+		c->ev.failed(c->ev.arg, err);
+		return;
+	}
+	schedule(c);
+	/* Without DTLS the session is ready now; with it, once the
+	 * handshake is done (on_event). */
+	if (!c->secure && !c->dead) {
+		uv_timer_stop(&c->deadline);
+		c->ev.connected(c->ev.arg);
+	}
+}
+
+static void
+on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+	struct lwm2m_coap *c = req->data;
+	coap_address_t dst;
+	struct addrinfo *ai;
+
+	c->resolving = false;
+	if (c->dead) {
+		uv_freeaddrinfo(res);
+		release(c);
+		return;
+	}
+	c->handles--;
+	for (ai = res; status == 0 && ai != NULL; ai = ai->ai_next)
+		if ((ai->ai_family == AF_INET || ai->ai_family == AF_INET6) &&
+		    ai->ai_addrlen <= sizeof(dst.addr))
+			break;
+	if (status != 0 || ai == NULL) {
+		uv_freeaddrinfo(res);
+		resolved_to(c, NULL, status != 0 ? uv_strerror(status) :
+		    "no address");
+		return;
+	}
+	coap_address_init(&dst);
+	dst.size = ai->ai_addrlen;
+	memcpy(&dst.addr, ai->ai_addr, ai->ai_addrlen);
+	if (ai->ai_family == AF_INET)
+		dst.addr.sin.sin_port = htons(c->port);
+	else
+		dst.addr.sin6.sin6_port = htons(c->port);
+	uv_freeaddrinfo(res);
+	resolved_to(c, &dst, NULL);
+}
+
+void
+lwm2m_coap_resolved(struct lwm2m_coap *c, const struct sockaddr *sa,
+    const char *why)
+{
+	coap_address_t dst;
+
+	if (!c->resolving || c->dead)
+		return;
+	c->resolving = false;
+	c->handles--;
+	if (sa == NULL || (sa->sa_family != AF_INET &&
+	    sa->sa_family != AF_INET6)) {
+		resolved_to(c, NULL, why != NULL ? why : "no address");
+		return;
+	}
+	coap_address_init(&dst);
+	if (sa->sa_family == AF_INET) {
+		dst.size = sizeof(struct sockaddr_in);
+		memcpy(&dst.addr.sin, sa, sizeof(struct sockaddr_in));
+		dst.addr.sin.sin_port = htons(c->port);
+	} else {
+		dst.size = sizeof(struct sockaddr_in6);
+		memcpy(&dst.addr.sin6, sa, sizeof(struct sockaddr_in6));
+		dst.addr.sin6.sin6_port = htons(c->port);
+	}
+	resolved_to(c, &dst, NULL);
+}
+
+/* DTLS drops records it cannot authenticate, so a wrong key makes a
+ * handshake that retries for minutes rather than fails. */
+static void
+on_deadline(uv_timer_t *t)
+{
+	struct lwm2m_coap *c = t->data;
+	char why[LWM2M_WHY_MAX];
+
+	if (c->dead || c->ready)
+		return;
+	snprintf(why, sizeof(why), "%s %.64s timed out", c->resolving ?
+	    "resolving" : c->secure ? "DTLS handshake with" :
+	    "connecting to", c->host);
+	c->ev.failed(c->ev.arg, why);
+}
+
+static void
+coap_logger(coap_log_t level, const char *message)
+{
+	size_t n = strlen(message);
+
+	while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == '\r'))
+		n--;
+	if (level <= LOG_ERR)
+		log_warnx("libcoap: %.*s", (int)n, message);
+	else
+		log_debug("libcoap: %.*s", (int)n, message);
+}
+
+static int
+copy_security(struct lwm2m_coap *c, const struct lwm2m_coap_params *p,
+    char *err, size_t errlen)
+{
+	c->mode = c->secure ? p->mode : LWM2M_SEC_NOSEC;
+	if (!c->secure) {
+		if (!p->allow_nosec || p->mode != LWM2M_SEC_NOSEC) {
+			snprintf(err, errlen, "coap:// (no DTLS) is not "
+			    "allowed");
+			return -1;
+		}
+		return 0;
+	}
+	if (p->mode == LWM2M_SEC_PSK) {
+		if (p->psk_identity == NULL || p->psk_identity[0] == '\0' ||
+		    strlen(p->psk_identity) > LWM2M_PSK_ID_MAX ||
+		    p->psk_key_len == 0 || p->psk_key_len > LWM2M_PSK_KEY_MAX) {
+			snprintf(err, errlen, "PSK mode needs an identity of "
+			    "1-%d bytes and a key of 1-%d bytes",
+			    LWM2M_PSK_ID_MAX, LWM2M_PSK_KEY_MAX);
+			return -1;
+		}
+		snprintf(c->psk_identity, sizeof(c->psk_identity), "%s",
+		    p->psk_identity);
+		memcpy(c->psk_key, p->psk_key, p->psk_key_len);
+		c->psk_key_len = p->psk_key_len;
+		return 0;
+	}
+	if (p->mode == LWM2M_SEC_CERT) {
+		c->cert_pem = to_pem(p->cert, p->cert_len, "CERTIFICATE");
+		c->key_pem = to_pem(p->key, p->key_len,
+		    key_label(p->key, p->key_len));
+		c->ca_pem = to_pem(p->ca, p->ca_len, "CERTIFICATE");
+		if (c->cert_pem == NULL || c->key_pem == NULL ||
+		    c->ca_pem == NULL) {
+			snprintf(err, errlen, "certificate mode needs the "
+			    "device's certificate and key and the server's "
+			    "certificate (or its CA)");
+			return -1;
+		}
+		c->has_pin = p->has_pin;
+		memcpy(c->pin, p->pin, sizeof(c->pin));
+		return 0;
+	}
+	snprintf(err, errlen, "security mode %d: UNSUPPORTED (PSK, "
+	    "certificate or, when allowed, NoSec)", (int)p->mode);
+	return -1;
+}
+
+int
+lwm2m_coap_new(const struct lwm2m_coap_params *p,
+    const struct lwm2m_coap_events *ev, struct lwm2m_coap **out, char *err,
+    size_t errlen)
+{
+	struct lwm2m_coap *c;
+	struct addrinfo hints;
+	char port[8];
+	int rc;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->loop = p->loop;
+	c->ev = *ev;
+	if (lwm2m_uri_parse(p->uri, &c->secure, c->host, sizeof(c->host),
+	    &c->port, err, errlen) != 0 ||
+	    copy_security(c, p, err, errlen) != 0)
+		goto fail;
+	coap_startup();
+	coap_set_log_handler(coap_logger);
+	coap_set_log_level(log_getlevel() >= LOG_LVL_DEBUG ? LOG_INFO :
+	    LOG_ERR);
+	if (c->secure && !coap_dtls_is_supported()) {
+		snprintf(err, errlen, "libcoap was built without DTLS");
+		goto fail;
+	}
+	if ((c->ctx = coap_new_context(NULL)) == NULL ||
+	    coap_context_get_coap_fd(c->ctx) < 0) {
+		snprintf(err, errlen, "libcoap context (built without epoll?)");
+		goto fail;
+	}
+	coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP |
+	    COAP_BLOCK_SINGLE_BODY);
+	coap_register_response_handler(c->ctx, on_response);
+	coap_register_nack_handler(c->ctx, on_nack);
+	coap_register_event_handler(c->ctx, on_event);
+	if ((c->unknown = coap_resource_unknown_init2(on_request, 0)) ==
+	    NULL) {
+		snprintf(err, errlen, "libcoap: out of memory");
+		goto fail;
+	}
+	register_handlers(c->unknown);
+	coap_add_resource(c->ctx, c->unknown);
+
+	uv_poll_init(c->loop, &c->poll, coap_context_get_coap_fd(c->ctx));
+	uv_timer_init(c->loop, &c->timer);
+	uv_timer_init(c->loop, &c->deadline);
+	c->poll.data = c->timer.data = c->deadline.data = c;
+	c->handles = 3;
+	uv_poll_start(&c->poll, UV_READABLE, on_poll);
+	uv_timer_start(&c->deadline, on_deadline, p->connect_ms > 0 ?
+	    p->connect_ms : LWM2M_CONNECT_MS, 0);
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	snprintf(port, sizeof(port), "%u", (unsigned)c->port);
+	c->gai.data = c;
+	c->resolver = p->resolver;
+	if (c->resolver != NULL) {
+		if (c->resolver->start(c->resolver->arg, c, c->host,
+		    c->port) != 0) {
+			snprintf(err, errlen, "cannot resolve %.64s: the "
+			    "resolver refused", c->host);
+			lwm2m_coap_free(c);
+			return -1;
+		}
+	} else if ((rc = uv_getaddrinfo(c->loop, &c->gai, on_resolved,
+	    c->host, port, &hints)) != 0) {
+		snprintf(err, errlen, "cannot resolve %.64s: %s", c->host,
+		    uv_strerror(rc));
+		lwm2m_coap_free(c);
+		return -1;
+	}
+	c->resolving = true;
+	c->handles++;
+	*out = c;
+	return 0;
+fail:
+	if (c->ctx != NULL)
+		coap_free_context(c->ctx);
+	free(c->cert_pem);
+	free(c->key_pem);
+	free(c->ca_pem);
+	crypto_zero(c, sizeof(*c));
+	free(c);
+	return -1;
+}
+
+static void
+on_closed(uv_handle_t *h)
+{
+	release(h->data);
+}
+
+static void
+secret_free(char *s)
+{
+	if (s != NULL)
+		crypto_zero(s, strlen(s));
+	free(s);
+}
+
+/* Frees everything but the memory of c itself, which the handles'
+ * close callbacks release. */
+static void
+teardown(struct lwm2m_coap *c)
+{
+	struct pending *p, *pn;
+	struct anchor *a, *an;
+
+	if (c->ctx == NULL)
+		return;
+	for (a = c->anchors; a != NULL; a = an) {
+		an = a->next;
+		free(a);
+	}
+	c->anchors = NULL;
+	/* Freeing the context closes the session (a DTLS close_notify)
+	 * and the epoll descriptor; the handlers see c->dead. */
+	c->in_io++;
+	uv_poll_stop(&c->poll);
+	if (c->session != NULL)
+		coap_session_release(c->session);
+	c->session = NULL;
+	coap_free_context(c->ctx);
+	c->ctx = NULL;
+	c->in_io--;
+	for (p = c->pending; p != NULL; p = pn) {
+		pn = p->next;
+		free(p);
+	}
+	c->pending = NULL;
+	secret_free(c->cert_pem);
+	secret_free(c->key_pem);
+	secret_free(c->ca_pem);
+	c->cert_pem = c->key_pem = c->ca_pem = NULL;
+	crypto_zero(c->psk_key, sizeof(c->psk_key));
+	uv_close((uv_handle_t *)&c->poll, on_closed);
+	uv_close((uv_handle_t *)&c->timer, on_closed);
+	uv_close((uv_handle_t *)&c->deadline, on_closed);
+	/* A resolution in flight cannot be closed: it finishes with
+	 * UV_ECANCELED or a result, and on_resolved() drops the last
+	 * reference. */
+	if (c->resolving && c->resolver != NULL) {
+		c->resolver->cancel(c->resolver->arg, c);
+		c->resolving = false;
+		c->handles--;
+	} else if (c->resolving) {
+		uv_cancel((uv_req_t *)&c->gai);
+	}
+}
+
+void
+lwm2m_coap_free(struct lwm2m_coap *c)
+{
+	if (c == NULL || c->dead)
+		return;
+	c->dead = true;
+	c->ready = false;
+	if (c->in_io == 0)
+		teardown(c);
+}
