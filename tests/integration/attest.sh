@@ -107,6 +107,22 @@ sqlite3 "$T/state/warden.db" "SELECT certificate FROM enrollment" \
 	>"$T/device.pem"
 check "attest-verify --cert with the device's own certificate" \
 	"$MDM" attest-verify --cert "$T/device.pem" --audience "$AUD" "$TOK"
+out=$(verify "$TOK" --audience "$AUD" --json 2>/dev/null)
+if [ "$(printf '%s' "$out" | json_get valid)" = true ] &&
+	[ "$(printf '%s' "$out" | json_get device)" = "$ID" ] &&
+	printf '%s' "$out" | grep -Eq '"policyCompliant":[[:space:]]+true'; then
+	ok "attest-verify --json: valid, the device and its claims"
+else
+	not_ok "attest-verify --json" "$out"
+fi
+out=$(verify "$TOK" --audience https://mail.example.com --json 2>/dev/null)
+rc=$?
+if [ $rc -eq 1 ] && [ "$(printf '%s' "$out" | json_get valid)" = false ] &&
+	printf '%s' "$out" | json_get error | grep -q '^aud'; then
+	ok "attest-verify --json on a refused token: valid false, the reason, exit 1"
+else
+	not_ok "attest-verify --json refusal" "exit $rc: $out"
+fi
 printf '%s\n' "$TOK" >"$T/tok"
 check "attest-verify reads the token from stdin" sh -c \
 	"'$MDM' attest-verify --cert '$T/device.pem' --audience '$AUD' - <'$T/tok'"

@@ -3,7 +3,7 @@
  * attest`, agent/daemon/attest.c), for gateway developers:
  *
  *   wardenmdm attest-verify (--cert DEVICE_CERT.pem | --device ID --dir D)
- *       [--audience AUD] [--nonce N] TOKEN|-
+ *       [--audience AUD] [--nonce N] [--json] TOKEN|-
  *
  * The signature must verify with the device certificate's key; the
  * header's kid, the certificate's CN and the claim sub must name the same
@@ -11,6 +11,8 @@
  * clock skew); aud must equal --audience (a token for an audience is
  * refused without one); nonce must equal --nonce when one is given. The
  * claims are printed and the exit code is 0; otherwise 1 and the reason.
+ * With --json, one object on standard output either way: {"valid": true,
+ * "device", "claims"} or {"valid": false, "error"}.
  * Whether the device is compliant is the gateway's decision: the claims
  * say so (policyCompliant, verdict), the verification does not.
  *
@@ -244,6 +246,8 @@ mdm_cmd_attest_verify(const char *dir, int argc, char **argv)
 	cJSON *p = NULL;
 	char *token = NULL, *text;
 	int ch, rc = MDM_EXIT_FAIL;
+	bool json = mdm_take_json_flag(&argc, argv);
+	cJSON *out;
 
 	memset(&jws, 0, sizeof(jws));
 	optind = 1;
@@ -283,6 +287,17 @@ mdm_cmd_attest_verify(const char *dir, int argc, char **argv)
 	if (check_claims(p, jws.kid, cn, audience, nonce, err,
 	    sizeof(err)) != 0)
 		goto out;
+	rc = MDM_EXIT_OK;
+	if (json) {
+		out = cJSON_CreateObject();
+		cJSON_AddBoolToObject(out, "valid", true);
+		cJSON_AddStringToObject(out, "device", jws.kid);
+		cJSON_AddItemToObject(out, "claims", p);
+		p = NULL;
+		if (mdm_print_json(out) != 0)
+			rc = MDM_EXIT_FAIL;
+		goto out;
+	}
 	if ((text = cJSON_Print(p)) != NULL)
 		printf("%s\n", text);
 	free(text);
@@ -290,11 +305,17 @@ mdm_cmd_attest_verify(const char *dir, int argc, char **argv)
 	    str_claim(p, "verdict"), cJSON_IsTrue(
 	    cJSON_GetObjectItemCaseSensitive(p, "policyCompliant")) ? "true" :
 	    "false");
-	rc = MDM_EXIT_OK;
 out:
-	if (rc != MDM_EXIT_OK)
+	if (rc != MDM_EXIT_OK) {
 		fprintf(stderr, "wardenmdm: attest-verify: invalid token: %s\n",
 		    err);
+		if (json) {
+			out = cJSON_CreateObject();
+			cJSON_AddBoolToObject(out, "valid", false);
+			cJSON_AddStringToObject(out, "error", err);
+			mdm_print_json(out);
+		}
+	}
 	cJSON_Delete(p);
 	crypto_jws_clear(&jws);
 	crypto_eckey_free(key);

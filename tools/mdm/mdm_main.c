@@ -52,8 +52,8 @@ help(void)
 	    "  results ID [--json]\n"
 	    "  attest-verify (--cert DEVICE_CERT.pem | --device ID) "
 	    "[--audience AUD]\n"
-	    "                [--nonce N] TOKEN|-   (--dir only with "
-	    "--device)\n"
+	    "                [--nonce N] [--json] TOKEN|-   (--dir only "
+	    "with --device)\n"
 	    "Exit codes: 0 success, 1 failure, 2 bad usage or invalid input. "
 	    "See wardenmdm(1).\n");
 }
