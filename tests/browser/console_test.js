@@ -113,6 +113,12 @@ function must(cond, why) { if (!cond) throw new Error(why); }
 
   await step("a device's reported script is shown as text and never runs", async () => {
     await page.goto(new URL('/console/#/device/' + process.env.EVIL, process.env.LOGIN).href);
+    // Only the hash changes: the previous device's page stays until this
+    // one is drawn, all at once.
+    await page.waitForFunction((id) => {
+      const e = document.getElementById('device-id');
+      return e !== null && e.textContent === id;
+    }, process.env.EVIL);
     await page.waitForSelector('#reasons td');
     const reasons = await page.textContent('#reasons');
     must(reasons.includes('<script>window.pwned=3</script>'), 'not shown literally: ' + reasons);
