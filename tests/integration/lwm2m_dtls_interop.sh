@@ -10,7 +10,9 @@
 # - the same with certificates and TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
 #   handed over by an LwM2M bootstrap server (a node-coap script; skipped
 #   outside CI when node and the npm peers cannot be had);
-# - libcoap's GnuTLS build: the registration shows in coap-rd-gnutls.
+# - libcoap's GnuTLS build: the registration shows in coap-rd-gnutls;
+# - a wrong PSK and a cipher suite in common with none: the status and
+#   the log say so, naming the PSK identity and never the key.
 . "$(dirname "$0")/lib.sh"
 IDIR="$WARDEN_SRCTREE/tests/interop"
 PSK=dtls-test-key-16
@@ -71,7 +73,7 @@ start_gnutls_serv() { # PORT LOG ARGS...
 	log=$2
 	shift 2
 	: >"$log"
-	gnutls-serv --udp --echo -p "$port" "$@" >"$log" 2>&1 &
+	gnutls-serv -q --udp --echo -p "$port" "$@" >"$log" 2>&1 &
 	PEER_PID=$!
 	i=0
 	while ! grep -q 'listening on IPv4' "$log" && [ $i -lt 100 ]; do
@@ -152,6 +154,52 @@ if fresh_agent; then
 	printf '%s' "$err" | grep -q 'registration refused: 4.0' &&
 	    ok "the echoed answer came back over the session ($err)" ||
 	    not_ok "the echoed answer came back over the session" "$err"
+	stop_agent
+fi
+stop_peer
+
+# A wrong key: the server cannot decrypt the Finished; the log says which
+# identity was refused, and never the key.
+start_gnutls_serv "$PORT" "$T/gserv.log" --pskpasswd "$T/psk.txt" \
+    --priority "$PSK_PRIO"
+printf 'log-level debug\n' >"$T/wardend.conf"
+if fresh_agent -f "$T/wardend.conf"; then
+	psk_qr "$T/qr.json" "coaps://127.0.0.1:$PORT" "$WRONG_HEX"
+	ctl provision --qr-text "$T/qr.json" >/dev/null 2>&1
+	wait_error "PSK" 40
+	err=$(ctl status --json | json_get serverError)
+	[ "$(ctl status --json | json_get state)" = ENROLLING ] &&
+	    printf '%s' "$err" | grep -q "PSK identity 'warden-test'" &&
+	    ok "a wrong PSK: the status names the PSK identity ($err)" ||
+	    not_ok "a wrong PSK: the status names the PSK identity" \
+	    "$(ctl status 2>&1; tail -n 20 "$T/wardend.log")"
+	grep -q "PSK identity 'warden-test'" "$T/wardend.log" &&
+	    ok "a wrong PSK: the log names the PSK identity" ||
+	    not_ok "a wrong PSK: the log names the PSK identity" \
+	    "$(tail -n 20 "$T/wardend.log")"
+	grep -qi "$WRONG_HEX" "$T/wardend.log" &&
+	    not_ok "the key is not in the log" ||
+	    ok "the key is not in the log"
+	peer_got "$T/gserv.log" | grep -q 'ep=' &&
+	    not_ok "a wrong PSK: nothing reached the peer" ||
+	    ok "a wrong PSK: nothing reached the peer"
+	stop_agent
+fi
+stop_peer
+
+# A cipher mismatch: a peer offering only CAMELLIA-256-GCM. GnuTLS
+# drops such a handshake without an alert, as it drops a wrong PSK.
+start_gnutls_serv "$PORT" "$T/gserv.log" --pskpasswd "$T/psk.txt" \
+    --priority 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+PSK:-CIPHER-ALL:+CAMELLIA-256-GCM:-MAC-ALL:+AEAD:%DISABLE_SAFE_RENEGOTIATION'
+if fresh_agent -f "$T/wardend.conf"; then
+	psk_qr "$T/qr.json" "coaps://127.0.0.1:$PORT" "$PSK_HEX"
+	ctl provision --qr-text "$T/qr.json" >/dev/null 2>&1
+	wait_error 'DTLS' 40
+	err=$(ctl status --json | json_get serverError)
+	printf '%s' "$err" | grep -q 'no cipher suite in common' &&
+	    ok "no common cipher: the status says so ($err)" ||
+	    not_ok "no common cipher: the status says so" \
+	    "$(ctl status 2>&1; tail -n 20 "$T/wardend.log")"
 	stop_agent
 fi
 stop_peer
