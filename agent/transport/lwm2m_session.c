@@ -35,6 +35,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "agent/commands.h"
 #include "agent/netproc.h"
 #include "agent/provision.h"
 #include "agent/server.h"
@@ -83,7 +84,7 @@ struct lwm2m_session {
 	bool starting, stopping;
 };
 
-enum job_kind { J_IDENTITY, J_REBOOT, J_WIPE, J_WIPE_PROFILE, J_LOCK,
+enum job_kind { J_IDENTITY, J_REBOOT, J_WIPE_PROFILE, J_LOCK,
 	J_LOCK_PROFILE };
 
 struct job {
@@ -128,9 +129,6 @@ job_work(struct wardend *d, void *arg)
 	case J_REBOOT:
 		j->rc = hal_power_reboot(&d->hal);
 		break;
-	case J_WIPE:
-		j->rc = hal_wipe_factory_reset(&d->hal);
-		break;
 	case J_WIPE_PROFILE:
 		j->rc = hal_wipe_profile(&d->hal);
 		break;
@@ -151,7 +149,7 @@ job_after(struct wardend *d, void *arg)
 	struct job *j = arg, **p;
 	struct lwm2m_session *s = j->s;
 	static const char *const what[] = { "identity", "reboot",
-	    "factory reset", "wipe of the work profile", "lock",
+	    "wipe of the work profile", "lock",
 	    "lock of the work profile" };
 	char msg[192];
 
@@ -164,7 +162,7 @@ job_after(struct wardend *d, void *arg)
 		else
 			log_warnx("lwm2m: %s %s", what[j->kind], msg);
 		store_event(d->store, j->kind == J_REBOOT ? "reboot" :
-		    j->kind == J_WIPE || j->kind == J_WIPE_PROFILE ? "wipe" :
+		    j->kind == J_WIPE_PROFILE ? "wipe" :
 		    "lock", msg);
 	}
 	if (s != NULL) {
@@ -255,18 +253,52 @@ h_reboot(void *arg, const char *why)
 	return queue(arg, J_REBOOT, why, NULL, NULL) != NULL ? 0 : -1;
 }
 
+/* A wipe of the work profile is the selective wipe (CLEAR_APP_DATA over
+ * HTTPS). A wipe of the device is the HTTPS WIPE: refused on a
+ * personally-owned device and by a HAL that cannot factory-reset;
+ * otherwise the server has its 2.04 already (the network process
+ * answers before asking), so the session stops, which de-registers,
+ * and the agent's wipe follows: device key destroyed, factory reset,
+ * enrollment (the LwM2M keys with it) forgotten, UNPROVISIONED
+ * (commands_wipe_device()). */
 static int
 h_wipe(void *arg, bool profile, const char *why, lwm2m_done_fn done,
     void *done_arg)
 {
 	struct lwm2m_session *s = arg;
+	struct wardend *d = s->d;
+	const struct hal_backend *be = d->hal.be;
 
-	log_warnx("lwm2m: %s: %s", why, profile ? "wiping the work profile" :
-	    "wiping the device");
-	store_event(s->d->store, profile ? "wipe-profile-requested" :
-	    "wipe-requested", why);
-	return queue(s, profile ? J_WIPE_PROFILE : J_WIPE, why, done,
-	    done_arg) != NULL ? 0 : -1;
+	if (profile) {
+		log_warnx("lwm2m: %s: wiping the work profile", why);
+		store_event(d->store, "wipe-profile-requested", why);
+		return queue(s, J_WIPE_PROFILE, why, done, done_arg) != NULL ?
+		    0 : -1;
+	}
+	if (strcmp(s->mode, "WORK_PROFILE_PERSONAL") == 0) {
+		log_warnx("lwm2m: %s refused: a personally-owned device is not "
+		    "wiped (a wipe of the work profile removes it)", why);
+		if (done != NULL)
+			done(done_arg, -EPERM);
+		return 0;
+	}
+	if (be == NULL || be->wipe == NULL || be->wipe->factory_reset == NULL) {
+		log_warnx("lwm2m: %s: UNSUPPORTED: this device's HAL cannot "
+		    "factory-reset", why);
+		if (done != NULL)
+			done(done_arg, -ENOSYS);
+		return 0;
+	}
+	log_warnx("lwm2m: %s: wiping the device: de-registering, then the "
+	    "device key destroyed, the factory reset, the enrollment "
+	    "forgotten", why);
+	store_event(d->store, "wipe-requested", why);
+	lwm2m_session_stop(d);
+	/* The session is stopping: this only releases done_arg. */
+	if (done != NULL)
+		done(done_arg, 0);
+	commands_wipe_device(d, why);
+	return 0;
 }
 
 static int
