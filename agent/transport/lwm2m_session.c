@@ -56,7 +56,8 @@ static char *server_policy(struct wardend *d);
 static const char *const shown_facts[] = {
 	"battery.charging", "battery.level", "kiosk.active",
 	"memory.available_bytes", "memory.total_bytes", "network.addresses",
-	"network.connected", "os.kernel", "os.name", "os.version",
+	"network.bearer", "network.bearers", "network.connected",
+	"network.signal_dbm", "os.kernel", "os.name", "os.version",
 	"profile.exists", "screen.locked",
 };
 

@@ -132,6 +132,21 @@ async function scenario() {
   check(r.code === '4.01', 'node-coap: the Security object is not shown ' +
     '(4.01)', r.code);
 
+  // Connectivity Monitoring's mandatory resources, from the simulated
+  // device's facts: bearer WLAN (21), available WLAN and LTE-FDD (21, 6),
+  // signal -61 dBm.
+  r = await request('GET', '/4/0', { accept: 'application/senml+json' });
+  doc = null;
+  try {
+    doc = JSON.parse(r.payload.toString());
+  } catch (e) { /* checked below */ }
+  const val = (n) => (Array.isArray(doc) ? doc.filter((x) => x.n === n)
+    .map((x) => x.v) : []).join(',');
+  check(r.code === '2.05' && val('0') === '21' && val('1/0') === '21' &&
+    val('1/1') === '6' && val('2') === '-61', 'node-coap: read /4/0: ' +
+    'network bearer 21 (WLAN), available bearers 21 and 6 (LTE-FDD), ' +
+    'radio signal -61 dBm', r.payload && r.payload.toString());
+
   // A SenML write of the passcode policy.
   let mark = lib.opsLog().length;
   r = await request('PUT', '/32001/0', { cf: 'application/senml+json',
