@@ -102,9 +102,16 @@ alert_of(struct lwm2m_dtls_cause *c, const char *line, size_t len)
 void
 lwm2m_dtls_note(struct lwm2m_dtls_cause *c, const char *line, size_t len)
 {
+	struct lwm2m_dtls_cause was = *c;
 	enum lwm2m_dtls_kind k;
 
-	if (c->kind != LWM2M_DTLS_NONE || line == NULL)
+	/* A vague cause gives way to a precise one; nothing else does. */
+	if ((c->kind != LWM2M_DTLS_NONE && c->kind != LWM2M_DTLS_OTHER) ||
+	    line == NULL)
+		return;
+	/* Records GnuTLS drops on its own (replays, retransmissions) are
+	 * no cause. */
+	if (find(line, len, "Discarded") != NULL)
 		return;
 	if (alert_of(c, line, len))
 		return;
@@ -124,6 +131,8 @@ lwm2m_dtls_note(struct lwm2m_dtls_cause *c, const char *line, size_t len)
 	    find(line, len, "SSL_connect") != NULL)
 		k = LWM2M_DTLS_OTHER;
 	else
+		return;
+	if (k == LWM2M_DTLS_OTHER && was.kind == LWM2M_DTLS_OTHER)
 		return;
 	c->kind = k;
 	c->alert = 0;
@@ -205,10 +214,13 @@ lwm2m_dtls_explain(const struct lwm2m_dtls_cause *c, enum lwm2m_sec_mode mode,
 	case LWM2M_DTLS_NONE:
 		break;
 	}
-	if (timed_out && psk)
-		snprintf(out, outlen, "DTLS handshake with %s timed out: PSK "
+	/* No alert, no reason: what a server does with a PSK it cannot
+	 * use (GnuTLS and OpenSSL servers drop it silently). */
+	if (psk)
+		snprintf(out, outlen, "DTLS handshake with %s %s: PSK "
 		    "identity '%s' unknown, wrong key or no cipher suite in "
-		    "common (dropped without an alert)", h, id);
+		    "common (dropped without an alert)", h, timed_out ?
+		    "timed out" : "given up", id);
 	else if (timed_out)
 		snprintf(out, outlen, "DTLS handshake with %s timed out: no "
 		    "answer from the server", h);

@@ -40,8 +40,12 @@ struct lwm2m_dtls_cause {
 /*
  * Reads one log line of libcoap (len bytes, not NUL-terminated, any
  * content: it may carry the peer certificate's name) and, if it tells
- * why a handshake failed and cause holds nothing yet, records it. Lines
- * of no such meaning are ignored. Never fails, never blocks.
+ * why a handshake failed, records it: the first precise cause (an
+ * alert, the cipher suites, a certificate, the credentials, a record
+ * that did not decrypt) stays; a vague one (a handshake error of no
+ * known kind) only until a precise one comes. Lines of no such meaning,
+ * and records GnuTLS discards (replays), are ignored. Never fails,
+ * never blocks.
  */
 void lwm2m_dtls_note(struct lwm2m_dtls_cause *cause, const char *line,
     size_t len);
