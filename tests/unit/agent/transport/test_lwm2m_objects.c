@@ -60,11 +60,14 @@ f_identity(void *arg, const char **mf, const char **model,
 	*serial = "SN123";
 }
 
+/* The management mode the host reports; a test may change it. */
+static const char *mode_now = "DEDICATED";
+
 static const char *
 f_mode(void *arg)
 {
 	(void)arg;
-	return "DEDICATED";
+	return mode_now;
 }
 
 static const struct lwm2m_compliance *
@@ -561,6 +564,22 @@ executes(void **state)
 	lwm2m_records_clear(&rs);
 	assert_int_equal(wr_text(P(4, 8, 0, 4, 0), "sdcard", false, err,
 	    sizeof(err)), 400);
+	/* As the HTTPS WIPE: a personally-owned device is not wiped, its
+	 * work profile is. */
+	mode_now = "WORK_PROFILE_PERSONAL";
+	assert_int_equal(lwm2m_objects_execute(&objs, &reset, NULL, 0, err,
+	    sizeof(err)), 405);
+	assert_int_equal(F.wipes, 3);	/* none more */
+	assert_int_equal(lwm2m_objects_execute(&objs, &wipe, NULL, 0, err,
+	    sizeof(err)), 204);
+	assert_true(F.wiped_profile);
+	F.done(F.done_arg, 0);
+	assert_int_equal(wr_text(P(4, 8, 0, 4, 0), "device", false, err,
+	    sizeof(err)), 204);
+	assert_int_equal(lwm2m_objects_execute(&objs, &wipe, NULL, 0, err,
+	    sizeof(err)), 405);
+	assert_int_equal(F.wipes, 4);
+	mode_now = "DEDICATED";
 	/* lock the device; unlocking is refused */
 	assert_int_equal(wr_text(P(3, 8, 0, 0, 0), "2", false, err,
 	    sizeof(err)), 204);
