@@ -22,17 +22,8 @@ if ! grep -q '^CONFIG_TRANSPORT_LWM2M=y' "$hand/.config" ||
 	printf 'idle RSS, handheld, LwM2M\tnot measured: no LwM2M in the build or no coap-rd-gnutls\n'
 	exit 0
 fi
-port=$(/usr/bin/python3 -c 'import socket
-for _ in range(100):
-    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    a.bind(("127.0.0.1", 0))
-    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        b.bind(("127.0.0.1", a.getsockname()[1] + 1))
-    except OSError:
-        continue
-    print(a.getsockname()[1])
-    break')
+. "$src/tests/integration/lib_lwm2m.sh"
+port=$(($(free_port_pair) - 1))
 coap-rd-gnutls -A 127.0.0.1 -p "$port" -k "$PSK" >"$T/rd.log" 2>&1 &
 PIDS="$PIDS $!"
 cp -a "$src/tests/fixtures/rootfs-handheld" "$T/root"

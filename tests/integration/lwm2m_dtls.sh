@@ -16,6 +16,7 @@
 # registration is deleted: the de-registration is checked in its debug
 # log (the DELETE arrived, decrypted), and it is started again after.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_lwm2m.sh"
 IDIR="$WARDEN_SRCTREE/tests/interop"
 RD=coap-rd-openssl
 CLIENT=coap-client-openssl
@@ -35,29 +36,6 @@ for p in $RD $CLIENT coap-server-openssl openssl; do
 		exit 1
 	fi
 done
-
-free_udp_port() {
-	/usr/bin/python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# Two free UDP ports in a row: coap-rd takes -p PORT for coap:// and
-# PORT + 1 for coaps://; prints PORT + 1.
-free_port_pair() {
-	/usr/bin/python3 -c 'import socket
-for _ in range(100):
-    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    a.bind(("127.0.0.1", 0))
-    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        b.bind(("127.0.0.1", a.getsockname()[1] + 1))
-    except OSError:
-        continue
-    print(a.getsockname()[1] + 1)
-    break'
-}
 
 start_rd() { # COAPS-PORT ARGS...
 	port=$(($1 - 1))
@@ -83,34 +61,6 @@ rd_listing() { # PORT ARGS...
 	shift
 	timeout 10 $CLIENT -B 3 "$@" -m get \
 	    "coaps://127.0.0.1:$port/.well-known/core" 2>&1
-}
-
-qr() { # FILE URL EXTRA-JSON
-	cat >"$1" <<EOF
-{
-  "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "warden/.Agent",
-  "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE": {
-    "warden.SERVER_URL": "$2",
-    "warden.BINDING": "lwm2m"$3
-  }
-}
-EOF
-}
-
-wait_state() { # STATE SECONDS
-	n=$(($2 * 10))
-	while [ $n -gt 0 ]; do
-		s=$(ctl status --json 2>/dev/null | json_get state)
-		[ "$s" = "$1" ] && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
-fresh_agent() { # [wardend args]
-	rm -rf "$T/dev" "$T/state" "$SOCK"
-	start_agent "$@"
 }
 
 # --- PSK -----------------------------------------------------------------
@@ -311,11 +261,6 @@ if bootstrap_round "wrong anchor" "$P/stranger.der"; then
 	    not_ok "nothing in coap-rd" "$out" || ok "nothing in coap-rd"
 	stop_agent
 fi
-if grep -Eq 'AddressSanitizer|runtime error' "$T/wardend.log"; then
-	not_ok "no sanitizer report from wardend" \
-	    "$(grep -E -A 5 'AddressSanitizer|runtime error' "$T/wardend.log")"
-else
-	ok "no sanitizer report from wardend"
-fi
+no_sanitizer_report
 stop_rd
 finish

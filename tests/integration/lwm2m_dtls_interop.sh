@@ -14,6 +14,7 @@
 # - a wrong PSK and a cipher suite in common with none: the status and
 #   the log say so, naming the PSK identity and never the key.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_lwm2m.sh"
 IDIR="$WARDEN_SRCTREE/tests/interop"
 PSK=dtls-test-key-16
 PSK_HEX=$(printf %s "$PSK" | od -An -tx1 | tr -d ' \n')
@@ -34,29 +35,6 @@ for p in gnutls-serv coap-rd-gnutls coap-client-gnutls openssl; do
 		exit 1
 	fi
 done
-
-free_udp_port() {
-	/usr/bin/python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# Two free UDP ports in a row: coap-rd takes -p PORT for coap:// and
-# PORT + 1 for coaps://; prints PORT + 1.
-free_port_pair() {
-	/usr/bin/python3 -c 'import socket
-for _ in range(100):
-    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    a.bind(("127.0.0.1", 0))
-    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        b.bind(("127.0.0.1", a.getsockname()[1] + 1))
-    except OSError:
-        continue
-    print(a.getsockname()[1] + 1)
-    break'
-}
 
 trap 'stop_peer' EXIT
 stop_peer() {
@@ -82,33 +60,10 @@ start_gnutls_serv() { # PORT LOG ARGS...
 	done
 }
 
-qr() { # FILE URL EXTRA-JSON
-	cat >"$1" <<EOF
-{
-  "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "warden/.Agent",
-  "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE": {
-    "warden.SERVER_URL": "$2",
-    "warden.BINDING": "lwm2m"$3
-  }
-}
-EOF
-}
-
 psk_qr() { # FILE URL KEY-HEX
 	qr "$1" "$2" ",
     \"warden.PSK_IDENTITY\": \"warden-test\",
     \"warden.PSK_KEY\": \"$3\""
-}
-
-wait_state() { # STATE SECONDS
-	n=$(($2 * 10))
-	while [ $n -gt 0 ]; do
-		s=$(ctl status --json 2>/dev/null | json_get state)
-		[ "$s" = "$1" ] && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
 }
 
 wait_error() { # PATTERN SECONDS
@@ -120,12 +75,6 @@ wait_error() { # PATTERN SECONDS
 		n=$((n - 1))
 	done
 	return 1
-}
-
-fresh_agent() { # [wardend args]
-	stop_agent
-	rm -rf "$T/dev" "$T/state" "$SOCK"
-	start_agent "$@"
 }
 
 # What the echo server decrypted: its "Processing N bytes command" lines.
@@ -303,10 +252,5 @@ if fresh_agent -f "$T/bs.conf"; then
 	stop_agent
 fi
 stop_peer
-if grep -Eq 'AddressSanitizer|runtime error' "$T/wardend.log"; then
-	not_ok "no sanitizer report from wardend" \
-	    "$(grep -E -A 5 'AddressSanitizer|runtime error' "$T/wardend.log")"
-else
-	ok "no sanitizer report from wardend"
-fi
+no_sanitizer_report
 finish
