@@ -65,3 +65,61 @@ no_sanitizer_report() {
 		ok "no sanitizer report from wardend"
 	fi
 }
+
+# A test PKI in DIR from openssl: an EC CA, the server's certificate for
+# 127.0.0.1 (server.crt, server.key, server.pem), the client's
+# (client.pem; client.der and client.key.der for a bootstrap server),
+# the CA in DER (ca.der), and a stranger's self-signed certificate
+# (stranger.der).
+lwm2m_pki() { # DIR (in a subshell: it changes directory)
+	cd "$1" &&
+	openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
+	openssl req -x509 -new -key ca.key -subj "/CN=warden test LwM2M CA" \
+	    -days 2 -out ca.pem &&
+	openssl ecparam -name prime256v1 -genkey -noout -out server.key &&
+	openssl req -new -key server.key -subj "/CN=127.0.0.1" \
+	    -out server.csr &&
+	printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
+	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+	    -CAcreateserial -days 2 -extfile server.ext -out server.crt &&
+	cat server.crt server.key >server.pem &&
+	openssl ecparam -name prime256v1 -genkey -noout -out client.key &&
+	openssl req -new -key client.key -subj "/CN=warden-client" \
+	    -out client.csr &&
+	openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key \
+	    -CAcreateserial -days 2 -out client.crt &&
+	cat client.crt client.key >client.pem &&
+	openssl x509 -in client.crt -outform DER -out client.der &&
+	openssl pkcs8 -topk8 -nocrypt -in client.key -outform DER \
+	    -out client.key.der &&
+	openssl x509 -in ca.pem -outform DER -out ca.der &&
+	openssl req -x509 -new -key client.key -subj "/CN=stranger" -days 2 \
+	    -outform DER -out stranger.der
+}
+
+# An LwM2M bootstrap server (tests/interop/lwm2m_bootstrap.js, node)
+# hands a fresh agent certificates ($P: lwm2m_pki's) and the management
+# server SERVER-URI, whose chain must lead to ANCHOR-DER.
+bootstrap_round() { # NAME ANCHOR-DER SERVER-URI
+	rm -f "$T/ready"
+	BSPORT=$(free_udp_port)
+	printf 'lwm2m-allow-nosec 1\nlog-level debug\n' >"$T/wardend.conf"
+	fresh_agent -f "$T/wardend.conf" || return 1
+	READY="$T/ready" LWM2M_PORT=$BSPORT WARDENCTL=$WARDENCTL SOCK=$SOCK \
+	    SIMDIR="$T/dev" SERVER_URI="$3" \
+	    CLIENT_CERT="$P/client.der" CLIENT_KEY="$P/client.key.der" \
+	    SERVER_ANCHOR="$2" node "$WARDEN_SRCTREE/tests/interop/lwm2m_bootstrap.js" \
+	    >"$T/bs.out" 2>"$T/bs.err" &
+	bs=$!
+	i=0
+	while [ ! -f "$T/ready" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	qr "$T/qr.json" "coap://127.0.0.1:$BSPORT" ",
+    \"warden.LWM2M_BOOTSTRAP\": true"
+	check "$1: provisioned with a bootstrap server" \
+	    ctl provision --qr-text "$T/qr.json"
+	wait "$bs"
+	cat "$T/bs.out"
+}

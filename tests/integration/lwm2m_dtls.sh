@@ -170,32 +170,7 @@ fi
 
 P="$T/pki"
 mkdir -p "$P"
-pki() {
-	cd "$P" &&
-	openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
-	openssl req -x509 -new -key ca.key -subj "/CN=warden test LwM2M CA" \
-	    -days 2 -out ca.pem &&
-	openssl ecparam -name prime256v1 -genkey -noout -out server.key &&
-	openssl req -new -key server.key -subj "/CN=127.0.0.1" \
-	    -out server.csr &&
-	printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
-	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
-	    -CAcreateserial -days 2 -extfile server.ext -out server.crt &&
-	cat server.crt server.key >server.pem &&
-	openssl ecparam -name prime256v1 -genkey -noout -out client.key &&
-	openssl req -new -key client.key -subj "/CN=warden-client" \
-	    -out client.csr &&
-	openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key \
-	    -CAcreateserial -days 2 -out client.crt &&
-	cat client.crt client.key >client.pem &&
-	openssl x509 -in client.crt -outform DER -out client.der &&
-	openssl pkcs8 -topk8 -nocrypt -in client.key -outform DER \
-	    -out client.key.der &&
-	openssl x509 -in ca.pem -outform DER -out ca.der &&
-	openssl req -x509 -new -key client.key -subj "/CN=stranger" -days 2 \
-	    -outform DER -out stranger.der
-}
-if ! (pki) >"$T/pki.log" 2>&1; then
+if ! (lwm2m_pki "$P") >"$T/pki.log" 2>&1; then
 	not_ok "a test PKI from openssl" "$(tail -n 5 "$T/pki.log")"
 	finish
 	exit
@@ -208,31 +183,9 @@ printf '%s' "$out" | grep -q '</rd>' &&
     ok "coap-client: certificate handshake with coap-rd (the fixture works)" ||
     not_ok "coap-client: certificate handshake with coap-rd" "$out"
 
-bootstrap_round() { # NAME ANCHOR-DER
-	rm -f "$T/ready"
-	BSPORT=$(free_udp_port)
-	printf 'lwm2m-allow-nosec 1\nlog-level debug\n' >"$T/wardend.conf"
-	fresh_agent -f "$T/wardend.conf" || return 1
-	READY="$T/ready" LWM2M_PORT=$BSPORT WARDENCTL=$WARDENCTL SOCK=$SOCK \
-	    SIMDIR="$T/dev" SERVER_URI="coaps://127.0.0.1:$RDPORT" \
-	    CLIENT_CERT="$P/client.der" CLIENT_KEY="$P/client.key.der" \
-	    SERVER_ANCHOR="$2" node "$IDIR/lwm2m_bootstrap.js" \
-	    >"$T/bs.out" 2>"$T/bs.err" &
-	bs=$!
-	i=0
-	while [ ! -f "$T/ready" ] && [ $i -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	qr "$T/qr.json" "coap://127.0.0.1:$BSPORT" ",
-    \"warden.LWM2M_BOOTSTRAP\": true"
-	check "$1: provisioned with a bootstrap server" \
-	    ctl provision --qr-text "$T/qr.json"
-	wait "$bs"
-	cat "$T/bs.out"
-}
 
-if bootstrap_round "certificates" "$P/ca.der"; then
+if bootstrap_round "certificates" "$P/ca.der" \
+    "coaps://127.0.0.1:$RDPORT"; then
 	what="wardend: bootstrapped, then DTLS (certificate) registration"
 	wait_state MANAGED 20 && ok "$what: MANAGED" ||
 	    not_ok "$what: MANAGED" "$(ctl status 2>&1;
@@ -248,7 +201,8 @@ start_rd "$RDPORT" -c "$P/server.pem" -C "$P/ca.pem"
 
 # The anchor the bootstrap server gives is not the server's CA: the
 # server's certificate is refused, nothing registers.
-if bootstrap_round "wrong anchor" "$P/stranger.der"; then
+if bootstrap_round "wrong anchor" "$P/stranger.der" \
+    "coaps://127.0.0.1:$RDPORT"; then
 	sleep 3
 	[ "$(ctl status --json | json_get state)" = ENROLLING ] &&
 	    ctl status --json | json_get serverError |

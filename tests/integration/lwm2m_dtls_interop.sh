@@ -192,28 +192,7 @@ if ! sh "$IDIR/install.sh" 2>"$T/npm.log"; then
 fi
 P="$T/pki"
 mkdir -p "$P"
-pki() {
-	cd "$P" &&
-	openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
-	openssl req -x509 -new -key ca.key -subj "/CN=warden test LwM2M CA" \
-	    -days 2 -out ca.pem &&
-	openssl ecparam -name prime256v1 -genkey -noout -out server.key &&
-	openssl req -new -key server.key -subj "/CN=127.0.0.1" \
-	    -out server.csr &&
-	printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
-	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
-	    -CAcreateserial -days 2 -extfile server.ext -out server.crt &&
-	openssl ecparam -name prime256v1 -genkey -noout -out client.key &&
-	openssl req -new -key client.key -subj "/CN=warden-client" \
-	    -out client.csr &&
-	openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key \
-	    -CAcreateserial -days 2 -out client.crt &&
-	openssl x509 -in client.crt -outform DER -out client.der &&
-	openssl pkcs8 -topk8 -nocrypt -in client.key -outform DER \
-	    -out client.key.der &&
-	openssl x509 -in ca.pem -outform DER -out ca.der
-}
-if ! (pki) >"$T/pki.log" 2>&1; then
+if ! (lwm2m_pki "$P") >"$T/pki.log" 2>&1; then
 	not_ok "a test PKI from openssl" "$(tail -n 5 "$T/pki.log")"
 	finish
 	exit
@@ -222,27 +201,7 @@ CPORT=$(free_udp_port)
 start_gnutls_serv "$CPORT" "$T/cserv.log" --x509certfile "$P/server.crt" \
     --x509keyfile "$P/server.key" --x509cafile "$P/ca.pem" \
     --require-client-cert --priority "$CERT_PRIO"
-BSPORT=$(free_udp_port)
-printf 'lwm2m-allow-nosec 1\n' >"$T/bs.conf"
-if fresh_agent -f "$T/bs.conf"; then
-	rm -f "$T/ready"
-	READY="$T/ready" LWM2M_PORT=$BSPORT WARDENCTL=$WARDENCTL SOCK=$SOCK \
-	    SIMDIR="$T/dev" SERVER_URI="coaps://127.0.0.1:$CPORT" \
-	    CLIENT_CERT="$P/client.der" CLIENT_KEY="$P/client.key.der" \
-	    SERVER_ANCHOR="$P/ca.der" node "$IDIR/lwm2m_bootstrap.js" \
-	    >"$T/bs.out" 2>"$T/bs.err" &
-	bs=$!
-	i=0
-	while [ ! -f "$T/ready" ] && [ $i -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	qr "$T/qr.json" "coap://127.0.0.1:$BSPORT" ",
-    \"warden.LWM2M_BOOTSTRAP\": true"
-	check "provisioned with a bootstrap server (certificates)" \
-	    ctl provision --qr-text "$T/qr.json"
-	wait "$bs"
-	cat "$T/bs.out"
+if bootstrap_round "certificates" "$P/ca.der" "coaps://127.0.0.1:$CPORT"; then
 	wait_error 'registration refused' 20
 	got=$(peer_got "$T/cserv.log")
 	printf '%s' "$got" | grep -q 'ep=urn:dev:warden:' &&
