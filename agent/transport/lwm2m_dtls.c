@@ -176,12 +176,18 @@ lwm2m_dtls_explain(const struct lwm2m_dtls_cause *c, enum lwm2m_sec_mode mode,
 			snprintf(out, outlen, "DTLS with %s: the device's "
 			    "certificate refused (alert %d, %s)", h, c->alert,
 			    c->detail);
-		else if (c->alert == 40 || c->alert == 71)
+		else if ((c->alert == 40 || c->alert == 71) && psk)
 			snprintf(out, outlen, "DTLS with %s: handshake refused "
 			    "(alert %d, %s): no cipher suite or credentials in "
-			    "common%s%s%s", h, c->alert, c->detail,
-			    psk ? " for PSK identity '" : "", id,
-			    psk ? "'" : "");
+			    "common for PSK identity '%s'", h, c->alert,
+			    c->detail, id);
+		else if (c->alert == 40 || c->alert == 71)
+			/* OpenSSL answers a client certificate it does not
+			 * trust with handshake_failure too. */
+			snprintf(out, outlen, "DTLS with %s: handshake refused "
+			    "(alert %d, %s): no cipher suite in common, or the "
+			    "device's certificate refused", h, c->alert,
+			    c->detail);
 		else
 			snprintf(out, outlen, "DTLS with %s: the server sent "
 			    "alert %d (%s)", h, c->alert, c->detail);

@@ -98,16 +98,17 @@ lwm2m_pki() { # DIR (in a subshell: it changes directory)
 }
 
 # An LwM2M bootstrap server (tests/interop/lwm2m_bootstrap.js, node)
-# hands a fresh agent certificates ($P: lwm2m_pki's) and the management
+# hands a fresh agent certificates ($P: lwm2m_pki's; the device's is
+# CLIENT-CERT-DER, by default the one the CA signed) and the management
 # server SERVER-URI, whose chain must lead to ANCHOR-DER.
-bootstrap_round() { # NAME ANCHOR-DER SERVER-URI
+bootstrap_round() { # NAME ANCHOR-DER SERVER-URI [CLIENT-CERT-DER]
 	rm -f "$T/ready"
 	BSPORT=$(free_udp_port)
 	printf 'lwm2m-allow-nosec 1\nlog-level debug\n' >"$T/wardend.conf"
 	fresh_agent -f "$T/wardend.conf" || return 1
 	READY="$T/ready" LWM2M_PORT=$BSPORT WARDENCTL=$WARDENCTL SOCK=$SOCK \
 	    SIMDIR="$T/dev" SERVER_URI="$3" \
-	    CLIENT_CERT="$P/client.der" CLIENT_KEY="$P/client.key.der" \
+	    CLIENT_CERT="${4:-$P/client.der}" CLIENT_KEY="$P/client.key.der" \
 	    SERVER_ANCHOR="$2" node "$WARDEN_SRCTREE/tests/interop/lwm2m_bootstrap.js" \
 	    >"$T/bs.out" 2>"$T/bs.err" &
 	bs=$!

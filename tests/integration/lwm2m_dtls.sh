@@ -5,9 +5,11 @@
 # certificates handed over by an LwM2M bootstrap server (a node-coap
 # script, tests/interop/lwm2m_bootstrap.js); the registration shows in
 # the directory as coap-client-openssl reads it, and goes at shutdown;
-# and completes a PSK handshake with coap-server-openssl. A wrong key, or
-# a server certificate that does not lead to the anchor, registers
-# nothing. The certificate part needs node and the npm peers
+# and completes a PSK handshake with coap-server-openssl. A wrong key, a
+# server certificate that does not lead to the anchor, or a device
+# certificate the server refuses registers nothing, and the status says
+# why (the PSK identity, the certificate refused, the alert received).
+# The certificate part needs node and the npm peers
 # (tests/interop/install.sh; skipped, outside CI, when they cannot be
 # had).
 #
@@ -213,6 +215,27 @@ if bootstrap_round "wrong anchor" "$P/stranger.der" \
 	out=$(rd_listing "$RDPORT" -c "$P/client.pem" -C "$P/ca.pem")
 	printf '%s' "$out" | grep -q '</rd/' &&
 	    not_ok "nothing in coap-rd" "$out" || ok "nothing in coap-rd"
+	stop_agent
+fi
+stop_rd
+start_rd "$RDPORT" -c "$P/server.pem" -C "$P/ca.pem"
+
+# The device's certificate is not the CA's: the server refuses it with an
+# alert, and the status names the alert.
+if bootstrap_round "client certificate outside the CA" "$P/ca.der" \
+    "coaps://127.0.0.1:$RDPORT" "$P/stranger.der"; then
+	i=0
+	while [ $i -lt 100 ] && ! ctl status --json | json_get serverError |
+	    grep -q DTLS; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	err=$(ctl status --json | json_get serverError)
+	printf '%s' "$err" |
+	    grep -Eq "alert [0-9]+, [^)]*\).*device's certificate refused|device's certificate refused \(alert" &&
+	    ok "a device certificate the server refuses: the status names its alert ($err)" ||
+	    not_ok "a device certificate the server refuses: the status names its alert" \
+	    "$(ctl status 2>&1; grep libcoap "$T/wardend.log" | tail -n 5)"
 	stop_agent
 fi
 no_sanitizer_report

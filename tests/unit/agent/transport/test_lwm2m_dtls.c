@@ -62,6 +62,10 @@ alerts(void **state)
 	    "failed): no cipher suite or credentials in common for PSK "
 	    "identity 'warden-test'"));
 
+	explain(&c, LWM2M_SEC_CERT, false, why, sizeof(why));
+	assert_non_null(strstr(why, "(alert 40, Handshake failed): no cipher "
+	    "suite in common, or the device's certificate refused"));
+
 	memset(&c, 0, sizeof(c));
 	note(&c, "***" SESSION ": Alert '48': Unknown certificate authority"
 	    "\n");
