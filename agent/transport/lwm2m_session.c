@@ -83,6 +83,7 @@ struct lwm2m_session {
 	int64_t last_contact;
 	struct job *jobs;		/* on the HAL job queue */
 	bool starting, stopping;
+	char wipe_why[96];	/* a wipe waiting for the de-registration */
 };
 
 enum job_kind { J_IDENTITY, J_REBOOT, J_WIPE_PROFILE, J_LOCK,
@@ -254,14 +255,29 @@ h_reboot(void *arg, const char *why)
 	return queue(arg, J_REBOOT, why, NULL, NULL) != NULL ? 0 : -1;
 }
 
+/* The device wipe h_wipe() held back until the session stopped. */
+static void
+wipe_now(struct lwm2m_session *s)
+{
+	char why[sizeof(s->wipe_why)];
+
+	if (s->wipe_why[0] == '\0')
+		return;
+	memcpy(why, s->wipe_why, sizeof(why));
+	s->wipe_why[0] = '\0';
+	commands_wipe_device(s->d, why);
+}
+
 /* A wipe of the work profile is the selective wipe (CLEAR_APP_DATA over
  * HTTPS). A wipe of the device is the HTTPS WIPE: refused on a
  * personally-owned device and by a HAL that cannot factory-reset;
  * otherwise the server has its 2.04 already (the network process
  * answers before asking), so the session stops, which de-registers,
- * and the agent's wipe follows: device key destroyed, factory reset,
- * enrollment (the LwM2M keys with it) forgotten, UNPROVISIONED
- * (commands_wipe_device()). */
+ * and once the network process says it stopped (or died) the agent's
+ * wipe follows: device key destroyed, factory reset, enrollment (the
+ * LwM2M keys with it) forgotten, UNPROVISIONED (commands_wipe_device()).
+ * The wipe is recorded first, so a stop in between wipes at the next
+ * start (commands_start()). */
 static int
 h_wipe(void *arg, bool profile, const char *why, lwm2m_done_fn done,
     void *done_arg)
@@ -294,11 +310,13 @@ h_wipe(void *arg, bool profile, const char *why, lwm2m_done_fn done,
 	    "device key destroyed, the factory reset, the enrollment "
 	    "forgotten", why);
 	store_event(d->store, "wipe-requested", why);
+	if (store_kv_set(d->store, COMMANDS_WIPE_PENDING_KEY, why) != 0)
+		log_warnx("lwm2m: the store could not record the wipe");
+	snprintf(s->wipe_why, sizeof(s->wipe_why), "%s", why);
 	lwm2m_session_stop(d);
 	/* The session is stopping: this only releases done_arg. */
 	if (done != NULL)
 		done(done_arg, 0);
-	commands_wipe_device(d, why);
 	return 0;
 }
 
@@ -572,6 +590,8 @@ on_message(void *arg, const struct netmsg *m)
 		if (m->type != NETMSG_LWM2M_STOPPED)
 			log_warnx("lwm2m: dropped a %s: the session is not "
 			    "running", netmsg_type_name(m->type));
+		else
+			wipe_now(s);	/* de-registered */
 		return;
 	}
 	switch (m->type) {
@@ -720,6 +740,8 @@ on_restarted(void *arg)
 {
 	struct lwm2m_session *s = arg;
 
+	/* The network process died before it de-registered. */
+	wipe_now(s);
 	if (!s->running || s->stopping)
 		return;
 	log_info("lwm2m: starting the client again in the new network "
