@@ -85,6 +85,10 @@ struct hal_facts {
  *  battery.level (percent) battery.charging                  INT64 / BOOL
  *  network.connected                                         BOOL
  *  network.addresses (comma separated)                       STRING
+ *  network.bearer (the default route's: "wlan", "ethernet",
+ *    "lte-fdd" ... as lwm2m_obj_connmon.c lists)              STRING
+ *  network.bearers (those the device has, comma separated)   STRING
+ *  network.signal_dbm (the bearer's radio signal, dBm)       INT64
  *  profile.exists kiosk.active                               BOOL
  */
 

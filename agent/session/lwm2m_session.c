@@ -38,6 +38,7 @@
 #include "agent/policy/policy.h"
 #include "agent/transport/transport.h"
 #include "agent/provision/provision.h"
+#include "agent/session/commands.h"
 #include "agent/session/server.h"
 #include "agent/session/lwm2m_session.h"
 
@@ -54,7 +55,8 @@ static char *server_policy(struct wardend *d);
 static const char *const shown_facts[] = {
 	"battery.charging", "battery.level", "kiosk.active",
 	"memory.available_bytes", "memory.total_bytes", "network.addresses",
-	"network.connected", "os.kernel", "os.name", "os.version",
+	"network.bearer", "network.bearers", "network.connected",
+	"network.signal_dbm", "os.kernel", "os.name", "os.version",
 	"profile.exists", "screen.locked",
 };
 
@@ -80,9 +82,10 @@ struct lwm2m_session {
 	int64_t last_contact;
 	struct job *jobs;		/* on the HAL job queue */
 	bool starting, stopping;
+	char wipe_why[96];	/* a wipe waiting for the de-registration */
 };
 
-enum job_kind { J_IDENTITY, J_REBOOT, J_WIPE, J_WIPE_PROFILE, J_LOCK,
+enum job_kind { J_IDENTITY, J_REBOOT, J_WIPE_PROFILE, J_LOCK,
 	J_LOCK_PROFILE };
 
 struct job {
@@ -127,9 +130,6 @@ job_work(struct wardend *d, void *arg)
 	case J_REBOOT:
 		j->rc = hal_power_reboot(&d->hal);
 		break;
-	case J_WIPE:
-		j->rc = hal_wipe_factory_reset(&d->hal);
-		break;
 	case J_WIPE_PROFILE:
 		j->rc = hal_wipe_profile(&d->hal);
 		break;
@@ -150,7 +150,7 @@ job_after(struct wardend *d, void *arg)
 	struct job *j = arg, **p;
 	struct lwm2m_session *s = j->s;
 	static const char *const what[] = { "identity", "reboot",
-	    "factory reset", "wipe of the work profile", "lock",
+	    "wipe of the work profile", "lock",
 	    "lock of the work profile" };
 	char msg[192];
 
@@ -163,7 +163,7 @@ job_after(struct wardend *d, void *arg)
 		else
 			log_warnx("lwm2m: %s %s", what[j->kind], msg);
 		store_event(d->store, j->kind == J_REBOOT ? "reboot" :
-		    j->kind == J_WIPE || j->kind == J_WIPE_PROFILE ? "wipe" :
+		    j->kind == J_WIPE_PROFILE ? "wipe" :
 		    "lock", msg);
 	}
 	if (s != NULL) {
@@ -254,18 +254,69 @@ h_reboot(void *arg, const char *why)
 	return queue(arg, J_REBOOT, why, NULL, NULL) != NULL ? 0 : -1;
 }
 
+/* The device wipe h_wipe() held back until the session stopped. */
+static void
+wipe_now(struct lwm2m_session *s)
+{
+	char why[sizeof(s->wipe_why)];
+
+	if (s->wipe_why[0] == '\0')
+		return;
+	memcpy(why, s->wipe_why, sizeof(why));
+	s->wipe_why[0] = '\0';
+	commands_wipe_device(s->d, why);
+}
+
+/* A wipe of the work profile is the selective wipe (CLEAR_APP_DATA over
+ * HTTPS). A wipe of the device is the HTTPS WIPE: refused on a
+ * personally-owned device and by a HAL that cannot factory-reset;
+ * otherwise the server has its 2.04 already (the network process
+ * answers before asking), so the session stops, which de-registers,
+ * and once the network process says it stopped (or died) the agent's
+ * wipe follows: device key destroyed, factory reset, enrollment (the
+ * LwM2M keys with it) forgotten, UNPROVISIONED (commands_wipe_device()).
+ * The wipe is recorded first, so a stop in between wipes at the next
+ * start (commands_start()). */
 static int
 h_wipe(void *arg, bool profile, const char *why, lwm2m_done_fn done,
     void *done_arg)
 {
 	struct lwm2m_session *s = arg;
+	struct wardend *d = s->d;
+	const struct hal_backend *be = d->hal.be;
 
-	log_warnx("lwm2m: %s: %s", why, profile ? "wiping the work profile" :
-	    "wiping the device");
-	store_event(s->d->store, profile ? "wipe-profile-requested" :
-	    "wipe-requested", why);
-	return queue(s, profile ? J_WIPE_PROFILE : J_WIPE, why, done,
-	    done_arg) != NULL ? 0 : -1;
+	if (profile) {
+		log_warnx("lwm2m: %s: wiping the work profile", why);
+		store_event(d->store, "wipe-profile-requested", why);
+		return queue(s, J_WIPE_PROFILE, why, done, done_arg) != NULL ?
+		    0 : -1;
+	}
+	if (strcmp(s->mode, "WORK_PROFILE_PERSONAL") == 0) {
+		log_warnx("lwm2m: %s refused: a personally-owned device is not "
+		    "wiped (a wipe of the work profile removes it)", why);
+		if (done != NULL)
+			done(done_arg, -EPERM);
+		return 0;
+	}
+	if (be == NULL || be->wipe == NULL || be->wipe->factory_reset == NULL) {
+		log_warnx("lwm2m: %s: UNSUPPORTED: this device's HAL cannot "
+		    "factory-reset", why);
+		if (done != NULL)
+			done(done_arg, -ENOSYS);
+		return 0;
+	}
+	log_warnx("lwm2m: %s: wiping the device: de-registering, then the "
+	    "device key destroyed, the factory reset, the enrollment "
+	    "forgotten", why);
+	store_event(d->store, "wipe-requested", why);
+	if (store_kv_set(d->store, COMMANDS_WIPE_PENDING_KEY, why) != 0)
+		log_warnx("lwm2m: the store could not record the wipe");
+	snprintf(s->wipe_why, sizeof(s->wipe_why), "%s", why);
+	lwm2m_session_stop(d);
+	/* The session is stopping: this only releases done_arg. */
+	if (done != NULL)
+		done(done_arg, 0);
+	return 0;
 }
 
 static int
@@ -538,6 +589,8 @@ on_message(void *arg, const struct netmsg *m)
 		if (m->type != NETMSG_LWM2M_STOPPED)
 			log_warnx("lwm2m: dropped a %s: the session is not "
 			    "running", netmsg_type_name(m->type));
+		else
+			wipe_now(s);	/* de-registered */
 		return;
 	}
 	switch (m->type) {
@@ -686,6 +739,8 @@ on_restarted(void *arg)
 {
 	struct lwm2m_session *s = arg;
 
+	/* The network process died before it de-registered. */
+	wipe_now(s);
 	if (!s->running || s->stopping)
 		return;
 	log_info("lwm2m: starting the client again in the new network "

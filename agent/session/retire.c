@@ -44,7 +44,7 @@ static const char *const forgotten_kv[] = { "device_key_file", "device_cn",
     COMMANDS_LOST_MODE_KEY, COMMANDS_AFTER_ACK_KEY,
     COMMANDS_WIPE_PENDING_KEY, RETIRE_KEY, STORE_KV_DROPPED_REPORTS,
     STORE_KV_DROPPED_RESULTS, STORE_KV_TOLD_REPORTS, STORE_KV_TOLD_RESULTS,
-    NULL };
+    "lwm2m_security", "lwm2m_server", "lwm2m_endpoint", NULL };
 
 static void tell(struct retire *r);
 

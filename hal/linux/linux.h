@@ -358,6 +358,8 @@ bool linux_nft_text_drops_input(const char *text);
 
 /* linux_facts_net.c */
 int linux_facts_net(struct linux_ctx *c, struct hal_facts *fs);
+/* linux_facts_bearer.c */
+int linux_facts_bearer(struct linux_ctx *c, struct hal_facts *fs);
 
 /*
  * The ops tables, one per file below, each documented in hal/hal.h; the

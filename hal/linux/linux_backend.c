@@ -249,6 +249,7 @@ linux_facts_read(void *ctx, struct hal_facts *fs)
 		linux_facts_passcode,
 		linux_facts_system,
 		linux_facts_net,
+		linux_facts_bearer,
 		linux_facts_restrict,
 		facts_modes,
 	};

@@ -59,6 +59,9 @@ static const char default_device[] =
     "\"battery.charging\":false,"
     "\"network.connected\":true,"
     "\"network.addresses\":\"192.0.2.17\","
+    "\"network.bearer\":\"wlan\","
+    "\"network.bearers\":\"wlan,lte-fdd\","
+    "\"network.signal_dbm\":-61,"
     "\"profile.exists\":false,"
     "\"kiosk.active\":false"
     "},\"fail\":{},\"state\":{}}";

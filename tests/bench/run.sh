@@ -117,6 +117,14 @@ bad=$(ldd "$hand/wardend" | grep -o -E 'lib(X11|xcb|dbus)[^ ]*' | sort -u | tr '
 row "shared libraries of wardend, handheld" "$libs; X11/xcb/dbus: ${bad:-none}" \
 	"no X11, xcb, dbus" "$([ -z "$bad" ] && echo yes || echo no)"
 
+# The same build registered over LwM2M (DTLS, PSK) with coap-rd-gnutls:
+# RSS of both processes and the TLS libraries each maps.
+sh "$here/lwm2m_rss.sh" "$hand" | while IFS='	' read -r m fig; do
+	rss=$(printf '%s' "$fig" | sed -n 's/^RSS \([0-9]*\) kB.*/\1/p')
+	row "$m" "$fig" "RSS <= 4096 kB" "$([ -n "$rss" ] && le "$rss" 4096 ||
+	    echo -)"
+done
+
 start mini "$mini" "sim:$T/mini.dev"
 "$mini/wardenctl" -s "$T/mini.sock" scan >/dev/null
 sleep 0.5

@@ -5,9 +5,11 @@
 # certificates handed over by an LwM2M bootstrap server (a node-coap
 # script, tests/interop/lwm2m_bootstrap.js); the registration shows in
 # the directory as coap-client-openssl reads it, and goes at shutdown;
-# and completes a PSK handshake with coap-server-openssl. A wrong key, or
-# a server certificate that does not lead to the anchor, registers
-# nothing. The certificate part needs node and the npm peers
+# and completes a PSK handshake with coap-server-openssl. A wrong key, a
+# server certificate that does not lead to the anchor, or a device
+# certificate the server refuses registers nothing, and the status says
+# why (the PSK identity, the certificate refused, the alert received).
+# The certificate part needs node and the npm peers
 # (tests/interop/install.sh; skipped, outside CI, when they cannot be
 # had).
 #
@@ -16,6 +18,7 @@
 # registration is deleted: the de-registration is checked in its debug
 # log (the DELETE arrived, decrypted), and it is started again after.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_lwm2m.sh"
 IDIR="$WARDEN_SRCTREE/tests/interop"
 RD=coap-rd-openssl
 CLIENT=coap-client-openssl
@@ -35,29 +38,6 @@ for p in $RD $CLIENT coap-server-openssl openssl; do
 		exit 1
 	fi
 done
-
-free_udp_port() {
-	/usr/bin/python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# Two free UDP ports in a row: coap-rd takes -p PORT for coap:// and
-# PORT + 1 for coaps://; prints PORT + 1.
-free_port_pair() {
-	/usr/bin/python3 -c 'import socket
-for _ in range(100):
-    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    a.bind(("127.0.0.1", 0))
-    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        b.bind(("127.0.0.1", a.getsockname()[1] + 1))
-    except OSError:
-        continue
-    print(a.getsockname()[1] + 1)
-    break'
-}
 
 start_rd() { # COAPS-PORT ARGS...
 	port=$(($1 - 1))
@@ -83,34 +63,6 @@ rd_listing() { # PORT ARGS...
 	shift
 	timeout 10 $CLIENT -B 3 "$@" -m get \
 	    "coaps://127.0.0.1:$port/.well-known/core" 2>&1
-}
-
-qr() { # FILE URL EXTRA-JSON
-	cat >"$1" <<EOF
-{
-  "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "warden/.Agent",
-  "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE": {
-    "warden.SERVER_URL": "$2",
-    "warden.BINDING": "lwm2m"$3
-  }
-}
-EOF
-}
-
-wait_state() { # STATE SECONDS
-	n=$(($2 * 10))
-	while [ $n -gt 0 ]; do
-		s=$(ctl status --json 2>/dev/null | json_get state)
-		[ "$s" = "$1" ] && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
-fresh_agent() { # [wardend args]
-	rm -rf "$T/dev" "$T/state" "$SOCK"
-	start_agent "$@"
 }
 
 # --- PSK -----------------------------------------------------------------
@@ -166,8 +118,8 @@ if fresh_agent; then
 	done
 	err=$(ctl status --json | json_get serverError)
 	[ "$(ctl status --json | json_get state)" = ENROLLING ] &&
-	    printf '%s' "$err" | grep -Eqi 'dtls|handshake' &&
-	    ok "a wrong PSK: still ENROLLING, the status says why ($err)" ||
+	    printf '%s' "$err" | grep -q "PSK identity 'warden-test'" &&
+	    ok "a wrong PSK: still ENROLLING, the status names the PSK identity ($err)" ||
 	    not_ok "a wrong PSK: still ENROLLING, the status says why" \
 	    "$(ctl status 2>&1)"
 	out=$(rd_listing "$PORT" -u warden-test -k "$PSK")
@@ -220,32 +172,7 @@ fi
 
 P="$T/pki"
 mkdir -p "$P"
-pki() {
-	cd "$P" &&
-	openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
-	openssl req -x509 -new -key ca.key -subj "/CN=warden test LwM2M CA" \
-	    -days 2 -out ca.pem &&
-	openssl ecparam -name prime256v1 -genkey -noout -out server.key &&
-	openssl req -new -key server.key -subj "/CN=127.0.0.1" \
-	    -out server.csr &&
-	printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
-	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
-	    -CAcreateserial -days 2 -extfile server.ext -out server.crt &&
-	cat server.crt server.key >server.pem &&
-	openssl ecparam -name prime256v1 -genkey -noout -out client.key &&
-	openssl req -new -key client.key -subj "/CN=warden-client" \
-	    -out client.csr &&
-	openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key \
-	    -CAcreateserial -days 2 -out client.crt &&
-	cat client.crt client.key >client.pem &&
-	openssl x509 -in client.crt -outform DER -out client.der &&
-	openssl pkcs8 -topk8 -nocrypt -in client.key -outform DER \
-	    -out client.key.der &&
-	openssl x509 -in ca.pem -outform DER -out ca.der &&
-	openssl req -x509 -new -key client.key -subj "/CN=stranger" -days 2 \
-	    -outform DER -out stranger.der
-}
-if ! (pki) >"$T/pki.log" 2>&1; then
+if ! (lwm2m_pki "$P") >"$T/pki.log" 2>&1; then
 	not_ok "a test PKI from openssl" "$(tail -n 5 "$T/pki.log")"
 	finish
 	exit
@@ -258,31 +185,9 @@ printf '%s' "$out" | grep -q '</rd>' &&
     ok "coap-client: certificate handshake with coap-rd (the fixture works)" ||
     not_ok "coap-client: certificate handshake with coap-rd" "$out"
 
-bootstrap_round() { # NAME ANCHOR-DER
-	rm -f "$T/ready"
-	BSPORT=$(free_udp_port)
-	printf 'lwm2m-allow-nosec 1\nlog-level debug\n' >"$T/wardend.conf"
-	fresh_agent -f "$T/wardend.conf" || return 1
-	READY="$T/ready" LWM2M_PORT=$BSPORT WARDENCTL=$WARDENCTL SOCK=$SOCK \
-	    SIMDIR="$T/dev" SERVER_URI="coaps://127.0.0.1:$RDPORT" \
-	    CLIENT_CERT="$P/client.der" CLIENT_KEY="$P/client.key.der" \
-	    SERVER_ANCHOR="$2" node "$IDIR/lwm2m_bootstrap.js" \
-	    >"$T/bs.out" 2>"$T/bs.err" &
-	bs=$!
-	i=0
-	while [ ! -f "$T/ready" ] && [ $i -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	qr "$T/qr.json" "coap://127.0.0.1:$BSPORT" ",
-    \"warden.LWM2M_BOOTSTRAP\": true"
-	check "$1: provisioned with a bootstrap server" \
-	    ctl provision --qr-text "$T/qr.json"
-	wait "$bs"
-	cat "$T/bs.out"
-}
 
-if bootstrap_round "certificates" "$P/ca.der"; then
+if bootstrap_round "certificates" "$P/ca.der" \
+    "coaps://127.0.0.1:$RDPORT"; then
 	what="wardend: bootstrapped, then DTLS (certificate) registration"
 	wait_state MANAGED 20 && ok "$what: MANAGED" ||
 	    not_ok "$what: MANAGED" "$(ctl status 2>&1;
@@ -298,11 +203,13 @@ start_rd "$RDPORT" -c "$P/server.pem" -C "$P/ca.pem"
 
 # The anchor the bootstrap server gives is not the server's CA: the
 # server's certificate is refused, nothing registers.
-if bootstrap_round "wrong anchor" "$P/stranger.der"; then
+if bootstrap_round "wrong anchor" "$P/stranger.der" \
+    "coaps://127.0.0.1:$RDPORT"; then
 	sleep 3
 	[ "$(ctl status --json | json_get state)" = ENROLLING ] &&
-	    ctl status --json | json_get serverError | grep -q DTLS &&
-	    ok "a server certificate outside the anchor: not registered" ||
+	    ctl status --json | json_get serverError |
+	    grep -q "DTLS with 127.0.0.1: the server's certificate refused" &&
+	    ok "a server certificate outside the anchor: not registered, the status says it was refused" ||
 	    not_ok "a server certificate outside the anchor: not registered" \
 	    "$(ctl status 2>&1)"
 	out=$(rd_listing "$RDPORT" -c "$P/client.pem" -C "$P/ca.pem")
@@ -310,11 +217,27 @@ if bootstrap_round "wrong anchor" "$P/stranger.der"; then
 	    not_ok "nothing in coap-rd" "$out" || ok "nothing in coap-rd"
 	stop_agent
 fi
-if grep -Eq 'AddressSanitizer|runtime error' "$T/wardend.log"; then
-	not_ok "no sanitizer report from wardend" \
-	    "$(grep -E -A 5 'AddressSanitizer|runtime error' "$T/wardend.log")"
-else
-	ok "no sanitizer report from wardend"
+stop_rd
+start_rd "$RDPORT" -c "$P/server.pem" -C "$P/ca.pem"
+
+# The device's certificate is not the CA's: the server refuses it with an
+# alert, and the status names the alert.
+if bootstrap_round "client certificate outside the CA" "$P/ca.der" \
+    "coaps://127.0.0.1:$RDPORT" "$P/stranger.der"; then
+	i=0
+	while [ $i -lt 100 ] && ! ctl status --json | json_get serverError |
+	    grep -q DTLS; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	err=$(ctl status --json | json_get serverError)
+	printf '%s' "$err" |
+	    grep -Eq "alert [0-9]+, [^)]*\).*device's certificate refused|device's certificate refused \(alert" &&
+	    ok "a device certificate the server refuses: the status names its alert ($err)" ||
+	    not_ok "a device certificate the server refuses: the status names its alert" \
+	    "$(ctl status 2>&1; grep libcoap "$T/wardend.log" | tail -n 5)"
+	stop_agent
 fi
+no_sanitizer_report
 stop_rd
 finish

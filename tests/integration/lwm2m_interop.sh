@@ -78,7 +78,7 @@ run_peer() { # NAME SCRIPT
 	fi
 	port=$(free_udp_port)
 	READY="$T/ready" LWM2M_PORT=$port WARDENCTL=$WARDENCTL SOCK=$SOCK \
-	    SIMDIR="$T/dev" AGENT_PID=$AGENT_PID \
+	    SIMDIR="$T/dev" STATEDIR="$T/state" AGENT_PID=$AGENT_PID \
 	    node "$IDIR/$2" >"$T/$name.out" 2>"$T/$name.err" &
 	peer=$!
 	( sleep 150; kill "$peer" 2>/dev/null ) &

@@ -12,6 +12,7 @@ const env = {
   wardenctl: process.env.WARDENCTL,
   sock: process.env.SOCK,
   simdir: process.env.SIMDIR,
+  statedir: process.env.STATEDIR,
   agentPid: Number(process.env.AGENT_PID || 0),
   ready: process.env.READY,
 };
@@ -70,6 +71,24 @@ function ctl(...args) {
     { encoding: 'utf8' });
 }
 
+// The agent's state (wardenctl status --json).
+function agentState() {
+  try {
+    return JSON.parse(ctl('status', '--json')).state;
+  } catch (e) {
+    return undefined;
+  }
+}
+
+// What the agent's store still holds of an enrollment: the enrollment
+// request (with the PSK) and the LwM2M Security and Server objects (with
+// the keys), one name a line; empty once forgotten.
+function storedEnrollment() {
+  return execFileSync('sqlite3', [`${env.statedir}/warden.db`,
+    "SELECT key FROM kv WHERE key IN ('lwm2m_security', 'lwm2m_server') " +
+    "UNION ALL SELECT 'enrollment' FROM enrollment"], { encoding: 'utf8' });
+}
+
 function simSet(key, value) {
   ctl('sim', 'set', key, String(value));
 }
@@ -83,4 +102,4 @@ function finish() {
 }
 
 module.exports = { env, ok, notOk, check, sleep, waitFor, opsLog, opsSince,
-  ctl, simSet, ready, finish };
+  ctl, agentState, storedEnrollment, simSet, ready, finish };

@@ -6,7 +6,9 @@
 // whole instance with non-confirmable notifications, Write-Attributes
 // and Discover, the Reboot execute, an Update from a new session when the
 // device's address changes, an Update answered 4.04 (the client registers
-// again), and de-registration.
+// again), and the Factory Reset execute, which ends management: the
+// 2.04, the de-registration, the factory reset, UNPROVISIONED, the
+// enrollment and the LwM2M keys gone from the store.
 'use strict';
 
 const coap = require('coap');
@@ -130,6 +132,21 @@ async function scenario() {
   check(r.code === '4.01', 'node-coap: the Security object is not shown ' +
     '(4.01)', r.code);
 
+  // Connectivity Monitoring's mandatory resources, from the simulated
+  // device's facts: bearer WLAN (21), available WLAN and LTE-FDD (21, 6),
+  // signal -61 dBm.
+  r = await request('GET', '/4/0', { accept: 'application/senml+json' });
+  doc = null;
+  try {
+    doc = JSON.parse(r.payload.toString());
+  } catch (e) { /* checked below */ }
+  const val = (n) => (Array.isArray(doc) ? doc.filter((x) => x.n === n)
+    .map((x) => x.v) : []).join(',');
+  check(r.code === '2.05' && val('0') === '21' && val('1/0') === '21' &&
+    val('1/1') === '6' && val('2') === '-61', 'node-coap: read /4/0: ' +
+    'network bearer 21 (WLAN), available bearers 21 and 6 (LTE-FDD), ' +
+    'radio signal -61 dBm', r.payload && r.payload.toString());
+
   // A SenML write of the passcode policy.
   let mark = lib.opsLog().length;
   r = await request('PUT', '/32001/0', { cf: 'application/senml+json',
@@ -223,10 +240,30 @@ async function scenario() {
     JSON.stringify(regs));
   refuseUpdates = false;
 
-  process.kill(env.agentPid, 'SIGTERM');
+  // Factory Reset: the wipe of the HTTPS WIPE. The 2.04 first, then the
+  // de-registration, the factory reset, and the enrollment forgotten.
+  check(/enrollment/.test(lib.storedEnrollment()) &&
+    /lwm2m_security/.test(lib.storedEnrollment()), 'node-coap: before ' +
+    'the wipe, the store holds the enrollment and the Security object',
+  lib.storedEnrollment());
+  mark = lib.opsLog().length;
+  r = await request('POST', '/3/0/5');
+  check(r.code === '2.04', 'node-coap: execute /3/0/5 (Factory Reset) ' +
+    'answered 2.04', r.code);
   const gone = await waitFor(() => deregistered, 5000);
-  check(gone === `/rd/${regs[regs.length - 1].id}`, 'node-coap: ' +
-    'DELETE of the registration when the agent stops', gone);
+  check(gone === `/rd/${regs[regs.length - 1].id}`, 'node-coap: the wipe ' +
+    'de-registers (DELETE of the registration)', gone);
+  const reset = await waitFor(() => /wipe\.factory_reset/
+    .test(lib.opsSince(mark)), 10000);
+  check(reset, 'node-coap: the factory reset runs (ops.log ' +
+    'wipe.factory_reset)', lib.opsSince(mark));
+  const state = await waitFor(() => lib.agentState() === 'UNPROVISIONED',
+    10000);
+  check(state, 'node-coap: after the wipe the device is UNPROVISIONED',
+    lib.agentState());
+  check(lib.storedEnrollment() === '', 'node-coap: the enrollment and the ' +
+    'LwM2M keys are gone from the store', lib.storedEnrollment());
+  process.kill(env.agentPid, 'SIGTERM');
 }
 
 server.listen(env.port, '127.0.0.1', () => {

@@ -4,7 +4,8 @@
 // server registers the device, reads the Device object, writes the
 // passcode policy and sees it enforced on the simulated device, observes
 // the compliance verdict across a fact change, discovers, executes the
-// wipe, and sees the de-registration when the agent stops.
+// wipe (/8/0/3), and sees it end management: de-registered,
+// UNPROVISIONED.
 'use strict';
 
 const lib = require('./lib');
@@ -95,11 +96,15 @@ async function scenario() {
   check(wiped, 'lwm2m-node-lib: the wipe path runs (ops.log ' +
     'wipe.factory_reset)', lib.opsSince(mark));
 
-  // The agent stops: it de-registers.
-  process.kill(env.agentPid, 'SIGTERM');
+  // The wipe ends management: de-registered, UNPROVISIONED.
   const gone = await waitFor(() => unregistered, 5000);
-  check(gone === reg.ep, 'lwm2m-node-lib: de-registered when the agent stops',
+  check(gone === reg.ep, 'lwm2m-node-lib: the wipe de-registers the device',
     `unregistered: ${gone}`);
+  const state = await waitFor(() => lib.agentState() === 'UNPROVISIONED',
+    10000);
+  check(state, 'lwm2m-node-lib: after the wipe the device is UNPROVISIONED',
+    lib.agentState());
+  process.kill(env.agentPid, 'SIGTERM');
 }
 
 server.start(config, (err, info) => {

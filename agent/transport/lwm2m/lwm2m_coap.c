@@ -19,6 +19,7 @@
 #include <coap3/coap.h>
 
 #include "agent/transport/lwm2m/lwm2m_coap.h"
+#include "agent/transport/lwm2m/lwm2m_dtls.h"
 #include "agent/core/core.h"
 #include "crypto/crypto.h"
 
@@ -65,12 +66,30 @@ struct lwm2m_coap {
 	char *cert_pem, *key_pem, *ca_pem;
 	bool has_pin, pin_seen;
 	uint8_t pin[LWM2M_SHA256_LEN];
+	struct lwm2m_dtls_cause cause;	/* why the handshake failed */
 
 	struct pending *pending;
 	struct anchor *anchors;
 };
 
 static void teardown(struct lwm2m_coap *c);
+
+/* The session whose handshake libcoap's log lines explain: libcoap's
+ * log handler carries no argument, and the network process runs one
+ * session at a time. */
+static struct lwm2m_coap *log_owner;
+
+/* The handshake failed (timed_out: no answer in time): says why. */
+static void
+handshake_failed(struct lwm2m_coap *c, bool timed_out)
+{
+	char why[LWM2M_WHY_MAX];
+
+	c->ready = false;
+	lwm2m_dtls_explain(&c->cause, c->mode, c->psk_identity, c->host,
+	    timed_out, why, sizeof(why));
+	c->ev.failed(c->ev.arg, why);
+}
 
 /* Drops one of the references the handles and the name resolution
  * hold; the last one frees c (after teardown()). */
@@ -330,6 +349,11 @@ run_io(struct lwm2m_coap *c)
 	    coap_session_get_state(c->session) ==
 	    COAP_SESSION_STATE_ESTABLISHED)
 		established(c);
+	/* Nor does it raise COAP_EVENT_DTLS_CLOSED for a handshake that
+	 * failed: the session just falls back to no state. */
+	else if (!c->dead && c->secure && !c->ready && c->session != NULL &&
+	    coap_session_get_state(c->session) == COAP_SESSION_STATE_NONE)
+		handshake_failed(c, false);
 	c->in_io--;
 	if (c->dead) {
 		if (c->in_io == 0)
@@ -493,13 +517,21 @@ on_event(coap_session_t *s, const coap_event_t event)
 			established(c);
 		break;
 	case COAP_EVENT_DTLS_CLOSED:
+		if (!c->ready) {
+			handshake_failed(c, false);
+			break;
+		}
 		c->ready = false;
 		c->ev.failed(c->ev.arg, "the server closed the DTLS session");
 		break;
 	case COAP_EVENT_DTLS_ERROR:
+		if (!c->ready) {
+			handshake_failed(c, false);
+			break;
+		}
 		c->ready = false;
-		c->ev.failed(c->ev.arg, "DTLS error (handshake refused or "
-		    "credentials not accepted)");
+		c->ev.failed(c->ev.arg, "DTLS error on the established "
+		    "session");
 		break;
 	default:
 		break;
@@ -822,6 +854,10 @@ on_deadline(uv_timer_t *t)
 
 	if (c->dead || c->ready)
 		return;
+	if (c->secure && !c->resolving && c->session != NULL) {
+		handshake_failed(c, true);
+		return;
+	}
 	snprintf(why, sizeof(why), "%s %.64s timed out", c->resolving ?
 	    "resolving" : c->secure ? "DTLS handshake with" :
 	    "connecting to", c->host);
@@ -835,6 +871,9 @@ coap_logger(coap_log_t level, const char *message)
 
 	while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == '\r'))
 		n--;
+	if (level <= LOG_WARNING && log_owner != NULL && log_owner->secure &&
+	    !log_owner->ready)
+		lwm2m_dtls_note(&log_owner->cause, message, n);
 	if (level <= LOG_ERR)
 		log_warnx("libcoap: %.*s", (int)n, message);
 	else
@@ -913,8 +952,9 @@ lwm2m_coap_new(const struct lwm2m_coap_params *p,
 		goto fail;
 	coap_startup();
 	coap_set_log_handler(coap_logger);
+	/* Warnings: the TLS backend's reasons for a failed handshake. */
 	coap_set_log_level(log_getlevel() >= LOG_LVL_DEBUG ? LOG_INFO :
-	    LOG_ERR);
+	    LOG_WARNING);
 	if (c->secure && !coap_dtls_is_supported()) {
 		snprintf(err, errlen, "libcoap was built without DTLS");
 		goto fail;
@@ -942,6 +982,7 @@ lwm2m_coap_new(const struct lwm2m_coap_params *p,
 	uv_timer_init(c->loop, &c->deadline);
 	c->poll.data = c->timer.data = c->deadline.data = c;
 	c->handles = 3;
+	log_owner = c;
 	uv_poll_start(&c->poll, UV_READABLE, on_poll);
 	uv_timer_start(&c->deadline, on_deadline, p->connect_ms > 0 ?
 	    p->connect_ms : LWM2M_CONNECT_MS, 0);
@@ -1053,6 +1094,8 @@ lwm2m_coap_free(struct lwm2m_coap *c)
 		return;
 	c->dead = true;
 	c->ready = false;
+	if (log_owner == c)
+		log_owner = NULL;
 	if (c->in_io == 0)
 		teardown(c);
 }

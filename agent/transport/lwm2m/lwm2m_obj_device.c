@@ -184,6 +184,9 @@ execute(struct lwm2m_object *o, uint16_t inst, uint16_t r,
 	if (r == 4)
 		return h->reboot(h->arg, "LwM2M Reboot (/3/0/4)") == 0 ? 204 :
 		    500;
+	/* As the HTTPS WIPE: a personally-owned device is not wiped. */
+	if (r == 5 && strcmp(h->mode(h->arg), "WORK_PROFILE_PERSONAL") == 0)
+		return 405;
 	if (r == 5)
 		return h->wipe(h->arg, false, "LwM2M Factory Reset (/3/0/5)",
 		    NULL, NULL) == 0 ? 204 : 500;

@@ -218,6 +218,9 @@ execute(struct lwm2m_object *o, uint16_t inst, uint16_t r,
 		return 503;
 	/* the device unless only the work profile is targeted */
 	profile = s->wipe_profile && !s->wipe_device;
+	/* As the HTTPS WIPE: a personally-owned device is not wiped. */
+	if (!profile && strcmp(h->mode(h->arg), "WORK_PROFILE_PERSONAL") == 0)
+		return 405;
 	s->busy = true;
 	if (h->wipe(h->arg, profile, profile ? "LwM2M Wipe (/8/0/3) of the "
 	    "work profile" : "LwM2M Wipe (/8/0/3)", wiped, s) != 0) {

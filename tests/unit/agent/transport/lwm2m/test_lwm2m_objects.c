@@ -60,11 +60,14 @@ f_identity(void *arg, const char **mf, const char **model,
 	*serial = "SN123";
 }
 
+/* The management mode the host reports; a test may change it. */
+static const char *mode_now = "DEDICATED";
+
 static const char *
 f_mode(void *arg)
 {
 	(void)arg;
-	return "DEDICATED";
+	return mode_now;
 }
 
 static const struct lwm2m_compliance *
@@ -161,6 +164,10 @@ setup(void **state)
 	hal_fact_int(&F.facts, "passcode.length", 4);
 	hal_fact_str(&F.facts, HAL_FACT_STRING, "network.addresses",
 	    "10.0.0.2, fe80::1");
+	hal_fact_str(&F.facts, HAL_FACT_STRING, "network.bearer", "wlan");
+	hal_fact_str(&F.facts, HAL_FACT_STRING, "network.bearers",
+	    "wlan, cellular,lte-fdd");
+	hal_fact_int(&F.facts, "network.signal_dbm", -61);
 	assert_int_equal(lwm2m_objects_init(&objs, &host,
 	    "{\"name\":\"p\",\"version\":4,\"cameraAccess\":"
 	    "\"CAMERA_ACCESS_DISABLED\"}"), 0);
@@ -256,6 +263,47 @@ device_read(void **state)
 	assert_int_equal(rs.n, 1);
 	lwm2m_records_clear(&rs);
 	assert_int_equal(rd(P(4, 4, 0, 4, 7), &rs), 404);
+}
+
+/* Connectivity Monitoring: bearers as the specification numbers them
+ * (WLAN 21, LTE-FDD 6; a name without a number left out), the signal in
+ * dBm; what the HAL does not know is 4.04. */
+static void
+connmon_read(void **state)
+{
+	struct lwm2m_records rs;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rd(P(3, 4, 0, 0, 0), &rs), 205);
+	assert_int_equal(rs.n, 1);
+	assert_int_equal(rs.r[0].v.i, 21);
+	lwm2m_records_clear(&rs);
+	assert_int_equal(rd(P(3, 4, 0, 1, 0), &rs), 205);
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(rs.r[0].v.i, 21);
+	assert_int_equal(rs.r[1].v.i, 6);
+	lwm2m_records_clear(&rs);
+	assert_int_equal(rd(P(3, 4, 0, 2, 0), &rs), 205);
+	assert_int_equal(rs.r[0].v.i, -61);
+	lwm2m_records_clear(&rs);
+	/* bearer, 2 available, signal, 2 addresses */
+	assert_int_equal(rd(P(2, 4, 0, 0, 0), &rs), 205);
+	assert_int_equal(rs.n, 6);
+	lwm2m_records_clear(&rs);
+	/* A bearer the list does not name, no signal: 4.04 each. */
+	for (i = 0; i < F.facts.n; i++)
+		if (strcmp(F.facts.f[i].name, "network.bearer") == 0)
+			snprintf(F.facts.f[i].s, sizeof(F.facts.f[i].s),
+			    "cellular");
+		else if (strcmp(F.facts.f[i].name, "network.signal_dbm") == 0)
+			snprintf(F.facts.f[i].name, sizeof(F.facts.f[i].name),
+			    "x.unknown");
+	assert_int_equal(rd(P(3, 4, 0, 0, 0), &rs), 404);
+	assert_int_equal(rd(P(3, 4, 0, 2, 0), &rs), 404);
+	assert_int_equal(rd(P(2, 4, 0, 0, 0), &rs), 205);
+	assert_int_equal(rs.n, 4);
+	lwm2m_records_clear(&rs);
 }
 
 static void
@@ -516,6 +564,22 @@ executes(void **state)
 	lwm2m_records_clear(&rs);
 	assert_int_equal(wr_text(P(4, 8, 0, 4, 0), "sdcard", false, err,
 	    sizeof(err)), 400);
+	/* As the HTTPS WIPE: a personally-owned device is not wiped, its
+	 * work profile is. */
+	mode_now = "WORK_PROFILE_PERSONAL";
+	assert_int_equal(lwm2m_objects_execute(&objs, &reset, NULL, 0, err,
+	    sizeof(err)), 405);
+	assert_int_equal(F.wipes, 3);	/* none more */
+	assert_int_equal(lwm2m_objects_execute(&objs, &wipe, NULL, 0, err,
+	    sizeof(err)), 204);
+	assert_true(F.wiped_profile);
+	F.done(F.done_arg, 0);
+	assert_int_equal(wr_text(P(4, 8, 0, 4, 0), "device", false, err,
+	    sizeof(err)), 204);
+	assert_int_equal(lwm2m_objects_execute(&objs, &wipe, NULL, 0, err,
+	    sizeof(err)), 405);
+	assert_int_equal(F.wipes, 4);
+	mode_now = "DEDICATED";
 	/* lock the device; unlocking is refused */
 	assert_int_equal(wr_text(P(3, 8, 0, 0, 0), "2", false, err,
 	    sizeof(err)), 204);
@@ -758,6 +822,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(restrictions_and_mode, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(connmon_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(executes, setup, teardown),
 		cmocka_unit_test_setup_teardown(server_object, setup, teardown),
 		cmocka_unit_test_setup_teardown(bootstrap, setup, teardown),
