@@ -254,7 +254,10 @@ reads(void **state)
 	assert_non_null(strstr(body, "{\"n\":\"9\",\"v\":55}"));
 	assert_int_equal(serve(LWM2M_GET, "/3/0", LWM2M_CF_NONE,
 	    LWM2M_CF_TEXT, NULL, NULL, body, sizeof(body), NULL), 406);
-	assert_int_equal(serve(LWM2M_GET, "/3/0", LWM2M_CF_NONE, 112, NULL,
+	assert_int_equal(serve(LWM2M_GET, "/3/0", LWM2M_CF_NONE,
+	    LWM2M_CF_SENML_CBOR, NULL, NULL, body, sizeof(body), &cf), 205);
+	assert_int_equal(cf, LWM2M_CF_SENML_CBOR);
+	assert_int_equal(serve(LWM2M_GET, "/3/0", LWM2M_CF_NONE, 60, NULL,
 	    NULL, body, sizeof(body), NULL), 406);
 	assert_int_equal(REQ(LWM2M_GET, "/0/0"), 401);
 	assert_int_equal(REQ(LWM2M_GET, "/0"), 401);
@@ -277,7 +280,7 @@ writes_and_executes(void **state)
 	/* no format for one resource: plain text (LwM2M 1.0 servers) */
 	assert_int_equal(serve(LWM2M_PUT, "/32001/0/1", LWM2M_CF_NONE,
 	    LWM2M_CF_NONE, "7", NULL, body, sizeof(body), NULL), 204);
-	assert_int_equal(serve(LWM2M_PUT, "/32001/0/1", 112, LWM2M_CF_NONE,
+	assert_int_equal(serve(LWM2M_PUT, "/32001/0/1", 60, LWM2M_CF_NONE,
 	    "7", NULL, body, sizeof(body), NULL), 415);
 	assert_int_equal(serve(LWM2M_PUT, "/32001/0/1", LWM2M_CF_TEXT,
 	    LWM2M_CF_NONE, "x", NULL, body, sizeof(body), NULL), 400);
