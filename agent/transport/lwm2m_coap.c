@@ -633,8 +633,8 @@ add_query(coap_pdu_t *pdu, const char *query)
 	return 0;
 }
 
-int
-lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
+static int
+request(struct lwm2m_coap *c, coap_pdu_type_t type, enum lwm2m_method method,
     const char *path, const char *query, int cf, const uint8_t *payload,
     size_t len, lwm2m_coap_reply_fn cb, void *arg)
 {
@@ -647,8 +647,7 @@ lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
 		return -1;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return -1;
-	pdu = coap_new_pdu(COAP_MESSAGE_CON, (coap_pdu_code_t)method,
-	    c->session);
+	pdu = coap_new_pdu(type, (coap_pdu_code_t)method, c->session);
 	if (pdu == NULL)
 		goto fail;
 	coap_session_new_token(c->session, &tlen, p->token);
@@ -692,6 +691,24 @@ fail_pdu:
 fail:
 	free(p);
 	return -1;
+}
+
+int
+lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
+    const char *path, const char *query, int cf, const uint8_t *payload,
+    size_t len, lwm2m_coap_reply_fn cb, void *arg)
+{
+	return request(c, COAP_MESSAGE_CON, method, path, query, cf, payload,
+	    len, cb, arg);
+}
+
+int
+lwm2m_coap_request_non(struct lwm2m_coap *c, enum lwm2m_method method,
+    const char *path, const char *query, int cf, const uint8_t *payload,
+    size_t len, lwm2m_coap_reply_fn cb, void *arg)
+{
+	return request(c, COAP_MESSAGE_NON, method, path, query, cf, payload,
+	    len, cb, arg);
 }
 
 bool

@@ -216,6 +216,15 @@ void lwm2m_coap_free(struct lwm2m_coap *c);
 int lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
     const char *path, const char *query, int cf, const uint8_t *payload,
     size_t len, lwm2m_coap_reply_fn cb, void *arg);
+/*
+ * The same as a non-confirmable request: sent once, never retransmitted,
+ * and not counted against NSTART, so a server that ignores it delays no
+ * other request. cb runs once if an answer comes; the caller keeps its
+ * own deadline (an unanswered one is forgotten with the session).
+ */
+int lwm2m_coap_request_non(struct lwm2m_coap *c, enum lwm2m_method method,
+    const char *path, const char *query, int cf, const uint8_t *payload,
+    size_t len, lwm2m_coap_reply_fn cb, void *arg);
 
 /* Makes p observable (a libcoap resource); 0 or -1. Idempotent. */
 int lwm2m_coap_anchor(struct lwm2m_coap *c, const struct lwm2m_path *p);

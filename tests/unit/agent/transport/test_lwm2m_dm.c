@@ -155,7 +155,7 @@ static int
 setup(void **state)
 {
 	struct lwm2m_observe_hooks hooks = { no_coap, awake, wake, NULL };
-	struct lwm2m_server s = { 0, 1, 300, 0, 0, 86400, true, "U" };
+	struct lwm2m_server s = { 0, 1, 300, 0, 0, 86400, true, false, "U" };
 
 	(void)state;
 	memset(&facts, 0, sizeof(facts));

@@ -148,7 +148,7 @@ static struct lwm2m_objects objs;
 static int
 setup(void **state)
 {
-	struct lwm2m_server s = { 0, 101, 300, 1, 60, 86400, true, "U" };
+	struct lwm2m_server s = { 0, 101, 300, 1, 60, 86400, true, false, "U" };
 
 	(void)state;
 	memset(&F, 0, sizeof(F));
@@ -640,7 +640,7 @@ discover_and_links(void **state)
 	assert_int_equal(lwm2m_link_encode(l, n, &text, &len), 0);
 	assert_string_equal(text, "</1>;ver=1.1,</1/0>,</1/0/0>,</1/0/1>,"
 	    "</1/0/2>,</1/0/3>,</1/0/4>,</1/0/5>,</1/0/6>,</1/0/7>,</1/0/8>,"
-	    "</1/0/9>");
+	    "</1/0/9>,</1/0/23>");
 	free(text);
 	assert_int_equal(lwm2m_objects_links(&objs, &text, &len), 0);
 	assert_string_equal(text, "</>;rt=\"oma.lwm2m\";ct=110,"
