@@ -201,6 +201,20 @@ int lwm2m_senml_cbor_decode(const struct lwm2m_path *base,
     const uint8_t *buf, size_t len, struct lwm2m_records *rs, char *err,
     size_t errlen);
 
+/*
+ * The paths of a composite request (Read-Composite, LwM2M 1.1 FETCH): a
+ * SenML array whose records carry only bn and n, each naming an object,
+ * instance, resource or resource instance. At most max paths into paths
+ * (*n of them). lwm2m_senml_paths() reads SenML JSON,
+ * lwm2m_senml_cbor_paths() SenML CBOR. 0, or -1 with a reason.
+ */
+int lwm2m_senml_paths(const uint8_t *buf, size_t len,
+    struct lwm2m_path *paths, size_t max, size_t *n, char *err,
+    size_t errlen);
+int lwm2m_senml_cbor_paths(const uint8_t *buf, size_t len,
+    struct lwm2m_path *paths, size_t max, size_t *n, char *err,
+    size_t errlen);
+
 /* lwm2m_link.c */
 #define LWM2M_LINKS_MAX 256
 #define LWM2M_LINK_ATTRS 8

@@ -603,3 +603,71 @@ fail:
 	lwm2m_records_truncate(rs, before);
 	return -1;
 }
+
+/* ------------------------------------------------------------------ */
+/* Composite paths                                                     */
+/* ------------------------------------------------------------------ */
+
+int
+lwm2m_senml_cbor_paths(const uint8_t *buf, size_t len,
+    struct lwm2m_path *paths, size_t max, size_t *n, char *err,
+    size_t errlen)
+{
+	struct in in = { buf, len, 0 };
+	struct item a, m, k, val;
+	char bn[LWM2M_NAME_MAX + 1] = "", name[LWM2M_NAME_MAX + 1];
+	char full[2 * LWM2M_NAME_MAX + 2];
+	uint64_t idx, j;
+	int key;
+
+	*n = 0;
+	if (len > LWM2M_PAYLOAD_MAX || head(&in, &a) != 0 ||
+	    a.major != M_ARRAY || a.arg == 0) {
+		snprintf(err, errlen, "SenML CBOR: not a non-empty array of "
+		    "definite length");
+		return -1;
+	}
+	if (a.arg > max) {
+		snprintf(err, errlen, "more than %zu paths", max);
+		return -1;
+	}
+	for (idx = 0; idx < a.arg; idx++) {
+		bool seen_bn = false, seen_n = false;
+
+		name[0] = '\0';
+		if (head(&in, &m) != 0 || m.major != M_MAP || m.arg > 2)
+			goto bad;
+		for (j = 0; j < m.arg; j++) {
+			if (head(&in, &k) != 0 || head(&in, &val) != 0)
+				goto bad;
+			key = key_of(&k);
+			if (key == L_BN && !seen_bn) {
+				seen_bn = true;
+				if (text(&val, bn, sizeof(bn)) != 0)
+					goto bad;
+			} else if (key == L_N && !seen_n) {
+				seen_n = true;
+				if (text(&val, name, sizeof(name)) != 0)
+					goto bad;
+			} else {
+				goto bad;
+			}
+		}
+		snprintf(full, sizeof(full), "%s%s", bn, name);
+		if (full[0] != '/' || lwm2m_path_parse(full, &paths[*n]) != 0 ||
+		    paths[*n].len == 0)
+			goto bad;
+		(*n)++;
+	}
+	if (in.off != in.len) {
+		snprintf(err, errlen, "SenML CBOR: bytes after the array");
+		*n = 0;
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "record %llu: not a map of bn and n naming an "
+	    "LwM2M path", (unsigned long long)idx);
+	*n = 0;
+	return -1;
+}

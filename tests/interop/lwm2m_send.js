@@ -4,7 +4,8 @@
 // object sent (POST /dp, SenML CBOR) after registration and again when
 // a posture change moves the verdict, nothing sent while the Server
 // object's Mute Send (/1/0/23) is true and the current state sent once
-// it is false again; a read and a notification in SenML CBOR; a policy
+// it is false again; a read, a Read-Composite (FETCH) and a
+// notification in SenML CBOR; a policy
 // written in SenML CBOR encoded by the peer and enforced; a malformed
 // CBOR write refused with 4.00 and its reason.
 'use strict';
@@ -180,6 +181,18 @@ async function scenario() {
   check(r.code === '2.04' && n !== undefined, 'send: once unmuted, the ' +
     'state that changed meanwhile is sent', JSON.stringify(
     sends.slice(before).map((x) => verdictOf(x.doc))));
+
+  // Read-Composite: FETCH / with a path list the peer encodes in CBOR.
+  r = await request('FETCH', '/', { cf: 'application/senml+cbor',
+    accept: 'application/senml+cbor', payload: cbor.encode([
+      new Map([[-2, '/32004/0/'], [0, '0']]),
+      new Map([[-2, '/3/0/'], [0, '9']])]) });
+  const comp = r.code === '2.05' ? senml(decode(r.payload).doc) : null;
+  check(comp && comp.recs.length === 2 && comp.recs.some((x) =>
+    x.name === '/3/0/9' && typeof x.value === 'number') &&
+    comp.recs.some((x) => x.name === '/32004/0/0' && x.value === 'Compliant'),
+  'send: Read-Composite of /32004/0/0 and /3/0/9 (FETCH, SenML CBOR) ' +
+    'decodes to both values', `${r.code} ${JSON.stringify(comp)}`);
 
   // A notification in SenML CBOR.
   const notes = [];

@@ -268,6 +268,47 @@ reads(void **state)
 }
 
 static void
+read_composite(void **state)
+{
+	char body[2048];
+	int cf;
+
+	(void)state;
+	/* two resources of two objects, one named twice, one that does
+	 * not exist (left out) */
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_NONE, "[{\"bn\":\"/3/0/\",\"n\":\"9\"},"
+	    "{\"bn\":\"/\",\"n\":\"32003/0/0\"},{\"n\":\"3/0/9\"},"
+	    "{\"n\":\"77\"}]",
+	    NULL, body, sizeof(body), &cf), 205);
+	assert_int_equal(cf, LWM2M_CF_SENML_JSON);
+	assert_string_equal(body, "[{\"bn\":\"/\",\"n\":\"3/0/9\",\"v\":55},"
+	    "{\"n\":\"32003/0/0\",\"vs\":\"FULLY_MANAGED\"}]");
+	/* answered in CBOR when asked */
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_SENML_CBOR, "[{\"n\":\"/3/0/9\"}]", NULL, body,
+	    sizeof(body), &cf), 205);
+	assert_int_equal(cf, LWM2M_CF_SENML_CBOR);
+	assert_int_equal((unsigned char)body[0], 0x81);
+	/* refused whole */
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_NONE, "[{\"n\":\"/0/0\"},{\"n\":\"/3/0/9\"}]", NULL,
+	    body, sizeof(body), NULL), 401);
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_NONE, "[{\"n\":\"/3/0/9\",\"v\":1}]", NULL, body,
+	    sizeof(body), NULL), 400);
+	assert_non_null(strstr(body, "paths only"));
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_NONE, "[{\"n\":\"/77/0\"}]", NULL, body, sizeof(body),
+	    NULL), 404);
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_TLV, LWM2M_CF_NONE,
+	    "x", NULL, body, sizeof(body), NULL), 415);
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_TLV, "[{\"n\":\"/3/0/9\"}]", NULL, body, sizeof(body),
+	    NULL), 406);
+}
+
+static void
 writes_and_executes(void **state)
 {
 	char body[512];
@@ -431,6 +472,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_composite, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(writes_and_executes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(attributes, setup, teardown),
