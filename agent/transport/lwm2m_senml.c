@@ -449,34 +449,48 @@ records(const cJSON *arr, const char *bn0, const struct lwm2m_path *base,
 	return 0;
 }
 
-int
-lwm2m_senml_decode(const struct lwm2m_path *base, const uint8_t *buf,
-    size_t len, bool oma, struct lwm2m_records *rs, char *err,
-    size_t errlen)
+/* The JSON text of buf, strictly: no NUL (nor "\u0000"), nothing but
+ * white space after the value. NULL with a reason. */
+static cJSON *
+parse_json(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
 	const char *end = NULL;
 	cJSON *root;
-	const cJSON *c, *e;
-	const char *bn = "";
-	size_t i, before = rs->n;
-	int rc = -1;
+	size_t i;
 
 	if (len > LWM2M_PAYLOAD_MAX || memchr(buf, '\0', len) != NULL ||
 	    memmem(buf, len, "\\u0000", 6) != NULL) {
 		snprintf(err, errlen, "JSON: too large, or a NUL");
-		return -1;
+		return NULL;
 	}
 	root = cJSON_ParseWithLengthOpts((const char *)buf, len, &end, 0);
 	if (root == NULL) {
 		snprintf(err, errlen, "JSON: malformed");
-		return -1;
+		return NULL;
 	}
 	for (i = (size_t)(end - (const char *)buf); i < len; i++)
 		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
 		    buf[i] != '\n') {
 			snprintf(err, errlen, "JSON: text after the value");
-			goto out;
+			cJSON_Delete(root);
+			return NULL;
 		}
+	return root;
+}
+
+int
+lwm2m_senml_decode(const struct lwm2m_path *base, const uint8_t *buf,
+    size_t len, bool oma, struct lwm2m_records *rs, char *err,
+    size_t errlen)
+{
+	cJSON *root;
+	const cJSON *c, *e;
+	const char *bn = "";
+	size_t before = rs->n;
+	int rc = -1;
+
+	if ((root = parse_json(buf, len, err, errlen)) == NULL)
+		return -1;
 	if (!oma) {
 		if (!cJSON_IsArray(root) || root->child == NULL) {
 			snprintf(err, errlen, "SenML: not a non-empty array");
@@ -528,29 +542,14 @@ lwm2m_senml_paths(const uint8_t *buf, size_t len, struct lwm2m_path *paths,
     size_t max, size_t *n, char *err, size_t errlen)
 {
 	char bn[LWM2M_NAME_MAX + 1] = "", full[2 * LWM2M_NAME_MAX + 2];
-	const char *end = NULL;
 	const cJSON *rec, *c, *nm;
 	cJSON *root;
-	size_t i, idx = 0;
+	size_t idx = 0;
 	int rc = -1;
 
 	*n = 0;
-	if (len > LWM2M_PAYLOAD_MAX || memchr(buf, '\0', len) != NULL ||
-	    memmem(buf, len, "\\u0000", 6) != NULL) {
-		snprintf(err, errlen, "JSON: too large, or a NUL");
+	if ((root = parse_json(buf, len, err, errlen)) == NULL)
 		return -1;
-	}
-	if ((root = cJSON_ParseWithLengthOpts((const char *)buf, len, &end,
-	    0)) == NULL) {
-		snprintf(err, errlen, "JSON: malformed");
-		return -1;
-	}
-	for (i = (size_t)(end - (const char *)buf); i < len; i++)
-		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
-		    buf[i] != '\n') {
-			snprintf(err, errlen, "JSON: text after the value");
-			goto out;
-		}
 	if (!cJSON_IsArray(root) || root->child == NULL) {
 		snprintf(err, errlen, "SenML: not a non-empty array");
 		goto out;
