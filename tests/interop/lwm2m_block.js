@@ -12,34 +12,16 @@ const crypto = require('crypto');
 const coap = require('coap');
 const packet = require('coap-packet');
 const lib = require('./lib');
-const { ok, notOk, check, waitFor } = lib;
+const { notOk, check, waitFor } = lib;
 
 const CAP = 64 * 1024;
-const regs = [];
-let deregistered = null;
-let client = null;
+const rd = lib.registrar();
 let agent = null;
 
 const server = coap.createServer({ type: 'udp4' });
 
 server.on('request', (req, res) => {
-  const url = new URL(req.url, 'coap://x');
-  if (req.method === 'POST' && url.pathname === '/rd') {
-    const id = `r${regs.length + 1}`;
-    regs.push({ id, query: Object.fromEntries(url.searchParams) });
-    client = { address: req.rsinfo.address, port: req.rsinfo.port };
-    res.code = '2.01';
-    res.setOption('Location-Path', [Buffer.from('rd'), Buffer.from(id)]);
-    res.end();
-  } else if (req.method === 'POST' && url.pathname.startsWith('/rd/')) {
-    client = { address: req.rsinfo.address, port: req.rsinfo.port };
-    res.code = '2.04';
-    res.end();
-  } else if (req.method === 'DELETE' && url.pathname.startsWith('/rd/')) {
-    deregistered = url.pathname;
-    res.code = '2.02';
-    res.end();
-  } else {
+  if (!rd.handle(req, res)) {
     res.code = '4.04';
     res.end();
   }
@@ -48,24 +30,7 @@ server.on('request', (req, res) => {
 // A request through node-coap; opts.block1 is the SZX node-coap
 // segments the payload with.
 function request(method, path, opts = {}) {
-  return new Promise((resolve) => {
-    const req = coap.request({
-      hostname: client.address, port: client.port, method,
-      pathname: path, agent, confirmable: true,
-    });
-    if (opts.accept !== undefined)
-      req.setOption('Accept', opts.accept);
-    if (opts.cf !== undefined)
-      req.setOption('Content-Format', opts.cf);
-    if (opts.block1 !== undefined)
-      req.setOption('Block1', Buffer.from([opts.block1]));
-    req.on('response', (res) => resolve({ code: res.code,
-      cf: res.headers['Content-Format'], payload: res.payload }));
-    req.on('error', (e) => resolve({ error: String(e) }));
-    if (opts.payload !== undefined)
-      req.write(opts.payload);
-    req.end();
-  });
+  return lib.request(coap, agent, rd.client(), method, path, opts);
 }
 
 // One datagram out and its answer, raw: for the answers node-coap's
@@ -111,7 +76,7 @@ function raw(code, path, options, payload) {
       clearTimeout(timer);
       resolve(p);
     });
-    server._sock.send(buf, client.port, client.address);
+    server._sock.send(buf, rd.client().port, rd.client().address);
   });
 }
 
@@ -142,7 +107,7 @@ async function blockWrite(szx, quality, minLength) {
 }
 
 async function scenario() {
-  const reg = await waitFor(() => regs[0], 30000);
+  const reg = await waitFor(() => rd.regs[0], 30000);
   if (!check(reg !== undefined, 'block: registration seen',
     'no registration within 30 s'))
     return;
@@ -217,7 +182,7 @@ async function scenario() {
     'one SenML document', `${p.code} ${joined}`);
 
   process.kill(lib.env.agentPid, 'SIGTERM');
-  const gone = await waitFor(() => deregistered, 5000);
+  const gone = await waitFor(() => rd.deregistered(), 5000);
   check(gone !== null && gone !== undefined, 'block: de-registered when ' +
     'the agent stops', gone);
 }

@@ -13,12 +13,10 @@
 const coap = require('coap');
 const cbor = require('cbor');
 const lib = require('./lib');
-const { ok, notOk, check, waitFor } = lib;
+const { notOk, check, waitFor } = lib;
 
-const regs = [];
+const rd = lib.registrar();
 const sends = [];		// { at, cf, doc, error }
-let deregistered = null;
-let client = null;
 let agent = null;
 
 const server = coap.createServer({ type: 'udp4' });
@@ -32,57 +30,21 @@ function decode(buf) {
 }
 
 server.on('request', (req, res) => {
-  const url = new URL(req.url, 'coap://x');
-  if (req.method === 'POST' && url.pathname === '/rd') {
-    const id = `r${regs.length + 1}`;
-    regs.push({ id, query: Object.fromEntries(url.searchParams) });
-    client = { address: req.rsinfo.address, port: req.rsinfo.port };
-    res.code = '2.01';
-    res.setOption('Location-Path', [Buffer.from('rd'), Buffer.from(id)]);
-    res.end();
-  } else if (req.method === 'POST' && url.pathname.startsWith('/rd/')) {
-    client = { address: req.rsinfo.address, port: req.rsinfo.port };
-    res.code = '2.04';
-    res.end();
-  } else if (req.method === 'POST' && url.pathname === '/dp') {
+  if (rd.handle(req, res))
+    return;
+  if (req.method === 'POST' && new URL(req.url, 'coap://x').pathname ===
+    '/dp') {
     sends.push({ at: Date.now(), cf: req.headers['Content-Format'],
       ...decode(req.payload) });
     res.code = '2.04';
-    res.end();
-  } else if (req.method === 'DELETE' && url.pathname.startsWith('/rd/')) {
-    deregistered = url.pathname;
-    res.code = '2.02';
-    res.end();
   } else {
     res.code = '4.04';
-    res.end();
   }
+  res.end();
 });
 
 function request(method, path, opts = {}) {
-  return new Promise((resolve) => {
-    const req = coap.request({
-      hostname: client.address, port: client.port, method,
-      pathname: path, agent, confirmable: true,
-      observe: opts.observe || false,
-    });
-    if (opts.accept !== undefined)
-      req.setOption('Accept', opts.accept);
-    if (opts.cf !== undefined)
-      req.setOption('Content-Format', opts.cf);
-    req.on('response', (res) => {
-      if (opts.observe) {
-        resolve({ code: res.code, stream: res });
-        return;
-      }
-      resolve({ code: res.code, cf: res.headers['Content-Format'],
-        payload: res.payload });
-    });
-    req.on('error', (e) => resolve({ error: String(e) }));
-    if (opts.payload !== undefined)
-      req.write(opts.payload);
-    req.end();
-  });
+  return lib.request(coap, agent, rd.client(), method, path, opts);
 }
 
 // A SenML CBOR document as the peer decoded it: records are Maps with
@@ -112,7 +74,7 @@ function verdictOf(doc) {
 }
 
 async function scenario() {
-  const reg = await waitFor(() => regs[0], 30000);
+  const reg = await waitFor(() => rd.regs[0], 30000);
   if (!check(reg !== undefined, 'send: registration seen',
     'no registration within 30 s'))
     return;
@@ -212,7 +174,7 @@ async function scenario() {
   }
 
   process.kill(lib.env.agentPid, 'SIGTERM');
-  const gone = await waitFor(() => deregistered, 5000);
+  const gone = await waitFor(() => rd.deregistered(), 5000);
   check(gone !== null && gone !== undefined, 'send: de-registered when ' +
     'the agent stops', gone);
 }
