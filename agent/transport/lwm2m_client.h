@@ -114,8 +114,10 @@ struct lwm2m_send_hooks {
 	void *arg;
 };
 
-/* How long a (non-confirmable) Send waits for its answer. */
+/* How long a (non-confirmable) Send waits for its answer, and how many
+ * unanswered ones in a row end Send until the next registration. */
 #define LWM2M_SEND_WAIT_MS 10000
+#define LWM2M_SEND_MISSES 3
 
 /* Send of the Compliance object over objs; NULL on no memory. */
 struct lwm2m_send *lwm2m_send_new(uv_loop_t *loop, struct lwm2m_objects *objs,

@@ -14,9 +14,11 @@
  * A Send is non-confirmable: an LwM2M 1.0 server may ignore /dp
  * altogether (lwm2m-node-lib does), and a confirmable request it never
  * answers would hold every later request (Updates, the de-registration)
- * behind it for CoAP's whole retransmission time (NSTART 1). A server
- * that refuses Send (an error code) or does not answer within
- * LWM2M_SEND_WAIT_MS is not asked again until the next registration.
+ * behind it for CoAP's whole retransmission time (NSTART 1). A Send not
+ * answered within LWM2M_SEND_WAIT_MS is lost; the next change check sends
+ * the state again. A server that refuses Send (an error code), or leaves
+ * LWM2M_SEND_MISSES Sends in a row unanswered, is not asked again until
+ * the next registration.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@ struct lwm2m_send {
 	bool busy;		/* a Send is in flight */
 	bool again;		/* check again once it is answered */
 	bool refused;		/* the server refused Send: not again */
+	unsigned misses;	/* Sends unanswered in a row */
 	size_t sent;		/* acknowledged Sends (status, tests) */
 };
 
@@ -80,6 +83,7 @@ lwm2m_send_registered(struct lwm2m_send *s)
 	s->acked = NULL;
 	s->acked_len = 0;
 	s->refused = false;
+	s->misses = 0;
 }
 
 void
@@ -109,6 +113,7 @@ on_sent(void *arg, const struct lwm2m_coap_reply *r)
 		return;		/* answered after its deadline */
 	uv_timer_stop(&s->timer);
 	s->busy = false;
+	s->misses = 0;
 	if (r->code / 100 == 2) {
 		free(s->acked);
 		s->acked = s->inflight;
@@ -143,13 +148,15 @@ on_deadline(uv_timer_t *t)
 	if (!s->busy)
 		return;
 	s->busy = s->again = false;
-	s->refused = true;
 	free(s->inflight);
 	s->inflight = NULL;
-	log_warnx("lwm2m: no answer to Send (POST /dp) in %d s: the server "
-	    "does not seem to take Send (LwM2M 1.0?); the Compliance object "
-	    "goes by observation only until the next registration",
-	    LWM2M_SEND_WAIT_MS / 1000);
+	if (++s->misses < LWM2M_SEND_MISSES)
+		return;		/* sent again at the next change check */
+	s->refused = true;
+	log_warnx("lwm2m: %d Sends (POST /dp) in a row got no answer: the "
+	    "server does not seem to take Send (LwM2M 1.0?); the Compliance "
+	    "object goes by observation only until the next registration",
+	    LWM2M_SEND_MISSES);
 }
 
 void
