@@ -133,8 +133,6 @@ void lwm2m_send_check(struct lwm2m_send *s);
 void lwm2m_send_registered(struct lwm2m_send *s);
 /* The session was freed: a Send in flight will get no answer. */
 void lwm2m_send_closed(struct lwm2m_send *s);
-/* How many Sends the server acknowledged. */
-size_t lwm2m_send_count(const struct lwm2m_send *s);
 
 /* ------------------------------------------------------------------ */
 /* lwm2m_dm.c                                                          */

@@ -39,7 +39,6 @@ struct lwm2m_send {
 	bool again;		/* check again once it is answered */
 	bool refused;		/* the server refused Send: not again */
 	unsigned misses;	/* Sends unanswered in a row */
-	size_t sent;		/* acknowledged Sends (status, tests) */
 };
 
 struct lwm2m_send *
@@ -98,12 +97,6 @@ lwm2m_send_closed(struct lwm2m_send *s)
 	uv_timer_stop(&s->timer);
 }
 
-size_t
-lwm2m_send_count(const struct lwm2m_send *s)
-{
-	return s->sent;
-}
-
 static void
 on_sent(void *arg, const struct lwm2m_coap_reply *r)
 {
@@ -119,7 +112,6 @@ on_sent(void *arg, const struct lwm2m_coap_reply *r)
 		s->acked = s->inflight;
 		s->acked_len = s->inflight_len;
 		s->inflight = NULL;
-		s->sent++;
 	} else {
 		free(s->inflight);
 		s->inflight = NULL;
