@@ -97,9 +97,76 @@ function ready() {
   fs.writeFileSync(env.ready, 'ready\n');
 }
 
+// The registration interface of a small LwM2M server on node-coap:
+// POST /rd (2.01 with Location-Path rd/rN), POST /rd/rN (2.04), DELETE
+// (2.02). handle(req, res) answers those and returns true, false for any
+// other request; regs lists the registrations, client() the device's
+// address of the last registration or Update, deregistered() the path
+// deleted (or null).
+function registrar() {
+  const st = { regs: [], client: null, deregistered: null };
+  return {
+    regs: st.regs,
+    client: () => st.client,
+    deregistered: () => st.deregistered,
+    handle(req, res) {
+      const url = new URL(req.url, 'coap://x');
+      if (req.method === 'POST' && url.pathname === '/rd') {
+        const id = `r${st.regs.length + 1}`;
+        st.regs.push({ id, query: Object.fromEntries(url.searchParams) });
+        st.client = { address: req.rsinfo.address, port: req.rsinfo.port };
+        res.code = '2.01';
+        res.setOption('Location-Path', [Buffer.from('rd'), Buffer.from(id)]);
+      } else if (req.method === 'POST' && url.pathname.startsWith('/rd/')) {
+        st.client = { address: req.rsinfo.address, port: req.rsinfo.port };
+        res.code = '2.04';
+      } else if (req.method === 'DELETE' && url.pathname.startsWith('/rd/')) {
+        st.deregistered = url.pathname;
+        res.code = '2.02';
+      } else {
+        return false;
+      }
+      res.end();
+      return true;
+    },
+  };
+}
+
+// One confirmable request from the server to the device (to, an
+// address and port) through node-coap's agent; resolves with { code,
+// cf, payload }, { code, stream } for an observation, or { error }.
+// opts: accept, cf, payload, observe, block1 (the SZX node-coap
+// segments the payload with).
+function request(coap, agent, to, method, path, opts = {}) {
+  return new Promise((resolve) => {
+    const req = coap.request({
+      hostname: to.address, port: to.port, method, pathname: path, agent,
+      confirmable: true, observe: opts.observe || false,
+    });
+    if (opts.accept !== undefined)
+      req.setOption('Accept', opts.accept);
+    if (opts.cf !== undefined)
+      req.setOption('Content-Format', opts.cf);
+    if (opts.block1 !== undefined)
+      req.setOption('Block1', Buffer.from([opts.block1]));
+    req.on('response', (res) => {
+      if (opts.observe) {
+        resolve({ code: res.code, stream: res });
+        return;
+      }
+      resolve({ code: res.code, cf: res.headers['Content-Format'],
+        payload: res.payload });
+    });
+    req.on('error', (e) => resolve({ error: String(e) }));
+    if (opts.payload !== undefined)
+      req.write(opts.payload);
+    req.end();
+  });
+}
+
 function finish() {
   process.exit(failures === 0 ? 0 : 1);
 }
 
 module.exports = { env, ok, notOk, check, sleep, waitFor, opsLog, opsSince,
-  ctl, agentState, storedEnrollment, simSet, ready, finish };
+  ctl, agentState, storedEnrollment, simSet, ready, finish, registrar, request };

@@ -50,6 +50,7 @@ struct lwm2m_client {
 	struct lwm2m_objects *objs;
 	struct lwm2m_coap *coap;
 	struct lwm2m_observe *obs;
+	struct lwm2m_send *send;	/* the Compliance object, pushed */
 	struct lwm2m_dm dm;
 	uv_timer_t timer;	/* retry, update, disable, bootstrap end */
 	uv_timer_t stop_timer;	/* the de-registration's deadline */
@@ -94,6 +95,8 @@ close_session(struct lwm2m_client *c)
 	lwm2m_coap_free(c->coap);
 	c->coap = NULL;
 	c->updating = false;
+	if (c->send != NULL)
+		lwm2m_send_closed(c->send);
 }
 
 static const struct lwm2m_server *
@@ -139,6 +142,14 @@ obs_wake(void *arg)
 
 	if (c->state == ST_REGISTERED)
 		update(c);
+}
+
+static bool
+send_muted(void *arg)
+{
+	const struct lwm2m_server *s = server_of(arg);
+
+	return s == NULL || s->mute_send;
 }
 
 /* Anchors every object, instance and resource path for observation. */
@@ -220,6 +231,7 @@ dm_changed(void *arg, bool instances)
 			update(c);
 	}
 	lwm2m_observe_check(c->obs);
+	lwm2m_send_check(c->send);
 }
 
 /* ------------------------------------------------------------------ */
@@ -435,6 +447,8 @@ on_registered(void *arg, const struct lwm2m_coap_reply *r)
 	if (c->p.contact != NULL)
 		c->p.contact(c->p.arg);
 	c->p.registered(c->p.arg, c->uri, c->location);
+	lwm2m_send_registered(c->send);
+	lwm2m_send_check(c->send);
 }
 
 static void
@@ -482,6 +496,7 @@ on_updated(void *arg, const struct lwm2m_coap_reply *r)
 			update(c);
 		}
 		lwm2m_observe_flush(c->obs);
+		lwm2m_send_check(c->send);
 		return;
 	}
 	/* 4.04: the server forgot us; anything else: start over too */
@@ -619,6 +634,7 @@ lwm2m_client_new(const struct lwm2m_client_params *p,
     struct lwm2m_client **out, char *err, size_t errlen)
 {
 	struct lwm2m_observe_hooks hooks;
+	struct lwm2m_send_hooks shooks;
 	struct lwm2m_client *c;
 	size_t i, n = strlen(p->endpoint);
 
@@ -645,7 +661,14 @@ lwm2m_client_new(const struct lwm2m_client_params *p,
 	hooks.awake = obs_awake;
 	hooks.wake = obs_wake;
 	hooks.arg = c;
-	if ((c->obs = lwm2m_observe_new(p->loop, c->objs, &hooks)) == NULL) {
+	shooks.coap = obs_coap;
+	shooks.awake = obs_awake;
+	shooks.wake = obs_wake;
+	shooks.muted = send_muted;
+	shooks.arg = c;
+	if ((c->obs = lwm2m_observe_new(p->loop, c->objs, &hooks)) == NULL ||
+	    (c->send = lwm2m_send_new(p->loop, c->objs, &shooks)) == NULL) {
+		lwm2m_observe_free(c->obs);
 		free(c);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -690,6 +713,7 @@ void
 lwm2m_client_changed(struct lwm2m_client *c)
 {
 	lwm2m_observe_check(c->obs);
+	lwm2m_send_check(c->send);
 }
 
 void
@@ -720,6 +744,8 @@ stopped(struct lwm2m_client *c)
 	uv_close((uv_handle_t *)&c->stop_timer, on_handle_closed);
 	lwm2m_observe_free(c->obs);
 	c->obs = NULL;
+	lwm2m_send_free(c->send);
+	c->send = NULL;
 	c->objs->event = NULL;
 	if (c->p.stopped != NULL)
 		c->p.stopped(c->p.arg);

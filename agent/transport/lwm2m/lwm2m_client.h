@@ -95,6 +95,46 @@ void lwm2m_observe_flush(struct lwm2m_observe *o);
 size_t lwm2m_observe_count(const struct lwm2m_observe *o);
 
 /* ------------------------------------------------------------------ */
+/* lwm2m_send.c                                                        */
+/* ------------------------------------------------------------------ */
+
+struct lwm2m_send;
+
+/* What Send needs of the client (the same as the observations', and
+ * the server's Mute Send). */
+struct lwm2m_send_hooks {
+	/* The registered session; NULL when there is none. */
+	struct lwm2m_coap *(*coap)(void *arg);
+	bool (*awake)(void *arg);
+	/* Wakes a sleeping queue-mode client; it calls lwm2m_send_check()
+	 * once awake. */
+	void (*wake)(void *arg);
+	/* The server's Mute Send (/1/x/23). */
+	bool (*muted)(void *arg);
+	void *arg;
+};
+
+/* How long a (non-confirmable) Send waits for its answer, and how many
+ * unanswered ones in a row end Send until the next registration. */
+#define LWM2M_SEND_WAIT_MS 10000
+#define LWM2M_SEND_MISSES 3
+
+/* Send of the Compliance object over objs; NULL on no memory. */
+struct lwm2m_send *lwm2m_send_new(uv_loop_t *loop, struct lwm2m_objects *objs,
+    const struct lwm2m_send_hooks *h);
+/* Frees it (its timer closes on the loop); NULL-safe. The session must
+ * be closed first (lwm2m_send_closed()). */
+void lwm2m_send_free(struct lwm2m_send *s);
+/* Values may have changed: sends /32004/0 in SenML CBOR (POST /dp) when
+ * it differs from what the server last acknowledged, unless muted.
+ * This, lwm2m_send_registered() and lwm2m_send_closed() take NULL. */
+void lwm2m_send_check(struct lwm2m_send *s);
+/* A new registration: the server has seen nothing yet. */
+void lwm2m_send_registered(struct lwm2m_send *s);
+/* The session was freed: a Send in flight will get no answer. */
+void lwm2m_send_closed(struct lwm2m_send *s);
+
+/* ------------------------------------------------------------------ */
 /* lwm2m_dm.c                                                          */
 /* ------------------------------------------------------------------ */
 

@@ -18,6 +18,7 @@
 
 #include <coap3/coap.h>
 
+#include "agent/transport/lwm2m/lwm2m_block.h"
 #include "agent/transport/lwm2m/lwm2m_coap.h"
 #include "agent/transport/lwm2m/lwm2m_dtls.h"
 #include "agent/core/core.h"
@@ -70,6 +71,7 @@ struct lwm2m_coap {
 
 	struct pending *pending;
 	struct anchor *anchors;
+	struct lwm2m_block1 block1;	/* a server's write in blocks */
 };
 
 static void teardown(struct lwm2m_coap *c);
@@ -115,6 +117,88 @@ ctx_owner(coap_session_t *s)
 	return coap_session_get_app_data(s);
 }
 
+/* Adds a Block1 option (RFC 7959 2.2) to resp unless it has one. */
+static void
+echo_block1(coap_pdu_t *resp, const struct lwm2m_block *b, bool more)
+{
+	coap_opt_iterator_t it;
+	uint8_t buf[4];
+
+	if (coap_check_option(resp, COAP_OPTION_BLOCK1, &it) != NULL)
+		return;
+	coap_add_option(resp, COAP_OPTION_BLOCK1, coap_encode_var_safe(buf,
+	    sizeof(buf), (b->num << 4) | (more ? 8u : 0u) | b->szx), buf);
+}
+
+/*
+ * A request in Block1 blocks: libcoap hands each block on as it comes
+ * (no COAP_BLOCK_SINGLE_BODY: its own reassembly has no size limit) and
+ * they are gathered in c->block1 under LWM2M_BODY_MAX. Returns 0 when m
+ * is to be served (with the whole body once the last block is in; *b
+ * set when the request had Block1), 1 when resp is the answer (2.31
+ * Continue, or the transfer refused).
+ */
+static int
+take_block1(struct lwm2m_coap *c, const coap_pdu_t *req, coap_pdu_t *resp,
+    struct lwm2m_msg *m, struct lwm2m_block *b, bool *blocked)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *o, *tag;
+	char why[LWM2M_WHY_MAX];
+	const uint8_t *body;
+	uint8_t buf[4];
+	long long size1 = -1;
+	size_t len;
+	int rc;
+
+	*blocked = false;
+	if ((o = coap_check_option(req, COAP_OPTION_BLOCK1, &it)) == NULL)
+		return 0;
+	if (lwm2m_block_decode(coap_opt_value(o), coap_opt_length(o),
+	    b) != 0) {
+		rc = 400;
+		snprintf(why, sizeof(why), "Block1: malformed option");
+		goto refused;
+	}
+	if ((o = coap_check_option(req, COAP_OPTION_SIZE1, &it)) != NULL) {
+		if (coap_opt_length(o) > 4) {
+			rc = 400;
+			snprintf(why, sizeof(why), "Size1: longer than 4 bytes");
+			goto refused;
+		}
+		size1 = (long long)coap_decode_var_bytes(coap_opt_value(o),
+		    coap_opt_length(o));
+	}
+	tag = coap_check_option(req, COAP_OPTION_RTAG, &it);
+	rc = lwm2m_block1_take(&c->block1, m, b, tag != NULL ?
+	    coap_opt_value(tag) : NULL, tag != NULL ? coap_opt_length(tag) :
+	    0, size1, LWM2M_BODY_MAX, &body, &len, why, sizeof(why));
+	if (rc == 0) {
+		m->payload = body;
+		m->len = len;
+		*blocked = true;
+		return 0;
+	}
+	if (rc == 231) {
+		coap_pdu_set_code(resp, COAP_RESPONSE_CODE(231));
+		echo_block1(resp, b, true);
+		return 1;
+	}
+refused:
+	log_warnx("lwm2m: write in blocks refused (%d.%02d): %s", rc / 100,
+	    rc % 100, why);
+	/* libcoap may have put a Block1 option in resp already; it has
+	 * no public call to take it out, and an error ends the transfer
+	 * whatever it says. */
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE(rc));
+	if (rc == 413)
+		coap_add_option(resp, COAP_OPTION_SIZE1,
+		    coap_encode_var_safe(buf, sizeof(buf), LWM2M_BODY_MAX),
+		    buf);
+	coap_add_data(resp, strlen(why), (const uint8_t *)why);
+	return 1;
+}
+
 /* One handler for every method, every anchor and the unknown resource. */
 static void
 on_request(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
@@ -123,9 +207,11 @@ on_request(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
 	struct lwm2m_coap *c = ctx_owner(s);
 	struct lwm2m_msg m;
 	struct lwm2m_answer a;
+	struct lwm2m_block b;
 	coap_opt_iterator_t it;
 	uint8_t buf[4];
 	char seg[LWM2M_LOCATION_MAX + 1], *p, *q;
+	bool blocked;
 	int rc;
 
 	if (c == NULL || c->dead) {
@@ -139,9 +225,15 @@ on_request(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
 		coap_pdu_set_code(resp, COAP_RESPONSE_CODE(rc));
 		return;
 	}
+	if (take_block1(c, req, resp, &m, &b, &blocked) != 0)
+		return;
 	m.observed = coap_check_option(resp, COAP_OPTION_OBSERVE, &it) !=
 	    NULL;
 	c->ev.serve(c->ev.arg, &m, &a);
+	if (blocked) {
+		lwm2m_block1_reset(&c->block1);
+		echo_block1(resp, &b, false);
+	}
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE(a.code));
 	if (a.location[0] != '\0') {
 		snprintf(seg, sizeof(seg), "%s", a.location);
@@ -573,8 +665,8 @@ add_query(coap_pdu_t *pdu, const char *query)
 	return 0;
 }
 
-int
-lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
+static int
+request(struct lwm2m_coap *c, coap_pdu_type_t type, enum lwm2m_method method,
     const char *path, const char *query, int cf, const uint8_t *payload,
     size_t len, lwm2m_coap_reply_fn cb, void *arg)
 {
@@ -587,8 +679,7 @@ lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
 		return -1;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return -1;
-	pdu = coap_new_pdu(COAP_MESSAGE_CON, (coap_pdu_code_t)method,
-	    c->session);
+	pdu = coap_new_pdu(type, (coap_pdu_code_t)method, c->session);
 	if (pdu == NULL)
 		goto fail;
 	coap_session_new_token(c->session, &tlen, p->token);
@@ -632,6 +723,24 @@ fail_pdu:
 fail:
 	free(p);
 	return -1;
+}
+
+int
+lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
+    const char *path, const char *query, int cf, const uint8_t *payload,
+    size_t len, lwm2m_coap_reply_fn cb, void *arg)
+{
+	return request(c, COAP_MESSAGE_CON, method, path, query, cf, payload,
+	    len, cb, arg);
+}
+
+int
+lwm2m_coap_request_non(struct lwm2m_coap *c, enum lwm2m_method method,
+    const char *path, const char *query, int cf, const uint8_t *payload,
+    size_t len, lwm2m_coap_reply_fn cb, void *arg)
+{
+	return request(c, COAP_MESSAGE_NON, method, path, query, cf, payload,
+	    len, cb, arg);
 }
 
 bool
@@ -964,8 +1073,9 @@ lwm2m_coap_new(const struct lwm2m_coap_params *p,
 		snprintf(err, errlen, "libcoap context (built without epoll?)");
 		goto fail;
 	}
-	coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP |
-	    COAP_BLOCK_SINGLE_BODY);
+	/* Not COAP_BLOCK_SINGLE_BODY: Block1 bodies are gathered under a
+	 * cap by take_block1(). */
+	coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP);
 	coap_register_response_handler(c->ctx, on_response);
 	coap_register_nack_handler(c->ctx, on_nack);
 	coap_register_event_handler(c->ctx, on_event);
@@ -1067,6 +1177,7 @@ teardown(struct lwm2m_coap *c)
 		free(p);
 	}
 	c->pending = NULL;
+	lwm2m_block1_reset(&c->block1);
 	secret_free(c->cert_pem);
 	secret_free(c->key_pem);
 	secret_free(c->ca_pem);

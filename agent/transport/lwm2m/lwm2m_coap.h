@@ -57,6 +57,7 @@
 #define LWM2M_CF_LINK 40
 #define LWM2M_CF_OPAQUE 42
 #define LWM2M_CF_SENML_JSON 110
+#define LWM2M_CF_SENML_CBOR 112
 #define LWM2M_CF_TLV 11542
 #define LWM2M_CF_JSON 11543
 #define LWM2M_CF_OLD_TEXT 1541
@@ -213,6 +214,15 @@ void lwm2m_coap_free(struct lwm2m_coap *c);
  * runs exactly once, unless the session is freed first. Returns 0, or -1 when it cannot be sent.
  */
 int lwm2m_coap_request(struct lwm2m_coap *c, enum lwm2m_method method,
+    const char *path, const char *query, int cf, const uint8_t *payload,
+    size_t len, lwm2m_coap_reply_fn cb, void *arg);
+/*
+ * The same as a non-confirmable request: sent once, never retransmitted,
+ * and not counted against NSTART, so a server that ignores it delays no
+ * other request. cb runs once if an answer comes; the caller keeps its
+ * own deadline (an unanswered one is forgotten with the session).
+ */
+int lwm2m_coap_request_non(struct lwm2m_coap *c, enum lwm2m_method method,
     const char *path, const char *query, int cf, const uint8_t *payload,
     size_t len, lwm2m_coap_reply_fn cb, void *arg);
 

@@ -506,6 +506,8 @@ lwm2m_cf_family(int cf)
 		return LWM2M_CF_JSON;
 	case LWM2M_CF_SENML_JSON:
 		return LWM2M_CF_SENML_JSON;
+	case LWM2M_CF_SENML_CBOR:
+		return LWM2M_CF_SENML_CBOR;
 	case LWM2M_CF_LINK:
 		return LWM2M_CF_LINK;
 	default:
@@ -538,6 +540,7 @@ lwm2m_cf_pick(int accept, bool single, bool opaque)
 	case LWM2M_CF_TLV:
 	case LWM2M_CF_JSON:
 	case LWM2M_CF_SENML_JSON:
+	case LWM2M_CF_SENML_CBOR:
 		return accept;
 	default:
 		return -1;
@@ -626,6 +629,8 @@ lwm2m_encode(int cf, const struct lwm2m_path *base,
 		return lwm2m_senml_encode(base, rs, true, out, len);
 	case LWM2M_CF_SENML_JSON:
 		return lwm2m_senml_encode(base, rs, false, out, len);
+	case LWM2M_CF_SENML_CBOR:
+		return lwm2m_senml_cbor_encode(base, rs, out, len);
 	default:
 		return -1;
 	}
@@ -673,6 +678,9 @@ lwm2m_decode(int cf, const struct lwm2m_path *base, const uint8_t *buf,
 	case LWM2M_CF_SENML_JSON:
 		rc = lwm2m_senml_decode(base, buf, len, false, rs, err,
 		    errlen);
+		break;
+	case LWM2M_CF_SENML_CBOR:
+		rc = lwm2m_senml_cbor_decode(base, buf, len, rs, err, errlen);
 		break;
 	default:
 		snprintf(err, errlen, "content format %d: UNSUPPORTED", cf);

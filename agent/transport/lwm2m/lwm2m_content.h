@@ -1,8 +1,8 @@
 /*
  * lwm2m_content.h - LwM2M values and the content formats that carry
  * them: plain text and opaque (lwm2m_content.c), TLV (lwm2m_tlv.c),
- * SenML JSON and the LwM2M 1.0 JSON (lwm2m_senml.c), CoRE link format
- * (lwm2m_link.c).
+ * SenML JSON and the LwM2M 1.0 JSON (lwm2m_senml.c), SenML CBOR
+ * (lwm2m_senml_cbor.c), CoRE link format (lwm2m_link.c).
  *
  * A payload decodes into a list of records, one per resource or resource
  * instance, each with its full path. TLV and plain text do not say what
@@ -182,6 +182,37 @@ int lwm2m_senml_encode(const struct lwm2m_path *base,
     const struct lwm2m_records *rs, bool oma, uint8_t **out, size_t *len);
 int lwm2m_senml_decode(const struct lwm2m_path *base, const uint8_t *buf,
     size_t len, bool oma, struct lwm2m_records *rs, char *err,
+    size_t errlen);
+
+/* lwm2m_senml_cbor.c */
+/*
+ * SenML CBOR (RFC 8428 section 6, content format 112): the records of
+ * SenML JSON with integer labels (bn -2, n 0, v 2, vs 3, vb 4, vd 8 as
+ * a byte string) and LwM2M's text key "vlo" for object links. The
+ * encoder writes shortest integer heads and floats in 32 bits when
+ * exact, else 64. The decoder takes definite lengths only, no tags, and
+ * refuses what the SenML JSON decoder refuses (unknown or repeated
+ * keys, names not at or under base, no or two values, a resource twice,
+ * more than LWM2M_RECORDS_MAX records) and bytes after the array.
+ */
+int lwm2m_senml_cbor_encode(const struct lwm2m_path *base,
+    const struct lwm2m_records *rs, uint8_t **out, size_t *len);
+int lwm2m_senml_cbor_decode(const struct lwm2m_path *base,
+    const uint8_t *buf, size_t len, struct lwm2m_records *rs, char *err,
+    size_t errlen);
+
+/*
+ * The paths of a composite request (Read-Composite, LwM2M 1.1 FETCH): a
+ * SenML array whose records carry only bn and n, each naming an object,
+ * instance, resource or resource instance. At most max paths into paths
+ * (*n of them). lwm2m_senml_paths() reads SenML JSON,
+ * lwm2m_senml_cbor_paths() SenML CBOR. 0, or -1 with a reason.
+ */
+int lwm2m_senml_paths(const uint8_t *buf, size_t len,
+    struct lwm2m_path *paths, size_t max, size_t *n, char *err,
+    size_t errlen);
+int lwm2m_senml_cbor_paths(const uint8_t *buf, size_t len,
+    struct lwm2m_path *paths, size_t max, size_t *n, char *err,
     size_t errlen);
 
 /* lwm2m_link.c */

@@ -11,7 +11,10 @@
  *   POST /o/i/r               Execute (arguments: the payload)
  *   POST /bs                  Bootstrap-Finish (bootstrap server only)
  *   DELETE /o/i               Delete; /o and / from the bootstrap server
- *   FETCH, PATCH, iPATCH      4.05: composite operations UNSUPPORTED
+ *   FETCH / (SenML paths)     Read-Composite
+ *   FETCH with Observe, iPATCH, PATCH
+ *                             4.05: Observe- and Write-Composite
+ *                             UNSUPPORTED
  *
  * The Security object is the bootstrap server's: a management server
  * gets 4.01 for anything on /0. Every error answer carries its reason as
@@ -24,6 +27,7 @@
 #include "agent/transport/lwm2m/lwm2m_client.h"
 
 #define EXECUTE_ARGS_MAX 256
+#define COMPOSITE_MAX 64		/* paths of one Read-Composite */
 
 static void
 text(struct lwm2m_answer *a, int code, const char *why)
@@ -87,6 +91,100 @@ read_(struct lwm2m_dm *dm, const struct lwm2m_msg *m, struct lwm2m_answer *a)
 		(void)lwm2m_observe_sent(dm->obs, &m->path, m->token,
 		    m->token_len, &rs);
 	lwm2m_records_clear(&rs);
+}
+
+/*
+ * Read-Composite (LwM2M TS 1.1 section 6.3.8): FETCH on / with a SenML
+ * JSON or CBOR list of paths; the answer is one SenML document with
+ * every value, in the Accept format (the request's when absent). A path
+ * named twice or under another named path is read once; a path that
+ * does not exist is left out (4.04 only when none does); the Security
+ * object refuses the whole request.
+ */
+static void
+read_composite(struct lwm2m_dm *dm, const struct lwm2m_msg *m,
+    struct lwm2m_answer *a)
+{
+	struct lwm2m_path paths[COMPOSITE_MAX], root = { { 0, 0, 0, 0 }, 0 };
+	struct lwm2m_records rs, one;
+	char err[LWM2M_ERR_MAX];
+	size_t n = 0, i, j, k;
+	bool skip;
+	int cf = m->accept != LWM2M_CF_NONE ? m->accept : m->cf, rc;
+
+	if (m->observe == 0) {
+		text(a, 405, "Observe-Composite: UNSUPPORTED");
+		return;
+	}
+	if (m->cf != LWM2M_CF_SENML_JSON && m->cf != LWM2M_CF_SENML_CBOR) {
+		text(a, 415, "a composite request is SenML JSON or CBOR");
+		return;
+	}
+	if (cf != LWM2M_CF_SENML_JSON && cf != LWM2M_CF_SENML_CBOR) {
+		text(a, 406, "a composite answer is SenML JSON or CBOR");
+		return;
+	}
+	rc = m->cf == LWM2M_CF_SENML_JSON ?
+	    lwm2m_senml_paths(m->payload, m->len, paths, COMPOSITE_MAX, &n,
+	    err, sizeof(err)) :
+	    lwm2m_senml_cbor_paths(m->payload, m->len, paths, COMPOSITE_MAX,
+	    &n, err, sizeof(err));
+	if (rc != 0) {
+		text(a, 400, err);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (paths[i].id[0] == LWM2M_OBJ_SECURITY) {
+			text(a, 401, "the Security object is not a server's "
+			    "to see");
+			return;
+		}
+	lwm2m_records_init(&rs);
+	lwm2m_records_init(&one);
+	for (i = 0; i < n; i++) {
+		skip = false;
+		for (j = 0; j < n && !skip; j++)
+			skip = j != i && lwm2m_path_covers(&paths[j],
+			    &paths[i]) && (!lwm2m_path_equal(&paths[j],
+			    &paths[i]) || j < i);
+		if (skip)
+			continue;
+		lwm2m_records_clear(&one);
+		rc = lwm2m_objects_read(dm->objs, &paths[i], &one, err,
+		    sizeof(err));
+		if (rc == 404)
+			continue;
+		if (rc != 205)
+			goto fail;
+		for (k = 0; k < one.n; k++)
+			if (lwm2m_records_add(&rs, &one.r[k].path,
+			    &one.r[k].v) != 0) {
+				rc = 500;
+				snprintf(err, sizeof(err), "more than %d values",
+				    LWM2M_RECORDS_MAX);
+				goto fail;
+			}
+	}
+	if (rs.n == 0) {
+		rc = 404;
+		snprintf(err, sizeof(err), "none of the paths exists");
+		goto fail;
+	}
+	lwm2m_records_sort(&rs);
+	if (lwm2m_encode(cf, &root, &rs, &a->payload, &a->len) != 0) {
+		rc = 500;
+		snprintf(err, sizeof(err), "cannot encode the values");
+		goto fail;
+	}
+	a->code = 205;
+	a->cf = cf;
+	lwm2m_records_clear(&one);
+	lwm2m_records_clear(&rs);
+	return;
+fail:
+	lwm2m_records_clear(&one);
+	lwm2m_records_clear(&rs);
+	text(a, rc, err);
 }
 
 /* Appends the object and instance links of object id to links. */
@@ -281,6 +379,10 @@ lwm2m_dm_serve(struct lwm2m_dm *dm, const struct lwm2m_msg *m,
 		text(a, 401, "the Security object is not a server's to see");
 		return;
 	}
+	if (m->method == LWM2M_FETCH && m->path.len == 0 && !dm->bootstrap) {
+		read_composite(dm, m, a);
+		return;
+	}
 	if (m->path.len == 0 && !(dm->bootstrap && (m->method == LWM2M_GET ||
 	    m->method == LWM2M_DELETE))) {
 		text(a, 405, "not on /");
@@ -321,7 +423,8 @@ lwm2m_dm_serve(struct lwm2m_dm *dm, const struct lwm2m_msg *m,
 		remove_(dm, m, a);
 		return;
 	default:
-		text(a, 405, "composite operations: UNSUPPORTED");
+		text(a, 405, "FETCH off /, PATCH and iPATCH (Observe- and "
+		    "Write-Composite): UNSUPPORTED");
 		return;
 	}
 }

@@ -37,6 +37,8 @@ static const struct lwm2m_res_def res[] = {
 	    true, 0, 0 },
 	{ 9, "Bootstrap-Request Trigger", LWM2M_T_NONE, LWM2M_OP_E, false,
 	    false, 0, 0 },
+	{ 23, "Mute Send", LWM2M_T_BOOLEAN, LWM2M_OP_R | LWM2M_OP_W, false,
+	    false, 0, 0 },
 };
 
 const struct lwm2m_obj_def lwm2m_server_def = {
@@ -119,6 +121,9 @@ do_read(struct lwm2m_object *o, uint16_t inst, uint16_t r,
 	case 7:
 		lwm2m_emit_str(e, LWM2M_ID_NONE, x->binding);
 		return 0;
+	case 23:
+		lwm2m_emit(e, LWM2M_ID_NONE, lwm2m_bool(x->mute_send));
+		return 0;
 	default:
 		return 404;
 	}
@@ -163,6 +168,9 @@ apply(struct lwm2m_server *x, const struct lwm2m_records *rs, char *err,
 			}
 			memcpy(x->binding, v->bytes, v->len);
 			x->binding[v->len] = '\0';
+			break;
+		case 23:
+			x->mute_send = v->b;
 			break;
 		}
 	}
@@ -357,6 +365,7 @@ lwm2m_server_dump(struct lwm2m_objects *objs, char **out)
 		cJSON_AddNumberToObject(o, "disableTimeout",
 		    (double)x->disable_timeout);
 		cJSON_AddBoolToObject(o, "storing", x->storing);
+		cJSON_AddBoolToObject(o, "muteSend", x->mute_send);
 		cJSON_AddStringToObject(o, "binding", x->binding);
 	}
 	*out = cJSON_PrintUnformatted(arr);
@@ -406,6 +415,8 @@ lwm2m_server_load(struct lwm2m_objects *objs, const char *json, char *err,
 		x->pmax = lwm2m_pol_int(o, "pmax");
 		x->disable_timeout = lwm2m_pol_int(o, "disableTimeout");
 		x->storing = lwm2m_pol_bool(o, "storing");
+		/* absent in what older versions stored: false */
+		x->mute_send = lwm2m_pol_bool(o, "muteSend");
 		snprintf(x->binding, sizeof(x->binding), "%s", b);
 		tmp.n++;
 	}

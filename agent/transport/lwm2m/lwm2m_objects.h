@@ -332,6 +332,7 @@ struct lwm2m_server {
 	int64_t pmin, pmax;		/* default notification periods */
 	int64_t disable_timeout;
 	bool storing;
+	bool mute_send;			/* no Send to this server (/1/x/23) */
 	char binding[8];		/* "U" or "UQ" */
 };
 #define LWM2M_LIFETIME_DEFAULT 3600

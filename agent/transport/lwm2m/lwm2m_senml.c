@@ -449,34 +449,48 @@ records(const cJSON *arr, const char *bn0, const struct lwm2m_path *base,
 	return 0;
 }
 
-int
-lwm2m_senml_decode(const struct lwm2m_path *base, const uint8_t *buf,
-    size_t len, bool oma, struct lwm2m_records *rs, char *err,
-    size_t errlen)
+/* The JSON text of buf, strictly: no NUL (nor "\u0000"), nothing but
+ * white space after the value. NULL with a reason. */
+static cJSON *
+parse_json(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
 	const char *end = NULL;
 	cJSON *root;
-	const cJSON *c, *e;
-	const char *bn = "";
-	size_t i, before = rs->n;
-	int rc = -1;
+	size_t i;
 
 	if (len > LWM2M_PAYLOAD_MAX || memchr(buf, '\0', len) != NULL ||
 	    memmem(buf, len, "\\u0000", 6) != NULL) {
 		snprintf(err, errlen, "JSON: too large, or a NUL");
-		return -1;
+		return NULL;
 	}
 	root = cJSON_ParseWithLengthOpts((const char *)buf, len, &end, 0);
 	if (root == NULL) {
 		snprintf(err, errlen, "JSON: malformed");
-		return -1;
+		return NULL;
 	}
 	for (i = (size_t)(end - (const char *)buf); i < len; i++)
 		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
 		    buf[i] != '\n') {
 			snprintf(err, errlen, "JSON: text after the value");
-			goto out;
+			cJSON_Delete(root);
+			return NULL;
 		}
+	return root;
+}
+
+int
+lwm2m_senml_decode(const struct lwm2m_path *base, const uint8_t *buf,
+    size_t len, bool oma, struct lwm2m_records *rs, char *err,
+    size_t errlen)
+{
+	cJSON *root;
+	const cJSON *c, *e;
+	const char *bn = "";
+	size_t before = rs->n;
+	int rc = -1;
+
+	if ((root = parse_json(buf, len, err, errlen)) == NULL)
+		return -1;
 	if (!oma) {
 		if (!cJSON_IsArray(root) || root->child == NULL) {
 			snprintf(err, errlen, "SenML: not a non-empty array");
@@ -516,5 +530,77 @@ out:
 	cJSON_Delete(root);
 	if (rc != 0)
 		lwm2m_records_truncate(rs, before);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Composite paths                                                     */
+/* ------------------------------------------------------------------ */
+
+int
+lwm2m_senml_paths(const uint8_t *buf, size_t len, struct lwm2m_path *paths,
+    size_t max, size_t *n, char *err, size_t errlen)
+{
+	char bn[LWM2M_NAME_MAX + 1] = "", full[2 * LWM2M_NAME_MAX + 2];
+	const cJSON *rec, *c, *nm;
+	cJSON *root;
+	size_t idx = 0;
+	int rc = -1;
+
+	*n = 0;
+	if ((root = parse_json(buf, len, err, errlen)) == NULL)
+		return -1;
+	if (!cJSON_IsArray(root) || root->child == NULL) {
+		snprintf(err, errlen, "SenML: not a non-empty array");
+		goto out;
+	}
+	for (rec = root->child; rec != NULL; rec = rec->next, idx++) {
+		if (idx == max) {
+			snprintf(err, errlen, "more than %zu paths", max);
+			goto out;
+		}
+		if (!cJSON_IsObject(rec) || dup_key(rec) != NULL) {
+			snprintf(err, errlen, "record %zu: not an object, or "
+			    "a key given twice", idx);
+			goto out;
+		}
+		for (c = rec->child; c != NULL; c = c->next)
+			if (strcmp(c->string, "bn") != 0 &&
+			    strcmp(c->string, "n") != 0) {
+				snprintf(err, errlen, "record %zu: \"%.32s\": "
+				    "a composite request names paths only", idx,
+				    c->string);
+				goto out;
+			}
+		if ((c = cJSON_GetObjectItemCaseSensitive(rec, "bn")) != NULL) {
+			if (!cJSON_IsString(c) || strlen(c->valuestring) >
+			    LWM2M_NAME_MAX) {
+				snprintf(err, errlen, "record %zu: bad \"bn\"",
+				    idx);
+				goto out;
+			}
+			snprintf(bn, sizeof(bn), "%s", c->valuestring);
+		}
+		nm = cJSON_GetObjectItemCaseSensitive(rec, "n");
+		if (nm != NULL && (!cJSON_IsString(nm) ||
+		    strlen(nm->valuestring) > LWM2M_NAME_MAX)) {
+			snprintf(err, errlen, "record %zu: bad \"n\"", idx);
+			goto out;
+		}
+		snprintf(full, sizeof(full), "%s%s", bn, nm != NULL ?
+		    nm->valuestring : "");
+		if (full[0] != '/' || lwm2m_path_parse(full, &paths[*n]) != 0 ||
+		    paths[*n].len == 0) {
+			snprintf(err, errlen, "record %zu: \"%.80s\" is not "
+			    "an LwM2M path", idx, full);
+			goto out;
+		}
+		(*n)++;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(root);
+	if (rc != 0)
+		*n = 0;
 	return rc;
 }

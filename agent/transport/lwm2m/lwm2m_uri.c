@@ -227,9 +227,9 @@ lwm2m_coap_parse_request(const void *arg, struct lwm2m_msg *m)
 			m->observe = (int)v;
 			break;
 		default:
-			/* Elective options we do not use (Block1/2 are
-			 * libcoap's), critical ones were refused by
-			 * libcoap with a 4.02. */
+			/* Elective options we do not use (Block2 is
+			 * libcoap's, Block1 lwm2m_coap.c's), critical ones
+			 * were refused by libcoap with a 4.02. */
 			break;
 		}
 	}

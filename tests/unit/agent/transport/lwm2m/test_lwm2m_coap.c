@@ -249,6 +249,41 @@ srv_get(struct srv *s, const char *p1, const char *p2, const char *p3,
 	srv_io(s);
 }
 
+static void
+srv_free_body(coap_session_t *sess, void *p)
+{
+	(void)sess;
+	free(p);
+}
+
+/* The server sends PUT /32001/0 with body (len bytes, copied) to the
+ * client; libcoap splits it into Block1 blocks of szx. */
+static void
+srv_put(struct srv *s, const uint8_t *body, size_t len, unsigned szx)
+{
+	coap_pdu_t *pdu;
+	uint8_t tok[8], buf[4], *copy;
+	size_t tlen;
+
+	pdu = coap_new_pdu(COAP_MESSAGE_CON, COAP_REQUEST_CODE_PUT, s->sess);
+	assert_non_null(pdu);
+	coap_session_new_token(s->sess, &tlen, tok);
+	coap_add_token(pdu, tlen, tok);
+	coap_add_option(pdu, COAP_OPTION_URI_PATH, 5,
+	    (const uint8_t *)"32001");
+	coap_add_option(pdu, COAP_OPTION_URI_PATH, 1, (const uint8_t *)"0");
+	coap_add_option(pdu, COAP_OPTION_CONTENT_FORMAT,
+	    coap_encode_var_safe(buf, sizeof(buf), 110), buf);
+	coap_add_option(pdu, COAP_OPTION_BLOCK1,
+	    coap_encode_var_safe(buf, sizeof(buf), szx), buf);
+	assert_non_null(copy = malloc(len));
+	memcpy(copy, body, len);
+	assert_true(coap_add_data_large_request(s->sess, pdu, len, copy,
+	    srv_free_body, copy));
+	assert_true(coap_send(s->sess, pdu) != COAP_INVALID_MID);
+	srv_io(s);
+}
+
 /* ------------------------------------------------------------------ */
 /* The client's side                                                   */
 /* ------------------------------------------------------------------ */
@@ -258,6 +293,8 @@ struct cli {
 	int replies, serves, connected, failures;
 	struct lwm2m_coap_reply last;
 	struct lwm2m_msg last_msg;
+	uint8_t last_body[4096];	/* of the last request served */
+	size_t last_len;
 	char value[32];
 	bool free_in_callback;
 };
@@ -283,6 +320,10 @@ cli_serve(void *arg, const struct lwm2m_msg *m, struct lwm2m_answer *a)
 
 	k->serves++;
 	k->last_msg = *m;
+	k->last_len = m->len <= sizeof(k->last_body) ? m->len : 0;
+	if (k->last_len > 0)
+		memcpy(k->last_body, m->payload, k->last_len);
+	k->last_msg.payload = NULL;
 	a->code = 205;
 	a->cf = LWM2M_CF_TEXT;
 	a->payload = (uint8_t *)strdup(k->value);
@@ -346,7 +387,33 @@ cli_open(struct cli *k, uv_loop_t *loop, struct lwm2m_coap_params *p)
 		fail_msg("lwm2m_coap_new: %s", err);
 }
 
-/* POST rd, a read back, an observation and its notification. */
+/* A body of 3000 bytes written in 16- and then 64-byte Block1 blocks
+ * reaches serve whole, once, after the last block. */
+static void
+block_write(uv_loop_t *loop, struct srv *s, struct cli *k)
+{
+	uint8_t body[3000];
+	size_t i;
+	int served = k->serves, answers = s->answers;
+	unsigned szx;
+
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = (uint8_t)('a' + i % 26);
+	for (szx = 0; szx <= 2; szx += 2) {
+		srv_put(s, body, sizeof(body), szx);
+		assert_true(run_until(loop, &s->answers, answers));
+		answers = s->answers;
+		assert_int_equal(s->last_code, COAP_RESPONSE_CODE(205));
+		assert_int_equal(k->serves, served + 1);
+		served = k->serves;
+		assert_int_equal(k->last_msg.method, LWM2M_PUT);
+		assert_int_equal(k->last_len, sizeof(body));
+		assert_memory_equal(k->last_body, body, sizeof(body));
+	}
+}
+
+/* POST rd, a read back, an observation and its notification, a write
+ * in blocks, a non-confirmable request. */
 static void
 exchange(uv_loop_t *loop, struct srv *s, struct cli *k)
 {
@@ -389,6 +456,13 @@ exchange(uv_loop_t *loop, struct srv *s, struct cli *k)
 	assert_int_equal(s->notifications, 2);
 	assert_int_equal(s->last_type, COAP_MESSAGE_NON);
 	assert_string_equal(s->last_payload, "changed");
+	block_write(loop, s, k);
+
+	/* A non-confirmable request is answered like any other. */
+	assert_int_equal(lwm2m_coap_request_non(k->c, LWM2M_POST, "rd", NULL,
+	    LWM2M_CF_NONE, NULL, 0, cli_reply, k), 0);
+	assert_true(run_until(loop, &k->replies, 1));
+	assert_int_equal(k->last.code, 201);
 }
 
 static void

@@ -153,7 +153,8 @@ formats(void **state)
 	assert_int_equal(lwm2m_cf_family(LWM2M_CF_OLD_JSON), LWM2M_CF_JSON);
 	assert_int_equal(lwm2m_cf_family(LWM2M_CF_OLD_OPAQUE),
 	    LWM2M_CF_OPAQUE);
-	assert_false(lwm2m_cf_known(112));	/* SenML CBOR */
+	assert_true(lwm2m_cf_known(LWM2M_CF_SENML_CBOR));
+	assert_false(lwm2m_cf_known(60));	/* CBOR, not SenML */
 	assert_false(lwm2m_cf_known(LWM2M_CF_NONE));
 	/* defaults */
 	assert_int_equal(lwm2m_cf_pick(LWM2M_CF_NONE, true, false),
@@ -169,12 +170,14 @@ formats(void **state)
 	    LWM2M_CF_OLD_TEXT);
 	assert_int_equal(lwm2m_cf_pick(LWM2M_CF_SENML_JSON, true, false),
 	    LWM2M_CF_SENML_JSON);
-	/* 4.06: text for many, opaque for a string, link, CBOR */
+	assert_int_equal(lwm2m_cf_pick(LWM2M_CF_SENML_CBOR, false, false),
+	    LWM2M_CF_SENML_CBOR);
+	/* 4.06: text for many, opaque for a string, link, plain CBOR */
 	assert_int_equal(lwm2m_cf_pick(LWM2M_CF_TEXT, false, false), -1);
 	assert_int_equal(lwm2m_cf_pick(LWM2M_CF_TEXT, true, true), -1);
 	assert_int_equal(lwm2m_cf_pick(LWM2M_CF_OPAQUE, true, false), -1);
 	assert_int_equal(lwm2m_cf_pick(LWM2M_CF_LINK, true, false), -1);
-	assert_int_equal(lwm2m_cf_pick(112, false, false), -1);
+	assert_int_equal(lwm2m_cf_pick(60, false, false), -1);
 }
 
 static void
@@ -208,7 +211,7 @@ encode_decode(void **state)
 	assert_int_equal(lwm2m_decode(LWM2M_CF_OLD_TEXT, &res, (const uint8_t *)
 	    "1", 1, &rs, err, sizeof(err)), 0);
 	assert_int_equal(rs.r[0].v.raw, LWM2M_RAW_TEXT);
-	assert_int_equal(lwm2m_decode(112, &res, (const uint8_t *)"1", 1, &rs,
+	assert_int_equal(lwm2m_decode(60, &res, (const uint8_t *)"1", 1, &rs,
 	    err, sizeof(err)), -1);
 	assert_int_equal(rs.n, 1);
 	lwm2m_records_clear(&rs);

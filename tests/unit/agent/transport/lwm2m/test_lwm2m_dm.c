@@ -155,7 +155,7 @@ static int
 setup(void **state)
 {
 	struct lwm2m_observe_hooks hooks = { no_coap, awake, wake, NULL };
-	struct lwm2m_server s = { 0, 1, 300, 0, 0, 86400, true, "U" };
+	struct lwm2m_server s = { 0, 1, 300, 0, 0, 86400, true, false, "U" };
 
 	(void)state;
 	memset(&facts, 0, sizeof(facts));
@@ -254,7 +254,10 @@ reads(void **state)
 	assert_non_null(strstr(body, "{\"n\":\"9\",\"v\":55}"));
 	assert_int_equal(serve(LWM2M_GET, "/3/0", LWM2M_CF_NONE,
 	    LWM2M_CF_TEXT, NULL, NULL, body, sizeof(body), NULL), 406);
-	assert_int_equal(serve(LWM2M_GET, "/3/0", LWM2M_CF_NONE, 112, NULL,
+	assert_int_equal(serve(LWM2M_GET, "/3/0", LWM2M_CF_NONE,
+	    LWM2M_CF_SENML_CBOR, NULL, NULL, body, sizeof(body), &cf), 205);
+	assert_int_equal(cf, LWM2M_CF_SENML_CBOR);
+	assert_int_equal(serve(LWM2M_GET, "/3/0", LWM2M_CF_NONE, 60, NULL,
 	    NULL, body, sizeof(body), NULL), 406);
 	assert_int_equal(REQ(LWM2M_GET, "/0/0"), 401);
 	assert_int_equal(REQ(LWM2M_GET, "/0"), 401);
@@ -262,6 +265,47 @@ reads(void **state)
 	assert_int_equal(REQ(LWM2M_GET, "/77"), 404);
 	assert_int_equal(REQ(LWM2M_FETCH, "/3/0"), 405);
 	assert_int_equal(REQ(LWM2M_IPATCH, "/3/0"), 405);
+}
+
+static void
+read_composite(void **state)
+{
+	char body[2048];
+	int cf;
+
+	(void)state;
+	/* two resources of two objects, one named twice, one that does
+	 * not exist (left out) */
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_NONE, "[{\"bn\":\"/3/0/\",\"n\":\"9\"},"
+	    "{\"bn\":\"/\",\"n\":\"32003/0/0\"},{\"n\":\"3/0/9\"},"
+	    "{\"n\":\"77\"}]",
+	    NULL, body, sizeof(body), &cf), 205);
+	assert_int_equal(cf, LWM2M_CF_SENML_JSON);
+	assert_string_equal(body, "[{\"bn\":\"/\",\"n\":\"3/0/9\",\"v\":55},"
+	    "{\"n\":\"32003/0/0\",\"vs\":\"FULLY_MANAGED\"}]");
+	/* answered in CBOR when asked */
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_SENML_CBOR, "[{\"n\":\"/3/0/9\"}]", NULL, body,
+	    sizeof(body), &cf), 205);
+	assert_int_equal(cf, LWM2M_CF_SENML_CBOR);
+	assert_int_equal((unsigned char)body[0], 0x81);
+	/* refused whole */
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_NONE, "[{\"n\":\"/0/0\"},{\"n\":\"/3/0/9\"}]", NULL,
+	    body, sizeof(body), NULL), 401);
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_NONE, "[{\"n\":\"/3/0/9\",\"v\":1}]", NULL, body,
+	    sizeof(body), NULL), 400);
+	assert_non_null(strstr(body, "paths only"));
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_NONE, "[{\"n\":\"/77/0\"}]", NULL, body, sizeof(body),
+	    NULL), 404);
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_TLV, LWM2M_CF_NONE,
+	    "x", NULL, body, sizeof(body), NULL), 415);
+	assert_int_equal(serve(LWM2M_FETCH, "/", LWM2M_CF_SENML_JSON,
+	    LWM2M_CF_TLV, "[{\"n\":\"/3/0/9\"}]", NULL, body, sizeof(body),
+	    NULL), 406);
 }
 
 static void
@@ -277,7 +321,7 @@ writes_and_executes(void **state)
 	/* no format for one resource: plain text (LwM2M 1.0 servers) */
 	assert_int_equal(serve(LWM2M_PUT, "/32001/0/1", LWM2M_CF_NONE,
 	    LWM2M_CF_NONE, "7", NULL, body, sizeof(body), NULL), 204);
-	assert_int_equal(serve(LWM2M_PUT, "/32001/0/1", 112, LWM2M_CF_NONE,
+	assert_int_equal(serve(LWM2M_PUT, "/32001/0/1", 60, LWM2M_CF_NONE,
 	    "7", NULL, body, sizeof(body), NULL), 415);
 	assert_int_equal(serve(LWM2M_PUT, "/32001/0/1", LWM2M_CF_TEXT,
 	    LWM2M_CF_NONE, "x", NULL, body, sizeof(body), NULL), 400);
@@ -428,6 +472,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_composite, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(writes_and_executes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(attributes, setup, teardown),

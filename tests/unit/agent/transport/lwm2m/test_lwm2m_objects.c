@@ -151,7 +151,7 @@ static struct lwm2m_objects objs;
 static int
 setup(void **state)
 {
-	struct lwm2m_server s = { 0, 101, 300, 1, 60, 86400, true, "U" };
+	struct lwm2m_server s = { 0, 101, 300, 1, 60, 86400, true, false, "U" };
 
 	(void)state;
 	memset(&F, 0, sizeof(F));
@@ -597,6 +597,7 @@ server_object(void **state)
 	    0);
 	char err[LWM2M_ERR_MAX];
 	const struct lwm2m_server *s;
+	char *dump;
 
 	(void)state;
 	assert_int_equal(wr_text(P(3, 1, 0, 1, 0), "120", false, err,
@@ -620,6 +621,24 @@ server_object(void **state)
 	s = lwm2m_server_find(&objs, 101);
 	assert_non_null(s);
 	assert_int_equal(s->lifetime, 120);
+	/* Mute Send: written, read, kept in the store, false when an older
+	 * store does not have it */
+	assert_false(s->mute_send);
+	assert_int_equal(wr_text(P(3, 1, 0, 23, 0), "1", false, err,
+	    sizeof(err)), 204);
+	s = lwm2m_server_find(&objs, 101);
+	assert_true(s->mute_send);
+	assert_int_equal(lwm2m_server_dump(&objs, &dump), 0);
+	assert_non_null(strstr(dump, "\"muteSend\":true"));
+	lwm2m_server_clear(&objs);
+	assert_int_equal(lwm2m_server_load(&objs, dump, err, sizeof(err)), 0);
+	free(dump);
+	assert_true(lwm2m_server_find(&objs, 101)->mute_send);
+	assert_int_equal(lwm2m_server_load(&objs, "[{\"id\":0,\"ssid\":101,"
+	    "\"lifetime\":300,\"pmin\":0,\"pmax\":0,"
+	    "\"disableTimeout\":60,\"storing\":true,\"binding\":\"U\"}]",
+	    err, sizeof(err)), 0);
+	assert_false(lwm2m_server_find(&objs, 101)->mute_send);
 }
 
 static void
@@ -704,7 +723,7 @@ discover_and_links(void **state)
 	assert_int_equal(lwm2m_link_encode(l, n, &text, &len), 0);
 	assert_string_equal(text, "</1>;ver=1.1,</1/0>,</1/0/0>,</1/0/1>,"
 	    "</1/0/2>,</1/0/3>,</1/0/4>,</1/0/5>,</1/0/6>,</1/0/7>,</1/0/8>,"
-	    "</1/0/9>");
+	    "</1/0/9>,</1/0/23>");
 	free(text);
 	assert_int_equal(lwm2m_objects_links(&objs, &text, &len), 0);
 	assert_string_equal(text, "</>;rt=\"oma.lwm2m\";ct=110,"
