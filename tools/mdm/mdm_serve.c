@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "mdm.h"
+#include "mdm_db.h"
 
 #define STOP_WAIT_MS 10000
 #define MDM_MMAP_THRESHOLD (16 * 1024)
@@ -163,10 +164,11 @@ struct serve_loop {
 	struct mdm_server *srv;
 	uv_poll_t listen;
 	uv_poll_t notify;
+	uv_poll_t db;		/* the PostgreSQL LISTEN connection */
 	uv_timer_t fallback;
 	uv_signal_t sigterm, sigint;
 	uv_timer_t stop;
-	bool has_notify, has_fallback;
+	bool has_notify, has_db, has_fallback;
 	int signal;
 	int64_t last_refusal_ms;
 	unsigned long refused;
@@ -251,6 +253,40 @@ on_fallback(uv_timer_t *t)
 }
 
 static void
+start_fallback(struct serve_loop *sl)
+{
+	if (sl->has_fallback)
+		return;
+	uv_timer_init(sl->srv->loop, &sl->fallback);
+	sl->fallback.data = sl;
+	sl->has_fallback = true;
+	uv_timer_start(&sl->fallback, on_fallback, MDM_NOTIFY_FALLBACK_MS,
+	    MDM_NOTIFY_FALLBACK_MS);
+}
+
+/* Another instance (or the admin CLI anywhere) wrote a command or a
+ * policy: the parked long polls look again. */
+static void
+on_db_notify(uv_poll_t *h, int status, int events)
+{
+	struct serve_loop *sl = h->data;
+	int rc;
+
+	(void)events;
+	rc = status < 0 ? -1 : mdm_db_listen_drain(sl->srv->db_listen);
+	if (rc > 0)
+		mdm_conn_wake(sl->srv);
+	if (rc < 0) {
+		mdm_log_warnx("database: the LISTEN connection is lost; long "
+		    "polls re-read the database every %d ms",
+		    MDM_NOTIFY_FALLBACK_MS);
+		uv_close((uv_handle_t *)&sl->db, NULL);
+		sl->has_db = false;
+		start_fallback(sl);
+	}
+}
+
+static void
 on_stop_timer(uv_timer_t *t)
 {
 	struct serve_loop *sl = t->data;
@@ -276,6 +312,8 @@ on_signal(uv_signal_t *h, int sig)
 	uv_close((uv_handle_t *)&sl->listen, NULL);
 	if (sl->has_notify)
 		uv_close((uv_handle_t *)&sl->notify, NULL);
+	if (sl->has_db)
+		uv_close((uv_handle_t *)&sl->db, NULL);
 	if (sl->has_fallback)
 		uv_close((uv_handle_t *)&sl->fallback, NULL);
 	uv_close((uv_handle_t *)&sl->sigterm, NULL);
@@ -311,11 +349,13 @@ run(struct mdm_server *srv)
 		sl.has_notify = true;
 		uv_poll_start(&sl.notify, UV_READABLE, on_notify);
 	} else {
-		uv_timer_init(srv->loop, &sl.fallback);
-		sl.fallback.data = &sl;
-		sl.has_fallback = true;
-		uv_timer_start(&sl.fallback, on_fallback,
-		    MDM_NOTIFY_FALLBACK_MS, MDM_NOTIFY_FALLBACK_MS);
+		start_fallback(&sl);
+	}
+	if (srv->db_listen != NULL && uv_poll_init(srv->loop, &sl.db,
+	    mdm_db_listen_fd(srv->db_listen)) == 0) {
+		sl.db.data = &sl;
+		sl.has_db = true;
+		uv_poll_start(&sl.db, UV_READABLE, on_db_notify);
 	}
 	uv_signal_init(srv->loop, &sl.sigterm);
 	uv_signal_init(srv->loop, &sl.sigint);
@@ -466,6 +506,20 @@ setup(struct mdm_server *srv, const char *const *san)
 		return -1;
 	}
 	mdm_notify_init(&srv->notify, srv->dir);
+	/* On PostgreSQL, writes by other instances wake this one's long
+	 * polls; without the LISTEN connection they would wait for their
+	 * timeout, so the server does not start without it. */
+	if (mdm_db_is_url(mdm_db_spec(path)) &&
+	    mdm_db_listen_open(mdm_db_spec(path), &srv->db_listen, err,
+	    sizeof(err)) != 0) {
+		mdm_log_warnx("%s", err);
+		mdm_notify_free(&srv->notify);
+		mdm_store_close(srv->store);
+		mdm_tls_conf_free(&srv->tls);
+		mdm_ca_close(&srv->ca);
+		crypto_rng_free(srv->rng);
+		return -1;
+	}
 	return 0;
 }
 
@@ -537,6 +591,7 @@ out_loop:
 out:
 	mdm_console_free(&srv.console);
 	mdm_notify_free(&srv.notify);
+	mdm_db_listen_free(srv.db_listen);
 	mdm_store_close(srv.store);
 	mdm_tls_conf_free(&srv.tls);
 	mdm_ca_close(&srv.ca);
