@@ -33,4 +33,22 @@ for t in $list; do
 			"$(tail -n 20 "$T/$t.log")"
 	fi
 done
+
+# The store's unit tests, each on the database emptied before it.
+. "$dir/lib_pg.sh"
+if ! pg_start >"$T/pg.log" 2>&1; then
+	not_ok "a PostgreSQL server starts" "$(cat "$T/pg.log")"
+	finish
+	exit 1
+fi
+for u in "$WARDEN_BIN"/tests/unit/tools/mdm/test_mdm_store*; do
+	[ -x "$u" ] || continue
+	name=$(basename "$u")
+	WARDEN_MDM_DB="$PG_URL" "$u" >"$T/$name.log" 2>&1
+	rc=$?
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$T/$name.log")
+	[ "$rc" = 0 ] && [ "${p:-0}" -gt 0 ] &&
+		ok "unit/$name on PostgreSQL ($p passed)" ||
+		not_ok "unit/$name on PostgreSQL" "$(grep -E 'FAILED|ERROR|error|Sanitizer' "$T/$name.log" | head -n 20)"
+done
 finish

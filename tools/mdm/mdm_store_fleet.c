@@ -69,16 +69,16 @@ mdm_store_compliance_days(struct mdm_store *st, const char *group,
 
 	if (mdm_store_begin(st, false) != 0)
 		return -1;
-	/* Each device counts once a day, by its last report of that day
-	 * (SQLite takes the bare column from the row of MAX). */
-	/* A device's last report of each day counts for that day. */
+	/* Each device counts once a day, by its last report of that day.
+	 * The CAST gives PostgreSQL the type of a NULL group. */
 	s = mdm_store_prepare(st, "SELECT r.received / 86400 AS day, "
 	    "SUM(CASE WHEN r.compliant = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN "
 	    "r.compliant = 0 THEN 1 ELSE 0 END) FROM reports r WHERE r.seq "
 	    "IN (SELECT MAX(x.seq) FROM reports x JOIN devices d ON d.id = "
 	    "x.device_id WHERE x.kind = 'report' AND x.received >= ?1 AND "
-	    "(?2 IS NULL OR d.group_name = ?2) GROUP BY x.device_id, "
-	    "x.received / 86400) GROUP BY r.received / 86400 ORDER BY day");
+	    "(CAST(?2 AS TEXT) IS NULL OR d.group_name = ?2) GROUP BY "
+	    "x.device_id, x.received / 86400) GROUP BY r.received / 86400 "
+	    "ORDER BY day");
 	if (s == NULL) {
 		mdm_store_end(st, true);
 		return -1;
