@@ -6,7 +6,8 @@
 # token spent on A is refused on B with another key and answered again
 # with the same one; the same token raced on both enrolls one device; the
 # same idempotency keys sent to both are stored once, and a command result
-# posted to both is kept once.
+# posted to both is kept once. A simulated fleet spread over both takes a
+# policy set through A at once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_pg.sh"
 MDM="$WARDEN_BIN/wardenmdm"
@@ -192,6 +193,43 @@ code=$(as dev -H "$H" -d '{"status": "SUCCEEDED"}' -o /dev/null \
 [ "$code" = 200 ] && "$MDM" --dir "$A" results "$ID" | grep -q "^$SYNC " &&
 	ok "a result posted to B is read through A" ||
 	not_ok "result read across" "$code"
+
+# --- a fleet spread over both ----------------------------------------------------
+N=40
+"$MDM" --dir "$A" token new --mode FULLY_MANAGED --count $N >"$T/tokens" \
+	2>/dev/null
+"$WARDEN_BIN/wardenfleet" --url "$URL_A" --url "$URL_B" --ca "$A/ca.pem" \
+	--tokens "$T/tokens" --devices $N --wait 30 --duration 120 \
+	>"$T/fleet.out" 2>"$T/fleet.err" &
+sim=$!
+i=0
+while ! grep -q '^reported-all' "$T/fleet.out" && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+grep -q '^reported-all' "$T/fleet.out" &&
+	ok "$N simulated devices spread over A and B enroll and report" ||
+	not_ok "fleet over two instances" "$(tail -n 5 "$T/fleet.err")"
+sleep 1
+sed 's/"version": *"[^"]*"/"version": "4343"/' \
+	examples/policies/fully_managed.json >"$T/v4343.json"
+t0=$(date +%s%N)
+"$MDM" --dir "$A" policy set "$T/v4343.json" >/dev/null
+i=0
+while ! grep -q "^policy 4343 $N " "$T/fleet.out" && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+ms=$((($(date +%s%N) - t0) / 1000000))
+# The long polls wait 30 s: only a wake-up answers them sooner.
+grep -q "^policy 4343 $N " "$T/fleet.out" && [ "$ms" -lt 10000 ] &&
+	ok "a policy set through A reaches all $N devices, half connected to B ($ms ms)" ||
+	not_ok "policy over two instances" "$ms ms; $(grep '^policy' "$T/fleet.out")"
+kill -TERM $sim
+wait $sim
+n=$(pg_sql "SELECT count(*) FROM devices")
+[ "$n" = $((N + 2)) ] && ok "one enrollment per device ($n)" ||
+	not_ok "enrollments" "$n for $((N + 2))"
 
 stop_all
 grep -q 'ERROR\|AddressSanitizer' "$T/a.log" "$T/b.log" &&
