@@ -41,7 +41,8 @@ if ! pg_start >"$T/pg.log" 2>&1; then
 	finish
 	exit 1
 fi
-for u in "$WARDEN_BIN"/tests/unit/tools/mdm/test_mdm_store*; do
+for u in "$WARDEN_BIN"/tests/unit/tools/mdm/test_mdm_store* \
+    "$WARDEN_BIN"/tests/unit/tools/mdm/test_mdm_db; do
 	[ -x "$u" ] || continue
 	name=$(basename "$u")
 	WARDEN_MDM_DB="$PG_URL" "$u" >"$T/$name.log" 2>&1
