@@ -1,11 +1,13 @@
 /*
- * mdm_store.c - the server's SQLite database: schema, enrollment tokens,
+ * mdm_store.c - the server's database: schema, enrollment tokens,
  * devices, their certificates and the policies. Reports and commands are
- * in mdm_store_queue.c.
+ * in mdm_store_queue.c. The database is SQLite (DIR/mdm.db) or
+ * PostgreSQL, through the layer of mdm_db.h.
  *
  * Enrollment tokens are kept only as their SHA-256: the database never
  * holds a usable token. Every change is one transaction; the server and
- * the admin CLI share the file through WAL and a busy timeout.
+ * the admin CLI share the SQLite file through WAL and a busy timeout,
+ * and several servers share a PostgreSQL database (mdm_db_pg.c).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <time.h>
+
 #include "mdm_db.h"
 
 struct mdm_store {
@@ -18,8 +19,9 @@ struct mdm_store {
 	pthread_mutex_t mu;	/* one transaction at a time */
 };
 
-/* Locks the store and begins a transaction (BEGIN IMMEDIATE when
- * write). On failure the store is unlocked again. */
+/* Locks the store and begins a transaction (when write, one that
+ * excludes every other writer: mdm_db_begin). On failure the store is
+ * unlocked again. */
 int mdm_store_begin(struct mdm_store *st, bool write);
 /* Commits (ok) or rolls back, then unlocks. Returns -1 when ok was
  * false or the commit failed. */
@@ -36,8 +38,7 @@ int mdm_store_bind_text(struct mdm_db_stmt *s, int i, const char *v);
 /* n bytes at b as lowercase hex into out (2n + 1 bytes). */
 void mdm_store_hex(const uint8_t *b, size_t n, char *out);
 /* The connection, for mdm_db_changes() and the like. */
-struct mdm_db *
-mdm_store_db(struct mdm_store *st);
+struct mdm_db *mdm_store_db(struct mdm_store *st);
 /* Inside a transaction: 1 when device id / group name exists, 0 when
  * not, -1 on error. */
 int mdm_store_device_exists(struct mdm_store *st, const char *id);
