@@ -146,5 +146,10 @@ int mdm_db_listen_fd(const struct mdm_db_listen *l);
 /* Reads what arrived without blocking: 1 when a notification came, 0
  * when none, -1 when the connection is lost. */
 int mdm_db_listen_drain(struct mdm_db_listen *l);
+/* Connects again after a loss and LISTENs (blocks while connecting);
+ * the socket may have changed. -1 with err when the server is still
+ * unreachable. */
+int mdm_db_listen_reconnect(struct mdm_db_listen *l, char *err,
+    size_t errlen);
 
 #endif /* WARDEN_MDM_DB_H */

@@ -152,21 +152,33 @@ pg_open(const char *url, struct mdm_db **out, char *err, size_t errlen)
 	return 0;
 }
 
+/* Makes a lost connection again; -1 when the server is unreachable. */
+static int
+reconnect(struct pg_db *d)
+{
+	mdm_log_warnx("database: connection lost; reconnecting");
+	PQreset(d->conn);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		set_err(d, NULL);
+		mdm_log_warnx("database: %s", d->err);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 pg_begin(struct mdm_db *db, bool write)
 {
 	struct pg_db *d = pg(db);
 
-	/* Between transactions a lost connection is made again once. */
-	if (PQstatus(d->conn) != CONNECTION_OK) {
-		mdm_log_warnx("database: connection lost; reconnecting");
-		PQreset(d->conn);
-		if (PQstatus(d->conn) != CONNECTION_OK) {
-			set_err(d, NULL);
-			return -1;
-		}
-	}
-	if (pg_exec(db, "BEGIN") != 0)
+	/* Between transactions a lost connection is made again: libpq
+	 * learns of a restarted server only when a statement fails, and
+	 * BEGIN is safe to repeat. */
+	if (PQstatus(d->conn) != CONNECTION_OK && reconnect(d) != 0)
+		return -1;
+	if (pg_exec(db, "BEGIN") != 0 &&
+	    (PQstatus(d->conn) == CONNECTION_OK || reconnect(d) != 0 ||
+	    pg_exec(db, "BEGIN") != 0))
 		return -1;
 	if (write && pg_exec(db, "SELECT pg_advisory_xact_lock("
 	    WRITE_LOCK_KEY ")") != 0) {
@@ -370,12 +382,31 @@ const struct mdm_db_ops mdm_db_pg_ops = {
 	.errmsg = pg_errmsg,
 };
 
+/* LISTENs on the (blocking) connection, then makes it non-blocking. */
+static int
+listen_on(PGconn *c, char *err, size_t errlen)
+{
+	PGresult *r = PQexec(c, "LISTEN " MDM_DB_CHANNEL);
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		snprintf(err, errlen, "postgresql: LISTEN: %s",
+		    PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	if (PQsetnonblocking(c, 1) != 0) {
+		snprintf(err, errlen, "postgresql: non-blocking mode refused");
+		return -1;
+	}
+	return 0;
+}
+
 int
 mdm_db_listen_open(const char *url, struct mdm_db_listen **out, char *err,
     size_t errlen)
 {
 	struct mdm_db_listen *l;
-	PGresult *r;
 
 	*out = NULL;
 	if ((l = calloc(1, sizeof(*l))) == NULL) {
@@ -386,22 +417,25 @@ mdm_db_listen_open(const char *url, struct mdm_db_listen **out, char *err,
 		free(l);
 		return -1;
 	}
-	r = PQexec(l->conn, "LISTEN " MDM_DB_CHANNEL);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		snprintf(err, errlen, "postgresql: LISTEN: %s",
-		    PQresultErrorMessage(r));
-		PQclear(r);
-		mdm_db_listen_free(l);
-		return -1;
-	}
-	PQclear(r);
-	if (PQsetnonblocking(l->conn, 1) != 0) {
-		snprintf(err, errlen, "postgresql: non-blocking mode refused");
+	if (listen_on(l->conn, err, errlen) != 0) {
 		mdm_db_listen_free(l);
 		return -1;
 	}
 	*out = l;
 	return 0;
+}
+
+int
+mdm_db_listen_reconnect(struct mdm_db_listen *l, char *err, size_t errlen)
+{
+	PQsetnonblocking(l->conn, 0);
+	PQreset(l->conn);
+	if (PQstatus(l->conn) != CONNECTION_OK) {
+		snprintf(err, errlen, "postgresql: %s", PQerrorMessage(l->conn));
+		err[strcspn(err, "\n")] = '\0';
+		return -1;
+	}
+	return listen_on(l->conn, err, errlen);
 }
 
 void
