@@ -1,6 +1,6 @@
 /*
- * mdm_store_int.h - what mdm_store.c, mdm_store_queue.c and
- * mdm_store_group.c share: the store's struct and the statement helpers.
+ * mdm_store_int.h - what the store's files (mdm_store*.c) share: the
+ * store's struct and the statement helpers.
  * Not for other files.
  */
 #ifndef WARDEN_MDM_STORE_INT_H
@@ -35,6 +35,9 @@ void mdm_store_log(struct mdm_store *st, const char *what);
 /* Binds text, or NULL for a NULL pointer. */
 int mdm_store_bind_text(struct mdm_db_stmt *s, int i, const char *v);
 
+/* Creates the schema, or brings an older one up to date; refuses a
+ * newer one. -1 with err (mdm_store_schema.c). */
+int mdm_store_migrate(struct mdm_store *st, char *err, size_t errlen);
 /* n bytes at b as lowercase hex into out (2n + 1 bytes). */
 void mdm_store_hex(const uint8_t *b, size_t n, char *out);
 /* The connection, for mdm_db_changes() and the like. */
