@@ -170,19 +170,20 @@ static int
 pg_begin(struct mdm_db *db, bool write)
 {
 	struct pg_db *d = pg(db);
+	/* One round trip for both statements. */
+	const char *sql = write ? "BEGIN; SELECT pg_advisory_xact_lock("
+	    WRITE_LOCK_KEY ")" : "BEGIN";
 
 	/* Between transactions a lost connection is made again: libpq
 	 * learns of a restarted server only when a statement fails, and
 	 * BEGIN is safe to repeat. */
 	if (PQstatus(d->conn) != CONNECTION_OK && reconnect(d) != 0)
 		return -1;
-	if (pg_exec(db, "BEGIN") != 0 &&
+	if (pg_exec(db, sql) != 0 &&
 	    (PQstatus(d->conn) == CONNECTION_OK || reconnect(d) != 0 ||
-	    pg_exec(db, "BEGIN") != 0))
-		return -1;
-	if (write && pg_exec(db, "SELECT pg_advisory_xact_lock("
-	    WRITE_LOCK_KEY ")") != 0) {
-		pg_exec(db, "ROLLBACK");
+	    pg_exec(db, sql) != 0)) {
+		if (PQstatus(d->conn) == CONNECTION_OK)
+			pg_exec(db, "ROLLBACK");
 		return -1;
 	}
 	return 0;
