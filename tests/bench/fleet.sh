@@ -1,18 +1,21 @@
 #!/bin/sh
 # The reference server at fleet scale: wardenfleet simulates N devices
-# (default 10,000) over real mutual TLS against one wardenmdm (SQLite) on
-# this machine. Prints, next to the goals of the issue: the time until
-# every device is enrolled and its first report stored, the server's
-# resident memory with every device's long poll open, the time from
-# `policy set` until every device holds the new policy (policy push),
-# and the devices lost. Asserts nothing about time.
+# (default 10,000) over real mutual TLS, first against one wardenmdm
+# (SQLite), then against two wardenmdm instances on one PostgreSQL, the
+# devices spread over both (WARDEN_FLEET_PG=0 leaves that run out).
+# Prints, next to the goals of the issue: the time until every device is
+# enrolled and its first report stored, the servers' resident memory with
+# every device's long poll open, the time from `policy set` until every
+# device holds the new policy (policy push: a SYNC_POLICY command each;
+# with two instances, set through the first, so half the devices get it
+# from the instance they are connected to, which did not write it), and
+# the devices lost. Asserts nothing about time.
 # usage: fleet.sh BUILD_DIR [DEVICES]
 set -u
 bin=$(cd "${1:?usage: fleet.sh BUILD_DIR [DEVICES]}" && pwd)
 n=${2:-10000}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d /tmp/warden-bench-XXXXXX)
-D="$T/mdm"
 
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
@@ -30,56 +33,112 @@ wait_line() {
 	return 1
 }
 
-"$bin/wardenmdm" --dir "$D" token new --mode FULLY_MANAGED --count "$n" \
-	>"$T/tokens" 2>/dev/null
-"$bin/wardenmdm" --dir "$D" policy set "$src/examples/policies/fully_managed.json" \
-	>/dev/null
-"$bin/wardenmdm" --dir "$D" serve --listen 127.0.0.1:0 >"$T/mdm.log" 2>&1 &
-srv=$!
-i=0
-while [ ! -s "$D/server.url" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-url=$(cat "$D/server.url")
+# serve DIR: starts an instance on a free port; its pid in DIR.pid, its
+# URL printed.
+serve() {
+	"$bin/wardenmdm" --dir "$1" serve --listen 127.0.0.1:0 >"$1.log" 2>&1 &
+	echo $! >"$1.pid"
+	i=0
+	while [ ! -s "$1/server.url" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	cat "$1/server.url"
+}
 
-"$bin/wardenfleet" --url "$url" --ca "$D/ca.pem" --tokens "$T/tokens" \
-	--devices "$n" --wait 55 --duration 900 >"$T/fleet.out" 2>"$T/fleet.err" &
-sim=$!
-echo "== fleet: $n simulated devices against one wardenmdm (SQLite)"
-if wait_line '^reported-all' 600; then
-	ms=$(awk '$1 == "reported-all" { print $3 }' "$T/fleet.out")
-	keys=$(awk '$1 == "keys" { print $3 }' "$T/fleet.out")
-	echo "  enrolled and first report stored: $n devices in $((ms / 1000)).$(((ms % 1000) / 100)) s (goal: 10,000 in <= 60 s; keys made beforehand in $keys ms)"
-else
-	echo "  enrolled and first report stored: not all within 600 s"
-	tail -n 3 "$T/fleet.err" | sed 's/^/  /'
-fi
-sleep 3
-rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$srv/status")
-conns=$(ls "/proc/$srv/fd" | wc -l)
-echo "  server resident memory with the long polls open: $((rss / 1024)) MB, $conns descriptors (goal: <= 200 MB at 10,000)"
+# run TITLE DIR...: the fleet against the instances in DIR... (the first
+# already holds the tokens and the policy; the others its keys).
+run() {
+	title=$1
+	shift
+	urls=
+	pids=
+	for d in "$@"; do
+		urls="$urls --url $(serve "$d")"
+		pids="$pids $(cat "$d.pid")"
+	done
+	D=$1
+	rm -f "$T/fleet.out" "$T/fleet.err"
+	# shellcheck disable=SC2086
+	"$bin/wardenfleet" $urls --ca "$D/ca.pem" --tokens "$T/tokens" \
+		--devices "$n" --wait 55 --duration 900 >"$T/fleet.out" \
+		2>"$T/fleet.err" &
+	sim=$!
+	echo "== fleet: $n simulated devices against $title"
+	if wait_line '^reported-all' 600; then
+		ms=$(awk '$1 == "reported-all" { print $3 }' "$T/fleet.out")
+		keys=$(awk '$1 == "keys" { print $3 }' "$T/fleet.out")
+		echo "  enrolled and first report stored: $n devices in $((ms / 1000)).$(((ms % 1000) / 100)) s (goal: 10,000 in <= 60 s; keys made beforehand in $keys ms)"
+	else
+		echo "  enrolled and first report stored: not all within 600 s"
+		tail -n 3 "$T/fleet.err" | sed 's/^/  /'
+	fi
+	sleep 3
+	rss=0
+	conns=0
+	for p in $pids; do
+		rss=$((rss + $(awk '/^VmRSS/ { print $2 }' "/proc/$p/status")))
+		conns=$((conns + $(ls "/proc/$p/fd" | wc -l)))
+	done
+	echo "  server resident memory with the long polls open: $((rss / 1024)) MB, $conns descriptors (goal: <= 200 MB at 10,000)"
 
-before=$(grep -c '^policy ' "$T/fleet.out")
-sed 's/"version": *"[^"]*"/"version": "9001"/' \
-	"$src/examples/policies/fully_managed.json" >"$T/push.json"
-t0=$(now_ms)
-"$bin/wardenmdm" --dir "$D" policy set "$T/push.json" >"$T/push.out"
-if wait_line '^policy 9001 ' 120; then
-	t1=$(awk '$1 == "policy" && $2 == "9001" { print $4 }' "$T/fleet.out")
-	echo "  policy push: $(cat "$T/push.out" | sed 's/.*; //'), all holding it $((t1 - t0)) ms after \`policy set\` (goal: 1,000 idle devices in <= 5 s)"
-else
-	echo "  policy push: not every device fetched it within 120 s ($before)"
-fi
+	before=$(grep -c '^policy ' "$T/fleet.out")
+	version=$((9000 + $#))
+	sed "s/\"version\": *\"[^\"]*\"/\"version\": \"$version\"/" \
+		"$src/examples/policies/fully_managed.json" >"$T/push.json"
+	t0=$(now_ms)
+	"$bin/wardenmdm" --dir "$D" policy set "$T/push.json" >"$T/push.out"
+	if wait_line "^policy $version " 120; then
+		t1=$(awk -v v="$version" '$1 == "policy" && $2 == v { print $4 }' "$T/fleet.out")
+		via=
+		[ $# -gt 1 ] && via=" (set through the first instance; $(($n / $#)) devices connected to each)"
+		echo "  policy push: $(sed 's/.*; //' "$T/push.out"), all holding it $((t1 - t0)) ms after \`policy set\`$via (goal: 1,000 idle devices in <= 5 s)"
+	else
+		echo "  policy push: not every device fetched it within 120 s ($before)"
+	fi
 
-kill -TERM "$sim"
-wait "$sim"
-grep '^summary' "$T/fleet.out" | sed 's/^summary /  simulator: /'
-if [ -s "$T/fleet.err" ]; then
-	echo "  simulator's retries, by reason (first and every tenth attempt):"
-	sed -n 's/^wardenfleet: device [0-9]*: \(.*\) (attempt .*/\1/p' "$T/fleet.err" |
-		sort | uniq -c | sort -rn | head -n 5 | sed 's/^/    /'
+	kill -TERM "$sim"
+	wait "$sim"
+	grep '^summary' "$T/fleet.out" | sed 's/^summary /  simulator: /'
+	if [ -s "$T/fleet.err" ]; then
+		echo "  simulator's retries, by reason (first and every tenth attempt):"
+		sed -n 's/^wardenfleet: device [0-9]*: \(.*\) (attempt .*/\1/p' "$T/fleet.err" |
+			sort | uniq -c | sort -rn | head -n 5 | sed 's/^/    /'
+	fi
+	lost=$(awk '$1 == "summary" { print $7 }' "$T/fleet.out")
+	ndev=$("$bin/wardenmdm" --dir "$D" devices | grep -c '^[0-9a-f]\{16\} ')
+	echo "  devices lost: ${lost:-?} (goal: 0); enrollments held by the server: $ndev for $n devices"
+	for p in $pids; do
+		kill -TERM "$p"
+		wait "$p"
+	done
+}
+
+# prepare DIR: the CA, N tokens and the default policy in DIR's database.
+prepare() {
+	"$bin/wardenmdm" --dir "$1" token new --mode FULLY_MANAGED --count "$n" \
+		>"$T/tokens" 2>/dev/null
+	"$bin/wardenmdm" --dir "$1" policy set \
+		"$src/examples/policies/fully_managed.json" >/dev/null
+}
+
+unset WARDEN_MDM_DB
+prepare "$T/mdm"
+run "one wardenmdm (SQLite)" "$T/mdm"
+
+if [ "${WARDEN_FLEET_PG:-1}" != 0 ]; then
+	. "$src/tests/integration/lib_pg.sh"
+	if pg_start >"$T/pg.log" 2>&1; then
+		export WARDEN_MDM_DB="$PG_URL"
+		prepare "$T/a"
+		mkdir -m 0700 "$T/b"
+		(cd "$T/a" && cp seal.key ca.key ca.pem server.key server.pem \
+			command.key "$T/b/")
+		run "two wardenmdm instances on one PostgreSQL" "$T/a" "$T/b"
+		pg_stop
+	else
+		echo "== fleet on PostgreSQL: no PostgreSQL server"
+		sed 's/^/  /' "$T/pg.log"
+	fi
 fi
-lost=$(awk '$1 == "summary" { print $7 }' "$T/fleet.out")
-ndev=$("$bin/wardenmdm" --dir "$D" devices | grep -c '^[0-9a-f]\{16\} ')
-echo "  devices lost: ${lost:-?} (goal: 0); enrollments held by the server: $ndev for $n devices"
-kill -TERM "$srv"
-wait "$srv"
 rm -rf "$T"

@@ -73,3 +73,6 @@ ops() {
 db() {
 	sqlite3 "$T/state/warden.db" "$1"
 }
+
+. "$(dirname "$0")/lib_pg.sh"
+mdm_backend

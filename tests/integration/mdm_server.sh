@@ -6,8 +6,10 @@
 # and its latency, results, renewal, unenrollment, 50 concurrent clients,
 # restart with the same directory.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_pg.sh"
 MDM="$WARDEN_BIN/wardenmdm"
 D="$T/mdm"
+mdm_backend
 PY=/usr/bin/python3
 SRV_PID=
 
@@ -213,12 +215,12 @@ if [ "${width:-999}" -le 80 ] &&
 else
 	not_ok "terminal QR: 80 columns, decodes" "width $width: $(zbarimg -q --raw "$T/term.pgm" 2>&1 | head -c 300)"
 fi
-before=$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens')
+before=$(mdmdb 'SELECT count(*) FROM tokens')
 expect_fail "a terminal QR code wider than the terminal is refused" 1 \
 	'needs 89 columns, the terminal has 80: no token was minted' \
 	mdm token new --mode FULLY_MANAGED --wifi-ssid warehouse-5g \
 	--wifi-password 'S3cret-pass!' --qr -
-[ "$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens')" = "$before" ] &&
+[ "$(mdmdb 'SELECT count(*) FROM tokens')" = "$before" ] &&
 	ok "... and no token is stored" || not_ok "refused terminal QR stored a token"
 mdm token new --mode FULLY_MANAGED --wifi-ssid warehouse-5g \
 	--wifi-password 'S3cret-pass!' >"$T/wifi.out"
@@ -458,15 +460,15 @@ expect_fail "group add refuses a name with a space" 2 'not a group name' \
 	mdm group add "a b"
 expect_fail "group add refuses a group that exists" 1 'already exists' \
 	mdm group add shop
-before=$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens')
+before=$(mdmdb 'SELECT count(*) FROM tokens')
 expect_fail "token new --group refuses a group that does not exist" 1 \
 	'--group nosuch: no such group' mdm token new --mode FULLY_MANAGED --group nosuch
-[ "$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens')" = "$before" ] &&
+[ "$(mdmdb 'SELECT count(*) FROM tokens')" = "$before" ] &&
 	ok "... and stores no token" || not_ok "token with an unknown group stored"
 mdm token new --mode FULLY_MANAGED --group shop >/dev/null &&
-	[ "$(sqlite3 "$D/mdm.db" "SELECT count(*) FROM tokens WHERE group_name = 'shop'")" = 1 ] &&
+	[ "$(mdmdb "SELECT count(*) FROM tokens WHERE group_name = 'shop'")" = 1 ] &&
 	ok "token new --group shop: a device enrolling with it joins shop" ||
-	not_ok "token new --group" "$(sqlite3 "$D/mdm.db" 'SELECT mode, group_name FROM tokens')"
+	not_ok "token new --group" "$(mdmdb 'SELECT mode, group_name FROM tokens')"
 expect_fail "group assign refuses an unknown device" 1 'no such device' \
 	mdm group assign shop "$ID_a" 0000000000000000
 [ "$(mdm group add tmpjson --json | json_get added)" = true ] &&

@@ -114,7 +114,7 @@ wait_result "$CMD" 'FAILED .*INVALID_VALUE.*signature: signed for another comman
 # A server that edits a queued command: the device is offline meanwhile.
 stop_agent
 CMD=$(mdm command "$ID" START_LOST_MODE --param 'lostMessage=Call 555')
-sqlite3 "$D/mdm.db" "UPDATE commands SET params = '{\"lostMessage\":\"Call 666\"}' WHERE id = '$CMD'"
+mdmdb "UPDATE commands SET params = '{\"lostMessage\":\"Call 666\"}' WHERE id = '$CMD'"
 start_agent
 wait_result "$CMD" 'FAILED .*INVALID_VALUE.*signature: params differ from the signed ones' &&
 	! grep -q 'Call 666' "$OPS" &&
@@ -134,7 +134,7 @@ fi
 LOCK2=$(mdm command "$ID" LOCK)
 reboots=$(ops power.reboot)
 if wait_result "$LOCK2" 'SUCCEEDED' && wait_until 10 acknowledged "$LOCK2" &&
-	sqlite3 "$D/mdm.db" "UPDATE commands SET type = 'REBOOT' WHERE id = '$LOCK2'" &&
+	mdmdb "UPDATE commands SET type = 'REBOOT' WHERE id = '$LOCK2'" &&
 	mdm command-redeliver "$ID" "$LOCK2" >/dev/null &&
 	wait_until 10 event COMMAND_ID_REUSED && sleep 1 &&
 	[ "$(ops power.reboot)" = "$reboots" ]; then

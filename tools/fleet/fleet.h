@@ -26,6 +26,14 @@
 #define FLEET_ETAG_MAX 70
 #define FLEET_RESP_MAX (1024 * 1024)	/* a response, head and body */
 #define FLEET_IO_MS 60000		/* an exchange, long polls excepted */
+#define FLEET_SERVERS_MAX 8		/* --url given this many times */
+
+/* One server instance (--url). */
+struct fleet_server {
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char hostname[256];		/* for SNI and verification */
+};
 
 /* The run's settings and totals (one per process). */
 struct fleet {
@@ -33,9 +41,10 @@ struct fleet {
 	struct crypto_rng *rng;
 	mbedtls_x509_crt ca;		/* the server's CA (the pin) */
 	mbedtls_ssl_config anon;	/* enrollment: no client certificate */
-	struct sockaddr_storage addr;	/* the server */
-	socklen_t addrlen;
-	char hostname[256];		/* for SNI and verification */
+	/* The server's instances: device i talks to servers[i % nservers]
+	 * only, as behind a load balancer keeping a client on one. */
+	struct fleet_server servers[FLEET_SERVERS_MAX];
+	size_t nservers;
 	int wait;			/* waitSeconds of the long polls */
 	int ramp;			/* devices enrolling at once, at most */
 	int noncompliant;		/* percent of devices reporting
@@ -107,6 +116,8 @@ void fleet_dev_start(struct fleet_dev *d);
 void fleet_dev_stop(struct fleet_dev *d);
 /* Frees what init allocated. */
 void fleet_dev_free(struct fleet_dev *d);
+/* The server instance the device talks to. */
+const struct fleet_server *fleet_server_of(const struct fleet_dev *d);
 
 /* fleet_main.c: the device tells the run about its progress. */
 void fleet_on_enrolled(struct fleet *f, struct fleet_dev *d);

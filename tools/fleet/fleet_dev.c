@@ -152,18 +152,26 @@ fail(struct fleet_dev *d, const char *why)
 	uv_timer_start(&d->timer, on_timer, ms, 0);
 }
 
+const struct fleet_server *
+fleet_server_of(const struct fleet_dev *d)
+{
+	return &d->f->servers[d->idx % d->f->nservers];
+}
+
 static struct fleet_conn *
 conn_open(struct fleet_dev *d)
 {
 	struct fleet *f = d->f;
+	const struct fleet_server *srv = fleet_server_of(d);
 	struct fleet_conn *c;
 	int fd, ret;
 
-	fd = socket(f->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	fd = socket(srv->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&f->addr, f->addrlen) != 0 &&
+	if (connect(fd, (const struct sockaddr *)&srv->addr, srv->addrlen) !=
+	    0 &&
 	    errno != EINPROGRESS) {
 		close(fd);
 		return NULL;
@@ -178,7 +186,7 @@ conn_open(struct fleet_dev *d)
 	mbedtls_ssl_init(&c->ssl);
 	if ((ret = mbedtls_ssl_setup(&c->ssl, c->mutual ? &d->conf :
 	    &f->anon)) != 0 ||
-	    (ret = mbedtls_ssl_set_hostname(&c->ssl, f->hostname)) != 0 ||
+	    (ret = mbedtls_ssl_set_hostname(&c->ssl, srv->hostname)) != 0 ||
 	    (c->mutual && d->has_session &&
 	    mbedtls_ssl_set_session(&c->ssl, &d->session) != 0)) {
 		mbedtls_ssl_free(&c->ssl);
@@ -219,7 +227,8 @@ request(struct fleet_dev *d, int op, const char *method, const char *path,
 		return;
 	}
 	n = snprintf(c->out, cap, "%s %s HTTP/1.1\r\nHost: %s\r\n%s%s"
-	    "Content-Length: %zu\r\n\r\n", method, path, f->hostname,
+	    "Content-Length: %zu\r\n\r\n", method, path,
+	    fleet_server_of(d)->hostname,
 	    extra != NULL ? extra : "", body != NULL ?
 	    "Content-Type: application/json\r\n" : "", blen);
 	if (n < 0 || (size_t)n + blen >= cap) {

@@ -56,11 +56,11 @@ fleet_elapsed_ms(const struct fleet *f)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: wardenfleet --url https://HOST:PORT --ca FILE "
-	    "--tokens FILE [--devices N]\n"
-	    "                   [--wait SECONDS] [--ramp N] [--duration "
-	    "SECONDS] [--hold SECONDS]\n"
-	    "                   [--non-compliant PERCENT]\n");
+	fprintf(stderr, "usage: wardenfleet --url https://HOST:PORT [--url ...] "
+	    "--ca FILE --tokens FILE\n"
+	    "                   [--devices N] [--wait SECONDS] [--ramp N] "
+	    "[--duration SECONDS]\n"
+	    "                   [--hold SECONDS] [--non-compliant PERCENT]\n");
 }
 
 /* Devices not started yet, started as others finish enrolling. */
@@ -188,10 +188,11 @@ on_signal(uv_signal_t *h, int sig)
 	stop_run(h->data);
 }
 
-/* "https://host:port" (agent/core/url.h) -> f->addr, f->hostname. */
+/* "https://host:port" (agent/core/url.h) -> the next of f->servers. */
 static int
 resolve(struct fleet *f, const char *url)
 {
+	struct fleet_server *srv = &f->servers[f->nservers];
 	struct addrinfo hints = { 0 }, *ai;
 	char port[8], err[128];
 	struct url u;
@@ -204,10 +205,11 @@ resolve(struct fleet *f, const char *url)
 	hints.ai_flags = AI_NUMERICSERV;
 	if (getaddrinfo(u.host, port, &hints, &ai) != 0)
 		return -1;
-	memcpy(&f->addr, ai->ai_addr, ai->ai_addrlen);
-	f->addrlen = ai->ai_addrlen;
+	memcpy(&srv->addr, ai->ai_addr, ai->ai_addrlen);
+	srv->addrlen = ai->ai_addrlen;
 	freeaddrinfo(ai);
-	snprintf(f->hostname, sizeof(f->hostname), "%s", u.host);
+	snprintf(srv->hostname, sizeof(srv->hostname), "%s", u.host);
+	f->nservers++;
 	return 0;
 }
 
@@ -281,7 +283,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct fleet f;
-	const char *url = NULL, *ca = NULL, *tokfile = NULL;
+	const char *urls[FLEET_SERVERS_MAX], *ca = NULL, *tokfile = NULL;
+	size_t nurls = 0;
 	char err[256], **tokens = NULL;
 	long ndev = 100, v, duration = 600;
 	size_t i, ntok = 0, managed = 0;
@@ -294,7 +297,13 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
-			url = optarg;
+			/* Devices are spread over the instances. */
+			if (nurls == FLEET_SERVERS_MAX) {
+				fprintf(stderr, "wardenfleet: --url: at most "
+				    "%d\n", FLEET_SERVERS_MAX);
+				return 2;
+			}
+			urls[nurls++] = optarg;
 			break;
 		case 'c':
 			ca = optarg;
@@ -334,15 +343,16 @@ main(int argc, char **argv)
 			goto bad;
 		}
 	}
-	if (optind != argc || url == NULL || ca == NULL || tokfile == NULL)
+	if (optind != argc || nurls == 0 || ca == NULL || tokfile == NULL)
 		goto bad;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	if (resolve(&f, url) != 0) {
-		fprintf(stderr, "wardenfleet: --url %s: not https://HOST:PORT\n",
-		    url);
-		return 2;
-	}
+	for (i = 0; i < nurls; i++)
+		if (resolve(&f, urls[i]) != 0) {
+			fprintf(stderr, "wardenfleet: --url %s: not "
+			    "https://HOST:PORT\n", urls[i]);
+			return 2;
+		}
 	if ((tokens = read_tokens(tokfile, (size_t)ndev, &ntok)) == NULL ||
 	    ntok < (size_t)ndev) {
 		fprintf(stderr, "wardenfleet: %s: %zu tokens for %ld devices\n",

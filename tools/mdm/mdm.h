@@ -810,6 +810,7 @@ struct mdm_console {
 /* ------------------------------------------------------------------ */
 
 struct mdm_conn;
+struct mdm_db_listen;
 
 /* The server: one per process, its one loop's. */
 struct mdm_server {
@@ -818,6 +819,8 @@ struct mdm_server {
 	struct mdm_ca ca;
 	struct mdm_tls_conf tls;
 	struct mdm_notify notify;
+	struct mdm_db_listen *db_listen;	/* PostgreSQL: LISTEN, NULL
+						   with SQLite */
 	struct crypto_rng *rng;
 	int cert_days;
 	int poll_timeout;

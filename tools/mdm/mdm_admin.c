@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tools/mdm/mdm.h"
+#include "tools/mdm/mdm_db.h"
 
 #define PARAMS_MAX 32
 #define PARAM_KEY_MAX 64
@@ -30,8 +31,9 @@ mdm_admin_open_store(const char *dir)
 	struct stat sb;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, MDM_DB_FILE);
-	/* The admin commands work on an existing server directory. */
-	if (stat(path, &sb) != 0) {
+	/* The admin commands work on an existing server directory (on
+	 * PostgreSQL, its schema is made by whoever opens it first). */
+	if (!mdm_db_is_url(mdm_db_spec(path)) && stat(path, &sb) != 0) {
 		fprintf(stderr, "wardenmdm: %s: %s (run `wardenmdm --dir %s "
 		    "serve` or `token new` first)\n", path, strerror(errno),
 		    dir);

@@ -2,10 +2,11 @@
  * mdm_main.c - wardenmdm, the reference MDM server of warden's HTTPS
  * binding (docs/protocol/README.md) and its admin CLI.
  *
- * usage: wardenmdm --dir DIR command [argument ...]
+ * usage: wardenmdm --dir DIR [--db postgresql://...] command [argument ...]
  *        wardenmdm --help | --version
- * --dir may come before or after the command. Exit codes: 0 success,
- * 1 failure, 2 bad usage or invalid input.
+ * --dir and --db may come before or after the command; --db (else
+ * $WARDEN_MDM_DB) puts the database on PostgreSQL instead of DIR/mdm.db.
+ * Exit codes: 0 success, 1 failure, 2 bad usage or invalid input.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,15 @@
 #include <sys/stat.h>
 
 #include "tools/mdm/mdm.h"
+#include "tools/mdm/mdm_db.h"
 #include "agent/core/core.h"
 
 /* --help: everything on stdout. */
 static void
 help(void)
 {
-	printf("usage: wardenmdm --dir DIR command [argument ...]\n"
+	printf("usage: wardenmdm --dir DIR [--db postgresql://...] command "
+	    "[argument ...]\n"
 	    "       wardenmdm --help | --version\n"
 	    "  serve [--listen ADDR:PORT] [--cert-days N] [--poll-timeout N] "
 	    "[--san NAME]\n"
@@ -61,14 +64,16 @@ help(void)
 void
 mdm_usage(void)
 {
-	fprintf(stderr, "usage: wardenmdm --dir DIR command [argument ...] "
+	fprintf(stderr, "usage: wardenmdm --dir DIR [--db URL] command "
+	    "[argument ...] "
 	    "(wardenmdm --help lists the commands)\n");
 }
 
 
-/* Takes every "--dir DIR" / "--dir=DIR" out of argv; the last wins. */
+/* Takes every "--dir DIR" / "--dir=DIR" and "--db URL" / "--db=URL" out
+ * of argv; the last of each wins. */
 static int
-take_dir(int *argc, char **argv, const char **dir)
+take_dir(int *argc, char **argv, const char **dir, const char **db)
 {
 	int i, j = 1;
 
@@ -79,6 +84,12 @@ take_dir(int *argc, char **argv, const char **dir)
 			*dir = argv[++i];
 		} else if (strncmp(argv[i], "--dir=", 6) == 0) {
 			*dir = argv[i] + 6;
+		} else if (strcmp(argv[i], "--db") == 0) {
+			if (i + 1 == *argc)
+				return -1;
+			*db = argv[++i];
+		} else if (strncmp(argv[i], "--db=", 5) == 0) {
+			*db = argv[i] + 5;
 		} else {
 			argv[j++] = argv[i];
 		}
@@ -91,13 +102,25 @@ take_dir(int *argc, char **argv, const char **dir)
 int
 main(int argc, char **argv)
 {
-	const char *dir = NULL;
+	const char *dir = NULL, *db = NULL;
 
 	/* Keys, the database and QR codes holding tokens: owner-only. */
 	umask(077);
-	if (take_dir(&argc, argv, &dir) != 0 || argc < 2) {
+	if (take_dir(&argc, argv, &dir, &db) != 0 || argc < 2) {
 		mdm_usage();
 		return MDM_EXIT_USAGE;
+	}
+	if (db == NULL && (db = getenv(MDM_DB_ENV)) != NULL && db[0] == '\0')
+		db = NULL;
+	if (db != NULL && !mdm_db_is_url(db)) {
+		fprintf(stderr, "wardenmdm: --db: not a postgresql:// URL (the "
+		    "SQLite database is DIR/%s, the default)\n", MDM_DB_FILE);
+		return MDM_EXIT_USAGE;
+	}
+	/* The store opens what the environment names (mdm_db_spec). */
+	if (db != NULL && setenv(MDM_DB_ENV, db, 1) != 0) {
+		fprintf(stderr, "wardenmdm: --db: out of memory\n");
+		return MDM_EXIT_FAIL;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

@@ -28,8 +28,12 @@
 #include <unistd.h>
 
 #include "tools/mdm/mdm.h"
+#include "tools/mdm/mdm_db.h"
 
 #define STOP_WAIT_MS 10000
+/* While the PostgreSQL LISTEN connection is lost, it is tried again
+ * this often. */
+#define DB_RETRY_MS 1000
 #define MDM_MMAP_THRESHOLD (16 * 1024)
 
 static void
@@ -163,10 +167,13 @@ struct serve_loop {
 	struct mdm_server *srv;
 	uv_poll_t listen;
 	uv_poll_t notify;
+	uv_poll_t *db;		/* the PostgreSQL LISTEN connection's
+				   socket, NULL while it is lost */
+	uv_timer_t db_retry;	/* reconnects it meanwhile */
 	uv_timer_t fallback;
 	uv_signal_t sigterm, sigint;
 	uv_timer_t stop;
-	bool has_notify, has_fallback;
+	bool has_notify, has_db_retry, has_fallback;
 	int signal;
 	int64_t last_refusal_ms;
 	unsigned long refused;
@@ -250,6 +257,93 @@ on_fallback(uv_timer_t *t)
 	mdm_conn_wake(sl->srv);
 }
 
+/* Re-reads the database for the parked long polls every
+ * MDM_NOTIFY_FALLBACK_MS (no inotify, or the LISTEN connection lost). */
+static void
+start_fallback(struct serve_loop *sl)
+{
+	if (!sl->has_fallback) {
+		uv_timer_init(sl->srv->loop, &sl->fallback);
+		sl->fallback.data = sl;
+		sl->has_fallback = true;
+	}
+	uv_timer_start(&sl->fallback, on_fallback, MDM_NOTIFY_FALLBACK_MS,
+	    MDM_NOTIFY_FALLBACK_MS);
+}
+
+static void
+free_handle(uv_handle_t *h)
+{
+	free(h);
+}
+
+static void on_db_notify(uv_poll_t *h, int status, int events);
+
+/* Watches the LISTEN connection's socket. */
+static int
+watch_db(struct serve_loop *sl)
+{
+	uv_poll_t *p = malloc(sizeof(*p));
+
+	if (p == NULL)
+		return -1;
+	if (uv_poll_init(sl->srv->loop, p,
+	    mdm_db_listen_fd(sl->srv->db_listen)) != 0) {
+		free(p);
+		return -1;
+	}
+	p->data = sl;
+	sl->db = p;
+	uv_poll_start(p, UV_READABLE, on_db_notify);
+	return 0;
+}
+
+static void
+on_db_retry(uv_timer_t *t)
+{
+	struct serve_loop *sl = t->data;
+	char err[MDM_ERR_MAX];
+
+	if (mdm_db_listen_reconnect(sl->srv->db_listen, err,
+	    sizeof(err)) != 0 || watch_db(sl) != 0)
+		return;
+	mdm_log_info("database: the LISTEN connection is back");
+	uv_timer_stop(t);
+	if (sl->has_notify)
+		uv_timer_stop(&sl->fallback);
+	/* What was written meanwhile was not announced to this one. */
+	mdm_conn_wake(sl->srv);
+}
+
+/* Another instance (or the admin CLI anywhere) wrote a command or a
+ * policy: the parked long polls look again. */
+static void
+on_db_notify(uv_poll_t *h, int status, int events)
+{
+	struct serve_loop *sl = h->data;
+	int rc;
+
+	(void)events;
+	rc = status < 0 ? -1 : mdm_db_listen_drain(sl->srv->db_listen);
+	if (rc > 0)
+		mdm_conn_wake(sl->srv);
+	if (rc < 0) {
+		mdm_log_warnx("database: the LISTEN connection is lost; long "
+		    "polls re-read the database every %d ms until it is "
+		    "back", MDM_NOTIFY_FALLBACK_MS);
+		uv_close((uv_handle_t *)sl->db, free_handle);
+		sl->db = NULL;
+		start_fallback(sl);
+		if (!sl->has_db_retry) {
+			uv_timer_init(sl->srv->loop, &sl->db_retry);
+			sl->db_retry.data = sl;
+			sl->has_db_retry = true;
+		}
+		uv_timer_start(&sl->db_retry, on_db_retry, DB_RETRY_MS,
+		    DB_RETRY_MS);
+	}
+}
+
 static void
 on_stop_timer(uv_timer_t *t)
 {
@@ -276,6 +370,11 @@ on_signal(uv_signal_t *h, int sig)
 	uv_close((uv_handle_t *)&sl->listen, NULL);
 	if (sl->has_notify)
 		uv_close((uv_handle_t *)&sl->notify, NULL);
+	if (sl->db != NULL)
+		uv_close((uv_handle_t *)sl->db, free_handle);
+	sl->db = NULL;
+	if (sl->has_db_retry)
+		uv_close((uv_handle_t *)&sl->db_retry, NULL);
 	if (sl->has_fallback)
 		uv_close((uv_handle_t *)&sl->fallback, NULL);
 	uv_close((uv_handle_t *)&sl->sigterm, NULL);
@@ -311,11 +410,13 @@ run(struct mdm_server *srv)
 		sl.has_notify = true;
 		uv_poll_start(&sl.notify, UV_READABLE, on_notify);
 	} else {
-		uv_timer_init(srv->loop, &sl.fallback);
-		sl.fallback.data = &sl;
-		sl.has_fallback = true;
-		uv_timer_start(&sl.fallback, on_fallback,
-		    MDM_NOTIFY_FALLBACK_MS, MDM_NOTIFY_FALLBACK_MS);
+		start_fallback(&sl);
+	}
+	if (srv->db_listen != NULL && watch_db(&sl) != 0) {
+		mdm_log_warnx("database: cannot watch the LISTEN connection; "
+		    "long polls re-read the database every %d ms",
+		    MDM_NOTIFY_FALLBACK_MS);
+		start_fallback(&sl);
 	}
 	uv_signal_init(srv->loop, &sl.sigterm);
 	uv_signal_init(srv->loop, &sl.sigint);
@@ -466,6 +567,20 @@ setup(struct mdm_server *srv, const char *const *san)
 		return -1;
 	}
 	mdm_notify_init(&srv->notify, srv->dir);
+	/* On PostgreSQL, writes by other instances wake this one's long
+	 * polls; without the LISTEN connection they would wait for their
+	 * timeout, so the server does not start without it. */
+	if (mdm_db_is_url(mdm_db_spec(path)) &&
+	    mdm_db_listen_open(mdm_db_spec(path), &srv->db_listen, err,
+	    sizeof(err)) != 0) {
+		mdm_log_warnx("%s", err);
+		mdm_notify_free(&srv->notify);
+		mdm_store_close(srv->store);
+		mdm_tls_conf_free(&srv->tls);
+		mdm_ca_close(&srv->ca);
+		crypto_rng_free(srv->rng);
+		return -1;
+	}
 	return 0;
 }
 
@@ -537,6 +652,7 @@ out_loop:
 out:
 	mdm_console_free(&srv.console);
 	mdm_notify_free(&srv.notify);
+	mdm_db_listen_free(srv.db_listen);
 	mdm_store_close(srv.store);
 	mdm_tls_conf_free(&srv.tls);
 	mdm_ca_close(&srv.ca);

@@ -1,11 +1,13 @@
 /*
- * mdm_store.c - the server's SQLite database: schema, enrollment tokens,
- * devices, their certificates and the policies. Reports and commands are
- * in mdm_store_queue.c.
+ * mdm_store.c - the server's database: enrollment tokens, devices, their
+ * certificates and the policies. Reports and commands are in
+ * mdm_store_queue.c, the tables in mdm_store_schema.c. The database is
+ * SQLite (DIR/mdm.db) or PostgreSQL, through the layer of mdm_db.h.
  *
  * Enrollment tokens are kept only as their SHA-256: the database never
  * holds a usable token. Every change is one transaction; the server and
- * the admin CLI share the file through WAL and a busy timeout.
+ * the admin CLI share the SQLite file through WAL and a busy timeout,
+ * and several servers share a PostgreSQL database (mdm_db_pg.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,97 +16,8 @@
 #include "tools/mdm/mdm.h"
 #include "tools/mdm/mdm_store_int.h"
 
-#define SCHEMA_VERSION 5
-#define BUSY_TIMEOUT_MS 5000
 
-static const char schema[] =
-    "CREATE TABLE tokens ("
-    " hash TEXT PRIMARY KEY,"		/* hex SHA-256 of the token */
-    " mode TEXT NOT NULL,"
-    " created INTEGER NOT NULL,"
-    " expires INTEGER NOT NULL,"
-    " used INTEGER,"			/* when, NULL while unused */
-    " device_id TEXT);"
-    "CREATE TABLE devices ("
-    " id TEXT PRIMARY KEY,"
-    " mode TEXT NOT NULL,"
-    " enrolled INTEGER NOT NULL,"
-    " retired INTEGER,"			/* when, NULL while enrolled */
-    " info TEXT NOT NULL);"		/* the enrollment's device JSON */
-    "CREATE TABLE certs ("
-    " fingerprint TEXT PRIMARY KEY,"	/* hex SHA-256 of the DER */
-    " device_id TEXT NOT NULL REFERENCES devices(id),"
-    " serial TEXT NOT NULL,"
-    " not_after INTEGER NOT NULL,"
-    " issued INTEGER NOT NULL);"
-    "CREATE TABLE policies ("
-    " scope TEXT PRIMARY KEY,"		/* device id, '' for the default */
-    " version TEXT NOT NULL,"
-    " body TEXT NOT NULL,"
-    " updated INTEGER NOT NULL);"
-    "CREATE TABLE policy_versions ("
-    " version TEXT PRIMARY KEY,"
-    " hash TEXT NOT NULL);"		/* hex SHA-256 of the body */
-    "CREATE TABLE reports ("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " device_id TEXT NOT NULL REFERENCES devices(id),"
-    " idem_key TEXT NOT NULL,"
-    " kind TEXT NOT NULL,"
-    " payload TEXT NOT NULL,"
-    " compliant INTEGER,"		/* payload.policyCompliant */
-    " received INTEGER NOT NULL,"
-    " UNIQUE (device_id, idem_key));"
-    "CREATE TABLE commands ("
-    " id TEXT PRIMARY KEY,"
-    " device_id TEXT NOT NULL REFERENCES devices(id),"
-    " type TEXT NOT NULL,"
-    " params TEXT NOT NULL,"
-    " created INTEGER NOT NULL,"
-    " duration INTEGER NOT NULL,"
-    " delivered INTEGER,"
-    " deliveries INTEGER NOT NULL DEFAULT 0,"
-    " status TEXT,"
-    " error_code TEXT,"
-    " result TEXT,"
-    " result_time INTEGER);"
-    "CREATE INDEX commands_pending ON commands (device_id, result_time);";
-
-/* upgrades[v - 1] brings version v to v + 1; never edited once released. */
-static const char *const upgrades[] = {
-	/* 1 -> 2: signed commands. */
-	"ALTER TABLE commands ADD COLUMN signature TEXT;",
-	/* 2 -> 3: an enrollment answered again to the same key. */
-	("ALTER TABLE tokens ADD COLUMN key_hash TEXT;"
-	 "ALTER TABLE tokens ADD COLUMN certificate TEXT;"),
-	/* 3 -> 4: groups; a group's policy is scope 'group:<name>'. */
-	("CREATE TABLE groups ("
-	 " name TEXT PRIMARY KEY,"
-	 " created INTEGER NOT NULL);"
-	 "ALTER TABLE devices ADD COLUMN group_name TEXT REFERENCES "
-	 "groups(name);"
-	 "CREATE INDEX devices_group ON devices (group_name);"),
-	/* 4 -> 5: the admin console: its one-time login links (by their
-	 * SHA-256), its password, a token's group, and a device's last
-	 * report found without a scan. */
-	("CREATE TABLE admin_links ("
-	 " hash TEXT PRIMARY KEY,"
-	 " created INTEGER NOT NULL,"
-	 " expires INTEGER NOT NULL,"
-	 " used INTEGER);"
-	 "CREATE TABLE admin_password ("
-	 " id INTEGER PRIMARY KEY CHECK (id = 1),"
-	 " salt TEXT NOT NULL,"
-	 " iterations INTEGER NOT NULL,"
-	 " hash TEXT NOT NULL,"
-	 " updated INTEGER NOT NULL);"
-	 "ALTER TABLE tokens ADD COLUMN group_name TEXT;"
-	 "CREATE INDEX reports_last ON reports (device_id, kind, seq);"),
-};
-
-_Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == SCHEMA_VERSION - 1,
-    "one upgrade per schema version after the first");
-
-sqlite3 *
+struct mdm_db *
 mdm_store_db(struct mdm_store *st)
 {
 	return st->db;
@@ -113,67 +26,43 @@ mdm_store_db(struct mdm_store *st)
 void
 mdm_store_log(struct mdm_store *st, const char *what)
 {
-	mdm_log_warnx("database: %s: %s", what, sqlite3_errmsg(st->db));
+	mdm_log_warnx("database: %s: %s", what, mdm_db_errmsg(st->db));
 }
 
-sqlite3_stmt *
+struct mdm_db_stmt *
 mdm_store_prepare(struct mdm_store *st, const char *sql)
 {
-	sqlite3_stmt *s = NULL;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		mdm_store_log(st, "prepare");
-		sqlite3_finalize(s);
-		return NULL;
-	}
-	return s;
+	return mdm_db_prepare(st->db, sql);
 }
 
 int
-mdm_store_exec_stmt(struct mdm_store *st, sqlite3_stmt *s)
+mdm_store_exec_stmt(struct mdm_store *st, struct mdm_db_stmt *s)
 {
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	rc = mdm_db_step(s);
+	if (rc != MDM_DB_DONE && rc != MDM_DB_ROW) {
 		mdm_store_log(st, "step");
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 		return -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	return 0;
 }
 
 int
-mdm_store_bind_text(sqlite3_stmt *s, int i, const char *v)
+mdm_store_bind_text(struct mdm_db_stmt *s, int i, const char *v)
 {
-	if (v == NULL)
-		return sqlite3_bind_null(s, i) == SQLITE_OK ? 0 : -1;
-	return sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ?
-	    0 : -1;
-}
-
-static int
-exec(struct mdm_store *st, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		mdm_log_warnx("database: %s: %s", sql,
-		    msg != NULL ? msg : "error");
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
+	return mdm_db_bind_text(s, i, v);
 }
 
 int
 mdm_store_begin(struct mdm_store *st, bool write)
 {
 	pthread_mutex_lock(&st->mu);
-	if (exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN") != 0) {
+	if (mdm_db_begin(st->db, write) != 0) {
 		pthread_mutex_unlock(&st->mu);
 		return -1;
 	}
@@ -185,10 +74,10 @@ mdm_store_end(struct mdm_store *st, bool ok)
 {
 	int rc = 0;
 
-	if (ok && exec(st, "COMMIT") != 0)
+	if (ok && mdm_db_commit(st->db) != 0)
 		ok = false;
 	if (!ok) {
-		exec(st, "ROLLBACK");
+		mdm_db_rollback(st->db);
 		rc = -1;
 	}
 	pthread_mutex_unlock(&st->mu);
@@ -208,74 +97,12 @@ mdm_store_hex(const uint8_t *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-user_version(struct mdm_store *st, int *version)
-{
-	sqlite3_stmt *s;
-
-	if ((s = mdm_store_prepare(st, "PRAGMA user_version")) == NULL ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return -1;
-	}
-	*version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return 0;
-}
-
-static int
-migrate(struct mdm_store *st, char *err, size_t errlen)
-{
-	char sql[64];
-	int version;
-
-	if (user_version(st, &version) != 0) {
-		snprintf(err, errlen, "reading the schema version: %s",
-		    sqlite3_errmsg(st->db));
-		return -1;
-	}
-	if (version == SCHEMA_VERSION)
-		return 0;
-	if (version < 0 || version > SCHEMA_VERSION) {
-		snprintf(err, errlen, "schema version %d is not %d (a newer "
-		    "wardenmdm?)", version, SCHEMA_VERSION);
-		return -1;
-	}
-	if (exec(st, "BEGIN IMMEDIATE") != 0)
-		goto fail;
-	/* The other process may have created or upgraded it meanwhile. */
-	if (user_version(st, &version) != 0) {
-		exec(st, "ROLLBACK");
-		goto fail;
-	}
-	if (version == 0 && exec(st, schema) != 0) {
-		exec(st, "ROLLBACK");
-		goto fail;
-	}
-	for (version = version == 0 ? 1 : version; version < SCHEMA_VERSION;
-	    version++)
-		if (exec(st, upgrades[version - 1]) != 0) {
-			exec(st, "ROLLBACK");
-			goto fail;
-		}
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
-	    SCHEMA_VERSION);
-	if (exec(st, sql) != 0 || exec(st, "COMMIT") != 0) {
-		exec(st, "ROLLBACK");
-		goto fail;
-	}
-	return 0;
-fail:
-	snprintf(err, errlen, "creating the schema: %s",
-	    sqlite3_errmsg(st->db));
-	return -1;
-}
-
 int
 mdm_store_open(const char *path, struct mdm_store **out, char *err,
     size_t errlen)
 {
 	struct mdm_store *st;
+	const char *spec = mdm_db_spec(path);
 
 	*out = NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
@@ -283,24 +110,11 @@ mdm_store_open(const char *path, struct mdm_store **out, char *err,
 		return -1;
 	}
 	pthread_mutex_init(&st->mu, NULL);
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, st->db != NULL ?
-		    sqlite3_errmsg(st->db) : "out of memory");
+	if (mdm_db_open(spec, &st->db, err, errlen) != 0) {
 		mdm_store_close(st);
 		return -1;
 	}
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	/* Reports the server has acknowledged must survive a power cut:
-	 * the device has dropped them from its outbox. */
-	if (exec(st, "PRAGMA journal_mode = WAL") != 0 ||
-	    exec(st, "PRAGMA synchronous = FULL") != 0 ||
-	    exec(st, "PRAGMA foreign_keys = ON") != 0) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
-		mdm_store_close(st);
-		return -1;
-	}
-	if (migrate(st, err, errlen) != 0) {
+	if (mdm_store_migrate(st, err, errlen) != 0) {
 		mdm_store_close(st);
 		return -1;
 	}
@@ -313,7 +127,7 @@ mdm_store_close(struct mdm_store *st)
 {
 	if (st == NULL)
 		return;
-	sqlite3_close(st->db);
+	mdm_db_close(st->db);
 	pthread_mutex_destroy(&st->mu);
 	free(st);
 }
@@ -342,7 +156,7 @@ tokens_insert(struct mdm_store *st,
     const char *group, time_t created, time_t expires)
 {
 	char h[2 * CRYPTO_SHA256_LEN + 1];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	size_t i;
 	int rc = 0;
 
@@ -356,18 +170,18 @@ tokens_insert(struct mdm_store *st,
 		return mdm_store_end(st, false);
 	for (i = 0; i < n && rc == 0; i++) {
 		mdm_store_hex(hashes[i], CRYPTO_SHA256_LEN, h);
-		sqlite3_reset(s);
+		mdm_db_reset(s);
 		mdm_store_bind_text(s, 1, h);
 		mdm_store_bind_text(s, 2, mode);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)created);
-		sqlite3_bind_int64(s, 4, (sqlite3_int64)expires);
+		mdm_db_bind_int64(s, 3, (int64_t)created);
+		mdm_db_bind_int64(s, 4, (int64_t)expires);
 		mdm_store_bind_text(s, 5, group);
-		if (sqlite3_step(s) != SQLITE_DONE) {
+		if (mdm_db_step(s) != MDM_DB_DONE) {
 			mdm_store_log(st, "token insert");
 			rc = -1;
 		}
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	return mdm_store_end(st, rc == 0);
 }
 
@@ -396,7 +210,7 @@ static int
 token_state(struct mdm_store *st, const char *h, time_t now,
     enum mdm_token_state *state, char *mode, size_t mode_cap)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	s = mdm_store_prepare(st, "SELECT mode, expires, used FROM tokens "
@@ -404,24 +218,24 @@ token_state(struct mdm_store *st, const char *h, time_t now,
 	if (s == NULL)
 		return -1;
 	mdm_store_bind_text(s, 1, h);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
+	rc = mdm_db_step(s);
+	if (rc == MDM_DB_DONE) {
 		*state = MDM_TOKEN_UNKNOWN;
-	} else if (rc != SQLITE_ROW) {
+	} else if (rc != MDM_DB_ROW) {
 		mdm_store_log(st, "token lookup");
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 		return -1;
-	} else if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+	} else if (!mdm_db_column_null(s, 2)) {
 		*state = MDM_TOKEN_USED;
-	} else if (sqlite3_column_int64(s, 1) <= (sqlite3_int64)now) {
+	} else if (mdm_db_column_int64(s, 1) <= (int64_t)now) {
 		*state = MDM_TOKEN_EXPIRED;
 	} else {
 		*state = MDM_TOKEN_VALID;
 		if (mode != NULL)
 			snprintf(mode, mode_cap, "%s",
-			    (const char *)sqlite3_column_text(s, 0));
+			    mdm_db_column_text(s, 0));
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	return 0;
 }
 
@@ -446,7 +260,7 @@ cert_insert(struct mdm_store *st, const char *id, const struct mdm_cert *c,
     time_t now)
 {
 	char fp[2 * CRYPTO_SHA256_LEN + 1], serial[17];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 
 	mdm_store_hex(c->fingerprint, CRYPTO_SHA256_LEN, fp);
 	snprintf(serial, sizeof(serial), "%016llx",
@@ -457,8 +271,8 @@ cert_insert(struct mdm_store *st, const char *id, const struct mdm_cert *c,
 		mdm_store_bind_text(s, 1, fp);
 		mdm_store_bind_text(s, 2, id);
 		mdm_store_bind_text(s, 3, serial);
-		sqlite3_bind_int64(s, 4, (sqlite3_int64)c->not_after);
-		sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+		mdm_db_bind_int64(s, 4, (int64_t)c->not_after);
+		mdm_db_bind_int64(s, 5, (int64_t)now);
 	}
 	return mdm_store_exec_stmt(st, s);
 }
@@ -471,7 +285,7 @@ mdm_store_enroll(struct mdm_store *st,
     const char *pem, enum mdm_token_state *state)
 {
 	char h[2 * CRYPTO_SHA256_LEN + 1], k[2 * CRYPTO_SHA256_LEN + 1];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	mdm_store_hex(hash, CRYPTO_SHA256_LEN, h);
@@ -487,15 +301,18 @@ mdm_store_enroll(struct mdm_store *st,
 		return 0;
 	}
 	s = mdm_store_prepare(st, "UPDATE tokens SET used = ?, device_id = ?, "
-	    "key_hash = ?, certificate = ? WHERE hash = ?");
+	    "key_hash = ?, certificate = ? WHERE hash = ? AND used IS NULL");
 	if (s != NULL) {
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+		mdm_db_bind_int64(s, 1, (int64_t)now);
 		mdm_store_bind_text(s, 2, dev->id);
 		mdm_store_bind_text(s, 3, k);
 		mdm_store_bind_text(s, 4, pem);
 		mdm_store_bind_text(s, 5, h);
 	}
 	rc = mdm_store_exec_stmt(st, s);
+	/* Never two enrollments on one token, whatever the isolation. */
+	if (rc == 0 && mdm_db_changes(st->db) != 1)
+		rc = -1;
 	if (rc == 0) {
 		/* A token minted for a group puts the device in it (a
 		 * group is never deleted, so it still exists). */
@@ -505,7 +322,7 @@ mdm_store_enroll(struct mdm_store *st,
 		if (s != NULL) {
 			mdm_store_bind_text(s, 1, dev->id);
 			mdm_store_bind_text(s, 2, dev->mode);
-			sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+			mdm_db_bind_int64(s, 3, (int64_t)now);
 			mdm_store_bind_text(s, 4, info);
 			mdm_store_bind_text(s, 5, h);
 		}
@@ -523,7 +340,7 @@ mdm_store_enroll_replay(struct mdm_store *st,
     char id[MDM_ID_MAX + 1], char **pem)
 {
 	char h[2 * CRYPTO_SHA256_LEN + 1], k[2 * CRYPTO_SHA256_LEN + 1];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = -1;
 
 	*pem = NULL;
@@ -538,20 +355,19 @@ mdm_store_enroll_replay(struct mdm_store *st,
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, h);
 		mdm_store_bind_text(s, 2, k);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_DONE) {
+		mdm_db_bind_int64(s, 3, (int64_t)now);
+		rc = mdm_db_step(s);
+		if (rc == MDM_DB_DONE) {
 			ret = 1;
-		} else if (rc != SQLITE_ROW) {
+		} else if (rc != MDM_DB_ROW) {
 			mdm_store_log(st, "enrollment lookup");
 		} else {
 			snprintf(id, MDM_ID_MAX + 1, "%s",
-			    (const char *)sqlite3_column_text(s, 0));
-			if ((*pem = strdup((const char *)
-			    sqlite3_column_text(s, 1))) != NULL)
+			    mdm_db_column_text(s, 0));
+			if ((*pem = strdup(mdm_db_column_text(s, 1))) != NULL)
 				ret = 0;
 		}
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 	}
 	mdm_store_end(st, ret >= 0);
 	return ret;
@@ -567,21 +383,21 @@ static const char device_cols[] =
     " FROM devices d";
 
 static void
-device_row(sqlite3_stmt *s, struct mdm_device *d)
+device_row(struct mdm_db_stmt *s, struct mdm_device *d)
 {
 	memset(d, 0, sizeof(*d));
 	snprintf(d->id, sizeof(d->id), "%s",
-	    (const char *)sqlite3_column_text(s, 0));
+	    mdm_db_column_text(s, 0));
 	snprintf(d->mode, sizeof(d->mode), "%s",
-	    (const char *)sqlite3_column_text(s, 1));
-	d->enrolled = (time_t)sqlite3_column_int64(s, 2);
-	d->retired = sqlite3_column_type(s, 3) != SQLITE_NULL;
-	d->last_report = (time_t)sqlite3_column_int64(s, 4);
-	d->compliant = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(s, 5) != 0;
-	if (sqlite3_column_type(s, 6) != SQLITE_NULL)
+	    mdm_db_column_text(s, 1));
+	d->enrolled = (time_t)mdm_db_column_int64(s, 2);
+	d->retired = !mdm_db_column_null(s, 3);
+	d->last_report = (time_t)mdm_db_column_int64(s, 4);
+	d->compliant = mdm_db_column_null(s, 5) ? -1 :
+	    mdm_db_column_int64(s, 5) != 0;
+	if (!mdm_db_column_null(s, 6))
 		snprintf(d->group, sizeof(d->group), "%s",
-		    (const char *)sqlite3_column_text(s, 6));
+		    mdm_db_column_text(s, 6));
 }
 
 int
@@ -589,7 +405,7 @@ mdm_store_device_get(struct mdm_store *st, const char *id,
     struct mdm_device *dev)
 {
 	char sql[sizeof(device_cols) + 32];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = -1;
 
 	snprintf(sql, sizeof(sql), "%s WHERE d.id = ?", device_cols);
@@ -597,16 +413,16 @@ mdm_store_device_get(struct mdm_store *st, const char *id,
 		return -1;
 	if ((s = mdm_store_prepare(st, sql)) != NULL) {
 		mdm_store_bind_text(s, 1, id);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
+		rc = mdm_db_step(s);
+		if (rc == MDM_DB_ROW) {
 			device_row(s, dev);
 			ret = 0;
-		} else if (rc == SQLITE_DONE) {
+		} else if (rc == MDM_DB_DONE) {
 			ret = 1;
 		} else {
 			mdm_store_log(st, "device lookup");
 		}
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 	}
 	mdm_store_end(st, true);
 	return ret;
@@ -615,7 +431,7 @@ mdm_store_device_get(struct mdm_store *st, const char *id,
 int
 mdm_store_device_retire(struct mdm_store *st, const char *id, time_t now)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if (mdm_store_begin(st, true) != 0)
@@ -623,7 +439,7 @@ mdm_store_device_retire(struct mdm_store *st, const char *id, time_t now)
 	s = mdm_store_prepare(st, "UPDATE devices SET retired = ? WHERE "
 	    "id = ? AND retired IS NULL");
 	if (s != NULL) {
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+		mdm_db_bind_int64(s, 1, (int64_t)now);
 		mdm_store_bind_text(s, 2, id);
 	}
 	rc = mdm_store_exec_stmt(st, s);
@@ -636,7 +452,7 @@ mdm_store_devices_each(struct mdm_store *st,
 {
 	char sql[sizeof(device_cols) + 48];
 	struct mdm_device d;
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = 0;
 
 	snprintf(sql, sizeof(sql), "%s ORDER BY d.enrolled, d.rowid",
@@ -647,16 +463,16 @@ mdm_store_devices_each(struct mdm_store *st,
 		mdm_store_end(st, true);
 		return -1;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW) {
 		device_row(s, &d);
 		if (fn(&d, arg) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
 		mdm_store_log(st, "device list");
 		ret = -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	mdm_store_end(st, true);
 	return ret;
 }
@@ -675,7 +491,7 @@ mdm_store_cert_valid(struct mdm_store *st, const char *id,
     const uint8_t fingerprint[CRYPTO_SHA256_LEN])
 {
 	char fp[2 * CRYPTO_SHA256_LEN + 1];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = -1;
 
 	mdm_store_hex(fingerprint, CRYPTO_SHA256_LEN, fp);
@@ -687,14 +503,14 @@ mdm_store_cert_valid(struct mdm_store *st, const char *id,
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, fp);
 		mdm_store_bind_text(s, 2, id);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
+		rc = mdm_db_step(s);
+		if (rc == MDM_DB_ROW)
 			ret = 1;
-		else if (rc == SQLITE_DONE)
+		else if (rc == MDM_DB_DONE)
 			ret = 0;
 		else
 			mdm_store_log(st, "certificate lookup");
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 	}
 	mdm_store_end(st, true);
 	return ret;
@@ -703,16 +519,16 @@ mdm_store_cert_valid(struct mdm_store *st, const char *id,
 int
 mdm_store_device_exists(struct mdm_store *st, const char *id)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if ((s = mdm_store_prepare(st, "SELECT 1 FROM devices WHERE id = ?"))
 	    == NULL)
 		return -1;
 	mdm_store_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	rc = mdm_db_step(s);
+	mdm_db_finalize(s);
+	return rc == MDM_DB_ROW ? 1 : rc == MDM_DB_DONE ? 0 : -1;
 }
 
 /* The devices a policy of a scope is in force for ("d" is the device
@@ -731,25 +547,29 @@ mdm_store_push_sync(struct mdm_store *st, enum mdm_scope kind,
     const char *name, time_t now, long long *pushed)
 {
 	char sql[1024];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	snprintf(sql, sizeof(sql), "INSERT INTO commands (id, device_id, "
-	    "type, params, created, duration) SELECT lower(hex(randomblob(8))), "
+	    "type, params, created, duration) SELECT %s, "
 	    "d.id, 'SYNC_POLICY', '{}', ?1, ?2 FROM devices d WHERE "
 	    "d.retired IS NULL AND %s AND NOT EXISTS (SELECT 1 FROM commands c "
 	    "WHERE c.device_id = d.id AND c.type = 'SYNC_POLICY' AND "
 	    "c.delivered IS NULL AND c.result_time IS NULL)",
-	    scope_devices[kind]);
+	    mdm_db_random_id(st->db), scope_devices[kind]);
 	if ((s = mdm_store_prepare(st, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(s, 2, MDM_DEFAULT_DURATION);
+	mdm_db_bind_int64(s, 1, (int64_t)now);
+	mdm_db_bind_int64(s, 2, MDM_DEFAULT_DURATION);
 	if (kind != MDM_SCOPE_DEFAULT)
 		mdm_store_bind_text(s, 3, name);
 	rc = mdm_store_exec_stmt(st, s);
-	if (rc == 0)
-		*pushed += sqlite3_changes(st->db);
+	if (rc == 0 && mdm_db_changes(st->db) > 0) {
+		*pushed += mdm_db_changes(st->db);
+		/* The servers holding these devices' long polls, wherever
+		 * they run, hear of it when this transaction commits. */
+		rc = mdm_db_notify(st->db);
+	}
 	return rc;
 }
 
@@ -761,7 +581,7 @@ mdm_store_policy_set(struct mdm_store *st, enum mdm_scope kind,
 	char scope[MDM_GROUP_MAX + 8];
 	uint8_t digest[CRYPTO_SHA256_LEN];
 	char h[2 * CRYPTO_SHA256_LEN + 1];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if (strcmp(version, "0") == 0) {
@@ -799,31 +619,33 @@ mdm_store_policy_set(struct mdm_store *st, enum mdm_scope kind,
 		return -1;
 	}
 	mdm_store_bind_text(s, 1, version);
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    strcmp((const char *)sqlite3_column_text(s, 0), h) != 0) {
-		sqlite3_finalize(s);
+	if (mdm_db_step(s) == MDM_DB_ROW &&
+	    strcmp(mdm_db_column_text(s, 0), h) != 0) {
+		mdm_db_finalize(s);
 		snprintf(err, errlen, "version: %s was already used for "
 		    "another policy; a version names one content (it is the "
 		    "ETag devices cache by)", version);
 		mdm_store_end(st, false);
 		return -1;
 	}
-	sqlite3_finalize(s);
-	s = mdm_store_prepare(st, "INSERT OR IGNORE INTO policy_versions "
-	    "(version, hash) VALUES (?, ?)");
+	mdm_db_finalize(s);
+	s = mdm_store_prepare(st, "INSERT INTO policy_versions "
+	    "(version, hash) VALUES (?, ?) ON CONFLICT DO NOTHING");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, version);
 		mdm_store_bind_text(s, 2, h);
 	}
 	rc = mdm_store_exec_stmt(st, s);
 	if (rc == 0) {
-		s = mdm_store_prepare(st, "INSERT OR REPLACE INTO policies "
-		    "(scope, version, body, updated) VALUES (?, ?, ?, ?)");
+		s = mdm_store_prepare(st, "INSERT INTO policies (scope, "
+		    "version, body, updated) VALUES (?, ?, ?, ?) ON CONFLICT "
+		    "(scope) DO UPDATE SET version = excluded.version, body = "
+		    "excluded.body, updated = excluded.updated");
 		if (s != NULL) {
 			mdm_store_bind_text(s, 1, scope);
 			mdm_store_bind_text(s, 2, version);
 			mdm_store_bind_text(s, 3, json);
-			sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+			mdm_db_bind_int64(s, 4, (int64_t)now);
 		}
 		rc = mdm_store_exec_stmt(st, s);
 	}
@@ -841,7 +663,7 @@ int
 mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
     char version[MDM_VERSION_MAX + 1])
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = -1;
 
 	*json = NULL;
@@ -854,20 +676,20 @@ mdm_store_policy_get(struct mdm_store *st, const char *id, char **json,
 	    "?1 THEN 0 WHEN '' THEN 2 ELSE 1 END LIMIT 1");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, id);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
+		rc = mdm_db_step(s);
+		if (rc == MDM_DB_ROW) {
 			snprintf(version, MDM_VERSION_MAX + 1, "%s",
-			    (const char *)sqlite3_column_text(s, 0));
-			*json = strdup((const char *)sqlite3_column_text(s, 1));
+			    mdm_db_column_text(s, 0));
+			*json = strdup(mdm_db_column_text(s, 1));
 			ret = *json != NULL ? 0 : -1;
-		} else if (rc == SQLITE_DONE) {
+		} else if (rc == MDM_DB_DONE) {
 			snprintf(version, MDM_VERSION_MAX + 1, "0");
 			*json = strdup("{}");
 			ret = *json != NULL ? 0 : -1;
 		} else {
 			mdm_store_log(st, "policy lookup");
 		}
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 	}
 	mdm_store_end(st, true);
 	return ret;

@@ -15,7 +15,7 @@ mdm_store_admin_link_add(struct mdm_store *st,
     const uint8_t hash[CRYPTO_SHA256_LEN], time_t created, time_t expires)
 {
 	char h[2 * CRYPTO_SHA256_LEN + 1];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 
 	mdm_store_hex(hash, CRYPTO_SHA256_LEN, h);
 	if (mdm_store_begin(st, true) != 0)
@@ -24,8 +24,8 @@ mdm_store_admin_link_add(struct mdm_store *st,
 	    "expires) VALUES (?, ?, ?)");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, h);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)created);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)expires);
+		mdm_db_bind_int64(s, 2, (int64_t)created);
+		mdm_db_bind_int64(s, 3, (int64_t)expires);
 	}
 	return mdm_store_end(st, mdm_store_exec_stmt(st, s) == 0);
 }
@@ -36,7 +36,7 @@ mdm_store_admin_link_use(struct mdm_store *st,
     enum mdm_token_state *state)
 {
 	char h[2 * CRYPTO_SHA256_LEN + 1];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = -1;
 
 	mdm_store_hex(hash, CRYPTO_SHA256_LEN, h);
@@ -47,14 +47,14 @@ mdm_store_admin_link_use(struct mdm_store *st,
 	if (s == NULL)
 		return mdm_store_end(st, false);
 	mdm_store_bind_text(s, 1, h);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
+	rc = mdm_db_step(s);
+	if (rc == MDM_DB_DONE) {
 		*state = MDM_TOKEN_UNKNOWN;
 		ret = 0;
-	} else if (rc == SQLITE_ROW) {
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+	} else if (rc == MDM_DB_ROW) {
+		if (!mdm_db_column_null(s, 1))
 			*state = MDM_TOKEN_USED;
-		else if ((time_t)sqlite3_column_int64(s, 0) <= now)
+		else if ((time_t)mdm_db_column_int64(s, 0) <= now)
 			*state = MDM_TOKEN_EXPIRED;
 		else
 			*state = MDM_TOKEN_VALID;
@@ -62,12 +62,12 @@ mdm_store_admin_link_use(struct mdm_store *st,
 	} else {
 		mdm_store_log(st, "login link lookup");
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	if (ret == 0 && *state == MDM_TOKEN_VALID) {
 		s = mdm_store_prepare(st, "UPDATE admin_links SET used = ? "
 		    "WHERE hash = ? AND used IS NULL");
 		if (s != NULL) {
-			sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+			mdm_db_bind_int64(s, 1, (int64_t)now);
 			mdm_store_bind_text(s, 2, h);
 		}
 		if (mdm_store_exec_stmt(st, s) != 0)
@@ -81,19 +81,22 @@ mdm_store_admin_password_set(struct mdm_store *st,
     const struct mdm_admin_password *pw, time_t now)
 {
 	char salt[2 * MDM_PW_SALT_LEN + 1], hash[2 * MDM_PW_HASH_LEN + 1];
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 
 	mdm_store_hex(pw->salt, MDM_PW_SALT_LEN, salt);
 	mdm_store_hex(pw->hash, MDM_PW_HASH_LEN, hash);
 	if (mdm_store_begin(st, true) != 0)
 		return -1;
-	s = mdm_store_prepare(st, "INSERT OR REPLACE INTO admin_password "
-	    "(id, salt, iterations, hash, updated) VALUES (1, ?, ?, ?, ?)");
+	s = mdm_store_prepare(st, "INSERT INTO admin_password (id, salt, "
+	    "iterations, hash, updated) VALUES (1, ?, ?, ?, ?) ON CONFLICT "
+	    "(id) DO UPDATE SET salt = excluded.salt, iterations = "
+	    "excluded.iterations, hash = excluded.hash, updated = "
+	    "excluded.updated");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, salt);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)pw->iterations);
+		mdm_db_bind_int64(s, 2, (int64_t)pw->iterations);
 		mdm_store_bind_text(s, 3, hash);
-		sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+		mdm_db_bind_int64(s, 4, (int64_t)now);
 	}
 	return mdm_store_end(st, mdm_store_exec_stmt(st, s) == 0);
 }
@@ -124,7 +127,7 @@ int
 mdm_store_admin_password_get(struct mdm_store *st,
     struct mdm_admin_password *pw)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = -1;
 
 	if (mdm_store_begin(st, false) != 0)
@@ -132,15 +135,15 @@ mdm_store_admin_password_get(struct mdm_store *st,
 	s = mdm_store_prepare(st, "SELECT salt, iterations, hash FROM "
 	    "admin_password WHERE id = 1");
 	if (s != NULL) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_DONE) {
+		rc = mdm_db_step(s);
+		if (rc == MDM_DB_DONE) {
 			ret = 1;
-		} else if (rc == SQLITE_ROW) {
-			sqlite3_int64 it = sqlite3_column_int64(s, 1);
+		} else if (rc == MDM_DB_ROW) {
+			int64_t it = mdm_db_column_int64(s, 1);
 			if (it < 1 || it > MDM_PW_ITERATIONS_MAX ||
-			    unhex((const char *)sqlite3_column_text(s, 0),
+			    unhex(mdm_db_column_text(s, 0),
 			    pw->salt, MDM_PW_SALT_LEN) != 0 ||
-			    unhex((const char *)sqlite3_column_text(s, 2),
+			    unhex(mdm_db_column_text(s, 2),
 			    pw->hash, MDM_PW_HASH_LEN) != 0) {
 				mdm_log_warnx("database: the admin password's "
 				    "row is malformed");
@@ -151,7 +154,7 @@ mdm_store_admin_password_get(struct mdm_store *st,
 		} else {
 			mdm_store_log(st, "admin password lookup");
 		}
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 	}
 	mdm_store_end(st, true);
 	return ret;

@@ -16,7 +16,7 @@ mdm_store_fleet_each(struct mdm_store *st,
     int (*fn)(const struct mdm_fleet_row *row, void *arg), void *arg)
 {
 	struct mdm_fleet_row r;
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = 0;
 
 	if (mdm_store_begin(st, false) != 0)
@@ -32,29 +32,29 @@ mdm_store_fleet_each(struct mdm_store *st,
 		mdm_store_end(st, true);
 		return -1;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW) {
 		memset(&r, 0, sizeof(r));
 		snprintf(r.dev.id, sizeof(r.dev.id), "%s",
-		    (const char *)sqlite3_column_text(s, 0));
+		    mdm_db_column_text(s, 0));
 		snprintf(r.dev.mode, sizeof(r.dev.mode), "%s",
-		    (const char *)sqlite3_column_text(s, 1));
-		r.dev.enrolled = (time_t)sqlite3_column_int64(s, 2);
-		r.dev.retired = sqlite3_column_type(s, 3) != SQLITE_NULL;
-		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+		    mdm_db_column_text(s, 1));
+		r.dev.enrolled = (time_t)mdm_db_column_int64(s, 2);
+		r.dev.retired = !mdm_db_column_null(s, 3);
+		if (!mdm_db_column_null(s, 4))
 			snprintf(r.dev.group, sizeof(r.dev.group), "%s",
-			    (const char *)sqlite3_column_text(s, 4));
-		r.dev.last_report = (time_t)sqlite3_column_int64(s, 5);
-		r.dev.compliant = sqlite3_column_type(s, 6) == SQLITE_NULL ?
-		    -1 : sqlite3_column_int(s, 6) != 0;
-		r.payload = (const char *)sqlite3_column_text(s, 7);
+			    mdm_db_column_text(s, 4));
+		r.dev.last_report = (time_t)mdm_db_column_int64(s, 5);
+		r.dev.compliant = mdm_db_column_null(s, 6) ?
+		    -1 : mdm_db_column_int64(s, 6) != 0;
+		r.payload = mdm_db_column_text(s, 7);
 		if (fn(&r, arg) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
 		mdm_store_log(st, "fleet list");
 		ret = -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	mdm_store_end(st, true);
 	return ret;
 }
@@ -64,34 +64,36 @@ mdm_store_compliance_days(struct mdm_store *st, const char *group,
     time_t since, int (*fn)(long long day, long long compliant,
     long long noncompliant, void *arg), void *arg)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = 0;
 
 	if (mdm_store_begin(st, false) != 0)
 		return -1;
-	/* Each device counts once a day, by its last report of that day
-	 * (SQLite takes the bare column from the row of MAX). */
-	s = mdm_store_prepare(st, "SELECT day, SUM(c = 1), SUM(c = 0) FROM "
-	    "(SELECT r.received / 86400 AS day, r.compliant AS c, "
-	    "MAX(r.seq) FROM reports r JOIN devices d ON d.id = r.device_id "
-	    "WHERE r.kind = 'report' AND r.received >= ?1 AND (?2 IS NULL "
-	    "OR d.group_name = ?2) GROUP BY r.device_id, day) GROUP BY day "
+	/* Each device counts once a day, by its last report of that day.
+	 * The CAST gives PostgreSQL the type of a NULL group. */
+	s = mdm_store_prepare(st, "SELECT r.received / 86400 AS day, "
+	    "SUM(CASE WHEN r.compliant = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN "
+	    "r.compliant = 0 THEN 1 ELSE 0 END) FROM reports r WHERE r.seq "
+	    "IN (SELECT MAX(x.seq) FROM reports x JOIN devices d ON d.id = "
+	    "x.device_id WHERE x.kind = 'report' AND x.received >= ?1 AND "
+	    "(CAST(?2 AS TEXT) IS NULL OR d.group_name = ?2) GROUP BY "
+	    "x.device_id, x.received / 86400) GROUP BY r.received / 86400 "
 	    "ORDER BY day");
 	if (s == NULL) {
 		mdm_store_end(st, true);
 		return -1;
 	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)since);
+	mdm_db_bind_int64(s, 1, (int64_t)since);
 	mdm_store_bind_text(s, 2, group);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (fn(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-		    sqlite3_column_int64(s, 2), arg) != 0)
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW)
+		if (fn(mdm_db_column_int64(s, 0), mdm_db_column_int64(s, 1),
+		    mdm_db_column_int64(s, 2), arg) != 0)
 			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
 		mdm_store_log(st, "compliance history");
 		ret = -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	mdm_store_end(st, true);
 	return ret;
 }
@@ -102,7 +104,7 @@ static int
 one_text(struct mdm_store *st, const char *sql, const char *key,
     char **out)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = -1;
 
 	*out = NULL;
@@ -110,16 +112,16 @@ one_text(struct mdm_store *st, const char *sql, const char *key,
 		return -1;
 	if ((s = mdm_store_prepare(st, sql)) != NULL) {
 		mdm_store_bind_text(s, 1, key);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*out = strdup((const char *)sqlite3_column_text(s, 0));
+		rc = mdm_db_step(s);
+		if (rc == MDM_DB_ROW) {
+			*out = strdup(mdm_db_column_text(s, 0));
 			ret = *out != NULL ? 0 : -1;
-		} else if (rc == SQLITE_DONE) {
+		} else if (rc == MDM_DB_DONE) {
 			ret = 1;
 		} else {
 			mdm_store_log(st, "lookup");
 		}
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 	}
 	mdm_store_end(st, true);
 	return ret;
@@ -136,7 +138,7 @@ mdm_store_events_recent(struct mdm_store *st, const char *id, int max,
     int (*fn)(const struct mdm_report_row *row, void *arg), void *arg)
 {
 	struct mdm_report_row r;
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = 0;
 
 	if (mdm_store_begin(st, false) != 0)
@@ -149,21 +151,21 @@ mdm_store_events_recent(struct mdm_store *st, const char *id, int max,
 		return -1;
 	}
 	mdm_store_bind_text(s, 1, id);
-	sqlite3_bind_int(s, 2, max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r.seq = sqlite3_column_int64(s, 0);
-		r.key = (const char *)sqlite3_column_text(s, 1);
-		r.kind = (const char *)sqlite3_column_text(s, 2);
-		r.payload = (const char *)sqlite3_column_text(s, 3);
-		r.received = (time_t)sqlite3_column_int64(s, 4);
+	mdm_db_bind_int64(s, 2, max);
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW) {
+		r.seq = mdm_db_column_int64(s, 0);
+		r.key = mdm_db_column_text(s, 1);
+		r.kind = mdm_db_column_text(s, 2);
+		r.payload = mdm_db_column_text(s, 3);
+		r.received = (time_t)mdm_db_column_int64(s, 4);
 		if (fn(&r, arg) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
 		mdm_store_log(st, "events");
 		ret = -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	mdm_store_end(st, true);
 	return ret;
 }

@@ -31,23 +31,23 @@ mdm_group_name_valid(const char *name)
 int
 mdm_store_group_exists(struct mdm_store *st, const char *name)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if ((s = mdm_store_prepare(st, "SELECT 1 FROM groups WHERE name = ?"))
 	    == NULL)
 		return -1;
 	mdm_store_bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	rc = mdm_db_step(s);
+	mdm_db_finalize(s);
+	return rc == MDM_DB_ROW ? 1 : rc == MDM_DB_DONE ? 0 : -1;
 }
 
 int
 mdm_store_group_add(struct mdm_store *st, const char *name, time_t now,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if (mdm_store_begin(st, true) != 0) {
@@ -64,7 +64,7 @@ mdm_store_group_add(struct mdm_store *st, const char *name, time_t now,
 	    "(?, ?)");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, name);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+		mdm_db_bind_int64(s, 2, (int64_t)now);
 	}
 	rc = mdm_store_exec_stmt(st, s);
 	if (mdm_store_end(st, rc == 0) != 0) {
@@ -78,16 +78,16 @@ mdm_store_group_add(struct mdm_store *st, const char *name, time_t now,
 static int
 has_own_policy(struct mdm_store *st, const char *id)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if ((s = mdm_store_prepare(st, "SELECT 1 FROM policies WHERE scope = "
 	    "?")) == NULL)
 		return -1;
 	mdm_store_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	rc = mdm_db_step(s);
+	mdm_db_finalize(s);
+	return rc == MDM_DB_ROW ? 1 : rc == MDM_DB_DONE ? 0 : -1;
 }
 
 int
@@ -95,7 +95,7 @@ mdm_store_group_assign(struct mdm_store *st, const char *name,
     const char *const *ids, size_t n, time_t now, long long *pushed,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *s = NULL;
+	struct mdm_db_stmt *s = NULL;
 	size_t i;
 	int rc = 0, own;
 
@@ -114,14 +114,14 @@ mdm_store_group_assign(struct mdm_store *st, const char *name,
 	s = mdm_store_prepare(st, "UPDATE devices SET group_name = ? WHERE "
 	    "id = ?");
 	for (i = 0; i < n && s != NULL && rc == 0; i++) {
-		sqlite3_reset(s);
+		mdm_db_reset(s);
 		mdm_store_bind_text(s, 1, name);
 		mdm_store_bind_text(s, 2, ids[i]);
-		if (sqlite3_step(s) != SQLITE_DONE) {
+		if (mdm_db_step(s) != MDM_DB_DONE) {
 			mdm_store_log(st, "group assignment");
 			snprintf(err, errlen, "database error");
 			rc = -1;
-		} else if (sqlite3_changes(mdm_store_db(st)) != 1) {
+		} else if (mdm_db_changes(mdm_store_db(st)) != 1) {
 			snprintf(err, errlen, "device %s: no such device",
 			    ids[i]);
 			rc = -1;
@@ -138,7 +138,7 @@ mdm_store_group_assign(struct mdm_store *st, const char *name,
 		snprintf(err, errlen, "database error");
 		rc = -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	if (mdm_store_end(st, rc == 0) != 0) {
 		if (rc == 0)
 			snprintf(err, errlen, "database error");
@@ -152,7 +152,7 @@ mdm_store_groups_each(struct mdm_store *st,
     int (*fn)(const struct mdm_group *g, void *arg), void *arg)
 {
 	struct mdm_group g;
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = 0;
 
 	if (mdm_store_begin(st, false) != 0)
@@ -165,22 +165,22 @@ mdm_store_groups_each(struct mdm_store *st,
 		mdm_store_end(st, true);
 		return -1;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW) {
 		memset(&g, 0, sizeof(g));
 		snprintf(g.name, sizeof(g.name), "%s",
-		    (const char *)sqlite3_column_text(s, 0));
-		g.devices = sqlite3_column_int64(s, 1);
-		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		    mdm_db_column_text(s, 0));
+		g.devices = mdm_db_column_int64(s, 1);
+		if (!mdm_db_column_null(s, 2))
 			snprintf(g.version, sizeof(g.version), "%s",
-			    (const char *)sqlite3_column_text(s, 2));
+			    mdm_db_column_text(s, 2));
 		if (fn(&g, arg) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
 		mdm_store_log(st, "group list");
 		ret = -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	mdm_store_end(st, true);
 	return ret;
 }

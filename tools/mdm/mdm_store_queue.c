@@ -14,34 +14,34 @@ int
 mdm_store_reports_add(struct mdm_store *st, const char *id,
     const struct mdm_report *r, size_t n, time_t now)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	size_t i;
 	int rc = 0;
 
 	if (mdm_store_begin(st, true) != 0)
 		return -1;
-	s = mdm_store_prepare(st, "INSERT OR IGNORE INTO reports (device_id, "
-	    "idem_key, kind, payload, compliant, received) VALUES "
-	    "(?, ?, ?, ?, ?, ?)");
+	s = mdm_store_prepare(st, "INSERT INTO reports (device_id, idem_key, "
+	    "kind, payload, compliant, received) VALUES (?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT DO NOTHING");
 	if (s == NULL)
 		return mdm_store_end(st, false);
 	for (i = 0; i < n && rc == 0; i++) {
-		sqlite3_reset(s);
+		mdm_db_reset(s);
 		mdm_store_bind_text(s, 1, id);
 		mdm_store_bind_text(s, 2, r[i].key);
 		mdm_store_bind_text(s, 3, r[i].kind);
 		mdm_store_bind_text(s, 4, r[i].payload);
 		if (r[i].compliant < 0)
-			sqlite3_bind_null(s, 5);
+			mdm_db_bind_text(s, 5, NULL);
 		else
-			sqlite3_bind_int(s, 5, r[i].compliant);
-		sqlite3_bind_int64(s, 6, (sqlite3_int64)now);
-		if (sqlite3_step(s) != SQLITE_DONE) {
+			mdm_db_bind_int64(s, 5, r[i].compliant);
+		mdm_db_bind_int64(s, 6, (int64_t)now);
+		if (mdm_db_step(s) != MDM_DB_DONE) {
 			mdm_store_log(st, "report insert");
 			rc = -1;
 		}
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	return mdm_store_end(st, rc == 0);
 }
 
@@ -49,7 +49,7 @@ int
 mdm_store_reports_count(struct mdm_store *st, const char *id,
     long long *count)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int ret = -1;
 
 	if (mdm_store_begin(st, false) != 0)
@@ -58,13 +58,13 @@ mdm_store_reports_count(struct mdm_store *st, const char *id,
 	    "device_id = ?");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, id);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			*count = sqlite3_column_int64(s, 0);
+		if (mdm_db_step(s) == MDM_DB_ROW) {
+			*count = mdm_db_column_int64(s, 0);
 			ret = 0;
 		} else {
 			mdm_store_log(st, "report count");
 		}
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 	}
 	mdm_store_end(st, true);
 	return ret;
@@ -75,7 +75,7 @@ mdm_store_reports_each(struct mdm_store *st, const char *id,
     int (*fn)(const struct mdm_report_row *row, void *arg), void *arg)
 {
 	struct mdm_report_row row;
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = 0;
 
 	if (mdm_store_begin(st, false) != 0)
@@ -87,20 +87,20 @@ mdm_store_reports_each(struct mdm_store *st, const char *id,
 		return -1;
 	}
 	mdm_store_bind_text(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row.seq = sqlite3_column_int64(s, 0);
-		row.key = (const char *)sqlite3_column_text(s, 1);
-		row.kind = (const char *)sqlite3_column_text(s, 2);
-		row.payload = (const char *)sqlite3_column_text(s, 3);
-		row.received = (time_t)sqlite3_column_int64(s, 4);
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW) {
+		row.seq = mdm_db_column_int64(s, 0);
+		row.key = mdm_db_column_text(s, 1);
+		row.kind = mdm_db_column_text(s, 2);
+		row.payload = mdm_db_column_text(s, 3);
+		row.received = (time_t)mdm_db_column_int64(s, 4);
 		if (fn(&row, arg) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
 		mdm_store_log(st, "report list");
 		ret = -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	mdm_store_end(st, true);
 	return ret;
 }
@@ -109,7 +109,7 @@ int
 mdm_store_last_report(struct mdm_store *st, const char *id, char **payload,
     time_t *received)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = -1;
 
 	*payload = NULL;
@@ -121,18 +121,18 @@ mdm_store_last_report(struct mdm_store *st, const char *id, char **payload,
 	    "LIMIT 1");
 	if (s != NULL) {
 		mdm_store_bind_text(s, 1, id);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*payload = strdup((const char *)sqlite3_column_text(s,
+		rc = mdm_db_step(s);
+		if (rc == MDM_DB_ROW) {
+			*payload = strdup(mdm_db_column_text(s,
 			    0));
-			*received = (time_t)sqlite3_column_int64(s, 1);
+			*received = (time_t)mdm_db_column_int64(s, 1);
 			ret = *payload != NULL ? 0 : -1;
-		} else if (rc == SQLITE_DONE) {
+		} else if (rc == MDM_DB_DONE) {
 			ret = 0;
 		} else {
 			mdm_store_log(st, "last report");
 		}
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 	}
 	mdm_store_end(st, true);
 	return ret;
@@ -152,7 +152,7 @@ mdm_command_clear(struct mdm_command *c)
 int
 mdm_store_command_add(struct mdm_store *st, const struct mdm_command *c)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if (mdm_store_begin(st, true) != 0)
@@ -165,11 +165,13 @@ mdm_store_command_add(struct mdm_store *st, const struct mdm_command *c)
 		mdm_store_bind_text(s, 2, c->device);
 		mdm_store_bind_text(s, 3, c->type);
 		mdm_store_bind_text(s, 4, c->params != NULL ? c->params : "{}");
-		sqlite3_bind_int64(s, 5, (sqlite3_int64)c->created);
-		sqlite3_bind_int64(s, 6, (sqlite3_int64)c->duration);
+		mdm_db_bind_int64(s, 5, (int64_t)c->created);
+		mdm_db_bind_int64(s, 6, (int64_t)c->duration);
 		mdm_store_bind_text(s, 7, c->signature);
 	}
 	rc = mdm_store_exec_stmt(st, s);
+	if (rc == 0)
+		rc = mdm_db_notify(mdm_store_db(st));
 	return mdm_store_end(st, rc == 0);
 }
 
@@ -179,33 +181,33 @@ static const char command_cols[] =
     "FROM commands";
 
 static int
-command_row(sqlite3_stmt *s, struct mdm_command *c)
+command_row(struct mdm_db_stmt *s, struct mdm_command *c)
 {
 	const char *t;
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->id, sizeof(c->id), "%s",
-	    (const char *)sqlite3_column_text(s, 0));
+	    mdm_db_column_text(s, 0));
 	snprintf(c->device, sizeof(c->device), "%s",
-	    (const char *)sqlite3_column_text(s, 1));
+	    mdm_db_column_text(s, 1));
 	snprintf(c->type, sizeof(c->type), "%s",
-	    (const char *)sqlite3_column_text(s, 2));
-	c->params = strdup((const char *)sqlite3_column_text(s, 3));
-	c->created = (time_t)sqlite3_column_int64(s, 4);
-	c->duration = sqlite3_column_int64(s, 5);
-	c->delivered = (time_t)sqlite3_column_int64(s, 6);
-	c->deliveries = sqlite3_column_int(s, 7);
-	if ((t = (const char *)sqlite3_column_text(s, 8)) != NULL)
+	    mdm_db_column_text(s, 2));
+	c->params = strdup(mdm_db_column_text(s, 3));
+	c->created = (time_t)mdm_db_column_int64(s, 4);
+	c->duration = mdm_db_column_int64(s, 5);
+	c->delivered = (time_t)mdm_db_column_int64(s, 6);
+	c->deliveries = mdm_db_column_int64(s, 7);
+	if ((t = mdm_db_column_text(s, 8)) != NULL)
 		snprintf(c->status, sizeof(c->status), "%s", t);
-	if ((t = (const char *)sqlite3_column_text(s, 9)) != NULL)
+	if ((t = mdm_db_column_text(s, 9)) != NULL)
 		snprintf(c->error_code, sizeof(c->error_code), "%s", t);
-	if ((t = (const char *)sqlite3_column_text(s, 10)) != NULL &&
+	if ((t = mdm_db_column_text(s, 10)) != NULL &&
 	    (c->result = strdup(t)) == NULL) {
 		mdm_command_clear(c);
 		return -1;
 	}
-	c->result_time = (time_t)sqlite3_column_int64(s, 11);
-	if ((t = (const char *)sqlite3_column_text(s, 12)) != NULL &&
+	c->result_time = (time_t)mdm_db_column_int64(s, 11);
+	if ((t = mdm_db_column_text(s, 12)) != NULL &&
 	    (c->signature = strdup(t)) == NULL) {
 		mdm_command_clear(c);
 		return -1;
@@ -222,7 +224,7 @@ mdm_store_commands_take(struct mdm_store *st, const char *id, time_t now,
     struct mdm_command *out, size_t max, size_t *n)
 {
 	char sql[sizeof(command_cols) + 256];
-	sqlite3_stmt *s, *u;
+	struct mdm_db_stmt *s, *u;
 	size_t i;
 	int rc, ok = 1;
 
@@ -235,21 +237,21 @@ mdm_store_commands_take(struct mdm_store *st, const char *id, time_t now,
 	if ((s = mdm_store_prepare(st, sql)) == NULL)
 		return mdm_store_end(st, false);
 	mdm_store_bind_text(s, 1, id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)(now - MDM_REDELIVER_SECONDS));
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+	mdm_db_bind_int64(s, 2, (int64_t)now);
+	mdm_db_bind_int64(s, 3, (int64_t)(now - MDM_REDELIVER_SECONDS));
+	mdm_db_bind_int64(s, 4, (int64_t)max);
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW && *n < max) {
 		if (command_row(s, &out[*n]) != 0) {
 			ok = 0;
 			break;
 		}
 		(*n)++;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
 		mdm_store_log(st, "command poll");
 		ok = 0;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	u = ok ? mdm_store_prepare(st, "UPDATE commands SET delivered = ?, "
 	    "deliveries = deliveries + 1 WHERE id = ?") : NULL;
 	for (i = 0; ok && i < *n; i++) {
@@ -257,17 +259,17 @@ mdm_store_commands_take(struct mdm_store *st, const char *id, time_t now,
 			ok = 0;
 			break;
 		}
-		sqlite3_reset(u);
-		sqlite3_bind_int64(u, 1, (sqlite3_int64)now);
+		mdm_db_reset(u);
+		mdm_db_bind_int64(u, 1, (int64_t)now);
 		mdm_store_bind_text(u, 2, out[i].id);
-		if (sqlite3_step(u) != SQLITE_DONE) {
+		if (mdm_db_step(u) != MDM_DB_DONE) {
 			mdm_store_log(st, "command delivery");
 			ok = 0;
 		}
 		out[i].delivered = now;
 		out[i].deliveries++;
 	}
-	sqlite3_finalize(u);
+	mdm_db_finalize(u);
 	if (mdm_store_end(st, ok) != 0) {
 		for (i = 0; i < *n; i++)
 			mdm_command_clear(&out[i]);
@@ -282,7 +284,7 @@ mdm_store_command_result(struct mdm_store *st, const char *id,
     const char *cmd, const char *status, const char *error_code,
     const char *result, time_t now, enum mdm_result_outcome *outcome)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if (mdm_store_begin(st, true) != 0)
@@ -293,18 +295,18 @@ mdm_store_command_result(struct mdm_store *st, const char *id,
 		return mdm_store_end(st, false);
 	mdm_store_bind_text(s, 1, cmd);
 	mdm_store_bind_text(s, 2, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
+	rc = mdm_db_step(s);
+	if (rc == MDM_DB_DONE) {
 		*outcome = MDM_RESULT_UNKNOWN;
-	} else if (rc == SQLITE_ROW) {
-		*outcome = sqlite3_column_type(s, 0) == SQLITE_NULL ?
+	} else if (rc == MDM_DB_ROW) {
+		*outcome = mdm_db_column_null(s, 0) ?
 		    MDM_RESULT_STORED : MDM_RESULT_IGNORED;
 	} else {
 		mdm_store_log(st, "command lookup");
-		sqlite3_finalize(s);
+		mdm_db_finalize(s);
 		return mdm_store_end(st, false);
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	if (*outcome != MDM_RESULT_STORED)
 		return mdm_store_end(st, true);
 	s = mdm_store_prepare(st, "UPDATE commands SET status = ?, "
@@ -315,7 +317,7 @@ mdm_store_command_result(struct mdm_store *st, const char *id,
 		mdm_store_bind_text(s, 2, error_code[0] != '\0' ? error_code :
 		    NULL);
 		mdm_store_bind_text(s, 3, result);
-		sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+		mdm_db_bind_int64(s, 4, (int64_t)now);
 		mdm_store_bind_text(s, 5, cmd);
 		mdm_store_bind_text(s, 6, id);
 	}
@@ -329,7 +331,7 @@ mdm_store_commands_each(struct mdm_store *st, const char *id,
 {
 	char sql[sizeof(command_cols) + 64];
 	struct mdm_command c;
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc, ret = 0;
 
 	snprintf(sql, sizeof(sql), "%s WHERE device_id = ? ORDER BY created, "
@@ -341,7 +343,7 @@ mdm_store_commands_each(struct mdm_store *st, const char *id,
 		return -1;
 	}
 	mdm_store_bind_text(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW) {
 		if (command_row(s, &c) != 0) {
 			ret = -1;
 			break;
@@ -349,15 +351,15 @@ mdm_store_commands_each(struct mdm_store *st, const char *id,
 		rc = fn(&c, arg);
 		mdm_command_clear(&c);
 		if (rc != 0) {
-			rc = SQLITE_DONE;
+			rc = MDM_DB_DONE;
 			break;
 		}
 	}
-	if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (ret == 0 && rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
 		mdm_store_log(st, "command list");
 		ret = -1;
 	}
-	sqlite3_finalize(s);
+	mdm_db_finalize(s);
 	mdm_store_end(st, true);
 	return ret;
 }
@@ -366,7 +368,7 @@ int
 mdm_store_command_redeliver(struct mdm_store *st, const char *id,
     const char *cmd)
 {
-	sqlite3_stmt *s;
+	struct mdm_db_stmt *s;
 	int rc;
 
 	if (mdm_store_begin(st, true) != 0)
@@ -379,8 +381,10 @@ mdm_store_command_redeliver(struct mdm_store *st, const char *id,
 		mdm_store_bind_text(s, 2, id);
 	}
 	rc = mdm_store_exec_stmt(st, s);
-	if (rc == 0 && sqlite3_changes(st->db) == 0)
+	if (rc == 0 && mdm_db_changes(st->db) == 0)
 		rc = 1;
+	else if (rc == 0)
+		rc = mdm_db_notify(st->db);
 	if (mdm_store_end(st, rc >= 0) != 0)
 		return -1;
 	return rc;
