@@ -39,7 +39,7 @@ case "$mode" in
 full)
 	stage=$(cat "$STAGE_FILE" 2>/dev/null || echo 1)
 	if [ "$stage" = 1 ]; then
-		checks install enroll passcode camera usb lock \
+		checks install enroll passcode camera usb lock kiosk \
 			watchdog journal posture reboot
 		# (a focused run without the REBOOT check ends here)
 		[ -n "${REBOOTING:-}" ] || echo "# end of tests"
