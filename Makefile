@@ -77,7 +77,8 @@ MCONF := kconfig-mconf
 ifneq ($(filter demo check deps fuzz image system-check,$(MAKECMDGOALS)),)
 ifndef WARDEN_DEPS_DONE
 deps-groups := $(if $(filter check,$(MAKECMDGOALS)),--test --cross) \
-	$(if $(filter image system-check,$(MAKECMDGOALS)),--test) \
+	$(if $(filter image system-check,$(MAKECMDGOALS)),--test \
+		$(if $(filter arm64,$(ARCH)),--cross --arm64-image)) \
 	$(if $(filter fuzz,$(MAKECMDGOALS)),--fuzz)
 deps-status := $(shell sh third_party/install-deps.sh $(deps-groups) >&2; echo $$?)
 ifneq ($(deps-status),0)

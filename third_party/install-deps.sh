@@ -1,9 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages warden needs that are missing; silent when
 # everything is present. Usage: install-deps.sh [--test] [--fuzz] [--cross]
+#   [--arm64-image]
 #   (default: core and optional packages; --test adds the test tools,
 #   --fuzz clang's libFuzzer, --cross the arm64 cross toolchain, Debian's
-#   multiarch :arm64 libraries and qemu-aarch64)
+#   multiarch :arm64 libraries and qemu-aarch64, --arm64-image what the
+#   arm64 device image needs besides: qemu-system-aarch64,
+#   qemu-user-static)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 want="core optional"
@@ -12,7 +15,8 @@ for arg in "$@"; do
 	--test) want="$want test" ;;
 	--fuzz) want="$want fuzz" ;;
 	--cross) want="$want cross" ;;
-	*) echo "usage: install-deps.sh [--test] [--fuzz] [--cross]" >&2; exit 2 ;;
+	--arm64-image) want="$want arm64image" ;;
+	*) echo "usage: install-deps.sh [--test] [--fuzz] [--cross] [--arm64-image]" >&2; exit 2 ;;
 	esac
 done
 

@@ -225,6 +225,14 @@ int linux_run_argv(struct linux_ctx *c, const char *const *argv);
 /* The runner used when no test runner is installed. */
 int linux_runner_exec(void *arg, struct linux_run *r);
 
+/* linux_facts_system.c */
+/*
+ * systemd-timedated's verdict on the kernel clock (`timedatectl show
+ * --property=NTPSynchronized --value`: "yes" or "no", anything else
+ * -EPROTO, a failed run -EIO), for a unit where adjtimex is refused.
+ */
+int linux_time_synced_timedated(struct linux_ctx *c, bool *synced);
+
 /* linux_dbus.c: one boolean property from the system bus, no library. */
 #define LINUX_DBUS_SYSTEM_SOCKET "/run/dbus/system_bus_socket"
 #define LINUX_DBUS_MSG_MAX (16 * 1024)	/* bytes of one message read */

@@ -9,7 +9,10 @@
  * at boot (/etc/nftables.conf). Time counts as synchronised when the
  * kernel clock is not unsynchronised and its maximum error is under 16 s
  * (adjtimex(2)); under a root prefix those two numbers come from the
- * fixture file /.fixture/timex instead.
+ * fixture file /.fixture/timex instead. A unit with ProtectClock=yes (the
+ * packaged wardend.service) refuses even the read-only adjtimex; then
+ * systemd-timedated answers (`timedatectl show`, its NTPSynchronized
+ * property), which applies the same rule to the kernel's numbers.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -224,13 +227,50 @@ read_timex(struct linux_ctx *c, long *maxerror, int *state)
 	return 0;
 }
 
+int
+linux_time_synced_timedated(struct linux_ctx *c, bool *synced)
+{
+	static const char *const argv[] = { "timedatectl", "show",
+		"--property=NTPSynchronized", "--value", NULL };
+	struct linux_run r;
+	char out[16] = "";
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.argv = argv;
+	r.out = out;
+	r.outlen = sizeof(out);
+	if ((rc = linux_run(c, &r)) < 0)
+		return rc;
+	if (r.status != 0)
+		return -EIO;
+	if (strcmp(out, "yes\n") == 0)
+		*synced = true;
+	else if (strcmp(out, "no\n") == 0)
+		*synced = false;
+	else
+		return -EPROTO;
+	return 0;
+}
+
 static int
 facts_time(struct linux_ctx *c, struct hal_facts *fs)
 {
 	long maxerror;
+	bool synced;
 	int state, rc;
 
-	if ((rc = read_timex(c, &maxerror, &state)) < 0) {
+	if ((rc = read_timex(c, &maxerror, &state)) == -EPERM &&
+	    !c->prefixed) {
+		/* ProtectClock=yes: the kernel refuses adjtimex to the unit. */
+		if ((rc = linux_time_synced_timedated(c, &synced)) < 0) {
+			linux_note(c, "timedatectl show NTPSynchronized",
+			    strerror(-rc));
+			return 0;
+		}
+		return hal_fact_bool(fs, "time.synced", synced);
+	}
+	if (rc < 0) {
 		if (rc != -ENOENT || !c->prefixed)
 			linux_note(c, "adjtimex", strerror(-rc));
 		return 0;

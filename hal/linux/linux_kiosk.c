@@ -9,7 +9,8 @@
  * kernel.sysrq close the SysRq key; a logind drop-in (NAutoVTs=0,
  * ReserveVT=0) stops gettys on the other VTs from the next boot. Then
  * `systemctl daemon-reload` and `systemctl enable --now`. exit undoes
- * each step and restores the previous kernel.sysrq.
+ * each step, restores the previous kernel.sysrq and starts getty.target
+ * again (the unit's Conflicts= stopped the getty on tty1).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -232,6 +233,10 @@ linux_kiosk_exit(void *ctx)
 		UNIT_NAME, NULL };
 	static const char *const reload[] = { "systemctl", "daemon-reload",
 		NULL };
+	/* The unit's Conflicts= stopped the getty on tty1: the consoles
+	 * the device has (getty.target's units) start again. */
+	static const char *const gettys[] = { "systemctl", "start",
+		"getty.target", NULL };
 	struct linux_ctx *c = ctx;
 	char app[APP_MAX + 1];
 	int rc;
@@ -244,7 +249,8 @@ linux_kiosk_exit(void *ctx)
 	    (rc = open_sysrq(c)) < 0 ||
 	    (rc = linux_unlink(c, LOGIND_DROPIN)) < 0)
 		return rc;
-	if (app[0] != '\0' && (rc = linux_run_argv(c, reload)) < 0)
+	if (app[0] != '\0' && ((rc = linux_run_argv(c, reload)) < 0 ||
+	    (rc = linux_run_argv(c, gettys)) < 0))
 		return rc;
 	if ((rc = linux_kiosk_status(c, app, sizeof(app))) < 0)
 		return rc;

@@ -114,7 +114,8 @@ next_boot() {
 
 # policy_set KEY JSON: sets one setting of the test policy (JSON null
 # removes it), bumps the version, and puts it in force: at the server
-# (managed), or with `wardenctl policy apply` (standalone, smoke mode).
+# (managed), or with `wardenctl policy apply` (standalone: smoke mode
+# before its server is started).
 # POLICY_NO_SEND=1: only the file (several settings in one version).
 POLICY=/var/lib/warden-system-tests/policy.json
 policy_set() {
@@ -135,7 +136,7 @@ os.rename(path + ".new", path)
 PY
 	sync
 	[ -n "${POLICY_NO_SEND:-}" ] && return 0
-	if [ "${mode:-}" = smoke ]; then
+	if [ "${mode:-}" = smoke ] && [ -z "${SRV_PID:-}" ]; then
 		ctl policy apply "$POLICY" >/dev/null
 	else
 		mdm policy set "$POLICY" >/dev/null

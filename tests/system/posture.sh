@@ -27,3 +27,15 @@ ks=$(fact hw.keystore)
 	ok "the TPM is seen: /dev/tpm0, hw.keystore true" \
 		"$(cat /sys/class/tpm/tpm0/tpm_version_major 2>/dev/null && echo) $(ls -l /dev/tpm0)" ||
 	not_ok "the TPM is seen" "hw.keystore=$ks; $(ls -l /dev/tpm* 2>&1)"
+# time.synced under the hardened unit (ProtectClock=yes refuses adjtimex
+# to wardend): the clock made synchronised, then not, as an NTP daemon
+# would; the fact follows the kernel.
+t1=$(python3 "$here/timex.py" synced)
+ts=$(scan_fact time.synced)
+t2=$(python3 "$here/timex.py" unsynced)
+tu=$(scan_fact time.synced)
+[ "$ts" = true ] && [ "$tu" = false ] &&
+	ok "time.synced follows the kernel clock under ProtectClock=yes" \
+		"synced ($t1): $ts; unsynced ($t2): $tu; unit: ProtectClock=$(systemctl show -p ProtectClock --value wardend)" ||
+	not_ok "time.synced follows the kernel clock" \
+		"synced ($t1): '$ts'; unsynced ($t2): '$tu'; $(ctl facts | grep -i -e time -e hal.errors)"

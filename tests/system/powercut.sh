@@ -1,8 +1,8 @@
 # One power cut: a new policy is put in force at the server and, as soon
-# as the agent logs that it starts enforcing it, this line is printed:
-# "# applying". The host kills QEMU the moment it reads it
-# (tools/vm/system-check), so the guest loses power in the middle of the
-# apply: no sync, no unmount.
+# as the agent has journalled its steps as pending in the store, this
+# line is printed: "# applying". The host kills QEMU the moment it reads
+# it (tools/vm/system-check), so the guest loses power in the middle of
+# the apply: no sync, no unmount.
 
 # What the previous cut left: steps journalled but not finished.
 pending_at_start() {
@@ -29,18 +29,20 @@ POLICY_NO_SEND=1 policy_set passwordPolicies "[{\"passwordScope\": \"SCOPE_DEVIC
 POLICY_NO_SEND=1 policy_set cameraAccess "\"$cam\""
 POLICY_NO_SEND=1 policy_set usbDataAccess "\"$usb\""
 POLICY_NO_SEND=1 policy_set screenCaptureDisabled "$sc"
-rm -f /tmp/seen
-(timeout 120 journalctl -f -n 0 -u wardend -o cat |
-	grep -m1 'settings to enforce' >/tmp/seen) &
-sleep 1
+# The cut lands while steps are journalled pending: the guest watches
+# the store (pending_watch.py) and freezes the agent the moment an apply
+# has journalled its steps, so the host's reaction time (tens of ms)
+# cannot let the apply finish first; then "# applying" asks the host to
+# cut the power.
+pid=$(systemctl show -p MainPID --value wardend.service)
+python3 "$here/pending_watch.py" /var/lib/warden/warden.db "$pid" 120 \
+	>/tmp/pending &
+watch=$!
+# (python's start alone can take seconds on a loaded TCG guest)
+until_ok 60 grep -qx armed /tmp/pending
 mdm policy set "$POLICY" >/dev/null
-i=0
-while [ ! -s /tmp/seen ] && [ $i -lt 6000 ]; do
-	sleep 0.02
-	i=$((i + 1))
-done
-if [ -s /tmp/seen ]; then
-	echo "# applying version $(policy_version) (cut $n): $(cat /tmp/seen)"
+if wait $watch; then
+	echo "# applying version $(policy_version) (cut $n): $(tail -n 1 /tmp/pending) steps pending, agent stopped"
 	sleep 120
 	echo "# the power was not cut"
 else

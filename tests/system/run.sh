@@ -7,7 +7,8 @@
 #   full      every check; the REBOOT check asks for a second boot, which
 #             runs the checks that follow a reboot
 #   smoke     the arm64 subset: install, ready, a standalone policy,
-#             compliance, the camera
+#             compliance, the camera, then (retired) enrollment:
+#             MANAGED, the report at the server
 #   powercut  one policy apply that the host cuts short (QEMU killed;
 #             only with WARDEN_POWERCUTS=N)
 #   converge  after the reboots (and power cuts): the store and the
@@ -39,7 +40,7 @@ case "$mode" in
 full)
 	stage=$(cat "$STAGE_FILE" 2>/dev/null || echo 1)
 	if [ "$stage" = 1 ]; then
-		checks install enroll passcode camera usb lock \
+		checks install enroll passcode camera usb lock kiosk \
 			watchdog journal posture reboot
 		# (a focused run without the REBOOT check ends here)
 		[ -n "${REBOOTING:-}" ] || echo "# end of tests"
@@ -50,6 +51,9 @@ full)
 	;;
 smoke)
 	checks install standalone camera
+	# A standalone device is retired before it is provisioned.
+	ctl retire --yes >/dev/null 2>&1
+	checks enroll
 	echo "# end of tests"
 	;;
 powercut)

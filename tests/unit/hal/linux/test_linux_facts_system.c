@@ -90,6 +90,40 @@ test_time_not_synced(void **state)
 	hal_linux_backend.close(c);
 }
 
+/* Under ProtectClock=yes the answer is systemd-timedated's. */
+static void
+test_time_timedated(void **state)
+{
+	struct linux_ctx *c = open_fixture("rootfs-handheld");
+	struct fake_run f;
+	bool synced = false;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	fake_reply(&f, "timedatectl show --property=NTPSynchronized --value",
+	    "yes\n", 0);
+	linux_set_runner(c, fake_runner, &f);
+	assert_int_equal(linux_time_synced_timedated(c, &synced), 0);
+	assert_true(synced);
+	assert_string_equal(f.log,
+	    "timedatectl show --property=NTPSynchronized --value\n");
+	f.replies[0].out = "no\n";
+	assert_int_equal(linux_time_synced_timedated(c, &synced), 0);
+	assert_false(synced);
+	/* Anything but yes or no is refused whole. */
+	f.replies[0].out = "yes please\n";
+	assert_int_equal(linux_time_synced_timedated(c, &synced), -EPROTO);
+	f.replies[0].out = "";
+	assert_int_equal(linux_time_synced_timedated(c, &synced), -EPROTO);
+	/* timedated not reachable: timedatectl fails. */
+	f.replies[0].out = "yes\n";
+	f.replies[0].status = 1;
+	assert_int_equal(linux_time_synced_timedated(c, &synced), -EIO);
+	f.fail_errno = ENOENT;
+	assert_int_equal(linux_time_synced_timedated(c, &synced), -ENOENT);
+	hal_linux_backend.close(c);
+}
+
 static void
 test_nft_json(void **state)
 {
@@ -196,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_live_ruleset),
 		cmocka_unit_test(test_ruleset_kept_until_changed),
 		cmocka_unit_test(test_time_not_synced),
+		cmocka_unit_test(test_time_timedated),
 		cmocka_unit_test(test_nft_json),
 		cmocka_unit_test(test_nft_text),
 	};

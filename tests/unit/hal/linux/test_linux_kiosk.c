@@ -47,7 +47,8 @@ test_exit_then_enter(void **state)
 	assert_int_equal(linux_kiosk_ops.exit(c), 0);
 	assert_string_equal(f.log,
 	    "systemctl disable --now warden-kiosk.service\n"
-	    "systemctl daemon-reload\n");
+	    "systemctl daemon-reload\n"
+	    "systemctl start getty.target\n");
 	assert_false(exists_in(root, "/etc/systemd/system/warden-kiosk.service"));
 	assert_false(exists_in(root, "/etc/sysctl.d/50-warden-kiosk.conf"));
 	assert_false(exists_in(root,
