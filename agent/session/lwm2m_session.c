@@ -48,8 +48,6 @@
 struct job;
 struct lwm2m_session;
 
-static char *server_policy(struct wardend *d);
-
 /* The facts the objects read (lwm2m_obj_*.c); no other fact goes to the
  * network process. */
 static const char *const shown_facts[] = {
@@ -713,7 +711,7 @@ send_start(struct lwm2m_session *s)
 		log_warnx("lwm2m: out of memory");
 		goto out;
 	}
-	policy = server_policy(s->d);
+	policy = lwm2m_stored_server_policy(s->d);
 	memset(&b, 0, sizeof(b));
 	netmsg_begin(&b, NETMSG_LWM2M_START, 0, 0);
 	netmsg_put_str(&b, s->endpoint);
@@ -753,134 +751,6 @@ on_restarted(void *arg)
 /* ------------------------------------------------------------------ */
 /* Start                                                               */
 /* ------------------------------------------------------------------ */
-
-/* The stored provisioning request, or NULL (err says why). */
-static struct prov_request *
-stored_request(struct wardend *d, char *err, size_t errlen)
-{
-	struct prov_request *req;
-	sqlite3_stmt *q;
-	int rc = -1;
-
-	if ((req = calloc(1, sizeof(*req))) == NULL)
-		return NULL;
-	snprintf(err, errlen, "no stored enrollment request");
-	if (sqlite3_prepare_v2(store_db(d->store), "SELECT request FROM "
-	    "enrollment WHERE id = 1", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW)
-		rc = prov_request_from_json((const char *)sqlite3_column_text(q,
-		    0), (size_t)sqlite3_column_bytes(q, 0), true, req, err,
-		    errlen);
-	sqlite3_finalize(q);
-	if (rc != 0) {
-		prov_request_clear(req);
-		free(req);
-		return NULL;
-	}
-	return req;
-}
-
-bool
-lwm2m_session_wanted(struct wardend *d)
-{
-	sqlite3_stmt *q;
-	cJSON *doc = NULL;
-	bool lwm2m = false;
-
-	if (sqlite3_prepare_v2(store_db(d->store), "SELECT request FROM "
-	    "enrollment WHERE id = 1", -1, &q, NULL) != SQLITE_OK)
-		return false;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		doc = cJSON_Parse((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	lwm2m = strcmp(lwm2m_pol_str(doc, "binding", ""), "lwm2m") == 0;
-	prov_json_delete(doc);
-	return lwm2m;
-}
-
-/* The active policy from the server, or NULL. */
-static char *
-server_policy(struct wardend *d)
-{
-	sqlite3_stmt *q;
-	char *raw = NULL;
-
-	if (sqlite3_prepare_v2(store_db(d->store), "SELECT raw FROM policies "
-	    "WHERE active = 1 AND source = 'server' ORDER BY id DESC LIMIT 1",
-	    -1, &q, NULL) != SQLITE_OK)
-		return NULL;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		raw = strdup((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return raw;
-}
-
-/* Security and Server from the store, else from the request. */
-static int
-configure(struct lwm2m_session *s, const struct prov_request *req,
-    char *err, size_t errlen)
-{
-	struct lwm2m_security x;
-	struct lwm2m_server v;
-	char *sec = store_kv_get(s->d->store, "lwm2m_security");
-	char *srv = store_kv_get(s->d->store, "lwm2m_server");
-	int rc = -1;
-
-	if (sec != NULL && srv != NULL) {
-		rc = lwm2m_security_load(&s->objs, sec, err, errlen) == 0 &&
-		    lwm2m_server_load(&s->objs, srv, err, errlen) == 0 ? 0 :
-		    -1;
-		goto out;
-	}
-	memset(&x, 0, sizeof(x));
-	if (strlen(req->server_url) > LWM2M_URI_MAX) {
-		snprintf(err, errlen, "the server URL is longer than %d bytes",
-		    LWM2M_URI_MAX);
-		goto out;
-	}
-	snprintf(x.uri, sizeof(x.uri), "%.*s", LWM2M_URI_MAX,
-	    req->server_url);
-	x.bootstrap = req->lwm2m_bootstrap;
-	x.ssid = x.bootstrap ? 0 : 1;
-	if (strncasecmp(req->server_url, "coap://", 7) == 0) {
-		x.mode = LWM2M_SEC_NOSEC;
-	} else if (req->psk_key_len > 0) {
-		x.mode = LWM2M_SEC_PSK;
-		memcpy(x.identity, req->psk_identity,
-		    strlen(req->psk_identity));
-		x.identity_len = strlen(req->psk_identity);
-		memcpy(x.secret, req->psk_key, req->psk_key_len);
-		x.secret_len = req->psk_key_len;
-	} else {
-		/* libcoap checks a server certificate only against a trust
-		 * anchor it holds, so a pin alone is not enough */
-		snprintf(err, errlen, "coaps:// with a certificate pin and no "
-		    "PSK: UNSUPPORTED (certificate mode needs the server's "
-		    "certificate from an LwM2M bootstrap server)");
-		goto out;
-	}
-	lwm2m_security_set(&s->objs, &x);
-	crypto_zero(&x, sizeof(x));
-	if (!req->lwm2m_bootstrap) {
-		memset(&v, 0, sizeof(v));
-		v.ssid = 1;
-		v.lifetime = LWM2M_LIFETIME_DEFAULT;
-		v.disable_timeout = 86400;
-		v.storing = true;
-		snprintf(v.binding, sizeof(v.binding), "U");
-		lwm2m_server_set(&s->objs, &v);
-	} else {
-		lwm2m_server_clear(&s->objs);
-	}
-	h_save(s);
-	rc = 0;
-out:
-	if (sec != NULL)
-		crypto_zero(sec, strlen(sec));
-	free(sec);
-	free(srv);
-	return rc;
-}
 
 /* An endpoint name from the serial, or a random one kept in the store
  * (a personal device, or a serial that cannot be one). */
@@ -941,6 +811,7 @@ lwm2m_session_start(struct wardend *d)
 	struct prov_request *req;
 	char err[512], *policy, *mode;
 	enum agent_state state;
+	int rc;
 
 	if (d->stopping || store_get_state(d->store, &state, NULL, 0) != 0 ||
 	    (state != STATE_ENROLLING && state != STATE_MANAGED))
@@ -961,7 +832,7 @@ lwm2m_session_start(struct wardend *d)
 		    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock,
 		    h_save };
 	}
-	if ((req = stored_request(d, err, sizeof(err))) == NULL) {
+	if ((req = lwm2m_stored_request(d, err, sizeof(err))) == NULL) {
 		seterr(s, "the stored enrollment request is unreadable: %s",
 		    err);
 		log_warnx("lwm2m: %s", s->error);
@@ -975,19 +846,24 @@ lwm2m_session_start(struct wardend *d)
 	    prov_mode_name(req->mode));
 	free(mode);
 	if (!s->objs_ok) {
-		policy = server_policy(d);
+		policy = lwm2m_stored_server_policy(d);
 		if (lwm2m_objects_init(&s->objs, &s->host, policy) != 0)
 			fatal("lwm2m: objects");
 		free(policy);
 		s->objs_ok = true;
 	}
-	if (configure(s, req, err, sizeof(err)) != 0) {
+	if ((rc = lwm2m_stored_objects(d->store, &s->objs, req, err,
+	    sizeof(err))) < 0) {
 		prov_request_clear(req);
 		free(req);
 		seterr(s, "%s", err);
 		log_warnx("lwm2m: %s", err);
 		return;
 	}
+	/* Made from the request: stored, as the network process's own
+	 * saves are. */
+	if (rc == 1)
+		h_save(s);
 	prov_request_clear(req);
 	free(req);
 	(void)snapshot(s);

@@ -18,8 +18,25 @@ struct wardend;
 struct cJSON;
 
 #ifdef CONFIG_TRANSPORT_LWM2M
+struct lwm2m_objects;
+struct prov_request;
+struct store;
+
+/* lwm2m_session_store.c */
 /* true when the stored provisioning request has binding lwm2m. */
 bool lwm2m_session_wanted(struct wardend *d);
+/* The stored provisioning request (free with prov_request_clear() and
+ * free()), or NULL with err saying why. */
+struct prov_request *lwm2m_stored_request(struct wardend *d, char *err,
+    size_t errlen);
+/* The server's policy in force (malloc'd), or NULL. */
+char *lwm2m_stored_server_policy(struct wardend *d);
+/* Sets Security and Server in objs from the store (0), else from req
+ * (1: the caller stores them); -1 with err when neither can be had. */
+int lwm2m_stored_objects(struct store *st, struct lwm2m_objects *objs,
+    const struct prov_request *req, char *err, size_t errlen);
+
+/* lwm2m_session.c */
 /* Starts the client (ENROLLING or MANAGED only); the identity is read
  * on the HAL job queue first. Idempotent. Problems go to the log and to
  * `wardenctl status` (serverError). */

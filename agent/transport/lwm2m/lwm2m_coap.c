@@ -19,60 +19,12 @@
 #include <coap3/coap.h>
 
 #include "agent/transport/lwm2m/lwm2m_block.h"
-#include "agent/transport/lwm2m/lwm2m_coap.h"
+#include "agent/transport/lwm2m/lwm2m_coap_int.h"
 #include "agent/transport/lwm2m/lwm2m_dtls.h"
 #include "agent/core/core.h"
 #include "crypto/crypto.h"
 
 #define EVENTS_MAX 16
-
-struct pending {
-	struct pending *next;
-	uint8_t token[LWM2M_TOKEN_MAX];
-	size_t token_len;
-	lwm2m_coap_reply_fn cb;
-	void *arg;
-};
-
-struct anchor {
-	struct anchor *next;
-	struct lwm2m_path path;
-	coap_resource_t *r;
-};
-
-struct lwm2m_coap {
-	uv_loop_t *loop;
-	struct lwm2m_coap_events ev;
-	coap_context_t *ctx;
-	coap_session_t *session;
-	coap_resource_t *unknown;
-	uv_poll_t poll;
-	uv_timer_t timer;
-	uv_timer_t deadline;	/* of resolution and handshake */
-	uv_getaddrinfo_t gai;
-	const struct lwm2m_resolver *resolver;	/* NULL: uv_getaddrinfo */
-	int handles;		/* open libuv handles and requests */
-	bool resolving;
-	int in_io;		/* depth of calls into libcoap */
-	bool dead;		/* lwm2m_coap_free() was called */
-	bool ready;
-
-	bool secure;
-	char host[LWM2M_HOST_MAX + 1];
-	uint16_t port;
-	enum lwm2m_sec_mode mode;
-	char psk_identity[LWM2M_PSK_ID_MAX + 1];
-	uint8_t psk_key[LWM2M_PSK_KEY_MAX];
-	size_t psk_key_len;
-	char *cert_pem, *key_pem, *ca_pem;
-	bool has_pin, pin_seen;
-	uint8_t pin[LWM2M_SHA256_LEN];
-	struct lwm2m_dtls_cause cause;	/* why the handshake failed */
-
-	struct pending *pending;
-	struct anchor *anchors;
-	struct lwm2m_block1 block1;	/* a server's write in blocks */
-};
 
 static void teardown(struct lwm2m_coap *c);
 
@@ -88,7 +40,8 @@ handshake_failed(struct lwm2m_coap *c, bool timed_out)
 	char why[LWM2M_WHY_MAX];
 
 	c->ready = false;
-	lwm2m_dtls_explain(&c->cause, c->mode, c->psk_identity, c->host,
+	lwm2m_dtls_explain(&c->cause, c->creds.mode,
+	    c->creds.psk_identity, c->host,
 	    timed_out, why, sizeof(why));
 	c->ev.failed(c->ev.arg, why);
 }
@@ -261,8 +214,8 @@ on_request(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
 	}
 }
 
-static void
-register_handlers(coap_resource_t *r)
+void
+lwm2m_coap_register_handlers(coap_resource_t *r)
 {
 	coap_register_request_handler(r, COAP_REQUEST_GET, on_request);
 	coap_register_request_handler(r, COAP_REQUEST_POST, on_request);
@@ -271,110 +224,6 @@ register_handlers(coap_resource_t *r)
 	coap_register_request_handler(r, COAP_REQUEST_FETCH, on_request);
 	coap_register_request_handler(r, COAP_REQUEST_PATCH, on_request);
 	coap_register_request_handler(r, COAP_REQUEST_IPATCH, on_request);
-}
-
-/* ------------------------------------------------------------------ */
-/* Observation anchors                                                 */
-/* ------------------------------------------------------------------ */
-
-static struct anchor **
-anchor_find(struct lwm2m_coap *c, const struct lwm2m_path *p)
-{
-	struct anchor **a;
-
-	for (a = &c->anchors; *a != NULL; a = &(*a)->next)
-		if (lwm2m_path_equal(&(*a)->path, p))
-			return a;
-	return a;
-}
-
-bool
-lwm2m_coap_anchored(const struct lwm2m_coap *c, const struct lwm2m_path *p)
-{
-	const struct anchor *a;
-
-	for (a = c->anchors; a != NULL; a = a->next)
-		if (lwm2m_path_equal(&a->path, p))
-			return true;
-	return false;
-}
-
-int
-lwm2m_coap_anchor(struct lwm2m_coap *c, const struct lwm2m_path *p)
-{
-	struct anchor **slot = anchor_find(c, p), *a;
-	char text[32];
-	coap_str_const_t *name;
-
-	if (*slot != NULL)
-		return 0;
-	if (p->len == 0 || c->dead)
-		return -1;
-	/* libcoap matches the Uri-Path options joined by '/' without a
-	 * leading slash. */
-	lwm2m_path_str(p, text, sizeof(text));
-	if ((a = calloc(1, sizeof(*a))) == NULL ||
-	    (name = coap_new_str_const((const uint8_t *)text + 1,
-	    strlen(text) - 1)) == NULL) {
-		free(a);
-		return -1;
-	}
-	a->r = coap_resource_init(name, COAP_RESOURCE_FLAGS_RELEASE_URI |
-	    COAP_RESOURCE_FLAGS_NOTIFY_NON_ALWAYS);
-	if (a->r == NULL) {
-		coap_delete_str_const(name);
-		free(a);
-		return -1;
-	}
-	a->path = *p;
-	register_handlers(a->r);
-	coap_resource_set_get_observable(a->r, 1);
-	coap_add_resource(c->ctx, a->r);
-	*slot = a;
-	return 0;
-}
-
-void
-lwm2m_coap_unanchor(struct lwm2m_coap *c, const struct lwm2m_path *p)
-{
-	struct anchor **slot = anchor_find(c, p), *a = *slot;
-
-	if (a == NULL)
-		return;
-	*slot = a->next;
-	c->in_io++;
-	coap_delete_resource(c->ctx, a->r);
-	c->in_io--;
-	free(a);
-}
-
-int
-lwm2m_coap_notify(struct lwm2m_coap *c, const struct lwm2m_path *p)
-{
-	struct anchor *a = *anchor_find(c, p);
-
-	if (a == NULL || c->dead)
-		return 0;
-	return coap_resource_notify_observers(a->r, NULL) ? 1 : 0;
-}
-
-void
-lwm2m_coap_forget_observers(struct lwm2m_coap *c)
-{
-	struct anchor *a, *list = c->anchors;
-
-	/* libcoap has no call to drop observers; a resource deleted and
-	 * made again has none. */
-	c->anchors = NULL;
-	while ((a = list) != NULL) {
-		list = a->next;
-		c->in_io++;
-		coap_delete_resource(c->ctx, a->r);
-		c->in_io--;
-		if (!c->dead)
-			lwm2m_coap_anchor(c, &a->path);
-		free(a);
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -407,7 +256,7 @@ schedule(struct lwm2m_coap *c)
 static void
 established(struct lwm2m_coap *c)
 {
-	if (c->has_pin && !c->pin_seen) {
+	if (!lwm2m_creds_pin_ok(&c->creds)) {
 		/* Cannot happen: the certificate callback refused the
 		 * chain. Belt and braces. */
 		c->ev.failed(c->ev.arg, "server certificate does not match "
@@ -753,113 +602,18 @@ lwm2m_coap_ready(const struct lwm2m_coap *c)
 /* Session set-up                                                      */
 /* ------------------------------------------------------------------ */
 
-/* Called for each certificate of a chain that verified against the
- * trust anchor, root first, the server's own last (depth 0). */
-static int
-on_peer_cert(const char *cn, const uint8_t *der, size_t len,
-    coap_session_t *s, unsigned int depth, int validated, void *arg)
-{
-	struct lwm2m_coap *c = arg;
-	uint8_t fp[LWM2M_SHA256_LEN];
-
-	(void)cn;
-	(void)s;
-	if (!validated)
-		return 0;
-	if (!c->has_pin)
-		return 1;
-	crypto_sha256(der, len, fp);
-	if (crypto_ct_equal(fp, c->pin, sizeof(fp)))
-		c->pin_seen = true;
-	return depth > 0 ? 1 : c->pin_seen;
-}
-
-/* A PEM copy of a PEM or DER credential (label for DER). */
-static char *
-to_pem(const uint8_t *buf, size_t len, const char *label)
-{
-	char *pem = NULL;
-
-	if (buf == NULL || len == 0)
-		return NULL;
-	if (len > 10 && memcmp(buf, "-----BEGIN", 10) == 0) {
-		if ((pem = malloc(len + 1)) == NULL)
-			return NULL;
-		memcpy(pem, buf, len);
-		pem[len] = '\0';
-		return pem;
-	}
-	if (crypto_pem_encode(label, buf, len, &pem) != 0)
-		return NULL;
-	return pem;
-}
-
-/* DER private keys: PKCS#8 (SEQUENCE, INTEGER 0, SEQUENCE ...) or SEC1
- * ECPrivateKey (SEQUENCE, INTEGER 1, OCTET STRING ...). */
-static const char *
-key_label(const uint8_t *der, size_t len)
-{
-	size_t off = 2;
-
-	if (len < 8 || der[0] != 0x30)
-		return "PRIVATE KEY";
-	if (der[1] & 0x80)
-		off += der[1] & 0x7f;
-	if (off + 3 >= len || der[off] != 0x02 || der[off + 1] != 0x01)
-		return "PRIVATE KEY";
-	return der[off + 3] == 0x04 ? "EC PRIVATE KEY" : "PRIVATE KEY";
-}
-
 static int
 open_session(struct lwm2m_coap *c, const coap_address_t *dst, char *err,
     size_t errlen)
 {
-	coap_dtls_cpsk_t psk;
-	coap_dtls_pki_t pki;
-
-	if (!c->secure) {
-		c->session = coap_new_client_session(c->ctx, NULL, dst,
-		    COAP_PROTO_UDP);
-		c->ready = c->session != NULL;
-	} else if (c->mode == LWM2M_SEC_PSK) {
-		memset(&psk, 0, sizeof(psk));
-		psk.version = COAP_DTLS_CPSK_SETUP_VERSION;
-		psk.psk_info.identity.s = (const uint8_t *)c->psk_identity;
-		psk.psk_info.identity.length = strlen(c->psk_identity);
-		psk.psk_info.key.s = c->psk_key;
-		psk.psk_info.key.length = c->psk_key_len;
-		c->session = coap_new_client_session_psk2(c->ctx, NULL, dst,
-		    COAP_PROTO_DTLS, &psk);
-		crypto_zero(&psk, sizeof(psk));
-	} else {
-		memset(&pki, 0, sizeof(pki));
-		pki.version = COAP_DTLS_PKI_SETUP_VERSION;
-		pki.verify_peer_cert = 1;
-		pki.check_common_ca = 0;
-		pki.allow_self_signed = 0;
-		pki.cert_chain_validation = 1;
-		pki.cert_chain_verify_depth = 4;
-		pki.validate_cn_call_back = on_peer_cert;
-		pki.cn_call_back_arg = c;
-		pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
-		pki.pki_key.key.pem_buf.ca_cert = (const uint8_t *)c->ca_pem;
-		pki.pki_key.key.pem_buf.ca_cert_len = strlen(c->ca_pem) + 1;
-		pki.pki_key.key.pem_buf.public_cert =
-		    (const uint8_t *)c->cert_pem;
-		pki.pki_key.key.pem_buf.public_cert_len =
-		    strlen(c->cert_pem) + 1;
-		pki.pki_key.key.pem_buf.private_key =
-		    (const uint8_t *)c->key_pem;
-		pki.pki_key.key.pem_buf.private_key_len =
-		    strlen(c->key_pem) + 1;
-		c->session = coap_new_client_session_pki(c->ctx, NULL, dst,
-		    COAP_PROTO_DTLS, &pki);
-	}
+	c->session = lwm2m_creds_session(&c->creds, c->ctx, dst);
 	if (c->session == NULL) {
 		snprintf(err, errlen, "libcoap cannot open a %s session to "
 		    "%.64s", c->secure ? "DTLS" : "UDP", c->host);
 		return -1;
 	}
+	/* Without DTLS there is no handshake to wait for. */
+	c->ready = !c->secure;
 	coap_session_set_app_data(c->session, c);
 	return 0;
 }
@@ -989,55 +743,6 @@ coap_logger(coap_log_t level, const char *message)
 		log_debug("libcoap: %.*s", (int)n, message);
 }
 
-static int
-copy_security(struct lwm2m_coap *c, const struct lwm2m_coap_params *p,
-    char *err, size_t errlen)
-{
-	c->mode = c->secure ? p->mode : LWM2M_SEC_NOSEC;
-	if (!c->secure) {
-		if (!p->allow_nosec || p->mode != LWM2M_SEC_NOSEC) {
-			snprintf(err, errlen, "coap:// (no DTLS) is not "
-			    "allowed");
-			return -1;
-		}
-		return 0;
-	}
-	if (p->mode == LWM2M_SEC_PSK) {
-		if (p->psk_identity == NULL || p->psk_identity[0] == '\0' ||
-		    strlen(p->psk_identity) > LWM2M_PSK_ID_MAX ||
-		    p->psk_key_len == 0 || p->psk_key_len > LWM2M_PSK_KEY_MAX) {
-			snprintf(err, errlen, "PSK mode needs an identity of "
-			    "1-%d bytes and a key of 1-%d bytes",
-			    LWM2M_PSK_ID_MAX, LWM2M_PSK_KEY_MAX);
-			return -1;
-		}
-		snprintf(c->psk_identity, sizeof(c->psk_identity), "%s",
-		    p->psk_identity);
-		memcpy(c->psk_key, p->psk_key, p->psk_key_len);
-		c->psk_key_len = p->psk_key_len;
-		return 0;
-	}
-	if (p->mode == LWM2M_SEC_CERT) {
-		c->cert_pem = to_pem(p->cert, p->cert_len, "CERTIFICATE");
-		c->key_pem = to_pem(p->key, p->key_len,
-		    key_label(p->key, p->key_len));
-		c->ca_pem = to_pem(p->ca, p->ca_len, "CERTIFICATE");
-		if (c->cert_pem == NULL || c->key_pem == NULL ||
-		    c->ca_pem == NULL) {
-			snprintf(err, errlen, "certificate mode needs the "
-			    "device's certificate and key and the server's "
-			    "certificate (or its CA)");
-			return -1;
-		}
-		c->has_pin = p->has_pin;
-		memcpy(c->pin, p->pin, sizeof(c->pin));
-		return 0;
-	}
-	snprintf(err, errlen, "security mode %d: UNSUPPORTED (PSK, "
-	    "certificate or, when allowed, NoSec)", (int)p->mode);
-	return -1;
-}
-
 int
 lwm2m_coap_new(const struct lwm2m_coap_params *p,
     const struct lwm2m_coap_events *ev, struct lwm2m_coap **out, char *err,
@@ -1057,7 +762,7 @@ lwm2m_coap_new(const struct lwm2m_coap_params *p,
 	c->ev = *ev;
 	if (lwm2m_uri_parse(p->uri, &c->secure, c->host, sizeof(c->host),
 	    &c->port, err, errlen) != 0 ||
-	    copy_security(c, p, err, errlen) != 0)
+	    lwm2m_creds_copy(&c->creds, c->secure, p, err, errlen) != 0)
 		goto fail;
 	coap_startup();
 	coap_set_log_handler(coap_logger);
@@ -1084,7 +789,7 @@ lwm2m_coap_new(const struct lwm2m_coap_params *p,
 		snprintf(err, errlen, "libcoap: out of memory");
 		goto fail;
 	}
-	register_handlers(c->unknown);
+	lwm2m_coap_register_handlers(c->unknown);
 	coap_add_resource(c->ctx, c->unknown);
 
 	uv_poll_init(c->loop, &c->poll, coap_context_get_coap_fd(c->ctx));
@@ -1125,9 +830,7 @@ lwm2m_coap_new(const struct lwm2m_coap_params *p,
 fail:
 	if (c->ctx != NULL)
 		coap_free_context(c->ctx);
-	free(c->cert_pem);
-	free(c->key_pem);
-	free(c->ca_pem);
+	lwm2m_creds_clear(&c->creds);
 	crypto_zero(c, sizeof(*c));
 	free(c);
 	return -1;
@@ -1137,14 +840,6 @@ static void
 on_closed(uv_handle_t *h)
 {
 	release(h->data);
-}
-
-static void
-secret_free(char *s)
-{
-	if (s != NULL)
-		crypto_zero(s, strlen(s));
-	free(s);
 }
 
 /* Frees everything but the memory of c itself, which the handles'
@@ -1178,11 +873,7 @@ teardown(struct lwm2m_coap *c)
 	}
 	c->pending = NULL;
 	lwm2m_block1_reset(&c->block1);
-	secret_free(c->cert_pem);
-	secret_free(c->key_pem);
-	secret_free(c->ca_pem);
-	c->cert_pem = c->key_pem = c->ca_pem = NULL;
-	crypto_zero(c->psk_key, sizeof(c->psk_key));
+	lwm2m_creds_clear(&c->creds);
 	uv_close((uv_handle_t *)&c->poll, on_closed);
 	uv_close((uv_handle_t *)&c->timer, on_closed);
 	uv_close((uv_handle_t *)&c->deadline, on_closed);
