@@ -429,6 +429,20 @@ bool crypto_cert_has_key(const mbedtls_x509_crt *crt,
     const struct crypto_eckey *key);
 
 /* ------------------------------------------------------------------ */
+/* tls.c: the key exchange groups of warden's TLS endpoints            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The groups offered and accepted for the ephemeral ECDH of a TLS
+ * handshake, most preferred first, MBEDTLS_ECP_DP_NONE-terminated and
+ * static: X25519, then secp256r1 (also the curve of every certificate
+ * warden makes, which mbedTLS checks against this list), secp384r1 and
+ * secp521r1. For mbedtls_ssl_conf_curves() on a client or a server
+ * configuration.
+ */
+const mbedtls_ecp_group_id *crypto_tls_groups(void);
+
+/* ------------------------------------------------------------------ */
 /* x509_verify.c: chain verification and the provisioning pin           */
 /* ------------------------------------------------------------------ */
 
