@@ -593,6 +593,19 @@ int crypto_issue_self_signed(struct crypto_rng *rng,
     uint8_t **der, size_t *len, char *err, size_t errlen);
 
 /*
+ * Issues a certificate for subject_key, a public key its caller has
+ * already checked (crypto_csr_check() gives it), with subject
+ * spec->subject (mandatory here), signed by ca_key, whose certificate is
+ * ca_cert (it must certify ca_key and be a CA). For a server that checks
+ * a request once and signs it without verifying its signature again.
+ * *der is malloc'd.
+ */
+int crypto_issue_for_key(struct crypto_rng *rng, struct crypto_eckey *ca_key,
+    const mbedtls_x509_crt *ca_cert, struct crypto_eckey *subject_key,
+    const struct crypto_cert_spec *spec, uint8_t **der, size_t *len,
+    char *err, size_t errlen);
+
+/*
  * Issues a certificate for the request csr (PEM or DER, checked with
  * crypto_csr_check()) signed by ca_key, whose certificate is ca_cert (the
  * first of that chain; it must certify ca_key and be a CA). *der is

@@ -668,13 +668,13 @@ int mdm_ca_open(struct mdm_ca *ca, const char *dir, struct crypto_rng *rng,
 void mdm_ca_close(struct mdm_ca *ca);
 
 /*
- * Issues a client certificate for the request csr (PEM, len bytes,
- * checked with crypto_csr_check()) with subject CN=cn, valid for days
- * days from a minute ago. *pem is malloc'd; *cert describes it.
- * Thread-safe.
+ * Issues a client certificate for pub, the public key of a request the
+ * caller has checked with crypto_csr_check() (its signature is not
+ * verified again), with subject CN=cn, valid for days days from a
+ * minute ago. *pem is malloc'd; *cert describes it. Thread-safe.
  */
 int mdm_ca_issue_client(struct mdm_ca *ca, struct crypto_rng *rng,
-    const char *csr, size_t len, const char *cn, int days, char **pem,
+    struct crypto_eckey *pub, const char *cn, int days, char **pem,
     struct mdm_cert *cert, char *err, size_t errlen);
 
 /*
