@@ -169,10 +169,40 @@ exec(struct mdm_store *st, const char *sql)
 	return 0;
 }
 
+/* An error can make SQLite roll the whole batch back by itself. */
+static void
+batch_check(struct mdm_store *st)
+{
+	if (st->batch_open && sqlite3_get_autocommit(st->db)) {
+		st->batch_open = false;
+		st->batch_failed = true;
+	}
+}
+
 int
 mdm_store_begin(struct mdm_store *st, bool write)
 {
 	pthread_mutex_lock(&st->mu);
+	batch_check(st);
+	/* Group commit: writes join one transaction per batch, each in a
+	 * savepoint of its own; a read joins it when it is open, so that
+	 * it sees what the batch wrote. */
+	if (st->batch && (write || st->batch_open)) {
+		if (!st->batch_open) {
+			if (exec(st, "BEGIN IMMEDIATE") != 0) {
+				pthread_mutex_unlock(&st->mu);
+				return -1;
+			}
+			st->batch_open = true;
+		}
+		if (exec(st, "SAVEPOINT tx") != 0) {
+			batch_check(st);
+			pthread_mutex_unlock(&st->mu);
+			return -1;
+		}
+		st->in_savepoint = true;
+		return 0;
+	}
 	if (exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN") != 0) {
 		pthread_mutex_unlock(&st->mu);
 		return -1;
@@ -185,6 +215,19 @@ mdm_store_end(struct mdm_store *st, bool ok)
 {
 	int rc = 0;
 
+	if (st->in_savepoint) {
+		st->in_savepoint = false;
+		if (ok && exec(st, "RELEASE tx") != 0)
+			ok = false;
+		if (!ok) {
+			exec(st, "ROLLBACK TO tx");
+			exec(st, "RELEASE tx");
+			rc = -1;
+		}
+		batch_check(st);
+		pthread_mutex_unlock(&st->mu);
+		return rc;
+	}
 	if (ok && exec(st, "COMMIT") != 0)
 		ok = false;
 	if (!ok) {
@@ -192,6 +235,43 @@ mdm_store_end(struct mdm_store *st, bool ok)
 		rc = -1;
 	}
 	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+mdm_store_batch_commit(struct mdm_store *st)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&st->mu);
+	batch_check(st);
+	if (st->batch_open) {
+		if (exec(st, "COMMIT") != 0) {
+			exec(st, "ROLLBACK");
+			rc = -1;
+		}
+		st->batch_open = false;
+	}
+	if (st->batch_failed) {
+		st->batch_failed = false;
+		rc = -1;
+	}
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+bool
+mdm_store_batch_pending(struct mdm_store *st)
+{
+	return st->batch_open || st->batch_failed;
+}
+
+int
+mdm_store_batch(struct mdm_store *st, bool on)
+{
+	int rc = on ? 0 : mdm_store_batch_commit(st);
+
+	st->batch = on;
 	return rc;
 }
 
