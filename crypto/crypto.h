@@ -429,6 +429,20 @@ bool crypto_cert_has_key(const mbedtls_x509_crt *crt,
     const struct crypto_eckey *key);
 
 /* ------------------------------------------------------------------ */
+/* tls.c: the key exchange groups of warden's TLS endpoints            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The groups offered and accepted for the ephemeral ECDH of a TLS
+ * handshake, most preferred first, MBEDTLS_ECP_DP_NONE-terminated and
+ * static: X25519, then secp256r1 (also the curve of every certificate
+ * warden makes, which mbedTLS checks against this list), secp384r1 and
+ * secp521r1. For mbedtls_ssl_conf_curves() on a client or a server
+ * configuration.
+ */
+const mbedtls_ecp_group_id *crypto_tls_groups(void);
+
+/* ------------------------------------------------------------------ */
 /* x509_verify.c: chain verification and the provisioning pin           */
 /* ------------------------------------------------------------------ */
 
@@ -577,6 +591,19 @@ struct crypto_cert_spec {
 int crypto_issue_self_signed(struct crypto_rng *rng,
     struct crypto_eckey *ca_key, const struct crypto_cert_spec *spec,
     uint8_t **der, size_t *len, char *err, size_t errlen);
+
+/*
+ * Issues a certificate for subject_key, a public key its caller has
+ * already checked (crypto_csr_check() gives it), with subject
+ * spec->subject (mandatory here), signed by ca_key, whose certificate is
+ * ca_cert (it must certify ca_key and be a CA). For a server that checks
+ * a request once and signs it without verifying its signature again.
+ * *der is malloc'd.
+ */
+int crypto_issue_for_key(struct crypto_rng *rng, struct crypto_eckey *ca_key,
+    const mbedtls_x509_crt *ca_cert, struct crypto_eckey *subject_key,
+    const struct crypto_cert_spec *spec, uint8_t **der, size_t *len,
+    char *err, size_t errlen);
 
 /*
  * Issues a certificate for the request csr (PEM or DER, checked with

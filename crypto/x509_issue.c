@@ -353,20 +353,26 @@ out:
 }
 
 int
-crypto_issue_from_csr(struct crypto_rng *rng, struct crypto_eckey *ca_key,
-    const mbedtls_x509_crt *ca_cert, const void *csr, size_t csrlen,
+crypto_issue_for_key(struct crypto_rng *rng, struct crypto_eckey *ca_key,
+    const mbedtls_x509_crt *ca_cert, struct crypto_eckey *subject_key,
     const struct crypto_cert_spec *spec, uint8_t **der, size_t *len,
     char *err, size_t errlen)
 {
 	mbedtls_x509write_cert w;
-	struct crypto_eckey *subject_key = NULL;
-	char cn[CRYPTO_CN_MAX + 1], subject[CRYPTO_CN_MAX + 4];
 	int ret, rc = -1;
 
 	*der = NULL;
 	*len = 0;
 	if (check_spec(spec, err, errlen) != 0)
 		return -1;
+	if (spec->subject == NULL) {
+		crypto_seterr(err, errlen, "spec.subject: required");
+		return -1;
+	}
+	if (subject_key == NULL) {
+		crypto_seterr(err, errlen, "subject_key: missing");
+		return -1;
+	}
 	if (!crypto_eckey_has_private(ca_key)) {
 		crypto_seterr(err, errlen, "ca_key: cannot sign");
 		return -1;
@@ -380,9 +386,6 @@ crypto_issue_from_csr(struct crypto_rng *rng, struct crypto_eckey *ca_key,
 		crypto_seterr(err, errlen, "ca_cert: not a CA certificate");
 		return -1;
 	}
-	if (crypto_csr_check(csr, csrlen, cn, &subject_key, err, errlen) != 0)
-		return -1;
-	snprintf(subject, sizeof(subject), "CN=%s", cn);
 
 	mbedtls_x509write_crt_init(&w);
 	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
@@ -390,7 +393,7 @@ crypto_issue_from_csr(struct crypto_rng *rng, struct crypto_eckey *ca_key,
 	mbedtls_x509write_crt_set_subject_key(&w, &subject_key->pk);
 	mbedtls_x509write_crt_set_issuer_key(&w, &ca_key->pk);
 	if ((ret = mbedtls_x509write_crt_set_subject_name(&w,
-	    spec->subject != NULL ? spec->subject : subject)) != 0) {
+	    spec->subject)) != 0) {
 		crypto_seterr_mbedtls(err, errlen, "spec.subject", ret);
 		goto out;
 	}
@@ -406,6 +409,32 @@ crypto_issue_from_csr(struct crypto_rng *rng, struct crypto_eckey *ca_key,
 	rc = finish(&w, rng, der, len, err, errlen);
 out:
 	mbedtls_x509write_crt_free(&w);
+	return rc;
+}
+
+int
+crypto_issue_from_csr(struct crypto_rng *rng, struct crypto_eckey *ca_key,
+    const mbedtls_x509_crt *ca_cert, const void *csr, size_t csrlen,
+    const struct crypto_cert_spec *spec, uint8_t **der, size_t *len,
+    char *err, size_t errlen)
+{
+	struct crypto_eckey *subject_key = NULL;
+	struct crypto_cert_spec s;
+	char cn[CRYPTO_CN_MAX + 1], subject[CRYPTO_CN_MAX + 4];
+	int rc;
+
+	*der = NULL;
+	*len = 0;
+	if (check_spec(spec, err, errlen) != 0)
+		return -1;
+	if (crypto_csr_check(csr, csrlen, cn, &subject_key, err, errlen) != 0)
+		return -1;
+	snprintf(subject, sizeof(subject), "CN=%s", cn);
+	s = *spec;
+	if (s.subject == NULL)
+		s.subject = subject;
+	rc = crypto_issue_for_key(rng, ca_key, ca_cert, subject_key, &s, der,
+	    len, err, errlen);
 	crypto_eckey_free(subject_key);
 	return rc;
 }

@@ -454,6 +454,7 @@ setup_mutual(struct fleet_dev *d, const char *pem)
 		return -1;
 	mbedtls_ssl_conf_min_version(&d->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
 	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_curves(&d->conf, crypto_tls_groups());
 	mbedtls_ssl_conf_authmode(&d->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_ca_chain(&d->conf, &f->ca, NULL);
 	mbedtls_ssl_conf_rng(&d->conf, crypto_rng_mbedtls, f->rng);

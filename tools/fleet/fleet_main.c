@@ -261,6 +261,7 @@ setup_anon(struct fleet *f)
 		return -1;
 	mbedtls_ssl_conf_min_version(&f->anon, MBEDTLS_SSL_MAJOR_VERSION_3,
 	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_curves(&f->anon, crypto_tls_groups());
 	mbedtls_ssl_conf_authmode(&f->anon, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_ca_chain(&f->anon, &f->ca, NULL);
 	mbedtls_ssl_conf_rng(&f->anon, crypto_rng_mbedtls, f->rng);

@@ -260,6 +260,22 @@ int mdm_store_open(const char *path, struct mdm_store **out, char *err,
 /* Closes it. NULL is a no-op. */
 void mdm_store_close(struct mdm_store *st);
 
+/*
+ * Group commit, for the server's loop: with on, every writing
+ * transaction joins one open transaction (the batch; each in a
+ * savepoint, so that a failing one still rolls back alone) instead of
+ * committing, and reads join it while it is open. Nothing written is
+ * durable, nor may be acknowledged to anyone, until
+ * mdm_store_batch_commit() returned 0: it commits the batch with one
+ * sync of the log, and returns -1 when the batch could not be committed
+ * and is lost as a whole. mdm_store_batch_pending() tells whether
+ * something waits for that commit. Turning batching off commits first
+ * (its return). One thread only.
+ */
+int mdm_store_batch(struct mdm_store *st, bool on);
+int mdm_store_batch_commit(struct mdm_store *st);
+bool mdm_store_batch_pending(struct mdm_store *st);
+
 /* What a token lookup found. */
 enum mdm_token_state {
 	MDM_TOKEN_VALID = 0,
@@ -668,13 +684,13 @@ int mdm_ca_open(struct mdm_ca *ca, const char *dir, struct crypto_rng *rng,
 void mdm_ca_close(struct mdm_ca *ca);
 
 /*
- * Issues a client certificate for the request csr (PEM, len bytes,
- * checked with crypto_csr_check()) with subject CN=cn, valid for days
- * days from a minute ago. *pem is malloc'd; *cert describes it.
- * Thread-safe.
+ * Issues a client certificate for pub, the public key of a request the
+ * caller has checked with crypto_csr_check() (its signature is not
+ * verified again), with subject CN=cn, valid for days days from a
+ * minute ago. *pem is malloc'd; *cert describes it. Thread-safe.
  */
 int mdm_ca_issue_client(struct mdm_ca *ca, struct crypto_rng *rng,
-    const char *csr, size_t len, const char *cn, int days, char **pem,
+    struct crypto_eckey *pub, const char *cn, int days, char **pem,
     struct mdm_cert *cert, char *err, size_t errlen);
 
 /*
@@ -830,6 +846,8 @@ struct mdm_server {
 	uv_loop_t *loop;
 	struct mdm_conn *conns;		/* open connections (mdm_conn.c) */
 	struct mdm_conn *parked;	/* long polls waiting (mdm_conn.c) */
+	struct mdm_conn *held;		/* responses waiting for the group
+					   commit (mdm_conn.c) */
 	int nconns;
 	int nparked;
 	int max_conns;			/* from RLIMIT_NOFILE */
@@ -909,6 +927,13 @@ void mdm_conn_wake(struct mdm_server *srv);
 void mdm_conn_stop(struct mdm_server *srv);
 /* Closes every connection at once (the stop's grace is over). */
 void mdm_conn_close_all(struct mdm_server *srv);
+/*
+ * The group commit, once per loop turn after the I/O callbacks: commits
+ * what the turn's handlers wrote (mdm_store_batch_commit, one sync of
+ * the log for all of them), then sends the responses that waited for it,
+ * or 500 in their place when the commit failed. Blocks on the disk.
+ */
+void mdm_conn_commit(struct mdm_server *srv);
 
 /* mdm_serve.c: a connection left its handshake (done or closed); the
  * listener resumes accepting when it had paused for the crowd. */

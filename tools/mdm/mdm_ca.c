@@ -373,7 +373,7 @@ mdm_ca_close(struct mdm_ca *ca)
 
 int
 mdm_ca_issue_client(struct mdm_ca *ca, struct crypto_rng *rng,
-    const char *csr, size_t len, const char *cn, int days, char **pem,
+    struct crypto_eckey *pub, const char *cn, int days, char **pem,
     struct mdm_cert *cert, char *err, size_t errlen)
 {
 	char subject[CRYPTO_CN_MAX + 4];
@@ -392,8 +392,8 @@ mdm_ca_issue_client(struct mdm_ca *ca, struct crypto_rng *rng,
 	spec.not_before = time(NULL) - 60;
 	spec.not_after = spec.not_before + 60 + (time_t)days * 86400;
 	pthread_mutex_lock(&ca->mu);
-	rc = crypto_issue_from_csr(rng, ca->key, &ca->crt, csr, len, &spec,
-	    &der, &derlen, err, errlen);
+	rc = crypto_issue_for_key(rng, ca->key, &ca->crt, pub, &spec, &der,
+	    &derlen, err, errlen);
 	pthread_mutex_unlock(&ca->mu);
 	if (rc != 0)
 		return -1;

@@ -30,13 +30,15 @@ enum conn_state {
 	ST_HEAD,		/* reading a request head */
 	ST_BODY,		/* reading its body */
 	ST_PARKED,		/* a long poll waiting for news */
+	ST_COMMIT,		/* its response waits for the group commit */
 	ST_WRITE,		/* writing a response */
 	ST_CLOSED,
 };
 
 struct mdm_conn {
 	struct mdm_conn *prev, *next;	/* srv->conns */
-	struct mdm_conn *pprev, *pnext;	/* srv->parked, when ST_PARKED */
+	struct mdm_conn *pprev, *pnext;	/* srv->parked, when ST_PARKED;
+					   srv->held, when ST_COMMIT */
 	struct mdm_server *srv;
 	int fd;
 	uv_poll_t poll;
@@ -81,6 +83,22 @@ unpark(struct mdm_conn *c)
 }
 
 static void
+unhold(struct mdm_conn *c)
+{
+	struct mdm_server *srv = c->srv;
+
+	if (c->state != ST_COMMIT)
+		return;
+	if (c->pprev != NULL)
+		c->pprev->pnext = c->pnext;
+	else if (srv->held == c)
+		srv->held = c->pnext;
+	if (c->pnext != NULL)
+		c->pnext->pprev = c->pprev;
+	c->pprev = c->pnext = NULL;
+}
+
+static void
 on_handle_closed(uv_handle_t *h)
 {
 	struct mdm_conn *c = h->data;
@@ -104,6 +122,7 @@ conn_close(struct mdm_conn *c, bool notify)
 	if (c->state == ST_CLOSED)
 		return;
 	unpark(c);
+	unhold(c);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -269,6 +288,24 @@ park(struct mdm_conn *c)
 	deadline(c, c->call.wait_until - mdm_now_ms());
 }
 
+/* The queued response waits until what this loop turn's handlers wrote
+ * is committed (mdm_conn_commit): nothing is acknowledged before it is
+ * durable, and a response may rest on what an earlier handler of the
+ * turn wrote. */
+static void
+hold(struct mdm_conn *c)
+{
+	struct mdm_server *srv = c->srv;
+
+	c->state = ST_COMMIT;
+	c->pprev = NULL;
+	c->pnext = srv->held;
+	if (srv->held != NULL)
+		srv->held->pprev = c;
+	srv->held = c;
+	watch(c, 0);
+}
+
 /* Calls the handler; queues its answer or parks the request. */
 static void
 dispatch(struct mdm_conn *c)
@@ -316,6 +353,8 @@ dispatch(struct mdm_conn *c)
 	c->req = NULL;
 	free(c->head);
 	c->head = NULL;
+	if (mdm_store_batch_pending(srv->store))
+		hold(c);
 }
 
 /* Makes room for more input: 0, or -1 when the head is too large. */
@@ -516,6 +555,7 @@ drive(struct mdm_conn *c)
 				return;
 			break;
 		case ST_PARKED:
+		case ST_COMMIT:
 		case ST_CLOSED:
 			return;
 		}
@@ -586,6 +626,7 @@ on_timer(uv_timer_t *t)
 		c->state = ST_BODY;
 		dispatch(c);
 		break;
+	case ST_COMMIT:
 	case ST_WRITE:
 		conn_close(c, false);
 		return;
@@ -668,4 +709,38 @@ mdm_conn_close_all(struct mdm_server *srv)
 {
 	while (srv->conns != NULL)
 		conn_close(srv->conns, false);
+}
+
+void
+mdm_conn_commit(struct mdm_server *srv)
+{
+	struct mdm_conn *list, *c;
+	struct mdm_resp resp = { 0 };
+	int rc;
+
+	/* A released connection may go on with a pipelined request whose
+	 * handler writes again: until nothing waits. */
+	while (srv->held != NULL || mdm_store_batch_pending(srv->store)) {
+		rc = mdm_store_batch_commit(srv->store);
+		if (rc != 0)
+			mdm_log_warnx("database: a group commit failed; its "
+			    "requests are answered 500");
+		list = srv->held;
+		srv->held = NULL;
+		while ((c = list) != NULL) {
+			list = c->pnext;
+			if (list != NULL)
+				list->pprev = NULL;
+			c->pprev = c->pnext = NULL;
+			c->state = ST_WRITE;
+			if (rc != 0) {
+				mdm_resp_error(&resp, 500, "database error");
+				if (respond(c, &resp, true) != 0)
+					conn_close(c, false);
+				free(resp.body);
+				resp.body = NULL;
+			}
+			drive(c);
+		}
+	}
 }

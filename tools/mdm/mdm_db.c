@@ -70,6 +70,12 @@ mdm_db_rollback(struct mdm_db *db)
 	return db->ops->exec(db, "ROLLBACK");
 }
 
+bool
+mdm_db_in_txn(struct mdm_db *db)
+{
+	return db->ops->in_txn(db);
+}
+
 struct mdm_db_stmt *
 mdm_db_prepare(struct mdm_db *db, const char *sql)
 {

@@ -63,6 +63,8 @@ struct mdm_db_ops {
 	void (*finalize)(struct mdm_db_stmt *s);
 	long long (*changes)(struct mdm_db *db);
 	const char *(*errmsg)(struct mdm_db *db);
+	/* A transaction is open (an error may have ended it). */
+	bool (*in_txn)(struct mdm_db *db);
 };
 
 /* What every backend's connection and statement begin with. */
@@ -100,6 +102,9 @@ int mdm_db_exec(struct mdm_db *db, const char *sql);
 int mdm_db_begin(struct mdm_db *db, bool write);
 int mdm_db_commit(struct mdm_db *db);
 int mdm_db_rollback(struct mdm_db *db);
+/* True while a transaction is open: the database may end one by itself
+ * on an error (SQLite on a full disk or I/O error). */
+bool mdm_db_in_txn(struct mdm_db *db);
 /* Prepares sql; NULL (logged) on failure. The statement is the
  * caller's: mdm_db_finalize, NULL-safe. */
 struct mdm_db_stmt *mdm_db_prepare(struct mdm_db *db, const char *sql);

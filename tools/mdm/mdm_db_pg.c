@@ -365,6 +365,12 @@ pg_errmsg(struct mdm_db *db)
 	return pg(db)->err[0] != '\0' ? pg(db)->err : "no error";
 }
 
+static bool
+pg_in_txn(struct mdm_db *db)
+{
+	return PQtransactionStatus(pg(db)->conn) != PQTRANS_IDLE;
+}
+
 const struct mdm_db_ops mdm_db_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -381,6 +387,7 @@ const struct mdm_db_ops mdm_db_pg_ops = {
 	.finalize = pg_finalize,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
+	.in_txn = pg_in_txn,
 };
 
 /* LISTENs on the (blocking) connection, then makes it non-blocking. */

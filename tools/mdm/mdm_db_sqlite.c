@@ -178,6 +178,12 @@ sq_errmsg(struct mdm_db *db)
 	return sqlite3_errmsg(handle(db));
 }
 
+static bool
+sq_in_txn(struct mdm_db *db)
+{
+	return !sqlite3_get_autocommit(handle(db));
+}
+
 const struct mdm_db_ops mdm_db_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -194,4 +200,5 @@ const struct mdm_db_ops mdm_db_sqlite_ops = {
 	.finalize = sq_finalize,
 	.changes = sq_changes,
 	.errmsg = sq_errmsg,
+	.in_txn = sq_in_txn,
 };

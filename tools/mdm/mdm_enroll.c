@@ -130,21 +130,23 @@ wipe_token(cJSON *root)
 		crypto_zero(t->valuestring, strlen(t->valuestring));
 }
 
-/* SHA-256 of the public key (DER SubjectPublicKeyInfo) of a checked CSR. */
+/* Checks a CSR (its signature verified once, here) and gives its public
+ * key, for the certificate, and the SHA-256 of that key (DER
+ * SubjectPublicKeyInfo). *pub is the caller's to free. */
 static int
 csr_key_hash(const char *csr, uint8_t out[CRYPTO_SHA256_LEN],
-    char cn[CRYPTO_CN_MAX + 1], char *err, size_t errlen)
+    char cn[CRYPTO_CN_MAX + 1], struct crypto_eckey **pub, char *err,
+    size_t errlen)
 {
-	struct crypto_eckey *pub = NULL;
 	uint8_t *der = NULL;
 	size_t len;
-	int rc;
 
-	if (crypto_csr_check(csr, strlen(csr), cn, &pub, err, errlen) != 0)
+	*pub = NULL;
+	if (crypto_csr_check(csr, strlen(csr), cn, pub, err, errlen) != 0)
 		return -1;
-	rc = crypto_eckey_public_der(pub, &der, &len);
-	crypto_eckey_free(pub);
-	if (rc != 0) {
+	if (crypto_eckey_public_der(*pub, &der, &len) != 0) {
+		crypto_eckey_free(*pub);
+		*pub = NULL;
 		snprintf(err, errlen, "csr: its public key cannot be encoded");
 		return -1;
 	}
@@ -161,12 +163,14 @@ replay(struct mdm_server *srv, const uint8_t hash[CRYPTO_SHA256_LEN],
 {
 	char err[MDM_ERR_MAX], cn[CRYPTO_CN_MAX + 1], id[MDM_ID_MAX + 1];
 	uint8_t key[CRYPTO_SHA256_LEN];
+	struct crypto_eckey *pub;
 	cJSON *reply;
 	char *pem;
 	int rc;
 
-	if (csr_key_hash(csr, key, cn, err, sizeof(err)) != 0)
+	if (csr_key_hash(csr, key, cn, &pub, err, sizeof(err)) != 0)
 		return 0;
+	crypto_eckey_free(pub);
 	rc = mdm_store_enroll_replay(srv->store, hash, key, time(NULL), id,
 	    &pem);
 	if (rc < 0) {
@@ -195,6 +199,7 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 	enum mdm_token_state state;
 	struct mdm_device dev;
 	struct mdm_cert cert;
+	struct crypto_eckey *pub = NULL;
 	char err[MDM_ERR_MAX], cn[CRYPTO_CN_MAX + 1];
 	char *pem = NULL;
 	cJSON *root, *reply;
@@ -218,13 +223,13 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 		mdm_resp_error(resp, 403, "%s", mdm_token_state_text(state));
 		goto out;
 	}
-	if (csr_key_hash(er.csr, key, cn, err, sizeof(err)) != 0) {
+	if (csr_key_hash(er.csr, key, cn, &pub, err, sizeof(err)) != 0) {
 		mdm_resp_error(resp, 400, "%s", err);
 		goto out;
 	}
 	if (mdm_new_id(srv->rng, dev.id) != 0 ||
-	    mdm_ca_issue_client(&srv->ca, srv->rng, er.csr, strlen(er.csr),
-	    dev.id, srv->cert_days, &pem, &cert, err, sizeof(err)) != 0) {
+	    mdm_ca_issue_client(&srv->ca, srv->rng, pub, dev.id,
+	    srv->cert_days, &pem, &cert, err, sizeof(err)) != 0) {
 		mdm_log_warnx("enrollment: issuing a certificate: %s", err);
 		mdm_resp_error(resp, 500, "the certificate could not be issued");
 		goto out;
@@ -251,6 +256,7 @@ mdm_enroll(struct mdm_call *call, struct mdm_resp *resp)
 out:
 	wipe_token(root);
 	crypto_zero(hash, sizeof(hash));
+	crypto_eckey_free(pub);
 	free(er.info);
 	free(pem);
 	cJSON_Delete(root);
@@ -263,6 +269,7 @@ mdm_enroll_renew(struct mdm_call *call, struct mdm_resp *resp)
 	struct mdm_server *srv = call->srv;
 	char err[MDM_ERR_MAX], cn[CRYPTO_CN_MAX + 1];
 	struct mdm_cert cert;
+	struct crypto_eckey *pub = NULL;
 	const cJSON *csr;
 	char *pem = NULL;
 	cJSON *root, *reply;
@@ -281,13 +288,12 @@ mdm_enroll_renew(struct mdm_call *call, struct mdm_resp *resp)
 		goto out;
 	}
 	if (crypto_csr_check(csr->valuestring, strlen(csr->valuestring), cn,
-	    NULL, err, sizeof(err)) != 0) {
+	    &pub, err, sizeof(err)) != 0) {
 		mdm_resp_error(resp, 400, "%s", err);
 		goto out;
 	}
-	if (mdm_ca_issue_client(&srv->ca, srv->rng, csr->valuestring,
-	    strlen(csr->valuestring), call->device, srv->cert_days, &pem,
-	    &cert, err, sizeof(err)) != 0) {
+	if (mdm_ca_issue_client(&srv->ca, srv->rng, pub, call->device,
+	    srv->cert_days, &pem, &cert, err, sizeof(err)) != 0) {
 		mdm_log_warnx("renewal: issuing a certificate: %s", err);
 		mdm_resp_error(resp, 500, "the certificate could not be issued");
 		goto out;
@@ -306,6 +312,7 @@ mdm_enroll_renew(struct mdm_call *call, struct mdm_resp *resp)
 	mdm_log_info("device %s: certificate renewed", call->device);
 	mdm_resp_json(resp, 200, reply);
 out:
+	crypto_eckey_free(pub);
 	free(pem);
 	cJSON_Delete(root);
 }

@@ -173,6 +173,8 @@ struct serve_loop {
 	uv_timer_t fallback;
 	uv_signal_t sigterm, sigint;
 	uv_timer_t stop;
+	uv_check_t commit;		/* the group commit, every turn */
+	uv_prepare_t commit_timers;	/* and after the timers' callbacks */
 	bool has_notify, has_db_retry, has_fallback;
 	int signal;
 	int64_t last_refusal_ms;
@@ -387,6 +389,26 @@ on_signal(uv_signal_t *h, int sig)
 	uv_unref((uv_handle_t *)&sl->stop);
 }
 
+/* After the turn's I/O: what its requests wrote is committed at once,
+ * with one sync of the log, before any of them is answered. */
+static void
+on_commit(uv_check_t *h)
+{
+	struct serve_loop *sl = h->data;
+
+	mdm_conn_commit(sl->srv);
+}
+
+/* The same before the loop waits for I/O: a response a timer made (a
+ * long poll's deadline) must not wait for the next event. */
+static void
+on_commit_timers(uv_prepare_t *h)
+{
+	struct serve_loop *sl = h->data;
+
+	mdm_conn_commit(sl->srv);
+}
+
 /* Runs the loop until a signal has stopped the server and every
  * connection has ended. */
 static int
@@ -422,11 +444,26 @@ run(struct mdm_server *srv)
 	uv_signal_init(srv->loop, &sl.sigint);
 	uv_signal_start(&sl.sigterm, on_signal, SIGTERM);
 	uv_signal_start(&sl.sigint, on_signal, SIGINT);
+	/* Group commit: a connection whose response waits for it keeps the
+	 * loop alive by its own handles, so this one need not. */
+	mdm_store_batch(srv->store, true);
+	uv_check_init(srv->loop, &sl.commit);
+	sl.commit.data = &sl;
+	uv_check_start(&sl.commit, on_commit);
+	uv_unref((uv_handle_t *)&sl.commit);
+	uv_prepare_init(srv->loop, &sl.commit_timers);
+	sl.commit_timers.data = &sl;
+	uv_prepare_start(&sl.commit_timers, on_commit_timers);
+	uv_unref((uv_handle_t *)&sl.commit_timers);
 	rc = uv_run(srv->loop, UV_RUN_DEFAULT);
 	/* Whatever is left (the stop timer) is closed before the loop is. */
 	if (!uv_is_closing((uv_handle_t *)&sl.stop) && sl.stop.data != NULL)
 		uv_close((uv_handle_t *)&sl.stop, NULL);
+	uv_close((uv_handle_t *)&sl.commit, NULL);
+	uv_close((uv_handle_t *)&sl.commit_timers, NULL);
 	uv_run(srv->loop, UV_RUN_DEFAULT);
+	if (mdm_store_batch(srv->store, false) != 0)
+		mdm_log_warnx("database: the last group commit failed");
 	return sl.signal != 0 ? 0 : -1;
 }
 

@@ -58,10 +58,40 @@ mdm_store_bind_text(struct mdm_db_stmt *s, int i, const char *v)
 	return mdm_db_bind_text(s, i, v);
 }
 
+/* An error can make SQLite roll the whole batch back by itself. */
+static void
+batch_check(struct mdm_store *st)
+{
+	if (st->batch_open && !mdm_db_in_txn(st->db)) {
+		st->batch_open = false;
+		st->batch_failed = true;
+	}
+}
+
 int
 mdm_store_begin(struct mdm_store *st, bool write)
 {
 	pthread_mutex_lock(&st->mu);
+	batch_check(st);
+	/* Group commit: writes join one transaction per batch, each in a
+	 * savepoint of its own; a read joins it when it is open, so that
+	 * it sees what the batch wrote. */
+	if (st->batch && (write || st->batch_open)) {
+		if (!st->batch_open) {
+			if (mdm_db_begin(st->db, true) != 0) {
+				pthread_mutex_unlock(&st->mu);
+				return -1;
+			}
+			st->batch_open = true;
+		}
+		if (mdm_db_exec(st->db, "SAVEPOINT tx") != 0) {
+			batch_check(st);
+			pthread_mutex_unlock(&st->mu);
+			return -1;
+		}
+		st->in_savepoint = true;
+		return 0;
+	}
 	if (mdm_db_begin(st->db, write) != 0) {
 		pthread_mutex_unlock(&st->mu);
 		return -1;
@@ -74,6 +104,19 @@ mdm_store_end(struct mdm_store *st, bool ok)
 {
 	int rc = 0;
 
+	if (st->in_savepoint) {
+		st->in_savepoint = false;
+		if (ok && mdm_db_exec(st->db, "RELEASE SAVEPOINT tx") != 0)
+			ok = false;
+		if (!ok) {
+			mdm_db_exec(st->db, "ROLLBACK TO SAVEPOINT tx");
+			mdm_db_exec(st->db, "RELEASE SAVEPOINT tx");
+			rc = -1;
+		}
+		batch_check(st);
+		pthread_mutex_unlock(&st->mu);
+		return rc;
+	}
 	if (ok && mdm_db_commit(st->db) != 0)
 		ok = false;
 	if (!ok) {
@@ -81,6 +124,43 @@ mdm_store_end(struct mdm_store *st, bool ok)
 		rc = -1;
 	}
 	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+mdm_store_batch_commit(struct mdm_store *st)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&st->mu);
+	batch_check(st);
+	if (st->batch_open) {
+		if (mdm_db_commit(st->db) != 0) {
+			mdm_db_rollback(st->db);
+			rc = -1;
+		}
+		st->batch_open = false;
+	}
+	if (st->batch_failed) {
+		st->batch_failed = false;
+		rc = -1;
+	}
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+bool
+mdm_store_batch_pending(struct mdm_store *st)
+{
+	return st->batch_open || st->batch_failed;
+}
+
+int
+mdm_store_batch(struct mdm_store *st, bool on)
+{
+	int rc = on ? 0 : mdm_store_batch_commit(st);
+
+	st->batch = on;
 	return rc;
 }
 

@@ -17,6 +17,10 @@
 struct mdm_store {
 	struct mdm_db *db;
 	pthread_mutex_t mu;	/* one transaction at a time */
+	bool batch;		/* group commit (mdm_store_batch) */
+	bool batch_open;	/* the batch's transaction is open */
+	bool batch_failed;	/* it was rolled back: nothing in it holds */
+	bool in_savepoint;	/* the current transaction is a savepoint */
 };
 
 /* Locks the store and begins a transaction (when write, one that

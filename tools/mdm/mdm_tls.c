@@ -91,6 +91,7 @@ mdm_tls_conf_init(struct mdm_tls_conf *c, const struct mdm_ca *ca,
 	/* TLS 1.2 or newer only. */
 	mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
 	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_curves(&c->conf, crypto_tls_groups());
 	mbedtls_ssl_conf_rng(&c->conf, crypto_rng_mbedtls, rng);
 	/* /v1/enroll comes without a client certificate: ask for one, but
 	 * let the routes decide what its absence or failure means. */

@@ -116,6 +116,7 @@ tls_conf_new(const struct tls_params *p, struct tls_conf **out, char *err,
 	}
 	mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
 	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_curves(&c->conf, crypto_tls_groups());
 	mbedtls_ssl_conf_rng(&c->conf, crypto_rng_mbedtls, p->rng);
 	mbedtls_ssl_conf_renegotiation(&c->conf,
 	    MBEDTLS_SSL_RENEGOTIATION_DISABLED);

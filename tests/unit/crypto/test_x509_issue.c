@@ -183,6 +183,49 @@ test_subject_override(void **state)
 	free(der);
 }
 
+/* A key checked once (crypto_csr_check()) is certified as it is, under
+ * the subject given, and the result chains to the CA; no subject, no
+ * certificate. */
+static void
+test_for_key(void **state)
+{
+	struct crypto_cert_spec spec = {
+		.kind = CRYPTO_CERT_CLIENT, .serial = 10, .not_before = now,
+		.not_after = now + DAY,
+	};
+	struct crypto_eckey *k, *pub;
+	mbedtls_x509_crt crt;
+	char err[CRYPTO_ERR_MAX], cn[CRYPTO_CN_MAX + 1], dn[64];
+	uint8_t *csr, *der = (uint8_t *)"x";
+	size_t csrlen, len;
+	uint32_t flags;
+
+	(void)state;
+	assert_int_equal(crypto_eckey_generate(rng, &k, NULL, 0), 0);
+	assert_int_equal(crypto_csr_der(rng, k, "SN-2", &csr, &csrlen, NULL, 0),
+	    0);
+	assert_int_equal(crypto_csr_check(csr, csrlen, cn, &pub, NULL, 0), 0);
+	assert_int_equal(crypto_issue_for_key(rng, root.key, &root.crt, pub,
+	    &spec, &der, &len, err, sizeof(err)), -1);
+	assert_null(der);
+	assert_string_equal(err, "spec.subject: required");
+	spec.subject = "CN=dev-2";
+	assert_int_equal(crypto_issue_for_key(rng, root.key, &root.crt, pub,
+	    &spec, &der, &len, NULL, 0), 0);
+	mbedtls_x509_crt_init(&crt);
+	assert_int_equal(crypto_cert_parse(&crt, der, len, NULL, 0), 0);
+	assert_true(mbedtls_x509_dn_gets(dn, sizeof(dn), &crt.subject) > 0);
+	assert_string_equal(dn, "CN=dev-2");
+	assert_true(crypto_cert_has_key(&crt, k));
+	assert_int_equal(mbedtls_x509_crt_verify(&crt, &root.crt, NULL, NULL,
+	    &flags, NULL, NULL), 0);
+	mbedtls_x509_crt_free(&crt);
+	crypto_eckey_free(pub);
+	crypto_eckey_free(k);
+	free(csr);
+	free(der);
+}
+
 static void
 expect_spec_error(const struct crypto_cert_spec *spec, const char *want)
 {
@@ -294,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_server_from_csr),
 		cmocka_unit_test(test_client_and_intermediate),
 		cmocka_unit_test(test_subject_override),
+		cmocka_unit_test(test_for_key),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_wrong_ca_inputs),
 	};

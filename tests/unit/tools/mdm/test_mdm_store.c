@@ -1,7 +1,7 @@
 /* Tests tools/mdm/mdm_store.c and mdm_store_queue.c: tokens used once,
  * devices and certificates, policies and their versions, reports stored
  * once per key, the command queue and its results, signatures and
- * redelivery, the upgrade of a version 1 database. */
+ * redelivery, the upgrade of a version 1 database, group commit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -630,6 +630,50 @@ schema_reopens(void **state)
 	mdm_store_close(second);
 }
 
+/* Group commit: writes wait in one transaction, seen by the batch's own
+ * reads and by no other connection until the commit; each still fails
+ * alone. */
+static void
+group_commit(void **state)
+{
+	struct fixture *f = *state;
+	char path[600], err[MDM_ERR_MAX];
+	struct mdm_store *second;
+	uint8_t h[CRYPTO_SHA256_LEN];
+	enum mdm_token_state s;
+
+	snprintf(path, sizeof(path), "%s/mdm.db", f->dir);
+	assert_int_equal(mdm_store_open(path, &second, err, sizeof(err)), 0);
+	assert_int_equal(mdm_store_batch(f->st, true), 0);
+	assert_false(mdm_store_batch_pending(f->st));
+	token_hash("tok-g", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 900,
+	    2000), 0);
+	assert_true(mdm_store_batch_pending(f->st));
+	assert_int_equal(mdm_store_token_check(second, h, 1000, &s, NULL, 0),
+	    0);
+	assert_int_equal(s, MDM_TOKEN_UNKNOWN);
+	assert_int_equal(enroll(f->st, "tok-g", "dev1", "c1"), MDM_TOKEN_VALID);
+	/* The batch's second enrollment sees the first's use of the token,
+	 * and its refusal leaves the first standing. */
+	assert_int_equal(enroll(f->st, "tok-g", "dev2", "c2"), MDM_TOKEN_USED);
+	assert_int_equal(mdm_store_batch_commit(f->st), 0);
+	assert_false(mdm_store_batch_pending(f->st));
+	assert_int_equal(mdm_store_token_check(second, h, 1000, &s, NULL, 0),
+	    0);
+	assert_int_equal(s, MDM_TOKEN_USED);
+	/* Off: commits what waits, then every transaction commits alone. */
+	token_hash("tok-h", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "DEDICATED", NULL, 900,
+	    2000), 0);
+	assert_int_equal(mdm_store_batch(f->st, false), 0);
+	assert_false(mdm_store_batch_pending(f->st));
+	assert_int_equal(mdm_store_token_check(second, h, 1000, &s, NULL, 0),
+	    0);
+	assert_int_equal(s, MDM_TOKEN_VALID);
+	mdm_store_close(second);
+}
+
 int
 main(void)
 {
@@ -650,6 +694,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(schema_upgrades, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(schema_reopens, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(group_commit, setup,
 		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
