@@ -5,7 +5,8 @@
  * (agent/transport/netproc_lwm2m.c); this side starts it there (LWM2M_START),
  * pushes what the objects show of the device (LWM2M_STATE) and carries
  * out, after checking them, the actions the objects ask for: a policy
- * for the policy engine, reboot, wipe and lock on the HAL job queue,
+ * for the policy engine, reboot, wipe, lock and an application's
+ * install or removal (Software Management, object 9) on the HAL job queue,
  * Security and Server for the store (docs/privsep.md, "The LwM2M
  * binding"). Every message from the network process is untrusted.
  *
@@ -14,7 +15,9 @@
  * run left), else from the provisioning request (its server URL, PSK,
  * bootstrap flag); the policy the policy objects show from the active
  * server policy; facts and the compliance verdict from the daemon's last
- * scan; the identity from the HAL (read once, on the job queue).
+ * scan; the identity from the HAL (read once, on the job queue); the
+ * applications from the HAL's list (on the job queue, after each scan
+ * and after each install or removal).
  *
  * What goes where: writes of policy objects to policy_engine_set(...,
  * "server", ...); Reboot, Factory Reset, Wipe and Lock onto the HAL job
@@ -81,10 +84,16 @@ struct lwm2m_session {
 	struct job *jobs;		/* on the HAL job queue */
 	bool starting, stopping;
 	char wipe_why[96];	/* a wipe waiting for the de-registration */
+	/* Object 9: the HAL's installed and blocked applications as last
+	 * pushed; an install or removal is refused for a package not in
+	 * it. */
+	struct hal_app apps[NETMSG_LW_APPS_MAX];
+	size_t napps;
+	bool listing;			/* a J_APPS job is queued */
 };
 
 enum job_kind { J_IDENTITY, J_REBOOT, J_WIPE_PROFILE, J_LOCK,
-	J_LOCK_PROFILE };
+	J_LOCK_PROFILE, J_APPS, J_INSTALL, J_REMOVE };
 
 struct job {
 	struct job *next;
@@ -95,6 +104,10 @@ struct job {
 	int rc;
 	char why[96];
 	char mf[HW_MAX], model[HW_MAX], serial[HW_MAX];
+	char package[HAL_APP_PACKAGE_MAX];	/* J_INSTALL, J_REMOVE */
+	struct hal_app *list;		/* the HAL's list after the job */
+	size_t nlist;
+	int list_rc;
 };
 
 static void seterr(struct lwm2m_session *s, const char *fmt, ...)
@@ -137,7 +150,45 @@ job_work(struct wardend *d, void *arg)
 	case J_LOCK_PROFILE:
 		j->rc = hal_lock_now(&d->hal, HAL_SCOPE_PROFILE);
 		break;
+	case J_APPS:
+		break;
+	case J_INSTALL:
+		j->rc = hal_apps_install(&d->hal, j->package, "");
+		break;
+	case J_REMOVE:
+		j->rc = hal_apps_remove(&d->hal, j->package);
+		break;
 	}
+	/* After an install or removal the list is read again, so that the
+	 * network process sees the outcome before the job's answer. */
+	if (j->kind >= J_APPS)
+		j->list_rc = hal_apps_list(&d->hal, &j->list, &j->nlist);
+}
+
+static void send_state(struct lwm2m_session *s);
+
+/* The list a J_APPS, J_INSTALL or J_REMOVE job read: the installed and
+ * blocked applications, the first NETMSG_LW_APPS_MAX by name. */
+static void
+take_apps(struct lwm2m_session *s, struct job *j)
+{
+	size_t i, n = 0;
+
+	if (j->list_rc != 0) {
+		if (j->list_rc != -ENOSYS)
+			log_warnx("lwm2m: the applications cannot be listed: "
+			    "%s", strerror(-j->list_rc));
+		s->napps = 0;
+		return;
+	}
+	hal_apps_sort(j->list, j->nlist);
+	for (i = 0; i < j->nlist && n < NETMSG_LW_APPS_MAX; i++)
+		if (j->list[i].installed || j->list[i].blocked)
+			s->apps[n++] = j->list[i];
+	if (i < j->nlist)
+		log_warnx("lwm2m: Software Management shows the first %d of "
+		    "%zu applications", NETMSG_LW_APPS_MAX, j->nlist);
+	s->napps = n;
 }
 
 static void identified(struct lwm2m_session *s, struct job *j);
@@ -149,10 +200,11 @@ job_after(struct wardend *d, void *arg)
 	struct lwm2m_session *s = j->s;
 	static const char *const what[] = { "identity", "reboot",
 	    "wipe of the work profile", "lock",
-	    "lock of the work profile" };
+	    "lock of the work profile", "list of applications",
+	    "install", "removal" };
 	char msg[192];
 
-	if (j->kind != J_IDENTITY) {
+	if (j->kind != J_IDENTITY && j->kind != J_APPS) {
 		snprintf(msg, sizeof(msg), "%s: %s", j->why, j->rc == 0 ?
 		    "done" : j->rc == -ENOSYS ? "UNSUPPORTED by this HAL "
 		    "backend" : strerror(-j->rc));
@@ -162,7 +214,8 @@ job_after(struct wardend *d, void *arg)
 			log_warnx("lwm2m: %s %s", what[j->kind], msg);
 		store_event(d->store, j->kind == J_REBOOT ? "reboot" :
 		    j->kind == J_WIPE_PROFILE ? "wipe" :
-		    "lock", msg);
+		    j->kind == J_INSTALL ? "app-install" :
+		    j->kind == J_REMOVE ? "app-remove" : "lock", msg);
 	}
 	if (s != NULL) {
 		for (p = &s->jobs; *p != NULL; p = &(*p)->next)
@@ -170,11 +223,17 @@ job_after(struct wardend *d, void *arg)
 				*p = j->next;
 				break;
 			}
+		if (j->kind >= J_APPS) {
+			s->listing = s->listing && j->kind != J_APPS;
+			take_apps(s, j);
+			send_state(s);
+		}
 		if (j->kind == J_IDENTITY)
 			identified(s, j);
 		else if (j->done != NULL)
 			j->done(j->done_arg, j->rc);
 	}
+	free(j->list);
 	free(j);
 }
 
@@ -324,6 +383,51 @@ h_lock(void *arg, bool profile, lwm2m_done_fn done, void *done_arg)
 	    "(/8/0/0)", done, done_arg) != NULL ? 0 : -1;
 }
 
+/* Reads the HAL's applications again (one list job at a time); the
+ * network process gets them in LWM2M_STATE when it ends. */
+static void
+refresh_apps(struct lwm2m_session *s)
+{
+	if (s->listing || s->stopping)
+		return;
+	if (queue(s, J_APPS, NULL, NULL, NULL) != NULL)
+		s->listing = true;
+}
+
+/* Object 9's Install or Uninstall: only of a package this side listed
+ * (installed or blocked) and pushed, never of a name the network
+ * process made up; an install only of one not installed. */
+static int
+h_app(void *arg, bool remove, const char *package, lwm2m_done_fn done,
+    void *done_arg)
+{
+	struct lwm2m_session *s = arg;
+	const struct hal_app *a = NULL;
+	char why[96 + HAL_APP_PACKAGE_MAX];
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < s->napps && a == NULL; i++)
+		if (strcmp(s->apps[i].package, package) == 0)
+			a = &s->apps[i];
+	if (a == NULL || (!remove && a->installed)) {
+		log_warnx("lwm2m: refused an %s of %s: %s", remove ?
+		    "uninstall" : "install", package, a == NULL ?
+		    "not an application Software Management shows" :
+		    "already installed");
+		if (done != NULL)
+			done(done_arg, -EPERM);
+		return 0;
+	}
+	snprintf(why, sizeof(why), "LwM2M %s (/9) of %s", remove ?
+	    "Uninstall" : "Install", package);
+	if ((j = queue(s, remove ? J_REMOVE : J_INSTALL, why, done,
+	    done_arg)) == NULL)
+		return -1;
+	snprintf(j->package, sizeof(j->package), "%s", package);
+	return 0;
+}
+
 static void
 h_save(void *arg)
 {
@@ -410,6 +514,8 @@ do_action(struct lwm2m_session *s, const struct netmsg *m)
 	a->id = m->id;
 	if (m->type == NETMSG_LWM2M_WIPE)
 		rc = h_wipe(s, m->profile, m->lw_why, answer_done, a);
+	else if (m->type == NETMSG_LWM2M_APP)
+		rc = h_app(s, m->app_remove, m->package, answer_done, a);
 	else
 		rc = h_lock(s, m->profile, answer_done, a);
 	if (rc != 0)
@@ -601,6 +707,7 @@ on_message(void *arg, const struct netmsg *m)
 		break;
 	case NETMSG_LWM2M_WIPE:
 	case NETMSG_LWM2M_LOCK:
+	case NETMSG_LWM2M_APP:
 		do_action(s, m);
 		break;
 	case NETMSG_LWM2M_SAVE:
@@ -691,6 +798,8 @@ send_state(struct lwm2m_session *s)
 		    sizeof(st->detail[i].current));
 	}
 	st->ndetails = i;
+	memcpy(st->apps, s->apps, s->napps * sizeof(s->apps[0]));
+	st->napps = s->napps;
 	memset(&b, 0, sizeof(b));
 	netmsg_put_lwm2m_state(&b, st);
 	free(st);
@@ -724,6 +833,7 @@ send_start(struct lwm2m_session *s)
 	s->running = true;
 	send_msg(s, &b);
 	send_state(s);
+	refresh_apps(s);
 out:
 	if (sec != NULL)
 		crypto_zero(sec, strlen(sec));
@@ -830,7 +940,7 @@ lwm2m_session_start(struct wardend *d)
 		 * Security and Server are used, to check and store them. */
 		s->host = (struct lwm2m_host){ s, h_fact, h_identity, h_mode,
 		    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock,
-		    h_save };
+		    h_save, NULL, h_app };
 	}
 	if ((req = lwm2m_stored_request(d, err, sizeof(err))) == NULL) {
 		seterr(s, "the stored enrollment request is unreadable: %s",
@@ -885,6 +995,7 @@ lwm2m_session_changed(struct wardend *d)
 	if (s->location[0] != '\0')
 		drop_reports(s);
 	send_state(s);
+	refresh_apps(s);
 }
 
 void
