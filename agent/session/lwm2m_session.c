@@ -84,8 +84,8 @@ struct lwm2m_session {
 	struct job *jobs;		/* on the HAL job queue */
 	bool starting, stopping;
 	char wipe_why[96];	/* a wipe waiting for the de-registration */
-	/* Object 9: the HAL's installed and blocked applications as last
-	 * pushed; an install or removal is refused for a package not in
+	/* Object 9: the HAL's installed and blocked applications and the
+	 * policy's, as last pushed; an install or removal is refused for a package not in
 	 * it. */
 	struct hal_app apps[NETMSG_LW_APPS_MAX];
 	size_t napps;
@@ -167,28 +167,82 @@ job_work(struct wardend *d, void *arg)
 
 static void send_state(struct lwm2m_session *s);
 
+/* The applications Software Management shows, while they are gathered:
+ * the HAL's list and the policy's. */
+struct app_list {
+	struct hal_app *a;
+	size_t n, cap;
+	bool failed;
+};
+
+static void
+add_app(struct app_list *l, const struct hal_app *a)
+{
+	struct hal_app *na;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap != 0 ? l->cap * 2 : 16;
+		if ((na = realloc(l->a, l->cap * sizeof(*na))) == NULL) {
+			l->failed = true;
+			return;
+		}
+		l->a = na;
+	}
+	l->a[l->n++] = *a;
+}
+
+/* A package the policy manages and the HAL does not list: DELIVERED in
+ * object 9 (the device's sources can install it). */
+static void
+add_managed(void *arg, const char *package)
+{
+	struct app_list *l = arg;
+	struct hal_app a;
+	size_t i;
+
+	if (l->failed || strlen(package) >= sizeof(a.package))
+		return;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->a[i].package, package) == 0)
+			return;
+	memset(&a, 0, sizeof(a));
+	memcpy(a.package, package, strlen(package) + 1);
+	add_app(l, &a);
+}
+
 /* The list a J_APPS, J_INSTALL or J_REMOVE job read: the installed and
- * blocked applications, the first NETMSG_LW_APPS_MAX by name. */
+ * blocked applications and those the policy in force manages, the first
+ * NETMSG_LW_APPS_MAX by name. */
 static void
 take_apps(struct lwm2m_session *s, struct job *j)
 {
-	size_t i, n = 0;
+	struct app_list l;
+	size_t i;
 
-	if (j->list_rc != 0) {
-		if (j->list_rc != -ENOSYS)
-			log_warnx("lwm2m: the applications cannot be listed: "
-			    "%s", strerror(-j->list_rc));
-		s->napps = 0;
-		return;
+	memset(&l, 0, sizeof(l));
+	if (j->list_rc == 0) {
+		for (i = 0; i < j->nlist; i++)
+			if (j->list[i].installed || j->list[i].blocked)
+				add_app(&l, &j->list[i]);
+	} else if (j->list_rc != -ENOSYS) {
+		log_warnx("lwm2m: the applications cannot be listed: %s",
+		    strerror(-j->list_rc));
 	}
-	hal_apps_sort(j->list, j->nlist);
-	for (i = 0; i < j->nlist && n < NETMSG_LW_APPS_MAX; i++)
-		if (j->list[i].installed || j->list[i].blocked)
-			s->apps[n++] = j->list[i];
-	if (i < j->nlist)
+	/* Without an apps backend nothing can be installed: none shown. */
+	if (j->list_rc == 0)
+		policy_engine_each_app(s->d, add_managed, &l);
+	if (l.failed) {
+		log_warnx("lwm2m: out of memory listing the applications");
+		l.n = 0;
+	}
+	hal_apps_sort(l.a, l.n);
+	if (l.n > NETMSG_LW_APPS_MAX)
 		log_warnx("lwm2m: Software Management shows the first %d of "
-		    "%zu applications", NETMSG_LW_APPS_MAX, j->nlist);
-	s->napps = n;
+		    "%zu applications", NETMSG_LW_APPS_MAX, l.n);
+	s->napps = l.n < NETMSG_LW_APPS_MAX ? l.n : NETMSG_LW_APPS_MAX;
+	if (s->napps > 0)
+		memcpy(s->apps, l.a, s->napps * sizeof(s->apps[0]));
+	free(l.a);
 }
 
 static void identified(struct lwm2m_session *s, struct job *j);
@@ -237,9 +291,12 @@ job_after(struct wardend *d, void *arg)
 	free(j);
 }
 
+/* Queues a job; package is J_INSTALL's and J_REMOVE's (else NULL). The
+ * job may run at once on the HAL thread: everything it reads is set
+ * here. */
 static struct job *
-queue(struct lwm2m_session *s, enum job_kind kind, const char *why,
-    lwm2m_done_fn done, void *done_arg)
+queue_pkg(struct lwm2m_session *s, enum job_kind kind, const char *why,
+    const char *package, lwm2m_done_fn done, void *done_arg)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
@@ -247,6 +304,8 @@ queue(struct lwm2m_session *s, enum job_kind kind, const char *why,
 		return NULL;
 	j->s = s;
 	j->kind = kind;
+	snprintf(j->package, sizeof(j->package), "%s", package != NULL ?
+	    package : "");
 	j->done = done;
 	j->done_arg = done_arg;
 	snprintf(j->why, sizeof(j->why), "%s", why != NULL ? why : "");
@@ -254,6 +313,13 @@ queue(struct lwm2m_session *s, enum job_kind kind, const char *why,
 	s->jobs = j;
 	daemon_hal_job(s->d, job_work, job_after, j);
 	return j;
+}
+
+static struct job *
+queue(struct lwm2m_session *s, enum job_kind kind, const char *why,
+    lwm2m_done_fn done, void *done_arg)
+{
+	return queue_pkg(s, kind, why, NULL, done, done_arg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -395,7 +461,7 @@ refresh_apps(struct lwm2m_session *s)
 }
 
 /* Object 9's Install or Uninstall: only of a package this side listed
- * (installed or blocked) and pushed, never of a name the network
+ * (installed, blocked or managed by the policy) and pushed, never of a name the network
  * process made up; an install only of one not installed. */
 static int
 h_app(void *arg, bool remove, const char *package, lwm2m_done_fn done,
@@ -404,7 +470,6 @@ h_app(void *arg, bool remove, const char *package, lwm2m_done_fn done,
 	struct lwm2m_session *s = arg;
 	const struct hal_app *a = NULL;
 	char why[96 + HAL_APP_PACKAGE_MAX];
-	struct job *j;
 	size_t i;
 
 	for (i = 0; i < s->napps && a == NULL; i++)
@@ -421,11 +486,8 @@ h_app(void *arg, bool remove, const char *package, lwm2m_done_fn done,
 	}
 	snprintf(why, sizeof(why), "LwM2M %s (/9) of %s", remove ?
 	    "Uninstall" : "Install", package);
-	if ((j = queue(s, remove ? J_REMOVE : J_INSTALL, why, done,
-	    done_arg)) == NULL)
-		return -1;
-	snprintf(j->package, sizeof(j->package), "%s", package);
-	return 0;
+	return queue_pkg(s, remove ? J_REMOVE : J_INSTALL, why, package,
+	    done, done_arg) != NULL ? 0 : -1;
 }
 
 static void
