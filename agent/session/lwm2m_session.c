@@ -93,7 +93,7 @@ struct lwm2m_session {
 };
 
 enum job_kind { J_IDENTITY, J_REBOOT, J_WIPE_PROFILE, J_LOCK,
-	J_LOCK_PROFILE, J_APPS, J_INSTALL, J_REMOVE };
+	J_LOCK_PROFILE, J_OS_UPDATE, J_APPS, J_INSTALL, J_REMOVE };
 
 struct job {
 	struct job *next;
@@ -104,7 +104,8 @@ struct job {
 	int rc;
 	char why[96];
 	char mf[HW_MAX], model[HW_MAX], serial[HW_MAX];
-	char package[HAL_APP_PACKAGE_MAX];	/* J_INSTALL, J_REMOVE */
+	/* J_INSTALL, J_REMOVE: the package; J_OS_UPDATE: the URI */
+	char package[HAL_OS_UPDATE_URI_MAX + 1];
 	struct hal_app *list;		/* the HAL's list after the job */
 	size_t nlist;
 	int list_rc;
@@ -149,6 +150,9 @@ job_work(struct wardend *d, void *arg)
 		break;
 	case J_LOCK_PROFILE:
 		j->rc = hal_lock_now(&d->hal, HAL_SCOPE_PROFILE);
+		break;
+	case J_OS_UPDATE:
+		j->rc = hal_power_os_update(&d->hal, j->package);
 		break;
 	case J_APPS:
 		break;
@@ -254,7 +258,7 @@ job_after(struct wardend *d, void *arg)
 	struct lwm2m_session *s = j->s;
 	static const char *const what[] = { "identity", "reboot",
 	    "wipe of the work profile", "lock",
-	    "lock of the work profile", "list of applications",
+	    "lock of the work profile", "OS update", "list of applications",
 	    "install", "removal" };
 	char msg[192];
 
@@ -269,6 +273,7 @@ job_after(struct wardend *d, void *arg)
 		store_event(d->store, j->kind == J_REBOOT ? "reboot" :
 		    j->kind == J_WIPE_PROFILE ? "wipe" :
 		    j->kind == J_INSTALL ? "app-install" :
+		    j->kind == J_OS_UPDATE ? "os-update" :
 		    j->kind == J_REMOVE ? "app-remove" : "lock", msg);
 	}
 	if (s != NULL) {
@@ -578,6 +583,9 @@ do_action(struct lwm2m_session *s, const struct netmsg *m)
 		rc = h_wipe(s, m->profile, m->lw_why, answer_done, a);
 	else if (m->type == NETMSG_LWM2M_APP)
 		rc = h_app(s, m->app_remove, m->package, answer_done, a);
+	else if (m->type == NETMSG_LWM2M_OS_UPDATE)
+		rc = queue_pkg(s, J_OS_UPDATE, "LwM2M Firmware Update (/5/0/2)",
+		    m->uri, answer_done, a) != NULL ? 0 : -1;
 	else
 		rc = h_lock(s, m->profile, answer_done, a);
 	if (rc != 0)
@@ -770,6 +778,7 @@ on_message(void *arg, const struct netmsg *m)
 	case NETMSG_LWM2M_WIPE:
 	case NETMSG_LWM2M_LOCK:
 	case NETMSG_LWM2M_APP:
+	case NETMSG_LWM2M_OS_UPDATE:
 		do_action(s, m);
 		break;
 	case NETMSG_LWM2M_SAVE:
@@ -1002,7 +1011,7 @@ lwm2m_session_start(struct wardend *d)
 		 * Security and Server are used, to check and store them. */
 		s->host = (struct lwm2m_host){ s, h_fact, h_identity, h_mode,
 		    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock,
-		    h_save, NULL, h_app };
+		    h_save, NULL, h_app, NULL };
 	}
 	if ((req = lwm2m_stored_request(d, err, sizeof(err))) == NULL) {
 		seterr(s, "the stored enrollment request is unreadable: %s",

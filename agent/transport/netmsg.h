@@ -76,7 +76,7 @@ enum netmsg_type {
 	NETMSG_LWM2M_STATE,	/* what the objects show of the device */
 	NETMSG_LWM2M_STOP,	/* de-register, then LWM2M_STOPPED */
 	NETMSG_LWM2M_APPLIED,	/* answers LWM2M_APPLY_POLICY (same id) */
-	NETMSG_LWM2M_DONE,	/* answers LWM2M_WIPE, _LOCK, _APP (same id) */
+	NETMSG_LWM2M_DONE,	/* answers LWM2M_WIPE, _LOCK, _APP, _OS_UPDATE */
 	/* network process -> parent: replies carry the request's id */
 	NETMSG_R_STATUS = 64,	/* status only: errors, result, unenroll */
 	NETMSG_R_ENROLL,
@@ -95,6 +95,7 @@ enum netmsg_type {
 	NETMSG_LWM2M_STATUS,	/* the client's state for status */
 	NETMSG_LWM2M_STOPPED,	/* answers LWM2M_STOP */
 	NETMSG_LWM2M_APP,	/* install or remove an application */
+	NETMSG_LWM2M_OS_UPDATE,	/* run the OS-update hook on a package URI */
 };
 
 /* LWM2M_STATE: what the LwM2M objects show of the device (the facts
@@ -172,6 +173,7 @@ struct netmsg {
 	 * lines). LWM2M_DONE: lw_rc (0 or a negative errno).
 	 * LWM2M_REBOOT, LWM2M_WIPE (profile), LWM2M_LOCK (profile): lw_why.
 	 * LWM2M_APP: app_remove (false: install), package.
+	 * LWM2M_OS_UPDATE: uri (http:// or https://).
 	 * LWM2M_REGISTERED: uri, location. LWM2M_STATUS: lw_why (NULL:
 	 * all is well), contact, location (NULL: not registered),
 	 * observations. LWM2M_STATE: state (malloc'd). */

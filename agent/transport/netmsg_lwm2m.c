@@ -254,6 +254,15 @@ netmsg_parse_lwm2m(struct netmsg_rd *r, struct netmsg *m)
 		m->package = get_chars(r, "package", HAL_APP_PACKAGE_MAX - 1,
 		    false, LW_PACKAGE_CHARS);
 		break;
+	case NETMSG_LWM2M_OS_UPDATE:
+		m->uri = netmsg_get_str(r, "uri", HAL_OS_UPDATE_URI_MAX, false,
+		    false);
+		if (m->uri != NULL && strncmp(m->uri, "http://", 7) != 0 &&
+		    strncmp(m->uri, "https://", 8) != 0)
+			netmsg_fail(r, "uri: not http:// or https://");
+		else if (m->uri != NULL && strchr(m->uri, ' ') != NULL)
+			netmsg_fail(r, "uri: a space");
+		break;
 	default:	/* STOP, STOPPED: no fields */
 		break;
 	}

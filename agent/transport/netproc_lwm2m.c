@@ -19,6 +19,8 @@
  *   app                                 LWM2M_APP: install or remove;
  *                                       done at the parent's LWM2M_DONE,
  *                                       when the HAL job ended
+ *   os_update                           LWM2M_OS_UPDATE: the OEM's hook
+ *                                       on a package URI; likewise
  *   save                                LWM2M_SAVE: Security and Server,
  *                                       which the parent checks and stores
  *
@@ -171,10 +173,11 @@ action(enum netmsg_type type, bool profile, const char *why,
 	a->done_arg = done_arg;
 	memset(&b, 0, sizeof(b));
 	netmsg_begin(&b, type, 0, a->id);
-	netmsg_put_int(&b, profile);
+	if (type != NETMSG_LWM2M_OS_UPDATE)
+		netmsg_put_int(&b, profile);
 	if (type == NETMSG_LWM2M_WIPE)
 		netmsg_put_str(&b, why);
-	if (type == NETMSG_LWM2M_APP)
+	if (type == NETMSG_LWM2M_APP || type == NETMSG_LWM2M_OS_UPDATE)
 		netmsg_put_str(&b, package);
 	netmsg_end(&b);
 	if (b.failed) {
@@ -218,6 +221,14 @@ h_app(void *arg, bool remove, const char *package, lwm2m_done_fn done,
 {
 	(void)arg;
 	return action(NETMSG_LWM2M_APP, remove, NULL, package, done,
+	    done_arg);
+}
+
+static int
+h_os_update(void *arg, const char *uri, lwm2m_done_fn done, void *done_arg)
+{
+	(void)arg;
+	return action(NETMSG_LWM2M_OS_UPDATE, false, NULL, uri, done,
 	    done_arg);
 }
 
@@ -356,7 +367,7 @@ start(const struct netmsg *m)
 	}
 	lw.host = (struct lwm2m_host){ NULL, h_fact, h_identity, h_mode,
 	    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock, h_save,
-	    h_apps, h_app };
+	    h_apps, h_app, h_os_update };
 	if (lwm2m_objects_init(&lw.objs, &lw.host, m->policy) != 0) {
 		snprintf(lw.why, sizeof(lw.why), "lwm2m: objects: out of "
 		    "memory or an unreadable policy");

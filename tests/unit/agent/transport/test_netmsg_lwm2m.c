@@ -389,6 +389,26 @@ test_requests(void **state)
 	netmsg_put_str(&b, "a");
 	netmsg_end(&b);
 	refused(&b, "remove: 2 out of 0..1");
+
+	netmsg_begin(&b, NETMSG_LWM2M_OS_UPDATE, 0, 9);
+	netmsg_put_str(&b, "https://updates.example/os-2.1.raucb");
+	netmsg_end(&b);
+	assert_int_equal(parse_buf(&b, &m, why, sizeof(why)), 0);
+	assert_string_equal(netmsg_type_name(m.type), "LWM2M_OS_UPDATE");
+	assert_string_equal(m.uri, "https://updates.example/os-2.1.raucb");
+	netmsg_clear(&m);
+	netmsg_begin(&b, NETMSG_LWM2M_OS_UPDATE, 0, 9);
+	netmsg_put_str(&b, "file:///etc/shadow");
+	netmsg_end(&b);
+	refused(&b, "LWM2M_OS_UPDATE: uri: not http:// or https://");
+	netmsg_begin(&b, NETMSG_LWM2M_OS_UPDATE, 0, 9);
+	netmsg_put_str(&b, "http://a b");
+	netmsg_end(&b);
+	refused(&b, "uri: a space");
+	netmsg_begin(&b, NETMSG_LWM2M_OS_UPDATE, 0, 9);
+	netmsg_put_str(&b, NULL);
+	netmsg_end(&b);
+	refused(&b, "uri: missing");
 }
 
 static void

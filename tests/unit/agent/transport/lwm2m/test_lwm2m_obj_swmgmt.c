@@ -135,7 +135,7 @@ f_app(void *arg, bool remove, const char *package, lwm2m_done_fn done,
 
 static const struct lwm2m_host host = {
 	NULL, f_fact, f_identity, f_mode, f_compliance, f_apply, f_reboot,
-	f_wipe, f_lock, f_save, f_apps, f_app,
+	f_wipe, f_lock, f_save, f_apps, f_app, NULL,
 };
 
 /* Sets the host's list: "name=version" installed, "name" blocked. */
