@@ -150,16 +150,21 @@ sync_slots(struct lwm2m_object *o)
 }
 
 static struct slot *
-find(struct lwm2m_object *o, uint16_t inst)
+slot_of(struct swmgmt *sw, uint16_t inst)
 {
-	struct swmgmt *sw = o->ctx;
 	size_t j;
 
-	sync_slots(o);
 	for (j = 0; j < LWM2M_INSTANCES_MAX; j++)
 		if (sw->slot[j].used && sw->slot[j].id == inst)
 			return &sw->slot[j];
 	return NULL;
+}
+
+static struct slot *
+find(struct lwm2m_object *o, uint16_t inst)
+{
+	sync_slots(o);
+	return slot_of(o->ctx, inst);
 }
 
 static size_t
@@ -168,8 +173,9 @@ instances(struct lwm2m_object *o, uint16_t *ids, size_t max)
 	size_t n = 0;
 	uint16_t id;
 
+	sync_slots(o);
 	for (id = 0; id < LWM2M_INSTANCES_MAX && n < max; id++)
-		if (find(o, id) != NULL)
+		if (slot_of(o->ctx, id) != NULL)
 			ids[n++] = id;
 	return n;
 }
