@@ -123,6 +123,9 @@ async function scenario() {
   'fwupdate: a failing hook: Update Result 8, State back to 2',
     JSON.stringify(s) + ' ' + lib.opsSince(mark));
 
+  // the driver checks MANAGED while the script runs: leave it the time
+  await waitFor(() => lib.agentState() === 'MANAGED', 10000);
+  await lib.sleep(1000);
   process.kill(lib.env.agentPid, 'SIGTERM');
   const gone = await waitFor(() => rd.deregistered(), 5000);
   check(gone !== null && gone !== undefined, 'fwupdate: de-registered ' +

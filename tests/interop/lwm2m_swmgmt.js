@@ -152,6 +152,9 @@ async function scenario() {
     s.apps['acme-game'] && s.apps['acme-game'].inst === a['acme-game'].inst,
   'swmgmt: the other instances keep their ids', JSON.stringify(s));
 
+  // the driver checks MANAGED while the script runs: leave it the time
+  await waitFor(() => lib.agentState() === 'MANAGED', 10000);
+  await lib.sleep(1000);
   process.kill(lib.env.agentPid, 'SIGTERM');
   const gone = await waitFor(() => rd.deregistered(), 5000);
   check(gone !== null && gone !== undefined, 'swmgmt: de-registered when ' +
