@@ -187,6 +187,12 @@ hal_power_reboot(struct hal *h)
 }
 
 int
+hal_power_os_update(struct hal *h, const char *uri)
+{
+	return HAL_CALL(h, power, os_update, uri);
+}
+
+int
 hal_profile_create(struct hal *h)
 {
 	return HAL_CALL(h, profile, create);

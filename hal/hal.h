@@ -204,7 +204,20 @@ struct hal_wipe_ops {
 struct hal_power_ops {
 	/* OPTIONAL. Reboots the device. */
 	int (*reboot)(void *ctx);
+	/*
+	 * OPTIONAL. The OEM's OS-update hook (RAUC, SWUpdate, a script):
+	 * fetches the update package at uri (http:// or https://, at most
+	 * HAL_OS_UPDATE_URI_MAX bytes) and installs it, so that the next
+	 * boot runs it. Blocks until then. 0 installed; -ENOSPC no room,
+	 * -ENOMEM, -ECONNRESET/-ENETUNREACH/-EHOSTUNREACH the download
+	 * broke, -EBADMSG the package failed its integrity check,
+	 * -ENOEXEC not a package this device takes, -ENOENT nothing at uri,
+	 * any other negative errno: the update failed.
+	 */
+	int (*os_update)(void *ctx, const char *uri);
 };
+
+#define HAL_OS_UPDATE_URI_MAX 255
 
 struct hal_profile_ops {
 	/* MANDATORY. Creates the work profile if missing. */
@@ -477,6 +490,7 @@ int hal_nfc_read_ndef(struct hal *h, uint8_t *buf, size_t len,
     size_t *outlen);
 int hal_camera_scan_qr(struct hal *h, const struct hal_qr_decoder *dec,
     char *buf, size_t len);
+int hal_power_os_update(struct hal *h, const char *uri);
 int hal_apps_install(struct hal *h, const char *package,
     const char *min_version);
 int hal_apps_remove(struct hal *h, const char *package);

@@ -54,6 +54,11 @@ void ctl_policy_show(struct ctl_conn *c, const cJSON *req);
 void policy_engine_status(struct wardend *d, cJSON *r);
 /* The management mode the policy engine enforces for. */
 enum policy_mode policy_engine_mode(struct wardend *d);
+/* Calls fn for each application the policy in force manages (its
+ * applications[] entries, the kiosk app excluded), in the policy's
+ * order; package is valid during the call. */
+void policy_engine_each_app(struct wardend *d,
+    void (*fn)(void *arg, const char *package), void *arg);
 
 /* enforcement_rules.c */
 struct policy;

@@ -485,6 +485,18 @@ policy_engine_mode(struct wardend *d)
 	return eng(d)->mode;
 }
 
+void
+policy_engine_each_app(struct wardend *d,
+    void (*fn)(void *arg, const char *package), void *arg)
+{
+	struct engine *e = eng(d);
+	size_t i;
+
+	for (i = 0; i < e->wanted.n; i++)
+		if (e->wanted.s[i].kind == POLICY_SET_APP)
+			fn(arg, e->wanted.s[i].v.app.package);
+}
+
 bool
 policy_engine_app_reports(struct wardend *d)
 {

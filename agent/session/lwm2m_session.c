@@ -5,7 +5,8 @@
  * (agent/transport/netproc_lwm2m.c); this side starts it there (LWM2M_START),
  * pushes what the objects show of the device (LWM2M_STATE) and carries
  * out, after checking them, the actions the objects ask for: a policy
- * for the policy engine, reboot, wipe and lock on the HAL job queue,
+ * for the policy engine, reboot, wipe, lock and an application's
+ * install or removal (Software Management, object 9) on the HAL job queue,
  * Security and Server for the store (docs/privsep.md, "The LwM2M
  * binding"). Every message from the network process is untrusted.
  *
@@ -14,7 +15,9 @@
  * run left), else from the provisioning request (its server URL, PSK,
  * bootstrap flag); the policy the policy objects show from the active
  * server policy; facts and the compliance verdict from the daemon's last
- * scan; the identity from the HAL (read once, on the job queue).
+ * scan; the identity from the HAL (read once, on the job queue); the
+ * applications from the HAL's list (on the job queue, after each scan
+ * and after each install or removal).
  *
  * What goes where: writes of policy objects to policy_engine_set(...,
  * "server", ...); Reboot, Factory Reset, Wipe and Lock onto the HAL job
@@ -81,10 +84,16 @@ struct lwm2m_session {
 	struct job *jobs;		/* on the HAL job queue */
 	bool starting, stopping;
 	char wipe_why[96];	/* a wipe waiting for the de-registration */
+	/* Object 9: the HAL's installed and blocked applications and the
+	 * policy's, as last pushed; an install or removal is refused for a package not in
+	 * it. */
+	struct hal_app apps[NETMSG_LW_APPS_MAX];
+	size_t napps;
+	bool listing;			/* a J_APPS job is queued */
 };
 
 enum job_kind { J_IDENTITY, J_REBOOT, J_WIPE_PROFILE, J_LOCK,
-	J_LOCK_PROFILE };
+	J_LOCK_PROFILE, J_OS_UPDATE, J_APPS, J_INSTALL, J_REMOVE };
 
 struct job {
 	struct job *next;
@@ -95,6 +104,11 @@ struct job {
 	int rc;
 	char why[96];
 	char mf[HW_MAX], model[HW_MAX], serial[HW_MAX];
+	/* J_INSTALL, J_REMOVE: the package; J_OS_UPDATE: the URI */
+	char package[HAL_OS_UPDATE_URI_MAX + 1];
+	struct hal_app *list;		/* the HAL's list after the job */
+	size_t nlist;
+	int list_rc;
 };
 
 static void seterr(struct lwm2m_session *s, const char *fmt, ...)
@@ -137,7 +151,102 @@ job_work(struct wardend *d, void *arg)
 	case J_LOCK_PROFILE:
 		j->rc = hal_lock_now(&d->hal, HAL_SCOPE_PROFILE);
 		break;
+	case J_OS_UPDATE:
+		j->rc = hal_power_os_update(&d->hal, j->package);
+		break;
+	case J_APPS:
+		break;
+	case J_INSTALL:
+		j->rc = hal_apps_install(&d->hal, j->package, "");
+		break;
+	case J_REMOVE:
+		j->rc = hal_apps_remove(&d->hal, j->package);
+		break;
 	}
+	/* After an install or removal the list is read again, so that the
+	 * network process sees the outcome before the job's answer. */
+	if (j->kind >= J_APPS)
+		j->list_rc = hal_apps_list(&d->hal, &j->list, &j->nlist);
+}
+
+static void send_state(struct lwm2m_session *s);
+
+/* The applications Software Management shows, while they are gathered:
+ * the HAL's list and the policy's. */
+struct app_list {
+	struct hal_app *a;
+	size_t n, cap;
+	bool failed;
+};
+
+static void
+add_app(struct app_list *l, const struct hal_app *a)
+{
+	struct hal_app *na;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap != 0 ? l->cap * 2 : 16;
+		if ((na = realloc(l->a, l->cap * sizeof(*na))) == NULL) {
+			l->failed = true;
+			return;
+		}
+		l->a = na;
+	}
+	l->a[l->n++] = *a;
+}
+
+/* A package the policy manages and the HAL does not list: DELIVERED in
+ * object 9 (the device's sources can install it). */
+static void
+add_managed(void *arg, const char *package)
+{
+	struct app_list *l = arg;
+	struct hal_app a;
+	size_t i;
+
+	if (l->failed || strlen(package) >= sizeof(a.package))
+		return;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->a[i].package, package) == 0)
+			return;
+	memset(&a, 0, sizeof(a));
+	memcpy(a.package, package, strlen(package) + 1);
+	add_app(l, &a);
+}
+
+/* The list a J_APPS, J_INSTALL or J_REMOVE job read: the installed and
+ * blocked applications and those the policy in force manages, the first
+ * NETMSG_LW_APPS_MAX by name. */
+static void
+take_apps(struct lwm2m_session *s, struct job *j)
+{
+	struct app_list l;
+	size_t i;
+
+	memset(&l, 0, sizeof(l));
+	if (j->list_rc == 0) {
+		for (i = 0; i < j->nlist; i++)
+			if (j->list[i].installed || j->list[i].blocked)
+				add_app(&l, &j->list[i]);
+	} else if (j->list_rc != -ENOSYS) {
+		log_warnx("lwm2m: the applications cannot be listed: %s",
+		    strerror(-j->list_rc));
+	}
+	/* Without an apps backend nothing can be installed: none shown. */
+	if (j->list_rc == 0)
+		policy_engine_each_app(s->d, add_managed, &l);
+	if (l.failed) {
+		log_warnx("lwm2m: out of memory listing the applications");
+		l.n = 0;
+	}
+	hal_apps_sort(l.a, l.n);
+	if (l.n > NETMSG_LW_APPS_MAX)
+		log_warnx("lwm2m: Software Management shows the first %d of "
+		    "%zu applications", NETMSG_LW_APPS_MAX, l.n);
+	s->napps = l.n < NETMSG_LW_APPS_MAX ? l.n : NETMSG_LW_APPS_MAX;
+	if (s->napps > 0)
+		memcpy(s->apps, l.a, s->napps * sizeof(s->apps[0]));
+	free(l.a);
 }
 
 static void identified(struct lwm2m_session *s, struct job *j);
@@ -149,10 +258,11 @@ job_after(struct wardend *d, void *arg)
 	struct lwm2m_session *s = j->s;
 	static const char *const what[] = { "identity", "reboot",
 	    "wipe of the work profile", "lock",
-	    "lock of the work profile" };
+	    "lock of the work profile", "OS update", "list of applications",
+	    "install", "removal" };
 	char msg[192];
 
-	if (j->kind != J_IDENTITY) {
+	if (j->kind != J_IDENTITY && j->kind != J_APPS) {
 		snprintf(msg, sizeof(msg), "%s: %s", j->why, j->rc == 0 ?
 		    "done" : j->rc == -ENOSYS ? "UNSUPPORTED by this HAL "
 		    "backend" : strerror(-j->rc));
@@ -162,7 +272,9 @@ job_after(struct wardend *d, void *arg)
 			log_warnx("lwm2m: %s %s", what[j->kind], msg);
 		store_event(d->store, j->kind == J_REBOOT ? "reboot" :
 		    j->kind == J_WIPE_PROFILE ? "wipe" :
-		    "lock", msg);
+		    j->kind == J_INSTALL ? "app-install" :
+		    j->kind == J_OS_UPDATE ? "os-update" :
+		    j->kind == J_REMOVE ? "app-remove" : "lock", msg);
 	}
 	if (s != NULL) {
 		for (p = &s->jobs; *p != NULL; p = &(*p)->next)
@@ -170,17 +282,26 @@ job_after(struct wardend *d, void *arg)
 				*p = j->next;
 				break;
 			}
+		if (j->kind >= J_APPS) {
+			s->listing = s->listing && j->kind != J_APPS;
+			take_apps(s, j);
+			send_state(s);
+		}
 		if (j->kind == J_IDENTITY)
 			identified(s, j);
 		else if (j->done != NULL)
 			j->done(j->done_arg, j->rc);
 	}
+	free(j->list);
 	free(j);
 }
 
+/* Queues a job; package is J_INSTALL's and J_REMOVE's (else NULL). The
+ * job may run at once on the HAL thread: everything it reads is set
+ * here. */
 static struct job *
-queue(struct lwm2m_session *s, enum job_kind kind, const char *why,
-    lwm2m_done_fn done, void *done_arg)
+queue_pkg(struct lwm2m_session *s, enum job_kind kind, const char *why,
+    const char *package, lwm2m_done_fn done, void *done_arg)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
@@ -188,6 +309,8 @@ queue(struct lwm2m_session *s, enum job_kind kind, const char *why,
 		return NULL;
 	j->s = s;
 	j->kind = kind;
+	snprintf(j->package, sizeof(j->package), "%s", package != NULL ?
+	    package : "");
 	j->done = done;
 	j->done_arg = done_arg;
 	snprintf(j->why, sizeof(j->why), "%s", why != NULL ? why : "");
@@ -195,6 +318,13 @@ queue(struct lwm2m_session *s, enum job_kind kind, const char *why,
 	s->jobs = j;
 	daemon_hal_job(s->d, job_work, job_after, j);
 	return j;
+}
+
+static struct job *
+queue(struct lwm2m_session *s, enum job_kind kind, const char *why,
+    lwm2m_done_fn done, void *done_arg)
+{
+	return queue_pkg(s, kind, why, NULL, done, done_arg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -324,6 +454,47 @@ h_lock(void *arg, bool profile, lwm2m_done_fn done, void *done_arg)
 	    "(/8/0/0)", done, done_arg) != NULL ? 0 : -1;
 }
 
+/* Reads the HAL's applications again (one list job at a time); the
+ * network process gets them in LWM2M_STATE when it ends. */
+static void
+refresh_apps(struct lwm2m_session *s)
+{
+	if (s->listing || s->stopping)
+		return;
+	if (queue(s, J_APPS, NULL, NULL, NULL) != NULL)
+		s->listing = true;
+}
+
+/* Object 9's Install or Uninstall: only of a package this side listed
+ * (installed, blocked or managed by the policy) and pushed, never of a name the network
+ * process made up; an install only of one not installed. */
+static int
+h_app(void *arg, bool remove, const char *package, lwm2m_done_fn done,
+    void *done_arg)
+{
+	struct lwm2m_session *s = arg;
+	const struct hal_app *a = NULL;
+	char why[96 + HAL_APP_PACKAGE_MAX];
+	size_t i;
+
+	for (i = 0; i < s->napps && a == NULL; i++)
+		if (strcmp(s->apps[i].package, package) == 0)
+			a = &s->apps[i];
+	if (a == NULL || (!remove && a->installed)) {
+		log_warnx("lwm2m: refused an %s of %s: %s", remove ?
+		    "uninstall" : "install", package, a == NULL ?
+		    "not an application Software Management shows" :
+		    "already installed");
+		if (done != NULL)
+			done(done_arg, -EPERM);
+		return 0;
+	}
+	snprintf(why, sizeof(why), "LwM2M %s (/9) of %s", remove ?
+	    "Uninstall" : "Install", package);
+	return queue_pkg(s, remove ? J_REMOVE : J_INSTALL, why, package,
+	    done, done_arg) != NULL ? 0 : -1;
+}
+
 static void
 h_save(void *arg)
 {
@@ -410,6 +581,11 @@ do_action(struct lwm2m_session *s, const struct netmsg *m)
 	a->id = m->id;
 	if (m->type == NETMSG_LWM2M_WIPE)
 		rc = h_wipe(s, m->profile, m->lw_why, answer_done, a);
+	else if (m->type == NETMSG_LWM2M_APP)
+		rc = h_app(s, m->app_remove, m->package, answer_done, a);
+	else if (m->type == NETMSG_LWM2M_OS_UPDATE)
+		rc = queue_pkg(s, J_OS_UPDATE, "LwM2M Firmware Update (/5/0/2)",
+		    m->uri, answer_done, a) != NULL ? 0 : -1;
 	else
 		rc = h_lock(s, m->profile, answer_done, a);
 	if (rc != 0)
@@ -601,6 +777,8 @@ on_message(void *arg, const struct netmsg *m)
 		break;
 	case NETMSG_LWM2M_WIPE:
 	case NETMSG_LWM2M_LOCK:
+	case NETMSG_LWM2M_APP:
+	case NETMSG_LWM2M_OS_UPDATE:
 		do_action(s, m);
 		break;
 	case NETMSG_LWM2M_SAVE:
@@ -691,6 +869,8 @@ send_state(struct lwm2m_session *s)
 		    sizeof(st->detail[i].current));
 	}
 	st->ndetails = i;
+	memcpy(st->apps, s->apps, s->napps * sizeof(s->apps[0]));
+	st->napps = s->napps;
 	memset(&b, 0, sizeof(b));
 	netmsg_put_lwm2m_state(&b, st);
 	free(st);
@@ -724,6 +904,7 @@ send_start(struct lwm2m_session *s)
 	s->running = true;
 	send_msg(s, &b);
 	send_state(s);
+	refresh_apps(s);
 out:
 	if (sec != NULL)
 		crypto_zero(sec, strlen(sec));
@@ -830,7 +1011,7 @@ lwm2m_session_start(struct wardend *d)
 		 * Security and Server are used, to check and store them. */
 		s->host = (struct lwm2m_host){ s, h_fact, h_identity, h_mode,
 		    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock,
-		    h_save };
+		    h_save, NULL, h_app, NULL };
 	}
 	if ((req = lwm2m_stored_request(d, err, sizeof(err))) == NULL) {
 		seterr(s, "the stored enrollment request is unreadable: %s",
@@ -885,6 +1066,7 @@ lwm2m_session_changed(struct wardend *d)
 	if (s->location[0] != '\0')
 		drop_reports(s);
 	send_state(s);
+	refresh_apps(s);
 }
 
 void

@@ -627,6 +627,8 @@ netmsg_parse(const uint8_t *buf, size_t len, struct netmsg *m, char *why,
 	case NETMSG_LWM2M_REGISTERED:
 	case NETMSG_LWM2M_STATUS:
 	case NETMSG_LWM2M_STOPPED:
+	case NETMSG_LWM2M_APP:
+	case NETMSG_LWM2M_OS_UPDATE:
 		netmsg_parse_lwm2m(&r, m);
 		break;
 	case NETMSG_R_STATUS:
@@ -683,11 +685,12 @@ netmsg_type_name(int type)
 		"R_POLICY", "R_REPORTS", "R_COMMANDS", "R_CERTIFICATE",
 		"SIGN", "RESOLVE", "LWM2M_APPLY_POLICY", "LWM2M_REBOOT",
 		"LWM2M_WIPE", "LWM2M_LOCK", "LWM2M_SAVE", "LWM2M_REGISTERED",
-		"LWM2M_STATUS", "LWM2M_STOPPED" };
+		"LWM2M_STATUS", "LWM2M_STOPPED", "LWM2M_APP",
+		"LWM2M_OS_UPDATE" };
 
 	if (type >= NETMSG_CONNECT && type <= NETMSG_LWM2M_DONE)
 		return req[type - NETMSG_CONNECT];
-	if (type >= NETMSG_R_STATUS && type <= NETMSG_LWM2M_STOPPED)
+	if (type >= NETMSG_R_STATUS && type <= NETMSG_LWM2M_OS_UPDATE)
 		return rep[type - NETMSG_R_STATUS];
 	return "?";
 }

@@ -56,6 +56,7 @@
 #define NETMSG_LW_URI_MAX 255		/* LWM2M_URI_MAX */
 #define NETMSG_LW_LOCATION_MAX 128	/* LWM2M_LOCATION_MAX */
 #define NETMSG_LW_TEXT_MAX 127		/* identity, mode, fact strings */
+#define NETMSG_LW_APPS_MAX 64		/* LWM2M_INSTANCES_MAX: object 9 */
 #define NETMSG_LW_OBSERVATIONS_MAX 100000
 
 enum netmsg_type {
@@ -75,7 +76,7 @@ enum netmsg_type {
 	NETMSG_LWM2M_STATE,	/* what the objects show of the device */
 	NETMSG_LWM2M_STOP,	/* de-register, then LWM2M_STOPPED */
 	NETMSG_LWM2M_APPLIED,	/* answers LWM2M_APPLY_POLICY (same id) */
-	NETMSG_LWM2M_DONE,	/* answers LWM2M_WIPE, LWM2M_LOCK (same id) */
+	NETMSG_LWM2M_DONE,	/* answers LWM2M_WIPE, _LOCK, _APP, _OS_UPDATE */
 	/* network process -> parent: replies carry the request's id */
 	NETMSG_R_STATUS = 64,	/* status only: errors, result, unenroll */
 	NETMSG_R_ENROLL,
@@ -93,6 +94,8 @@ enum netmsg_type {
 	NETMSG_LWM2M_REGISTERED,
 	NETMSG_LWM2M_STATUS,	/* the client's state for status */
 	NETMSG_LWM2M_STOPPED,	/* answers LWM2M_STOP */
+	NETMSG_LWM2M_APP,	/* install or remove an application */
+	NETMSG_LWM2M_OS_UPDATE,	/* run the OS-update hook on a package URI */
 };
 
 /* LWM2M_STATE: what the LwM2M objects show of the device (the facts
@@ -116,6 +119,10 @@ struct netmsg_lwm2m_state {
 		char current[128];
 	} detail[128];
 	size_t ndetails;
+	/* Object 9: the applications the HAL lists (installed ones and the
+	 * ones warden blocks), sorted by package name, each name once. */
+	struct hal_app apps[NETMSG_LW_APPS_MAX];
+	size_t napps;
 };
 
 /*
@@ -165,12 +172,15 @@ struct netmsg {
 	 * LWM2M_APPLIED: lw_status 0 or -1 with lw_why (the engine's
 	 * lines). LWM2M_DONE: lw_rc (0 or a negative errno).
 	 * LWM2M_REBOOT, LWM2M_WIPE (profile), LWM2M_LOCK (profile): lw_why.
+	 * LWM2M_APP: app_remove (false: install), package.
+	 * LWM2M_OS_UPDATE: uri (http:// or https://).
 	 * LWM2M_REGISTERED: uri, location. LWM2M_STATUS: lw_why (NULL:
 	 * all is well), contact, location (NULL: not registered),
 	 * observations. LWM2M_STATE: state (malloc'd). */
 	const char *endpoint, *security, *server, *policy, *lw_why;
 	const char *uri, *location;
-	bool allow_nosec, profile, contact;
+	const char *package;
+	bool allow_nosec, profile, contact, app_remove;
 	int lw_status, lw_rc;
 	int64_t observations;
 	struct netmsg_lwm2m_state *state;

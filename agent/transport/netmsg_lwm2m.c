@@ -3,7 +3,8 @@
  * and its network process (netmsg.h, docs/privsep.md): the strict decoder
  * of their fields, which netmsg_parse() calls, and the encoder of
  * LWM2M_STATE. Bounds: the store's Security and Server texts, the
- * policy engine's, the facts' and the Compliance object's own.
+ * policy engine's, the facts', the Compliance object's own and the
+ * applications HAL's (object 9).
  */
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,10 @@ get_chars(struct netmsg_rd *r, const char *what, size_t max, bool optional,
 #define LW_ENDPOINT_CHARS "abcdefghijklmnopqrstuvwxyz" \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:_-"
 #define LW_FACT_CHARS "abcdefghijklmnopqrstuvwxyz0123456789._"
+/* Package names: Debian's (lowercase, digits, "+-.") and Android's
+ * ("com.example.App_2"). */
+#define LW_PACKAGE_CHARS "abcdefghijklmnopqrstuvwxyz" \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_"
 
 /* Copies an optional string into a fixed field (it fits: max < size). */
 static void
@@ -101,6 +106,40 @@ parse_lw_facts(struct netmsg_rd *r, struct netmsg_lwm2m_state *st)
 	st->facts.n = r->bad ? 0 : n;
 }
 
+/* Object 9's applications: sorted by name, each once; a version only
+ * for an installed one. */
+static void
+parse_lw_apps(struct netmsg_rd *r, struct netmsg_lwm2m_state *st)
+{
+	struct hal_app *a;
+	const char *s;
+	size_t i, n;
+
+	n = (size_t)netmsg_get_int(r, "apps", 0, NETMSG_LW_APPS_MAX);
+	for (i = 0; i < n && !r->bad; i++) {
+		a = &st->apps[i];
+		copy_str(a->package, sizeof(a->package), get_chars(r,
+		    "app.package", HAL_APP_PACKAGE_MAX - 1, false,
+		    LW_PACKAGE_CHARS));
+		s = netmsg_get_str(r, "app.version", HAL_APP_VERSION_MAX - 1,
+		    true, false);
+		a->installed = netmsg_get_int(r, "app.installed", 0, 1) == 1;
+		a->blocked = netmsg_get_int(r, "app.blocked", 0, 1) == 1;
+		if (r->bad)
+			break;
+		if (a->installed != (s != NULL))
+			netmsg_fail(r, "app.version: %s for %s %s",
+			    s != NULL ? "given" : "missing",
+			    a->installed ? "installed" : "absent", a->package);
+		else if (i > 0 && strcmp(st->apps[i - 1].package,
+		    a->package) >= 0)
+			netmsg_fail(r, "app.package: %s out of order or "
+			    "repeated", a->package);
+		copy_str(a->version, sizeof(a->version), s);
+	}
+	st->napps = r->bad ? 0 : n;
+}
+
 static void
 parse_lw_state(struct netmsg_rd *r, struct netmsg *m)
 {
@@ -148,6 +187,7 @@ parse_lw_state(struct netmsg_rd *r, struct netmsg *m)
 	st->ndetails = r->bad ? 0 : n;
 	if (!r->bad && !st->valid && (n > 0 || st->verdict[0] != '\0'))
 		netmsg_fail(r, "valid: 0 with an evaluation");
+	parse_lw_apps(r, st);
 }
 
 void
@@ -209,6 +249,20 @@ netmsg_parse_lwm2m(struct netmsg_rd *r, struct netmsg *m)
 		m->observations = netmsg_get_int(r, "observations", 0,
 		    NETMSG_LW_OBSERVATIONS_MAX);
 		break;
+	case NETMSG_LWM2M_APP:
+		m->app_remove = netmsg_get_int(r, "remove", 0, 1) == 1;
+		m->package = get_chars(r, "package", HAL_APP_PACKAGE_MAX - 1,
+		    false, LW_PACKAGE_CHARS);
+		break;
+	case NETMSG_LWM2M_OS_UPDATE:
+		m->uri = netmsg_get_str(r, "uri", HAL_OS_UPDATE_URI_MAX, false,
+		    false);
+		if (m->uri != NULL && strncmp(m->uri, "http://", 7) != 0 &&
+		    strncmp(m->uri, "https://", 8) != 0)
+			netmsg_fail(r, "uri: not http:// or https://");
+		else if (m->uri != NULL && strchr(m->uri, ' ') != NULL)
+			netmsg_fail(r, "uri: a space");
+		break;
 	default:	/* STOP, STOPPED: no fields */
 		break;
 	}
@@ -263,6 +317,14 @@ netmsg_put_lwm2m_state(struct netmsg_buf *b,
 		netmsg_put_str(b, x->reason);
 		netmsg_put_str(b, or_null(x->specific));
 		netmsg_put_str(b, or_null(x->current));
+	}
+	netmsg_put_int(b, (int64_t)st->napps);
+	for (i = 0; i < st->napps; i++) {
+		netmsg_put_str(b, st->apps[i].package);
+		netmsg_put_str(b, st->apps[i].installed ? st->apps[i].version :
+		    NULL);
+		netmsg_put_int(b, st->apps[i].installed);
+		netmsg_put_int(b, st->apps[i].blocked);
 	}
 	netmsg_end(b);
 }

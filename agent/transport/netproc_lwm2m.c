@@ -14,6 +14,13 @@
  *   reboot, wipe, lock                  LWM2M_REBOOT, _WIPE, _LOCK; a
  *                                       wipe's or lock's callback runs at
  *                                       the parent's LWM2M_DONE
+ *   apps                                the applications in the last
+ *                                       LWM2M_STATE (object 9)
+ *   app                                 LWM2M_APP: install or remove;
+ *                                       done at the parent's LWM2M_DONE,
+ *                                       when the HAL job ended
+ *   os_update                           LWM2M_OS_UPDATE: the OEM's hook
+ *                                       on a package URI; likewise
  *   save                                LWM2M_SAVE: Security and Server,
  *                                       which the parent checks and stores
  *
@@ -35,7 +42,8 @@
 #include "agent/transport/lwm2m/lwm2m_client.h"
 #include "agent/transport/netmsg.h"
 
-/* A wipe or lock the parent runs; done at its LWM2M_DONE. */
+/* A wipe, lock or application job the parent runs; done at its
+ * LWM2M_DONE. */
 struct action {
 	struct action *next;
 	uint32_t id;
@@ -153,7 +161,7 @@ h_reboot(void *arg, const char *why)
 
 static int
 action(enum netmsg_type type, bool profile, const char *why,
-    lwm2m_done_fn done, void *done_arg)
+    const char *package, lwm2m_done_fn done, void *done_arg)
 {
 	struct action *a;
 	struct netmsg_buf b;
@@ -165,9 +173,12 @@ action(enum netmsg_type type, bool profile, const char *why,
 	a->done_arg = done_arg;
 	memset(&b, 0, sizeof(b));
 	netmsg_begin(&b, type, 0, a->id);
-	netmsg_put_int(&b, profile);
+	if (type != NETMSG_LWM2M_OS_UPDATE)
+		netmsg_put_int(&b, profile);
 	if (type == NETMSG_LWM2M_WIPE)
 		netmsg_put_str(&b, why);
+	if (type == NETMSG_LWM2M_APP || type == NETMSG_LWM2M_OS_UPDATE)
+		netmsg_put_str(&b, package);
 	netmsg_end(&b);
 	if (b.failed) {
 		netmsg_buf_free(&b);
@@ -185,14 +196,40 @@ h_wipe(void *arg, bool profile, const char *why, lwm2m_done_fn done,
     void *done_arg)
 {
 	(void)arg;
-	return action(NETMSG_LWM2M_WIPE, profile, why, done, done_arg);
+	return action(NETMSG_LWM2M_WIPE, profile, why, NULL, done, done_arg);
 }
 
 static int
 h_lock(void *arg, bool profile, lwm2m_done_fn done, void *done_arg)
 {
 	(void)arg;
-	return action(NETMSG_LWM2M_LOCK, profile, NULL, done, done_arg);
+	return action(NETMSG_LWM2M_LOCK, profile, NULL, NULL, done, done_arg);
+}
+
+static const struct hal_app *
+h_apps(void *arg, size_t *n)
+{
+	(void)arg;
+	*n = lw.st.napps;
+	return lw.st.apps;
+}
+
+/* The remove flag travels where a wipe's or lock's profile flag does. */
+static int
+h_app(void *arg, bool remove, const char *package, lwm2m_done_fn done,
+    void *done_arg)
+{
+	(void)arg;
+	return action(NETMSG_LWM2M_APP, remove, NULL, package, done,
+	    done_arg);
+}
+
+static int
+h_os_update(void *arg, const char *uri, lwm2m_done_fn done, void *done_arg)
+{
+	(void)arg;
+	return action(NETMSG_LWM2M_OS_UPDATE, false, NULL, uri, done,
+	    done_arg);
 }
 
 static void
@@ -329,7 +366,8 @@ start(const struct netmsg *m)
 		return;
 	}
 	lw.host = (struct lwm2m_host){ NULL, h_fact, h_identity, h_mode,
-	    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock, h_save };
+	    h_compliance, h_apply_policy, h_reboot, h_wipe, h_lock, h_save,
+	    h_apps, h_app, h_os_update };
 	if (lwm2m_objects_init(&lw.objs, &lw.host, m->policy) != 0) {
 		snprintf(lw.why, sizeof(lw.why), "lwm2m: objects: out of "
 		    "memory or an unreadable policy");

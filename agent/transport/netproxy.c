@@ -441,7 +441,7 @@ dispatch(struct netproc *np, const uint8_t *buf, size_t len)
 		return;
 	}
 	if (m.type >= NETMSG_LWM2M_APPLY_POLICY &&
-	    m.type <= NETMSG_LWM2M_STOPPED) {
+	    m.type <= NETMSG_LWM2M_OS_UPDATE) {
 		if (m.type == NETMSG_LWM2M_STOPPED)
 			np->lw_stop_ms = 0;
 		if (np->lw != NULL)

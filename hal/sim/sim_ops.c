@@ -232,8 +232,25 @@ sim_reboot(void *ctx)
 	return sim_end(s, "power.reboot", "", 0, true);
 }
 
+/* Records the URI and counts the updates (state.osUpdateUri,
+ * state.osUpdates); `sim fail power.os_update ERRNO` makes it fail. */
+static int
+sim_os_update(void *ctx, const char *uri)
+{
+	struct sim *s = ctx;
+	int rc;
+
+	if ((rc = sim_begin(s, "power.os_update")) != 0)
+		return sim_end(s, "power.os_update", uri, rc, false);
+	sim_set_int(sim_state(s), "osUpdates",
+	    (double)sim_get_int(sim_state(s), "osUpdates", 0) + 1);
+	sim_set_str(sim_state(s), "osUpdateUri", uri);
+	return sim_end(s, "power.os_update", uri, 0, true);
+}
+
 static const struct hal_power_ops sim_power = {
 	.reboot = sim_reboot,
+	.os_update = sim_os_update,
 };
 
 static int

@@ -380,7 +380,7 @@ sim_errno_parse(const char *s, int *err)
 static const char *const sim_op_names[] = {
 	"identity.get", "passcode.apply", "passcode.reset", "camera.set_allowed",
 	"lock.now", "lock.set_message", "wipe.factory_reset", "wipe.profile",
-	"power.reboot", "profile.create", "profile.remove", "kiosk.enter",
+	"power.reboot", "power.os_update", "profile.create", "profile.remove", "kiosk.enter",
 	"kiosk.exit", "restrict.screen_capture", "restrict.usb_data",
 	"restrict.keyguard_features", "restrict.factory_reset",
 	"network.apply_wifi", "network.set_locale", "network.set_timezone",

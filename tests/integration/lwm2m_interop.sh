@@ -133,6 +133,8 @@ run_peer lwm2m-node-lib lwm2m_nodelib.js
 run_peer node-coap lwm2m_coap.js
 run_peer block lwm2m_block.js
 run_peer send lwm2m_send.js
+run_peer swmgmt lwm2m_swmgmt.js
+run_peer fwupdate lwm2m_fwupdate.js
 if grep -Eq 'AddressSanitizer|runtime error' "$T/wardend.log"; then
 	not_ok "no sanitizer report from wardend" \
 	    "$(grep -E -A 5 'AddressSanitizer|runtime error' "$T/wardend.log")"

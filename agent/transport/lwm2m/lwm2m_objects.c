@@ -12,8 +12,10 @@
 
 static int (*const inits[])(struct lwm2m_object *) = {
 	lwm2m_security_init, lwm2m_server_init, lwm2m_device_init,
-	lwm2m_connmon_init, lwm2m_lockwipe_init, lwm2m_passcode_init,
-	lwm2m_restrict_init, lwm2m_mode_init, lwm2m_compliance_init,
+	lwm2m_connmon_init, lwm2m_fwupdate_init, lwm2m_lockwipe_init,
+	lwm2m_swmgmt_init,
+	lwm2m_passcode_init, lwm2m_restrict_init, lwm2m_mode_init,
+	lwm2m_compliance_init,
 };
 
 int

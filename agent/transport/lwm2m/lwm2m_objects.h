@@ -6,7 +6,8 @@
  * types and bounds before an object sees anything.
  *
  * Objects: Security (0), Server (1), Device (3), Connectivity
- * Monitoring (4), Lock and Wipe (8) and warden's own in the private
+ * Monitoring (4), Firmware Update (5), Lock and Wipe (8), Software
+ * Management (9) and warden's own in the private
  * range: Passcode Policy (32001), Device Restrictions (32002),
  * Management Mode (32003), Compliance (32004). One file each
  * (lwm2m_obj_*.c); lwm2m_policy.c holds the policy document the three
@@ -33,7 +34,9 @@
 #define LWM2M_OBJ_SERVER 1
 #define LWM2M_OBJ_DEVICE 3
 #define LWM2M_OBJ_CONNMON 4
+#define LWM2M_OBJ_FWUPDATE 5
 #define LWM2M_OBJ_LOCKWIPE 8
+#define LWM2M_OBJ_SWMGMT 9
 #define LWM2M_OBJ_PASSCODE 32001
 #define LWM2M_OBJ_RESTRICT 32002
 #define LWM2M_OBJ_MODE 32003
@@ -125,6 +128,20 @@ struct lwm2m_host {
 	    void *done_arg);
 	/* The Security and Server objects changed: persist them. */
 	void (*save)(void *arg);
+	/* OPTIONAL (NULL: object 9 has no instances). The applications
+	 * the HAL lists, sorted by package name, *n of them; valid until
+	 * the next call. */
+	const struct hal_app *(*apps)(void *arg, size_t *n);
+	/* OPTIONAL. Queues an install (remove: a removal) of package on the
+	 * HAL job queue; done runs after it with 0 or a negative errno
+	 * (hal_apps_ops). Return 0 when queued. */
+	int (*app)(void *arg, bool remove, const char *package,
+	    lwm2m_done_fn done, void *done_arg);
+	/* OPTIONAL. Queues the OS-update hook on the package at uri (http://
+	 * or https://) on the HAL job queue (hal_power_ops.os_update); done
+	 * runs after it with 0 or a negative errno. Return 0 when queued. */
+	int (*os_update)(void *arg, const char *uri, lwm2m_done_fn done,
+	    void *done_arg);
 };
 
 /* Events the Server object raises for the client. */
@@ -279,6 +296,8 @@ extern const struct lwm2m_obj_def lwm2m_passcode_def;
 extern const struct lwm2m_obj_def lwm2m_restrict_def;
 extern const struct lwm2m_obj_def lwm2m_mode_def;
 extern const struct lwm2m_obj_def lwm2m_compliance_def;
+extern const struct lwm2m_obj_def lwm2m_swmgmt_def;
+extern const struct lwm2m_obj_def lwm2m_fwupdate_def;
 
 int lwm2m_security_init(struct lwm2m_object *o);
 int lwm2m_server_init(struct lwm2m_object *o);
@@ -289,6 +308,8 @@ int lwm2m_passcode_init(struct lwm2m_object *o);
 int lwm2m_restrict_init(struct lwm2m_object *o);
 int lwm2m_mode_init(struct lwm2m_object *o);
 int lwm2m_compliance_init(struct lwm2m_object *o);
+int lwm2m_swmgmt_init(struct lwm2m_object *o);
+int lwm2m_fwupdate_init(struct lwm2m_object *o);
 
 /* lwm2m_obj_security.c */
 /* One Security instance as the client uses it. Secrets are zeroised

@@ -93,6 +93,13 @@ test_state_round_trip(void **state)
 	snprintf(st->detail[0].setting, 64, "passwordPolicies");
 	snprintf(st->detail[0].reason, 40, "API_LEVEL");
 	snprintf(st->detail[0].current, 128, "été");
+	st->napps = 2;
+	snprintf(st->apps[0].package, HAL_APP_PACKAGE_MAX, "com.example.A_1");
+	snprintf(st->apps[0].version, HAL_APP_VERSION_MAX, "1:2.3-1+b1");
+	st->apps[0].installed = true;
+	snprintf(st->apps[1].package, HAL_APP_PACKAGE_MAX, "vim");
+	snprintf(st->apps[1].version, HAL_APP_VERSION_MAX, "ignored");
+	st->apps[1].blocked = true;
 	netmsg_put_lwm2m_state(&b, st);
 	assert_int_equal(parse_buf(&b, &m, why, sizeof(why)), 0);
 	assert_non_null(m.state);
@@ -114,6 +121,15 @@ test_state_round_trip(void **state)
 	assert_string_equal(m.state->detail[0].setting, "passwordPolicies");
 	assert_string_equal(m.state->detail[0].field_path, "");
 	assert_string_equal(m.state->detail[0].current, "été");
+	assert_int_equal(m.state->napps, 2);
+	assert_string_equal(m.state->apps[0].package, "com.example.A_1");
+	assert_string_equal(m.state->apps[0].version, "1:2.3-1+b1");
+	assert_true(m.state->apps[0].installed);
+	assert_false(m.state->apps[0].blocked);
+	assert_string_equal(m.state->apps[1].package, "vim");
+	assert_string_equal(m.state->apps[1].version, "");	/* not sent */
+	assert_false(m.state->apps[1].installed);
+	assert_true(m.state->apps[1].blocked);
 	netmsg_clear(&m);
 	free(st);
 }
@@ -140,6 +156,38 @@ put_fact(struct netmsg_buf *b, const char *name, int type, int64_t v,
 	netmsg_put_int(b, 0);
 	netmsg_put_str(b, NULL);
 	netmsg_put_int(b, 0);
+	netmsg_put_int(b, 0);		/* apps */
+	netmsg_end(b);
+}
+
+/* A STATE with no fact and the applications given (package, version,
+ * installed, blocked). */
+static void
+put_apps(struct netmsg_buf *b, int n, const char *const *pkg,
+    const char *const *ver, const int *inst)
+{
+	int i;
+
+	netmsg_begin(b, NETMSG_LWM2M_STATE, 0, 0);
+	netmsg_put_str(b, "FULLY_MANAGED");
+	netmsg_put_str(b, NULL);
+	netmsg_put_str(b, NULL);
+	netmsg_put_str(b, NULL);
+	netmsg_put_int(b, 0);
+	netmsg_put_int(b, 0);
+	netmsg_put_str(b, NULL);
+	netmsg_put_int(b, 0);
+	netmsg_put_int(b, 0);
+	netmsg_put_int(b, 0);
+	netmsg_put_str(b, NULL);
+	netmsg_put_int(b, 0);
+	netmsg_put_int(b, n);
+	for (i = 0; pkg != NULL && i < n; i++) {
+		netmsg_put_str(b, pkg[i]);
+		netmsg_put_str(b, ver[i]);
+		netmsg_put_int(b, inst[i]);
+		netmsg_put_int(b, !inst[i]);
+	}
 	netmsg_end(b);
 }
 
@@ -198,6 +246,33 @@ test_state_malformed(void **state)
 	netmsg_put_int(&b, HAL_FACTS_MAX + 1);
 	netmsg_end(&b);
 	refused(&b, "facts: 129 out of 0..128");
+
+	/* object 9's applications */
+	put_apps(&b, 2, (const char *[]){ "a", "b" },
+	    (const char *[]){ "1", NULL }, (const int[]){ 1, 0 });
+	assert_int_equal(parse_buf(&b, &m, why, sizeof(why)), 0);
+	assert_int_equal(m.state->napps, 2);
+	netmsg_clear(&m);
+	put_apps(&b, 2, (const char *[]){ "b", "a" },
+	    (const char *[]){ "1", "1" }, (const int[]){ 1, 1 });
+	refused(&b, "app.package: a out of order or repeated");
+	put_apps(&b, 2, (const char *[]){ "a", "a" },
+	    (const char *[]){ "1", "1" }, (const int[]){ 1, 1 });
+	refused(&b, "app.package: a out of order or repeated");
+	put_apps(&b, 1, (const char *[]){ "a" }, (const char *[]){ NULL },
+	    (const int[]){ 1 });
+	refused(&b, "app.version: missing for installed a");
+	put_apps(&b, 1, (const char *[]){ "a" }, (const char *[]){ "1" },
+	    (const int[]){ 0 });
+	refused(&b, "app.version: given for absent a");
+	put_apps(&b, 1, (const char *[]){ "a/b" }, (const char *[]){ "1" },
+	    (const int[]){ 1 });
+	refused(&b, "app.package: a character outside");
+	put_apps(&b, 1, (const char *[]){ "a" }, (const char *[]){ "1\n" },
+	    (const int[]){ 1 });
+	refused(&b, "app.version: byte 0x0a");
+	put_apps(&b, NETMSG_LW_APPS_MAX + 1, NULL, NULL, NULL);
+	refused(&b, "apps: 65 out of 0..64");
 }
 
 static void
@@ -288,6 +363,52 @@ test_requests(void **state)
 	assert_int_equal(parse_buf(&b, &m, why, sizeof(why)), 0);
 	assert_string_equal(netmsg_type_name(m.type), "LWM2M_STOPPED");
 	netmsg_clear(&m);
+
+	netmsg_begin(&b, NETMSG_LWM2M_APP, 0, 6);
+	netmsg_put_int(&b, 1);
+	netmsg_put_str(&b, "org.example.tool");
+	netmsg_end(&b);
+	assert_int_equal(parse_buf(&b, &m, why, sizeof(why)), 0);
+	assert_string_equal(netmsg_type_name(m.type), "LWM2M_APP");
+	assert_int_equal(m.id, 6);
+	assert_true(m.app_remove);
+	assert_string_equal(m.package, "org.example.tool");
+	netmsg_clear(&m);
+	netmsg_begin(&b, NETMSG_LWM2M_APP, 0, 6);
+	netmsg_put_int(&b, 0);
+	netmsg_put_str(&b, "../etc");
+	netmsg_end(&b);
+	refused(&b, "LWM2M_APP: package: a character outside");
+	netmsg_begin(&b, NETMSG_LWM2M_APP, 0, 6);
+	netmsg_put_int(&b, 0);
+	netmsg_put_str(&b, NULL);
+	netmsg_end(&b);
+	refused(&b, "LWM2M_APP: package: missing");
+	netmsg_begin(&b, NETMSG_LWM2M_APP, 0, 6);
+	netmsg_put_int(&b, 2);
+	netmsg_put_str(&b, "a");
+	netmsg_end(&b);
+	refused(&b, "remove: 2 out of 0..1");
+
+	netmsg_begin(&b, NETMSG_LWM2M_OS_UPDATE, 0, 9);
+	netmsg_put_str(&b, "https://updates.example/os-2.1.raucb");
+	netmsg_end(&b);
+	assert_int_equal(parse_buf(&b, &m, why, sizeof(why)), 0);
+	assert_string_equal(netmsg_type_name(m.type), "LWM2M_OS_UPDATE");
+	assert_string_equal(m.uri, "https://updates.example/os-2.1.raucb");
+	netmsg_clear(&m);
+	netmsg_begin(&b, NETMSG_LWM2M_OS_UPDATE, 0, 9);
+	netmsg_put_str(&b, "file:///etc/shadow");
+	netmsg_end(&b);
+	refused(&b, "LWM2M_OS_UPDATE: uri: not http:// or https://");
+	netmsg_begin(&b, NETMSG_LWM2M_OS_UPDATE, 0, 9);
+	netmsg_put_str(&b, "http://a b");
+	netmsg_end(&b);
+	refused(&b, "uri: a space");
+	netmsg_begin(&b, NETMSG_LWM2M_OS_UPDATE, 0, 9);
+	netmsg_put_str(&b, NULL);
+	netmsg_end(&b);
+	refused(&b, "uri: missing");
 }
 
 static void

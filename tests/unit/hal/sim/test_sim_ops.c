@@ -102,6 +102,34 @@ ops_change_facts_and_log(void **state)
 	free(log);
 }
 
+/* The OS-update hook: recorded, and made to fail. */
+static void
+os_update(void **state)
+{
+	struct fx *fx = *state;
+	char *reply = NULL, *log;
+
+	assert_int_equal(hal_power_os_update(&fx->h, "https://u.example/a"),
+	    0);
+	assert_int_equal(hal_control(&fx->h, "fail", "power.os_update", "EIO",
+	    &reply), 0);
+	free(reply);
+	reply = NULL;
+	assert_int_equal(hal_power_os_update(&fx->h, "https://u.example/b"),
+	    -EIO);
+	assert_int_equal(hal_control(&fx->h, "show", NULL, NULL, &reply), 0);
+	/* cJSON_Print's layout: a tab after each colon */
+	assert_non_null(strstr(reply, "\"osUpdates\":\t1"));
+	assert_non_null(strstr(reply,
+	    "\"osUpdateUri\":\t\"https://u.example/a\""));
+	free(reply);
+	log = oplog(fx);
+	assert_string_equal(log,
+	    "power.os_update https://u.example/a -> ok\n"
+	    "power.os_update https://u.example/b -> Input/output error\n");
+	free(log);
+}
+
 static void
 injected_failure(void **state)
 {
@@ -288,6 +316,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(injected_failure, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(os_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(control_set_and_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(corrupt_state_file, setup,

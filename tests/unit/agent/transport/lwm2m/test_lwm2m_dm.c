@@ -106,7 +106,7 @@ f_save(void *arg)
 
 static const struct lwm2m_host host = {
 	NULL, f_fact, f_identity, f_mode, f_compliance, f_apply, f_reboot,
-	f_wipe, f_lock, f_save,
+	f_wipe, f_lock, f_save, NULL, NULL, NULL,
 };
 
 static struct lwm2m_coap *

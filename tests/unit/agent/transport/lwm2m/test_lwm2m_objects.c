@@ -133,7 +133,7 @@ f_save(void *arg)
 
 static const struct lwm2m_host host = {
 	NULL, f_fact, f_identity, f_mode, f_compliance, f_apply, f_reboot,
-	f_wipe, f_lock, f_save,
+	f_wipe, f_lock, f_save, NULL, NULL, NULL,
 };
 
 static void
@@ -251,7 +251,7 @@ device_read(void **state)
 	assert_int_equal(rd(P(3, 3, 0, 4, 0), &rs), 405);
 	assert_int_equal(rd(P(3, 3, 0, 99, 0), &rs), 404);
 	assert_int_equal(rd(P(2, 3, 1, 0, 0), &rs), 404);
-	assert_int_equal(rd(P(1, 5, 0, 0, 0), &rs), 404);
+	assert_int_equal(rd(P(1, 6, 0, 0, 0), &rs), 404);
 	/* the Security object shows nothing */
 	assert_int_equal(rd(P(3, 0, 0, 0, 0), &rs), 404);
 	/* IP addresses, one instance each */
@@ -728,7 +728,7 @@ discover_and_links(void **state)
 	assert_int_equal(lwm2m_objects_links(&objs, &text, &len), 0);
 	assert_string_equal(text, "</>;rt=\"oma.lwm2m\";ct=110,"
 	    "</1>;ver=1.1,</1/0>,</3>;ver=1.1,</3/0>,</4>;ver=1.2,</4/0>,"
-	    "</8/0>,</32001/0>,</32002/0>,</32003/0>,</32004/0>");
+	    "</5/0>,</8/0>,</9>,</32001/0>,</32002/0>,</32003/0>,</32004/0>");
 	free(text);
 }
 
