@@ -46,7 +46,6 @@
 #include "agent/session/lwm2m_session.h"
 
 #define HW_MAX 128
-#define ENDPOINT_PREFIX "urn:dev:warden:"
 
 struct job;
 struct lwm2m_session;
@@ -171,82 +170,13 @@ job_work(struct wardend *d, void *arg)
 
 static void send_state(struct lwm2m_session *s);
 
-/* The applications Software Management shows, while they are gathered:
- * the HAL's list and the policy's. */
-struct app_list {
-	struct hal_app *a;
-	size_t n, cap;
-	bool failed;
-};
-
-static void
-add_app(struct app_list *l, const struct hal_app *a)
-{
-	struct hal_app *na;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap != 0 ? l->cap * 2 : 16;
-		if ((na = realloc(l->a, l->cap * sizeof(*na))) == NULL) {
-			l->failed = true;
-			return;
-		}
-		l->a = na;
-	}
-	l->a[l->n++] = *a;
-}
-
-/* A package the policy manages and the HAL does not list: DELIVERED in
- * object 9 (the device's sources can install it). */
-static void
-add_managed(void *arg, const char *package)
-{
-	struct app_list *l = arg;
-	struct hal_app a;
-	size_t i;
-
-	if (l->failed || strlen(package) >= sizeof(a.package))
-		return;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->a[i].package, package) == 0)
-			return;
-	memset(&a, 0, sizeof(a));
-	memcpy(a.package, package, strlen(package) + 1);
-	add_app(l, &a);
-}
-
-/* The list a J_APPS, J_INSTALL or J_REMOVE job read: the installed and
- * blocked applications and those the policy in force manages, the first
- * NETMSG_LW_APPS_MAX by name. */
+/* The list a J_APPS, J_INSTALL or J_REMOVE job read, as object 9 shows
+ * it (lwm2m_apps_shown()). */
 static void
 take_apps(struct lwm2m_session *s, struct job *j)
 {
-	struct app_list l;
-	size_t i;
-
-	memset(&l, 0, sizeof(l));
-	if (j->list_rc == 0) {
-		for (i = 0; i < j->nlist; i++)
-			if (j->list[i].installed || j->list[i].blocked)
-				add_app(&l, &j->list[i]);
-	} else if (j->list_rc != -ENOSYS) {
-		log_warnx("lwm2m: the applications cannot be listed: %s",
-		    strerror(-j->list_rc));
-	}
-	/* Without an apps backend nothing can be installed: none shown. */
-	if (j->list_rc == 0)
-		policy_engine_each_app(s->d, add_managed, &l);
-	if (l.failed) {
-		log_warnx("lwm2m: out of memory listing the applications");
-		l.n = 0;
-	}
-	hal_apps_sort(l.a, l.n);
-	if (l.n > NETMSG_LW_APPS_MAX)
-		log_warnx("lwm2m: Software Management shows the first %d of "
-		    "%zu applications", NETMSG_LW_APPS_MAX, l.n);
-	s->napps = l.n < NETMSG_LW_APPS_MAX ? l.n : NETMSG_LW_APPS_MAX;
-	if (s->napps > 0)
-		memcpy(s->apps, l.a, s->napps * sizeof(s->apps[0]));
-	free(l.a);
+	s->napps = lwm2m_apps_shown(s->d, j->list, j->nlist, j->list_rc,
+	    s->apps, NETMSG_LW_APPS_MAX);
 }
 
 static void identified(struct lwm2m_session *s, struct job *j);
@@ -933,40 +863,6 @@ on_restarted(void *arg)
 /* Start                                                               */
 /* ------------------------------------------------------------------ */
 
-/* An endpoint name from the serial, or a random one kept in the store
- * (a personal device, or a serial that cannot be one). */
-static void
-endpoint_name(struct lwm2m_session *s)
-{
-	const char *ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789.-_";
-	size_t n = strlen(s->serial), i;
-	uint8_t r[8];
-	char *v;
-
-	if (!s->personal && n > 0 && n <= LWM2M_ENDPOINT_MAX -
-	    strlen(ENDPOINT_PREFIX) && strspn(s->serial, ok) == n) {
-		snprintf(s->endpoint, sizeof(s->endpoint), "%s%.*s",
-		    ENDPOINT_PREFIX, (int)n, s->serial);
-		return;
-	}
-	if ((v = store_kv_get(s->d->store, "lwm2m_endpoint")) != NULL &&
-	    strlen(v) <= LWM2M_ENDPOINT_MAX && v[0] != '\0') {
-		snprintf(s->endpoint, sizeof(s->endpoint), "%s", v);
-		free(v);
-		return;
-	}
-	free(v);
-	if (crypto_rng_bytes(s->rng, r, sizeof(r)) != 0)
-		memset(r, 0, sizeof(r));
-	i = (size_t)snprintf(s->endpoint, sizeof(s->endpoint), "%s",
-	    ENDPOINT_PREFIX);
-	for (n = 0; n < sizeof(r); n++, i += 2)
-		snprintf(s->endpoint + i, sizeof(s->endpoint) - i, "%02x",
-		    r[n]);
-	store_kv_set(s->d->store, "lwm2m_endpoint", s->endpoint);
-}
-
 static void
 identified(struct lwm2m_session *s, struct job *j)
 {
@@ -976,7 +872,8 @@ identified(struct lwm2m_session *s, struct job *j)
 	snprintf(s->serial, sizeof(s->serial), "%s", j->serial);
 	if (s->stopping)
 		return;
-	endpoint_name(s);
+	lwm2m_endpoint_name(s->d->store, s->rng, s->serial, s->personal,
+	    s->endpoint, sizeof(s->endpoint));
 	log_info("lwm2m: endpoint %s (the client runs in the network "
 	    "process)", s->endpoint);
 	s->ops = (struct netproc_lwm2m_ops){ on_message, on_restarted,

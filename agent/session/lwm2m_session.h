@@ -18,6 +18,8 @@ struct wardend;
 struct cJSON;
 
 #ifdef CONFIG_TRANSPORT_LWM2M
+struct crypto_rng;
+struct hal_app;
 struct lwm2m_objects;
 struct prov_request;
 struct store;
@@ -35,6 +37,19 @@ char *lwm2m_stored_server_policy(struct wardend *d);
  * (1: the caller stores them); -1 with err when neither can be had. */
 int lwm2m_stored_objects(struct store *st, struct lwm2m_objects *objs,
     const struct prov_request *req, char *err, size_t errlen);
+
+/* The endpoint name: urn:dev:warden: and the serial, or a random one
+ * kept in the store (a personal device, or a serial that cannot be
+ * one); into out (len bytes). */
+void lwm2m_endpoint_name(struct store *st, struct crypto_rng *rng,
+    const char *serial, bool personal, char *out, size_t len);
+
+/* lwm2m_session_apps.c */
+/* What object 9 shows of a HAL list (list_rc: hal_apps_list()'s result):
+ * the installed and blocked applications and those the policy manages,
+ * the first max by name into out; returns how many. */
+size_t lwm2m_apps_shown(struct wardend *d, const struct hal_app *list,
+    size_t n, int list_rc, struct hal_app *out, size_t max);
 
 /* lwm2m_session.c */
 /* Starts the client (ENROLLING or MANAGED only); the identity is read

@@ -3,7 +3,7 @@
  * the provisioning request it was enrolled with, whether that asks for
  * LwM2M, the server's policy in force, and Security and Server — as a
  * bootstrap server or an earlier run left them, else made from the
- * request (lwm2m_session.h).
+ * request — and the endpoint name kept there (lwm2m_session.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,8 @@
 #include "agent/session/lwm2m_session.h"
 #include "agent/transport/transport.h"
 #include "crypto/crypto.h"
+
+#define ENDPOINT_PREFIX "urn:dev:warden:"
 
 struct prov_request *
 lwm2m_stored_request(struct wardend *d, char *err, size_t errlen)
@@ -140,4 +142,39 @@ out:
 	free(sec);
 	free(srv);
 	return rc;
+}
+
+/* An endpoint name from the serial, or a random one kept in the store
+ * (a personal device, or a serial that cannot be one). */
+void
+lwm2m_endpoint_name(struct store *st, struct crypto_rng *rng,
+    const char *serial, bool personal, char *out, size_t len)
+{
+	const char *ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-_";
+	size_t n = strlen(serial), i;
+	uint8_t r[8];
+	char *v;
+
+	if (!personal && n > 0 && n <= LWM2M_ENDPOINT_MAX -
+	    strlen(ENDPOINT_PREFIX) && strspn(serial, ok) == n) {
+		snprintf(out, len, "%s%.*s",
+		    ENDPOINT_PREFIX, (int)n, serial);
+		return;
+	}
+	if ((v = store_kv_get(st, "lwm2m_endpoint")) != NULL &&
+	    strlen(v) <= LWM2M_ENDPOINT_MAX && v[0] != '\0') {
+		snprintf(out, len, "%s", v);
+		free(v);
+		return;
+	}
+	free(v);
+	if (crypto_rng_bytes(rng, r, sizeof(r)) != 0)
+		memset(r, 0, sizeof(r));
+	i = (size_t)snprintf(out, len, "%s",
+	    ENDPOINT_PREFIX);
+	for (n = 0; n < sizeof(r); n++, i += 2)
+		snprintf(out + i, len - i, "%02x",
+		    r[n]);
+	store_kv_set(st, "lwm2m_endpoint", out);
 }
