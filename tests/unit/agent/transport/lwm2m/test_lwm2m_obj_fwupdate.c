@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "agent/transport/lwm2m/lwm2m_objects.h"
+#include "tests/unit/agent/transport/lwm2m/lwm2m_host_test.h"
 #include "tests/unit/support.h"
 
 static struct {
@@ -31,83 +32,6 @@ static struct {
 } F;
 
 static struct lwm2m_objects objs;
-static struct hal_facts no_facts;
-static struct lwm2m_compliance no_comp;
-
-static const struct hal_fact *
-f_fact(void *arg, const char *name)
-{
-	(void)arg;
-	return hal_fact_find(&no_facts, name);
-}
-
-static void
-f_identity(void *arg, const char **mf, const char **model,
-    const char **serial)
-{
-	(void)arg;
-	*mf = *model = *serial = "";
-}
-
-static const char *
-f_mode(void *arg)
-{
-	(void)arg;
-	return "FULLY_MANAGED";
-}
-
-static const struct lwm2m_compliance *
-f_compliance(void *arg)
-{
-	(void)arg;
-	return &no_comp;
-}
-
-static int
-f_apply(void *arg, const char *json, char *err, size_t errlen)
-{
-	(void)arg;
-	(void)json;
-	(void)err;
-	(void)errlen;
-	return -1;
-}
-
-static int
-f_reboot(void *arg, const char *why)
-{
-	(void)arg;
-	(void)why;
-	return -1;
-}
-
-static int
-f_wipe(void *arg, bool profile, const char *why, lwm2m_done_fn done,
-    void *done_arg)
-{
-	(void)arg;
-	(void)profile;
-	(void)why;
-	(void)done;
-	(void)done_arg;
-	return -1;
-}
-
-static int
-f_lock(void *arg, bool profile, lwm2m_done_fn done, void *done_arg)
-{
-	(void)arg;
-	(void)profile;
-	(void)done;
-	(void)done_arg;
-	return -1;
-}
-
-static void
-f_save(void *arg)
-{
-	(void)arg;
-}
 
 static int
 f_os_update(void *arg, const char *uri, lwm2m_done_fn done, void *done_arg)
