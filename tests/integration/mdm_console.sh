@@ -91,7 +91,7 @@ code=$(curl -sS $C --cert "$T/evil.pem" --key "$T/evil.key" -o "$T/body" \
 	not_ok "device cert + cookie" "$code"
 
 # --- cross-site requests and CSRF ---------------------------------------------------
-ntok() { sqlite3 "$D/mdm.db" 'SELECT count(*) FROM tokens'; }
+ntok() { mdmdb 'SELECT count(*) FROM tokens'; }
 before=$(ntok)
 code=$(curl -sS $C -o "$T/body" -w '%{http_code}' -H "Cookie: wardenmdm_session=$COOKIE" \
 	-H 'Origin: https://evil.example' -H 'Sec-Fetch-Site: cross-site' \
@@ -206,7 +206,7 @@ code=$(curl -sS $C -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/
 echo short | expect_fail "admin passwd refuses a short password" 2 'at least' mdm admin passwd
 echo 'a long enough admin password' | mdm admin passwd >"$T/pw.out" &&
 	grep -q 'PBKDF2-HMAC-SHA256, 600000 iterations' "$T/pw.out" &&
-	[ "$(sqlite3 "$D/mdm.db" 'SELECT count(*) FROM admin_password WHERE hash NOT LIKE "%long enough%"')" = 1 ] &&
+	[ "$(mdmdb "SELECT count(*) FROM admin_password WHERE hash NOT LIKE '%long enough%'")" = 1 ] &&
 	ok "admin passwd stores a PBKDF2 hash, never the password" || not_ok "passwd" "$(cat "$T/pw.out")"
 code=$(curl -sS $C -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data '{"password":"a wrong admin password"}' "$URL/console/api/login")

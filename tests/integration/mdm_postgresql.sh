@@ -2,13 +2,14 @@
 # The protocol tests of wardenmdm once more, on PostgreSQL: each runs with
 # WARDEN_MDM_BACKEND=postgresql (lib_pg.sh: a cluster of its own) and its
 # lines are repeated here, prefixed with its name. The SQLite runs are the
-# tests themselves. The list is the server's protocol (enrollment and its
-# retry, reports, policies, commands, signing, retirement, a simulated
-# fleet); the agent-side tests that reach the server the same way stay on
-# SQLite. $WARDEN_MDM_PG_TESTS replaces the list.
+# tests themselves. The list is every test of the server's protocol
+# (enrollment and its retry, reports, policies, commands and their
+# faults, signing, attestation, retirement, a simulated fleet) and of the
+# admin console. $WARDEN_MDM_PG_TESTS replaces the list.
 . "$(dirname "$0")/lib.sh"
 dir=$(dirname "$0")
-list=${WARDEN_MDM_PG_TESTS:-mdm_server enroll_retry fleet retire signed_commands}
+list=${WARDEN_MDM_PG_TESTS:-mdm_server enroll_rest enroll_retry fleet retire \
+	signed_commands commands outbox_faults attest mdm_agent mdm_console}
 
 for t in $list; do
 	if [ ! -f "$dir/$t.sh" ]; then
