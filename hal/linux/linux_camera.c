@@ -378,7 +378,8 @@ linux_camera_block_present(struct linux_ctx *c)
 		/* A device announced before udev made its node cannot be
 		 * asked what it is yet: wait for the node (real root only;
 		 * a tree under a prefix has no udev). */
-		if (w.unsettled == 0 || c->prefixed || ++tries > SETTLE_TRIES)
+		if ((w.unsettled == 0 && w.errors == 0) || c->prefixed ||
+		    ++tries > SETTLE_TRIES)
 			break;
 		usleep(SETTLE_STEP_US);
 	}
@@ -391,9 +392,9 @@ static int
 linux_camera_set_allowed(void *ctx, bool allowed)
 {
 	struct linux_ctx *c = ctx;
-	struct cam_walk w = { .all_blocked = true };
+	struct cam_walk w;
 	bool present, blocked;
-	int rc;
+	int rc, tries;
 
 	/* The rule first: a camera plugged in meanwhile stays blocked. */
 	if (!allowed) {
@@ -404,7 +405,16 @@ linux_camera_set_allowed(void *ctx, bool allowed)
 	} else if ((rc = linux_unlink(c, UDEV_RULE)) < 0) {
 		return rc;
 	}
-	walk_cameras(c, cam_set, &w, &allowed);
+	for (tries = 0;; tries++) {
+		memset(&w, 0, sizeof(w));
+		w.all_blocked = true;
+		walk_cameras(c, cam_set, &w, &allowed);
+		/* A device in the middle of its probe (its driver just
+		 * loaded) can refuse the unbind: try again shortly. */
+		if (w.errors == 0 || c->prefixed || tries >= SETTLE_TRIES)
+			break;
+		usleep(SETTLE_STEP_US);
+	}
 	if (w.errors > 0)
 		return -EIO;
 	if (allowed && (rc = unbound_probe_all(c)) < 0)
