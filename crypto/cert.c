@@ -82,6 +82,7 @@ crypto_cert_parse(mbedtls_x509_crt *chain, const void *data, size_t len,
 			return -1;
 		}
 	}
+	crypto_cert_share_table(chain);
 	return 0;
 }
 

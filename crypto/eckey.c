@@ -42,6 +42,7 @@ crypto_eckey_adopt(mbedtls_pk_context *pk, bool has_private,
 	}
 	/* A pk context is two pointers: moving it is a struct copy. */
 	key->pk = *pk;
+	(void)crypto_pk_share_table(&key->pk);
 	key->has_private = has_private;
 	mbedtls_pk_init(pk);
 	*out = key;

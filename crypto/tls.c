@@ -26,3 +26,16 @@ crypto_tls_groups(void)
 {
 	return groups;
 }
+
+int
+crypto_tls_verify_share_table(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
+    uint32_t *flags)
+{
+	(void)p_vrfy;
+	(void)depth;
+	(void)flags;
+	/* Called once the chain's signatures are checked, before the peer's
+	 * handshake signature (ServerKeyExchange, CertificateVerify). */
+	(void)crypto_pk_share_table(&crt->pk);
+	return 0;
+}

@@ -227,6 +227,8 @@ crypto_x509_verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
 	if (chk->last_depth < 0 || depth >= chk->last_depth)
 		crypto_x509_check_reset(chk);
 	chk->last_depth = depth;
+	/* The leaf's key verifies the peer's handshake signature next. */
+	(void)crypto_tls_verify_share_table(NULL, crt, depth, flags);
 
 	if (chk->mode != CRYPTO_PIN_OFF) {
 		crypto_cert_fingerprint(crt, fp);
