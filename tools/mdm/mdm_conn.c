@@ -10,6 +10,17 @@
  *
  * A malformed request is answered with its 4xx and the connection
  * closed, since what follows it cannot be trusted to start a request.
+ *
+ * The handshake's public-key work (key exchange, signatures, the
+ * device's certificate) is most of what a device costs the server: it
+ * runs on libuv's thread pool, so the server uses every core while the
+ * loop goes on with requests. During that work the connection belongs to
+ * the worker (ST_HANDSHAKE with working set): the loop does not watch
+ * its socket, and a close (its deadline, the server stopping) releases
+ * it only when the work returns. What a worker touches besides the
+ * connection is read-only or locked: the TLS configuration, the server's
+ * key and the CA's (the shared P-256 table), the DRBG (mbedTLS locks
+ * it), the ticket keys (so does the ticket context).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -61,6 +72,10 @@ struct mdm_conn {
 	size_t outlen, outoff;
 	bool closing;			/* close once out is written */
 	bool body_next;			/* out is "100 Continue" */
+	uv_work_t work;			/* the handshake on the thread pool */
+	bool working;			/* ... is running there */
+	int work_rc;			/* its mdm_tls_handshake() result */
+	char work_err[MDM_ERR_MAX];
 };
 
 static void drive(struct mdm_conn *c);
@@ -113,6 +128,22 @@ on_handle_closed(uv_handle_t *h)
 	free(c);
 }
 
+/* What a closed connection holds: its TLS context, its buffers, its
+ * handles (the last one closed frees it). */
+static void
+conn_release(struct mdm_conn *c, bool notify)
+{
+	mdm_tls_close(&c->tls, notify);
+	/* An enrollment body holds a token. */
+	if (c->body != NULL)
+		crypto_free_secret(c->body, c->got + 1);
+	c->body = NULL;
+	if (c->in != NULL)
+		explicit_bzero(c->in, c->cap);
+	uv_close((uv_handle_t *)&c->poll, on_handle_closed);
+	uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+}
+
 /* Ends the connection; notify sends TLS's close_notify first. */
 static void
 conn_close(struct mdm_conn *c, bool notify)
@@ -133,15 +164,13 @@ conn_close(struct mdm_conn *c, bool notify)
 	if (c->state == ST_HANDSHAKE)
 		mdm_serve_handshake_done(srv);
 	c->state = ST_CLOSED;
-	mdm_tls_close(&c->tls, notify);
-	/* An enrollment body holds a token. */
-	if (c->body != NULL)
-		crypto_free_secret(c->body, c->got + 1);
-	c->body = NULL;
-	if (c->in != NULL)
-		explicit_bzero(c->in, c->cap);
-	uv_close((uv_handle_t *)&c->poll, on_handle_closed);
-	uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+	/* A worker still holds the TLS context: released when it returns
+	 * (on_handshake_done). */
+	if (c->working) {
+		uv_timer_stop(&c->timer);
+		return;
+	}
+	conn_release(c, notify);
 }
 
 static void on_io(uv_poll_t *h, int status, int events);
@@ -514,30 +543,71 @@ step_write(struct mdm_conn *c)
 	return 1;
 }
 
+/* On a thread of the pool: the handshake as far as the socket lets it
+ * go. */
+static void
+handshake_work(uv_work_t *w)
+{
+	struct mdm_conn *c = w->data;
+
+	c->work_rc = mdm_tls_handshake(&c->tls, c->work_err,
+	    sizeof(c->work_err));
+}
+
+static void
+on_handshake_done(uv_work_t *w, int status)
+{
+	struct mdm_conn *c = w->data;
+
+	(void)status;
+	c->working = false;
+	if (c->state == ST_CLOSED) {
+		conn_release(c, false);
+		return;
+	}
+	if (c->work_rc == MDM_TLS_WANT_READ ||
+	    c->work_rc == MDM_TLS_WANT_WRITE) {
+		watch_want(c, c->work_rc);
+		return;
+	}
+	if (c->work_rc != 0) {
+		mdm_log_info("%s: %s", c->peer, c->work_err);
+		conn_close(c, false);
+		return;
+	}
+	c->state = ST_HEAD;
+	mdm_serve_handshake_done(c->srv);
+	deadline(c, MDM_IDLE_MS);
+	drive(c);
+}
+
+/* Hands the handshake to the thread pool; the socket is not watched
+ * until it returns. */
+static void
+handshake_start(struct mdm_conn *c)
+{
+	int rc;
+
+	watch(c, 0);
+	c->work.data = c;
+	c->working = true;
+	if ((rc = uv_queue_work(c->srv->loop, &c->work, handshake_work,
+	    on_handshake_done)) != 0) {
+		c->working = false;
+		mdm_log_warnx("%s: handshake: %s", c->peer, uv_strerror(rc));
+		conn_close(c, false);
+	}
+}
+
 static void
 drive(struct mdm_conn *c)
 {
-	char err[MDM_ERR_MAX];
-	int rc;
-
 	for (;;) {
 		switch (c->state) {
 		case ST_HANDSHAKE:
-			rc = mdm_tls_handshake(&c->tls, err, sizeof(err));
-			if (rc == MDM_TLS_WANT_READ ||
-			    rc == MDM_TLS_WANT_WRITE) {
-				watch_want(c, rc);
-				return;
-			}
-			if (rc != 0) {
-				mdm_log_info("%s: %s", c->peer, err);
-				conn_close(c, false);
-				return;
-			}
-			c->state = ST_HEAD;
-			mdm_serve_handshake_done(c->srv);
-			deadline(c, MDM_IDLE_MS);
-			break;
+			if (!c->working)
+				handshake_start(c);
+			return;
 		case ST_HEAD:
 			if (c->srv->stopping && c->have == 0) {
 				conn_close(c, true);
