@@ -344,6 +344,7 @@ fuzzers: $(fuzz-bins)
 
 mdm-y :=
 fleet-y :=
+fleet-pkgs-y :=
 mdm-pkgs-y :=
 mdm-ldlibs-y :=
 include tools/Kbuild
@@ -399,12 +400,17 @@ $(patsubst tests/fuzz/%.c,$(objtree)/fuzz/%,$(mdm-fuzz-srcs)): \
 		-o $@ $< $(libmdm) $(libwarden) $(ALL_LDFLAGS) $(LIBS) \
 		$(MDM_LIBS)
 
+FLEET_PKGS := $(sort $(fleet-pkgs-y))
+FLEET_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(FLEET_PKGS) 2>/dev/null)
+FLEET_LIBS := $(shell $(PKG_CONFIG) --libs $(FLEET_PKGS) 2>/dev/null)
 fleet-objs := $(addprefix $(objtree)/,$(fleet-y))
 wardenfleet := $(objtree)/wardenfleet
 
+$(fleet-objs): ALL_CFLAGS += $(FLEET_CFLAGS)
+
 $(wardenfleet): $(fleet-objs) $(libwarden)
 	$(call msg,LD,$(notdir $@))
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(FLEET_LIBS)
 
 .PHONY: tools
 tools: $(wardenmdm) $(wardenfleet)
