@@ -129,11 +129,13 @@ int fleet_dev_new_session(SSL *ssl, SSL_SESSION *sess);
 /*
  * Makes f->anon and f->mutual: TLS 1.2 at least, the key exchange groups
  * of crypto_tls_groups() in its order, the server verified against the
- * CA certificates of the file ca. -1 with err set on failure; then and
- * after the run, fleet_tls_free() frees what was made.
+ * CA certificates of the file ca. OpenSSL hands every session of
+ * f->mutual to new_session (fleet_dev_new_session(); its own cache stays
+ * empty). -1 with err set on failure; then and after the run,
+ * fleet_tls_free() frees what was made.
  */
-int fleet_tls_init(struct fleet *f, const char *ca, char *err,
-    size_t errlen);
+int fleet_tls_init(struct fleet *f, const char *ca,
+    int (*new_session)(SSL *, SSL_SESSION *), char *err, size_t errlen);
 void fleet_tls_free(struct fleet *f);
 /*
  * A fresh P-256 key pair (*key, EVP_PKEY_free() it) and a PEM CSR with

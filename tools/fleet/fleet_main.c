@@ -350,7 +350,8 @@ main(int argc, char **argv)
 		goto out_tokens;
 	}
 	if (crypto_rng_new("wardenfleet", &f.rng, err, sizeof(err)) != 0 ||
-	    fleet_tls_init(&f, ca, err, sizeof(err)) != 0) {
+	    fleet_tls_init(&f, ca, fleet_dev_new_session, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "wardenfleet: %s\n", err);
 		goto out_tls;
 	}

@@ -100,7 +100,8 @@ ctx_new(const char *ca, const int *nids, size_t nnids, char *err,
 }
 
 int
-fleet_tls_init(struct fleet *f, const char *ca, char *err, size_t errlen)
+fleet_tls_init(struct fleet *f, const char *ca,
+    int (*new_session)(SSL *, SSL_SESSION *), char *err, size_t errlen)
 {
 	int nids[8];
 	size_t n;
@@ -114,11 +115,11 @@ fleet_tls_init(struct fleet *f, const char *ca, char *err, size_t errlen)
 	    (f->mutual = ctx_new(ca, nids, n, err, errlen)) == NULL)
 		return -1;
 	/* Managed sessions are kept per device for resumption: OpenSSL
-	 * hands each new one to fleet_dev_new_session(), and its own
-	 * cache (one per context, not per device) stays empty. */
+	 * hands each new one to new_session, and its own cache (one per
+	 * context, not per device) stays empty. */
 	SSL_CTX_set_session_cache_mode(f->mutual, SSL_SESS_CACHE_CLIENT |
 	    SSL_SESS_CACHE_NO_INTERNAL_STORE);
-	SSL_CTX_sess_set_new_cb(f->mutual, fleet_dev_new_session);
+	SSL_CTX_sess_set_new_cb(f->mutual, new_session);
 	return 0;
 }
 
