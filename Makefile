@@ -344,6 +344,7 @@ fuzzers: $(fuzz-bins)
 
 mdm-y :=
 fleet-y :=
+fleet-pkgs-y :=
 mdm-pkgs-y :=
 mdm-ldlibs-y :=
 include tools/Kbuild
@@ -356,7 +357,7 @@ mdm-main := $(objtree)/tools/mdm/mdm_main.o
 libmdm := $(objtree)/libwardenmdm.a
 wardenmdm := $(objtree)/wardenmdm
 mdm-unit-bins := $(patsubst %.c,$(objtree)/%,$(filter tests/unit/tools/%,\
-	$(unit-srcs)))
+	$(filter-out tests/unit/tools/fleet/%,$(unit-srcs))))
 mdm-fuzz-srcs := $(wildcard tests/fuzz/fuzz_mdm_*.c)
 
 $(mdm-objs) $(mdm-main): ALL_CFLAGS += $(MDM_CFLAGS)
@@ -399,16 +400,36 @@ $(patsubst tests/fuzz/%.c,$(objtree)/fuzz/%,$(mdm-fuzz-srcs)): \
 		-o $@ $< $(libmdm) $(libwarden) $(ALL_LDFLAGS) $(LIBS) \
 		$(MDM_LIBS)
 
+FLEET_PKGS := $(sort $(fleet-pkgs-y))
+FLEET_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(FLEET_PKGS) 2>/dev/null)
+FLEET_LIBS := $(shell $(PKG_CONFIG) --libs $(FLEET_PKGS) 2>/dev/null)
 fleet-objs := $(addprefix $(objtree)/,$(fleet-y))
 wardenfleet := $(objtree)/wardenfleet
 
+fleet-unit-bins := $(patsubst %.c,$(objtree)/%,$(filter \
+	tests/unit/tools/fleet/%,$(unit-srcs)))
+
+$(fleet-objs): ALL_CFLAGS += $(FLEET_CFLAGS)
+
+# A fleet unit test links the one file it tests (test_fleet_tls:
+# tools/fleet/fleet_tls.o) with libwarden.a and OpenSSL.
+$(objtree)/tests/unit/tools/fleet/test_%: tests/unit/tools/fleet/test_%.c \
+		$(objtree)/tools/fleet/%.o $(test-support) $(libwarden) \
+		$(autoconf)
+	@mkdir -p $(dir $@)
+	$(call msg,TEST,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(FLEET_CFLAGS) -Wno-missing-prototypes -o $@ \
+		$< $(objtree)/tools/fleet/$*.o $(test-support) $(libwarden) \
+		$(ALL_LDFLAGS) $(LIBS) $(FLEET_LIBS) $(TEST_PKG_FLAGS) \
+		$$($(PKG_CONFIG) --libs cmocka)
+
 $(wardenfleet): $(fleet-objs) $(libwarden)
 	$(call msg,LD,$(notdir $@))
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(FLEET_LIBS)
 
 .PHONY: tools
 tools: $(wardenmdm) $(wardenfleet)
-unit-tests: $(wardenmdm) $(wardenfleet) $(mdm-unit-bins)
+unit-tests: $(wardenmdm) $(wardenfleet) $(mdm-unit-bins) $(fleet-unit-bins)
 
 -include $(mdm-objs:.o=.d) $(mdm-main:.o=.d) $(fleet-objs:.o=.d)
 

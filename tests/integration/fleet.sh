@@ -30,7 +30,11 @@ PORT=${URL##*:}
 "$FLEET" --url "$URL" --ca "$D/ca.pem" --tokens "$T/tokens" --devices "$N" \
 	--ramp 20 --wait 20 --duration 240 >"$T/fleet.out" 2>"$T/fleet.err" &
 SIM=$!
-wait_until 60 sh -c "[ \$(grep -c \"enrollment's answer is lost\" '$T/mdm.log') -ge 10 ]" &&
+# The server logs a lost answer before the loop turn's group commit
+# stores its enrollment: wait for the store too, or the kill below may
+# take the enrollments with it and leave no answer to repeat.
+wait_until 60 sh -c "[ \$(grep -c \"enrollment's answer is lost\" '$T/mdm.log') -ge 10 ] &&
+	[ \$('$MDM' --dir '$D' devices | grep -c '^[0-9a-f]\{16\} ') -ge 10 ]" &&
 	ok "enrollments stored, their answers lost" ||
 	not_ok "lost answers" "$(tail -n 3 "$T/mdm.log")"
 kill -KILL "$SRV_PID"

@@ -4,7 +4,8 @@
  * (docs/protocol/README.md), all in one process on one libuv loop. Each
  * virtual device has its own P-256 key, CSR, token, certificate and
  * state, and speaks the real protocol over real (mutual) TLS: enroll,
- * report, long-poll, fetch policies by ETag, answer commands.
+ * report, long-poll, fetch policies by ETag, answer commands. TLS is
+ * OpenSSL's (fleet_tls.c), not crypto/'s mbedTLS.
  *
  * Conventions: 0 / -1 returns; nothing here exits but main().
  */
@@ -16,8 +17,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <uv.h>
 
 #include "crypto/crypto.h"
@@ -33,14 +34,17 @@ struct fleet_server {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	char hostname[256];		/* for SNI and verification */
+	bool numeric;			/* hostname is an IP address: no SNI */
 };
 
 /* The run's settings and totals (one per process). */
 struct fleet {
 	uv_loop_t *loop;
-	struct crypto_rng *rng;
-	mbedtls_x509_crt ca;		/* the server's CA (the pin) */
-	mbedtls_ssl_config anon;	/* enrollment: no client certificate */
+	struct crypto_rng *rng;		/* backoff jitter */
+	/* Both verify the server against --ca (the pin). */
+	SSL_CTX *anon;			/* enrollment: no client certificate */
+	SSL_CTX *mutual;		/* managed: each connection adds its
+					   device's certificate and key */
 	/* The server's instances: device i talks to servers[i % nservers]
 	 * only, as behind a load balancer keeping a client on one. */
 	struct fleet_server servers[FLEET_SERVERS_MAX];
@@ -81,14 +85,11 @@ struct fleet_dev {
 	size_t idx;
 	enum fleet_phase phase;
 	char *token;			/* secret */
-	struct crypto_eckey *key;
+	EVP_PKEY *key;			/* P-256, the device's own */
 	char *csr;
 	char id[FLEET_ID_MAX + 1];
-	mbedtls_x509_crt cert;		/* issued at enrollment */
-	mbedtls_ssl_config conf;	/* mutual TLS with cert and key */
-	bool has_conf;
-	mbedtls_ssl_session session;	/* for resumption */
-	bool has_session;
+	X509 *cert;			/* issued at enrollment, or NULL */
+	SSL_SESSION *session;		/* for resumption, or NULL */
 	struct fleet_conn *conn;
 	uv_timer_t timer;		/* backoff and exchange deadlines */
 	int attempt;			/* consecutive failures */
@@ -118,6 +119,36 @@ void fleet_dev_stop(struct fleet_dev *d);
 void fleet_dev_free(struct fleet_dev *d);
 /* The server instance the device talks to. */
 const struct fleet_server *fleet_server_of(const struct fleet_dev *d);
+/* OpenSSL's new-session callback of f->mutual: keeps the session of a
+ * device's managed connection for its next one (the device takes the
+ * reference: returns 1), or declines it (0). */
+int fleet_dev_new_session(SSL *ssl, SSL_SESSION *sess);
+
+/* fleet_tls.c */
+
+/*
+ * Makes f->anon and f->mutual: TLS 1.2 at least, the key exchange groups
+ * of crypto_tls_groups() in its order, the server verified against the
+ * CA certificates of the file ca. OpenSSL hands every session of
+ * f->mutual to new_session (fleet_dev_new_session(); its own cache stays
+ * empty). -1 with err set on failure; then and after the run,
+ * fleet_tls_free() frees what was made.
+ */
+int fleet_tls_init(struct fleet *f, const char *ca,
+    int (*new_session)(SSL *, SSL_SESSION *), char *err, size_t errlen);
+void fleet_tls_free(struct fleet *f);
+/*
+ * A fresh P-256 key pair (*key, EVP_PKEY_free() it) and a PEM CSR with
+ * subject CN=cn signed by it (*csr, malloc'd). Blocks on the CPU.
+ */
+int fleet_tls_identity(const char *cn, EVP_PKEY **key, char **csr,
+    char *err, size_t errlen);
+/* The PEM certificate pem, when it certifies key; else NULL.
+ * X509_free() it. */
+X509 *fleet_tls_cert(const char *pem, const EVP_PKEY *key);
+/* The text of OpenSSL's first queued error into buf; empties the
+ * thread's error queue. */
+void fleet_tls_error(char *buf, size_t len);
 
 /* fleet_main.c: the device tells the run about its progress. */
 void fleet_on_enrolled(struct fleet *f, struct fleet_dev *d);

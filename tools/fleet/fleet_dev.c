@@ -1,6 +1,6 @@
 /*
  * fleet_dev.c - one virtual device: its connection (non-blocking TCP,
- * mbedTLS client, one HTTP/1.1 exchange at a time on a kept-alive
+ * OpenSSL client, one HTTP/1.1 exchange at a time on a kept-alive
  * connection) and its life: enroll with its token and CSR (retried with
  * backoff and the same key and token when the answer is lost), fetch the
  * policy, report, then long-poll for commands and answer them; a
@@ -16,8 +16,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <mbedtls/error.h>
-#include <mbedtls/net_sockets.h>
+#include <openssl/err.h>
 
 #include "tools/fleet/fleet.h"
 
@@ -40,9 +39,13 @@ struct fleet_conn {
 	int fd;
 	uv_poll_t poll;
 	int events;
-	mbedtls_ssl_context ssl;
+	SSL *ssl;
 	bool mutual;
 	bool handshaken;
+	bool fatal;			/* OpenSSL said SSL_ERROR_SSL or
+					   _SYSCALL: no close_notify then */
+	int sslerr;			/* SSL_get_error() of the last */
+	int syserr;			/* errno then */
 	bool busy;			/* an exchange is in flight */
 	char *out;
 	size_t outlen, outoff;
@@ -58,7 +61,7 @@ on_conn_closed(uv_handle_t *h)
 {
 	struct fleet_conn *c = h->data;
 
-	mbedtls_ssl_free(&c->ssl);
+	SSL_free(c->ssl);
 	close(c->fd);
 	free(c->out);
 	free(c->in);
@@ -74,35 +77,14 @@ conn_close(struct fleet_dev *d)
 		return;
 	d->conn = NULL;
 	c->d = NULL;
+	/* A connection closed without close_notify loses its session
+	 * (OpenSSL marks it unresumable); one after a fatal error must. */
+	if (c->handshaken && !c->fatal) {
+		ERR_clear_error();
+		(void)SSL_shutdown(c->ssl);
+		ERR_clear_error();
+	}
 	uv_close((uv_handle_t *)&c->poll, on_conn_closed);
-}
-
-static int
-bio_send(void *ctx, const unsigned char *buf, size_t len)
-{
-	struct fleet_conn *c = ctx;
-	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
-
-	if (n >= 0)
-		return (int)n;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-	    errno == ENOTCONN)
-		return MBEDTLS_ERR_SSL_WANT_WRITE;
-	return MBEDTLS_ERR_NET_SEND_FAILED;
-}
-
-static int
-bio_recv(void *ctx, unsigned char *buf, size_t len)
-{
-	struct fleet_conn *c = ctx;
-	ssize_t n = recv(c->fd, buf, len, 0);
-
-	if (n >= 0)
-		return (int)n;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-	    errno == ENOTCONN)
-		return MBEDTLS_ERR_SSL_WANT_READ;
-	return MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
 static void
@@ -123,6 +105,29 @@ watch(struct fleet_conn *c, int events)
 		return;
 	c->events = events;
 	uv_poll_start(&c->poll, events, on_io);
+}
+
+/* After an OpenSSL call returned ret <= 0: true when it only waits for
+ * the socket (watched for it then); false on an error or the end of the
+ * stream, with c->fatal set when no close_notify may follow. */
+static bool
+tls_wait(struct fleet_conn *c, int ret)
+{
+	c->syserr = errno;
+	c->sslerr = SSL_get_error(c->ssl, ret);
+	switch (c->sslerr) {
+	case SSL_ERROR_WANT_READ:
+		watch(c, UV_READABLE);
+		return true;
+	case SSL_ERROR_WANT_WRITE:
+		watch(c, UV_WRITABLE);
+		return true;
+	case SSL_ERROR_ZERO_RETURN:
+		return false;
+	default:
+		c->fatal = true;
+		return false;
+	}
 }
 
 static void on_timer(uv_timer_t *t);
@@ -164,7 +169,7 @@ conn_open(struct fleet_dev *d)
 	struct fleet *f = d->f;
 	const struct fleet_server *srv = fleet_server_of(d);
 	struct fleet_conn *c;
-	int fd, ret;
+	int fd;
 
 	fd = socket(srv->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
@@ -183,18 +188,28 @@ conn_open(struct fleet_dev *d)
 	c->d = d;
 	c->fd = fd;
 	c->mutual = d->phase == FLEET_MANAGED;
-	mbedtls_ssl_init(&c->ssl);
-	if ((ret = mbedtls_ssl_setup(&c->ssl, c->mutual ? &d->conf :
-	    &f->anon)) != 0 ||
-	    (ret = mbedtls_ssl_set_hostname(&c->ssl, srv->hostname)) != 0 ||
-	    (c->mutual && d->has_session &&
-	    mbedtls_ssl_set_session(&c->ssl, &d->session) != 0)) {
-		mbedtls_ssl_free(&c->ssl);
+	/* The socket BIO takes EAGAIN (and ENOTCONN while connecting) as
+	 * "retry"; SIGPIPE is ignored by main(). The host name is checked
+	 * against the certificate (an address against its IP names) and
+	 * sent as SNI when it is a name. */
+	ERR_clear_error();
+	if ((c->ssl = SSL_new(c->mutual ? f->mutual : f->anon)) == NULL ||
+	    SSL_set_fd(c->ssl, fd) != 1 ||
+	    SSL_set1_host(c->ssl, srv->hostname) != 1 ||
+	    (!srv->numeric &&
+	    SSL_set_tlsext_host_name(c->ssl, srv->hostname) != 1) ||
+	    (c->mutual && (SSL_use_certificate(c->ssl, d->cert) != 1 ||
+	    SSL_use_PrivateKey(c->ssl, d->key) != 1 ||
+	    (d->session != NULL && SSL_set_session(c->ssl, d->session) !=
+	    1)))) {
+		ERR_clear_error();
+		SSL_free(c->ssl);
 		close(fd);
 		free(c);
 		return NULL;
 	}
-	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+	SSL_set_app_data(c->ssl, c);
+	SSL_set_connect_state(c->ssl);
 	uv_poll_init(f->loop, &c->poll, fd);
 	c->poll.data = c;
 	d->conn = c;
@@ -317,49 +332,59 @@ parse_response(struct fleet_conn *c, struct resp *r)
 
 static void on_response(struct fleet_dev *d, const struct resp *r);
 
+/* Why the last OpenSSL call on c failed: OpenSSL's error text, the
+ * certificate check's verdict, or the socket's error. */
+static void
+tls_why(struct fleet_conn *c, char *buf, size_t len)
+{
+	long v = SSL_get_verify_result(c->ssl);
+	char e[200];
+
+	if (ERR_peek_error() == 0) {
+		snprintf(buf, len, "%s", c->sslerr == SSL_ERROR_SYSCALL &&
+		    c->syserr != 0 ? strerror(c->syserr) :
+		    "the server closed the connection");
+		return;
+	}
+	fleet_tls_error(e, sizeof(e));
+	if (v != X509_V_OK)
+		snprintf(buf, len, "%s (%s)", e,
+		    X509_verify_cert_error_string(v));
+	else
+		snprintf(buf, len, "%s", e);
+}
+
 static void
 drive(struct fleet_conn *c)
 {
 	struct fleet_dev *d = c->d;
-	char why[160], e[100];
+	char why[256], e[224];
 	struct resp r;
 	int ret, rc;
 
 	if (!c->handshaken) {
-		ret = mbedtls_ssl_handshake(&c->ssl);
-		if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
-			watch(c, UV_READABLE);
-			return;
-		}
-		if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
-			watch(c, UV_WRITABLE);
-			return;
-		}
-		if (ret != 0) {
-			mbedtls_strerror(ret, e, sizeof(e));
+		ERR_clear_error();
+		ret = SSL_do_handshake(c->ssl);
+		if (ret != 1) {
+			if (tls_wait(c, ret))
+				return;
+			tls_why(c, e, sizeof(e));
 			snprintf(why, sizeof(why), "handshake: %s", e);
 			fail(d, why);
 			return;
 		}
 		c->handshaken = true;
-		if (c->mutual) {
-			mbedtls_ssl_session_free(&d->session);
-			mbedtls_ssl_session_init(&d->session);
-			d->has_session = mbedtls_ssl_get_session(&c->ssl,
-			    &d->session) == 0;
-		}
 	}
 	while (c->outoff < c->outlen) {
-		ret = mbedtls_ssl_write(&c->ssl, (const unsigned char *)c->out +
-		    c->outoff, c->outlen - c->outoff);
-		if (ret == MBEDTLS_ERR_SSL_WANT_READ ||
-		    ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
-			watch(c, ret == MBEDTLS_ERR_SSL_WANT_READ ?
-			    UV_READABLE : UV_WRITABLE);
-			return;
-		}
+		ERR_clear_error();
+		ret = SSL_write(c->ssl, c->out + c->outoff,
+		    (int)(c->outlen - c->outoff));
 		if (ret <= 0) {
-			fail(d, "write failed");
+			if (tls_wait(c, ret))
+				return;
+			tls_why(c, e, sizeof(e));
+			snprintf(why, sizeof(why), "write failed: %s", e);
+			fail(d, why);
 			return;
 		}
 		c->outoff += (size_t)ret;
@@ -368,10 +393,11 @@ drive(struct fleet_conn *c)
 		if (!c->busy) {
 			/* Idle: a read only tells us the server closed. */
 			watch(c, UV_READABLE);
-			ret = mbedtls_ssl_read(&c->ssl, (unsigned char *)why,
-			    sizeof(why));
-			if (ret != MBEDTLS_ERR_SSL_WANT_READ)
+			ERR_clear_error();
+			ret = SSL_read(c->ssl, why, sizeof(why));
+			if (ret > 0 || !tls_wait(c, ret))
 				conn_close(d);
+			ERR_clear_error();
 			return;
 		}
 		if (c->incap - c->inlen < 1024) {
@@ -386,17 +412,23 @@ drive(struct fleet_conn *c)
 			c->in = p;
 			c->incap = cap;
 		}
-		ret = mbedtls_ssl_read(&c->ssl, (unsigned char *)c->in +
-		    c->inlen, c->incap - c->inlen);
-		if (ret == MBEDTLS_ERR_SSL_WANT_READ ||
-		    ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
-			watch(c, ret == MBEDTLS_ERR_SSL_WANT_READ ?
-			    UV_READABLE : UV_WRITABLE);
-			return;
-		}
+		ERR_clear_error();
+		ret = SSL_read(c->ssl, c->in + c->inlen,
+		    (int)(c->incap - c->inlen));
 		if (ret <= 0) {
-			fail(d, c->inlen == 0 ? "the server closed the "
-			    "connection" : "the answer was cut");
+			if (tls_wait(c, ret))
+				return;
+			if (c->fatal && ERR_peek_error() != 0) {
+				tls_why(c, e, sizeof(e));
+				snprintf(why, sizeof(why), "read failed: %s",
+				    e);
+			} else {
+				ERR_clear_error();
+				snprintf(why, sizeof(why), "%s", c->inlen == 0 ?
+				    "the server closed the connection" :
+				    "the answer was cut");
+			}
+			fail(d, why);
 			return;
 		}
 		c->inlen += (size_t)ret;
@@ -432,34 +464,34 @@ on_timer(uv_timer_t *t)
 	next_step(d);
 }
 
-/* The managed device's identity: its certificate and key in a TLS
- * configuration of its own. */
+/* The managed device's identity: the certificate the server issued for
+ * its key, which each of its managed connections presents. A session
+ * made under an earlier certificate is not resumed. */
 static int
 setup_mutual(struct fleet_dev *d, const char *pem)
 {
-	struct fleet *f = d->f;
-	char err[128];
+	X509 *crt;
 
-	mbedtls_x509_crt_free(&d->cert);
-	mbedtls_x509_crt_init(&d->cert);
-	if (crypto_cert_parse(&d->cert, pem, strlen(pem), err,
-	    sizeof(err)) != 0)
+	if ((crt = fleet_tls_cert(pem, d->key)) == NULL)
 		return -1;
-	if (d->has_conf)
-		mbedtls_ssl_config_free(&d->conf);
-	mbedtls_ssl_config_init(&d->conf);
-	d->has_conf = true;
-	if (mbedtls_ssl_config_defaults(&d->conf, MBEDTLS_SSL_IS_CLIENT,
-	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0)
-		return -1;
-	mbedtls_ssl_conf_min_version(&d->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-	    MBEDTLS_SSL_MINOR_VERSION_3);
-	mbedtls_ssl_conf_curves(&d->conf, crypto_tls_groups());
-	mbedtls_ssl_conf_authmode(&d->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ca_chain(&d->conf, &f->ca, NULL);
-	mbedtls_ssl_conf_rng(&d->conf, crypto_rng_mbedtls, f->rng);
-	return mbedtls_ssl_conf_own_cert(&d->conf, &d->cert,
-	    crypto_eckey_pk(d->key)) == 0 ? 0 : -1;
+	X509_free(d->cert);
+	d->cert = crt;
+	SSL_SESSION_free(d->session);
+	d->session = NULL;
+	return 0;
+}
+
+int
+fleet_dev_new_session(SSL *ssl, SSL_SESSION *sess)
+{
+	struct fleet_conn *c = SSL_get_app_data(ssl);
+	struct fleet_dev *d = c != NULL ? c->d : NULL;
+
+	if (d == NULL || !c->mutual)
+		return 0;
+	SSL_SESSION_free(d->session);
+	d->session = sess;
+	return 1;
 }
 
 static void
@@ -717,12 +749,9 @@ fleet_dev_init(struct fleet *f, struct fleet_dev *d, size_t idx,
 	memset(d, 0, sizeof(*d));
 	d->f = f;
 	d->idx = idx;
-	mbedtls_x509_crt_init(&d->cert);
-	mbedtls_ssl_session_init(&d->session);
 	snprintf(cn, sizeof(cn), "fleet-%zu", idx);
 	if ((d->token = strdup(token)) == NULL ||
-	    crypto_eckey_generate(f->rng, &d->key, err, errlen) != 0 ||
-	    crypto_csr_pem(f->rng, d->key, cn, &d->csr, err, errlen) != 0)
+	    fleet_tls_identity(cn, &d->key, &d->csr, err, errlen) != 0)
 		return -1;
 	uv_timer_init(f->loop, &d->timer);
 	d->timer.data = d;
@@ -749,9 +778,7 @@ fleet_dev_free(struct fleet_dev *d)
 		crypto_free_secret(d->token, strlen(d->token));
 	free(d->csr);
 	cJSON_Delete(d->cmds);
-	crypto_eckey_free(d->key);
-	if (d->has_conf)
-		mbedtls_ssl_config_free(&d->conf);
-	mbedtls_x509_crt_free(&d->cert);
-	mbedtls_ssl_session_free(&d->session);
+	EVP_PKEY_free(d->key);
+	X509_free(d->cert);
+	SSL_SESSION_free(d->session);
 }

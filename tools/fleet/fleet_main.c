@@ -12,6 +12,7 @@
  *   summary ...               one line at the end
  * Exit status: 0 when every device ended MANAGED with one enrollment.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -195,6 +196,7 @@ resolve(struct fleet *f, const char *url)
 	struct fleet_server *srv = &f->servers[f->nservers];
 	struct addrinfo hints = { 0 }, *ai;
 	char port[8], err[128];
+	struct in6_addr a;
 	struct url u;
 
 	if (url_parse(url, 0, &u, err, sizeof(err)) != 0 ||
@@ -209,6 +211,8 @@ resolve(struct fleet *f, const char *url)
 	srv->addrlen = ai->ai_addrlen;
 	freeaddrinfo(ai);
 	snprintf(srv->hostname, sizeof(srv->hostname), "%s", u.host);
+	srv->numeric = inet_pton(AF_INET, u.host, &a) == 1 ||
+	    inet_pton(AF_INET6, u.host, &a) == 1;
 	f->nservers++;
 	return 0;
 }
@@ -251,21 +255,6 @@ read_tokens(const char *path, size_t max, size_t *n)
 	crypto_zero(line, sizeof(line));
 	fclose(fp);
 	return v;
-}
-
-static int
-setup_anon(struct fleet *f)
-{
-	if (mbedtls_ssl_config_defaults(&f->anon, MBEDTLS_SSL_IS_CLIENT,
-	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0)
-		return -1;
-	mbedtls_ssl_conf_min_version(&f->anon, MBEDTLS_SSL_MAJOR_VERSION_3,
-	    MBEDTLS_SSL_MINOR_VERSION_3);
-	mbedtls_ssl_conf_curves(&f->anon, crypto_tls_groups());
-	mbedtls_ssl_conf_authmode(&f->anon, MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ca_chain(&f->anon, &f->ca, NULL);
-	mbedtls_ssl_conf_rng(&f->anon, crypto_rng_mbedtls, f->rng);
-	return 0;
 }
 
 int
@@ -360,11 +349,9 @@ main(int argc, char **argv)
 		    tokfile, ntok, ndev);
 		goto out_tokens;
 	}
-	mbedtls_x509_crt_init(&f.ca);
-	mbedtls_ssl_config_init(&f.anon);
 	if (crypto_rng_new("wardenfleet", &f.rng, err, sizeof(err)) != 0 ||
-	    crypto_cert_load(&f.ca, ca, err, sizeof(err)) != 0 ||
-	    setup_anon(&f) != 0) {
+	    fleet_tls_init(&f, ca, fleet_dev_new_session, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "wardenfleet: %s\n", err);
 		goto out_tls;
 	}
@@ -419,8 +406,7 @@ out_devs:
 out_loop:
 	uv_loop_close(&loop);
 out_tls:
-	mbedtls_ssl_config_free(&f.anon);
-	mbedtls_x509_crt_free(&f.ca);
+	fleet_tls_free(&f);
 	crypto_rng_free(f.rng);
 out_tokens:
 	for (i = 0; tokens != NULL && i < ntok; i++)
