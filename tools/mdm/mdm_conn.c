@@ -72,6 +72,8 @@ struct mdm_conn {
 	size_t outlen, outoff;
 	bool closing;			/* close once out is written */
 	bool body_next;			/* out is "100 Continue" */
+	bool drop;			/* close without an answer once the
+					   group commit is done */
 	uv_work_t work;			/* the handshake on the thread pool */
 	bool working;			/* ... is running there */
 	int work_rc;			/* its mdm_tls_handshake() result */
@@ -365,7 +367,14 @@ dispatch(struct mdm_conn *c)
 	}
 	if (resp.drop) {
 		free(resp.body);
-		conn_close(c, false);
+		/* What the handler wrote is on disk before the answer is
+		 * lost: the device's retry meets it. */
+		if (mdm_store_batch_pending(srv->store)) {
+			c->drop = true;
+			hold(c);
+		} else {
+			conn_close(c, false);
+		}
 		return;
 	}
 	closing = !c->req->keep_alive || resp.close || srv->stopping;
@@ -803,6 +812,10 @@ mdm_conn_commit(struct mdm_server *srv)
 				list->pprev = NULL;
 			c->pprev = c->pnext = NULL;
 			c->state = ST_WRITE;
+			if (c->drop) {
+				conn_close(c, false);
+				continue;
+			}
 			if (rc != 0) {
 				mdm_resp_error(&resp, 500, "database error");
 				if (respond(c, &resp, true) != 0)
