@@ -97,6 +97,9 @@ mdm_tls_conf_init(struct mdm_tls_conf *c, const struct mdm_ca *ca,
 	 * let the routes decide what its absence or failure means. */
 	mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
 	mbedtls_ssl_conf_ca_chain(&c->conf, c->chain.next, NULL);
+	/* A device's key verifies its CertificateVerify with the shared
+	 * P-256 table, as every key crypto/ parses does. */
+	mbedtls_ssl_conf_verify(&c->conf, crypto_tls_verify_share_table, NULL);
 	/* Resumption by session tickets (RFC 5077): the client keeps the
 	 * session, sealed under a key of this process, so the server keeps
 	 * nothing per device. A ticket holds the peer certificate and its
