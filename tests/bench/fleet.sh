@@ -8,12 +8,14 @@
 # every device's long poll open, the time from `policy set` until every
 # device holds the new policy (policy push: a SYNC_POLICY command each;
 # with two instances, set through the first, so half the devices get it
-# from the instance they are connected to, which did not write it), and
-# the devices lost. Asserts nothing about time.
+# from the instance they are connected to, which did not write it), the
+# same for a policy set on a group of 1,000 of them (only the members
+# are woken), and the devices lost. Asserts nothing about time.
 # usage: fleet.sh BUILD_DIR [DEVICES]
 set -u
 bin=$(cd "${1:?usage: fleet.sh BUILD_DIR [DEVICES]}" && pwd)
 n=${2:-10000}
+g=$((n < 1000 ? n : 1000))	# the group pushed a policy of its own
 src=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d /tmp/warden-bench-XXXXXX)
 
@@ -61,8 +63,8 @@ run() {
 	rm -f "$T/fleet.out" "$T/fleet.err"
 	# shellcheck disable=SC2086
 	"$bin/wardenfleet" $urls --ca "$D/ca.pem" --tokens "$T/tokens" \
-		--devices "$n" --wait 55 --duration 900 >"$T/fleet.out" \
-		2>"$T/fleet.err" &
+		--devices "$n" --wait 55 --duration 900 --policy-count "$g" \
+		>"$T/fleet.out" 2>"$T/fleet.err" &
 	sim=$!
 	echo "== fleet: $n simulated devices against $title"
 	if wait_line '^reported-all' 600; then
@@ -88,13 +90,34 @@ run() {
 		"$src/examples/policies/fully_managed.json" >"$T/push.json"
 	t0=$(now_ms)
 	"$bin/wardenmdm" --dir "$D" policy set "$T/push.json" >"$T/push.out"
-	if wait_line "^policy $version " 120; then
-		t1=$(awk -v v="$version" '$1 == "policy" && $2 == v { print $4 }' "$T/fleet.out")
+	if wait_line "^policy $version $n " 120; then
+		t1=$(awk -v v="$version" -v n="$n" '$1 == "policy" && $2 == v && $3 == n { print $4; exit }' "$T/fleet.out")
 		via=
 		[ $# -gt 1 ] && via=" (set through the first instance; $(($n / $#)) devices connected to each)"
 		echo "  policy push: $(sed 's/.*; //' "$T/push.out"), all holding it $((t1 - t0)) ms after \`policy set\`$via (goal: 1,000 idle devices in <= 5 s)"
 	else
 		echo "  policy push: not every device fetched it within 120 s ($before)"
+	fi
+
+	# A group of idle devices gets a policy of its own: only its members
+	# are woken and fetch it.
+	"$bin/wardenmdm" --dir "$D" devices | grep '^[0-9a-f]\{16\} ' |
+		cut -d ' ' -f 1 | head -n "$g" >"$T/members"
+	"$bin/wardenmdm" --dir "$D" group add bench >/dev/null
+	# shellcheck disable=SC2046
+	"$bin/wardenmdm" --dir "$D" group assign bench $(cat "$T/members") \
+		>/dev/null
+	gversion=$((9100 + $#))
+	sed "s/\"version\": *\"[^\"]*\"/\"version\": \"$gversion\"/" \
+		"$src/examples/policies/fully_managed.json" >"$T/group.json"
+	t0=$(now_ms)
+	"$bin/wardenmdm" --dir "$D" policy set "$T/group.json" --group bench \
+		>"$T/gpush.out"
+	if wait_line "^policy $gversion $g " 120; then
+		t1=$(awk -v v="$gversion" '$1 == "policy" && $2 == v { print $4; exit }' "$T/fleet.out")
+		echo "  group policy push: $(sed 's/.*; //' "$T/gpush.out"), all $g members holding it $((t1 - t0)) ms after \`policy set --group\` (goal: 1,000 idle devices in <= 5 s)"
+	else
+		echo "  group policy push: not all $g members fetched it within 120 s"
 	fi
 
 	kill -TERM "$sim"

@@ -66,6 +66,10 @@ struct fleet {
 	char last_etag[FLEET_ETAG_MAX + 1];	/* newest policy ETag seen */
 	size_t on_last_etag;		/* devices holding it */
 	bool etag_announced;
+	size_t policy_count;		/* --policy-count: also announce the
+					   newest ETag when this many hold it
+					   (a group's members); 0: not */
+	bool count_announced;
 };
 
 /* fleet_dev.c */

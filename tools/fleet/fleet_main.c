@@ -61,7 +61,8 @@ usage(void)
 	    "--ca FILE --tokens FILE\n"
 	    "                   [--devices N] [--wait SECONDS] [--ramp N] "
 	    "[--duration SECONDS]\n"
-	    "                   [--hold SECONDS] [--non-compliant PERCENT]\n");
+	    "                   [--hold SECONDS] [--non-compliant PERCENT] "
+	    "[--policy-count N]\n");
 }
 
 /* Devices not started yet, started as others finish enrolling. */
@@ -143,8 +144,14 @@ fleet_on_policy(struct fleet *f, struct fleet_dev *d, const char *old)
 		snprintf(f->last_etag, sizeof(f->last_etag), "%s", d->etag);
 		f->on_last_etag = 0;
 		f->etag_announced = false;
+		f->count_announced = false;
 	}
 	f->on_last_etag++;
+	if (!f->count_announced && f->on_last_etag == f->policy_count) {
+		f->count_announced = true;
+		printf("policy %s %zu %lld\n", f->last_etag, f->on_last_etag,
+		    (long long)epoch_ms());
+	}
 	if (!f->etag_announced && f->enrolled + f->failed == f->n &&
 	    f->on_last_etag == f->enrolled) {
 		f->etag_announced = true;
@@ -270,6 +277,7 @@ main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "non-compliant", required_argument, NULL, 'N' },
+		{ "policy-count", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct fleet f;
@@ -328,6 +336,11 @@ main(int argc, char **argv)
 			if (parse_num(optarg, 0, 100, &v) != 0)
 				goto bad;
 			f.noncompliant = (int)v;
+			break;
+		case 'P':
+			if (parse_num(optarg, 1, 100000, &v) != 0)
+				goto bad;
+			f.policy_count = (size_t)v;
 			break;
 		default:
 			goto bad;
