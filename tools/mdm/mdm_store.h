@@ -204,8 +204,9 @@ int mdm_store_group_add(struct mdm_store *st, const char *name, time_t now,
 /*
  * Puts the n devices ids[] in group name (NULL: in no group), all or
  * none (an unknown device or group is refused, err), and pushes: a
- * SYNC_POLICY for each of them without its own policy (their policy in
- * force may change), *pushed counting them.
+ * SYNC_POLICY for each of them whose policy in force changes (not for
+ * one with a policy of its own, nor when both groups have the same
+ * policy or none), *pushed counting them.
  */
 int mdm_store_group_assign(struct mdm_store *st, const char *name,
     const char *const *ids, size_t n, time_t now, long long *pushed,

@@ -3,7 +3,8 @@
  * not one device at a time. A device is in at most one group; a group's
  * policy (scope 'group:<name>' in the policies table, set with
  * mdm_store_policy_set) is in force for its members without a policy of
- * their own. Moving devices between groups pushes the change to them.
+ * their own. Moving devices between groups pushes the change to those
+ * whose policy in force it changes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -74,20 +75,27 @@ mdm_store_group_add(struct mdm_store *st, const char *name, time_t now,
 	return 0;
 }
 
-/* 1 when device id has a policy of its own, 0 not, -1 on error. */
+/* The version of the policy in force for device id (its own, else its
+ * group's, else the default; "0" for none) into version: 0, or -1 on
+ * error. Inside the caller's transaction. */
 static int
-has_own_policy(struct mdm_store *st, const char *id)
+policy_in_force(struct mdm_store *st, const char *id,
+    char version[MDM_VERSION_MAX + 1])
 {
 	struct mdm_db_stmt *s;
 	int rc;
 
-	if ((s = mdm_store_prepare(st, "SELECT 1 FROM policies WHERE scope = "
-	    "?")) == NULL)
+	if ((s = mdm_store_prepare(st, "SELECT version FROM policies WHERE "
+	    "scope = ?1 OR scope = '' OR scope = (SELECT 'group:' || "
+	    "group_name FROM devices WHERE id = ?1) ORDER BY CASE scope WHEN "
+	    "?1 THEN 0 WHEN '' THEN 2 ELSE 1 END LIMIT 1")) == NULL)
 		return -1;
 	mdm_store_bind_text(s, 1, id);
 	rc = mdm_db_step(s);
+	snprintf(version, MDM_VERSION_MAX + 1, "%s", rc == MDM_DB_ROW ?
+	    mdm_db_column_text(s, 0) : "0");
 	mdm_db_finalize(s);
-	return rc == MDM_DB_ROW ? 1 : rc == MDM_DB_DONE ? 0 : -1;
+	return rc == MDM_DB_ROW || rc == MDM_DB_DONE ? 0 : -1;
 }
 
 int
@@ -95,9 +103,10 @@ mdm_store_group_assign(struct mdm_store *st, const char *name,
     const char *const *ids, size_t n, time_t now, long long *pushed,
     char *err, size_t errlen)
 {
+	char before[MDM_VERSION_MAX + 1], after[MDM_VERSION_MAX + 1];
 	struct mdm_db_stmt *s = NULL;
 	size_t i;
-	int rc = 0, own;
+	int rc = 0;
 
 	*pushed = 0;
 	if (mdm_store_begin(st, true) != 0) {
@@ -117,7 +126,10 @@ mdm_store_group_assign(struct mdm_store *st, const char *name,
 		mdm_db_reset(s);
 		mdm_store_bind_text(s, 1, name);
 		mdm_store_bind_text(s, 2, ids[i]);
-		if (mdm_db_step(s) != MDM_DB_DONE) {
+		if (policy_in_force(st, ids[i], before) != 0) {
+			snprintf(err, errlen, "database error");
+			rc = -1;
+		} else if (mdm_db_step(s) != MDM_DB_DONE) {
 			mdm_store_log(st, "group assignment");
 			snprintf(err, errlen, "database error");
 			rc = -1;
@@ -125,11 +137,12 @@ mdm_store_group_assign(struct mdm_store *st, const char *name,
 			snprintf(err, errlen, "device %s: no such device",
 			    ids[i]);
 			rc = -1;
-		} else if ((own = has_own_policy(st, ids[i])) < 0) {
+		} else if (policy_in_force(st, ids[i], after) != 0) {
 			snprintf(err, errlen, "database error");
 			rc = -1;
-		} else if (own == 0 && mdm_store_push_sync(st,
-		    MDM_SCOPE_DEVICE, ids[i], now, pushed) != 0) {
+		} else if (strcmp(before, after) != 0 &&
+		    mdm_store_push_sync(st, MDM_SCOPE_DEVICE, ids[i], now,
+		    pushed) != 0) {
 			snprintf(err, errlen, "database error");
 			rc = -1;
 		}
