@@ -41,7 +41,7 @@ kill -KILL "$SRV_PID"
 wait "$SRV_PID" 2>/dev/null
 SRV_PID=
 rm -f "$FAULTS"
-MDM_SERVE_ARGS=
+MDM_SERVE_ARGS=--verbose	# every request logged: who was woken below
 start_server "127.0.0.1:$PORT" &&
 	ok "the server, killed in the middle of the enrollments, restarts on its port" ||
 	not_ok "restart" "$(tail -n 3 "$T/mdm.log")"
@@ -67,10 +67,19 @@ wait_until 60 grep -q "^policy 4242 $N " "$T/fleet.out" &&
 
 # --- a command for one device -----------------------------------------------
 ID=$(mdm devices | awk 'NR == 2 { print $1 }')
+mark=$(wc -l <"$T/mdm.log")
 CMD=$(mdm command "$ID" LOCK)
 wait_until 30 sh -c "'$MDM' --dir '$D' results '$ID' | grep '^$CMD ' | grep -q SUCCEEDED" &&
 	ok "a command queued for one device is answered" ||
 	not_ok "command" "$(mdm results "$ID")"
+# With more long polls parked than it wakes blindly, the server asks the
+# database which devices have news: the others stay parked.
+woke=$(tail -n +"$((mark + 1))" "$T/mdm.log" |
+	sed -n 's/.*notification: \([0-9]* of [0-9]*\) parked long poll(s) called again.*/\1/p' |
+	head -n 1)
+[ "${woke%% *}" = 1 ] && [ "${woke##* }" -gt $((N / 2)) ] &&
+	ok "the notification wakes the device concerned alone ($woke parked long polls)" ||
+	not_ok "targeted wake" "woken: ${woke:-none logged}"
 
 kill -TERM "$SIM"
 wait "$SIM"

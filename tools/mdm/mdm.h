@@ -463,6 +463,8 @@ struct mdm_resp {
 	bool park;		/* no answer yet: call the handler again on
 				   the next notification or at
 				   call->wait_until */
+	char park_device[MDM_ID_MAX + 1];	/* with park: the device
+						   whose news ends the wait */
 };
 
 /* What a handler sees of the request. */
@@ -506,8 +508,10 @@ int mdm_cmd_serve(const char *dir, int argc, char **argv);
  * notification or its deadline. Never blocks.
  */
 void mdm_conn_accept(struct mdm_server *srv, int fd, const char *peer);
-/* Calls the handler of every parked long poll again (a notification:
- * something may be waiting for them in the database). */
+/* Calls the handler of the parked long polls again (a notification:
+ * something may be waiting for them in the database): of those whose
+ * device has a command due, or of all of them when few are parked, the
+ * database cannot say, or the server is stopping. */
 void mdm_conn_wake(struct mdm_server *srv);
 /* Server stopping (srv->stopping set): parked long polls are answered at
  * once, idle connections closed, the rest end after their response. */

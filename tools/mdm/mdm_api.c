@@ -254,8 +254,11 @@ mdm_api_commands(struct mdm_call *call, struct mdm_resp *resp)
 	}
 	/* Nothing yet: park, with the empty answer ready should the server
 	 * be stopping. */
-	if (n == 0 && mdm_now_ms() < call->wait_until)
+	if (n == 0 && mdm_now_ms() < call->wait_until) {
 		resp->park = true;
+		snprintf(resp->park_device, sizeof(resp->park_device), "%s",
+		    call->device);
+	}
 	root = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(root, "commands");
 	for (i = 0; i < n; i++) {

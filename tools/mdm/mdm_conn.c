@@ -74,6 +74,7 @@ struct mdm_conn {
 	bool body_next;			/* out is "100 Continue" */
 	bool drop;			/* close without an answer once the
 					   group commit is done */
+	char parked_dev[MDM_ID_MAX + 1];	/* the device of a parked poll */
 	uv_work_t work;			/* the handshake on the thread pool */
 	bool working;			/* ... is running there */
 	int work_rc;			/* its mdm_tls_handshake() result */
@@ -294,11 +295,12 @@ log_request(const struct mdm_conn *c, const struct mdm_resp *resp)
 }
 
 static void
-park(struct mdm_conn *c)
+park(struct mdm_conn *c, const char *device)
 {
 	struct mdm_server *srv = c->srv;
 
 	c->state = ST_PARKED;
+	snprintf(c->parked_dev, sizeof(c->parked_dev), "%s", device);
 	c->pprev = NULL;
 	c->pnext = srv->parked;
 	if (srv->parked != NULL)
@@ -362,7 +364,7 @@ dispatch(struct mdm_conn *c)
 	mdm_route(&c->call, &resp);
 	if (resp.park && !srv->stopping) {
 		free(resp.body);
-		park(c);
+		park(c, resp.park_device);
 		return;
 	}
 	if (resp.drop) {
@@ -750,23 +752,72 @@ mdm_conn_accept(struct mdm_server *srv, int fd, const char *peer)
 	drive(c);
 }
 
+/* The devices with a command due, sorted, for wake(). */
+struct due {
+	char (*ids)[MDM_ID_MAX + 1];
+	size_t n, cap;
+};
+
+static int
+due_add(const char *id, void *arg)
+{
+	struct due *d = arg;
+	void *p;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap == 0 ? 256 : d->cap * 2;
+		if ((p = realloc(d->ids, d->cap * sizeof(*d->ids))) == NULL)
+			return -1;
+		d->ids = p;
+	}
+	snprintf(d->ids[d->n++], sizeof(*d->ids), "%s", id);
+	return 0;
+}
+
+static int
+due_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 void
 mdm_conn_wake(struct mdm_server *srv)
 {
-	struct mdm_conn *list = srv->parked, *c;
+	struct mdm_conn *list = srv->parked, *c, *next;
+	struct due due = { 0 };
+	int parked = srv->nparked, woken = 0;
+	bool all;
 
+	/* With many parked, one query tells which of them have news: the
+	 * others stay parked instead of each reading the database. */
+	all = srv->stopping || srv->nparked <= MDM_WAKE_ALL_MAX ||
+	    mdm_store_devices_due(srv->store, time(NULL), due_add, &due) != 0;
+	if (!all)
+		qsort(due.ids, due.n, sizeof(*due.ids), due_cmp);
 	/* Handlers may park again (onto srv->parked): take the list. */
 	srv->parked = NULL;
 	srv->nparked = 0;
-	while ((c = list) != NULL) {
-		list = c->pnext;
-		if (list != NULL)
-			list->pprev = NULL;
+	for (c = list; c != NULL; c = next) {
+		next = c->pnext;
 		c->pprev = c->pnext = NULL;
+		if (!all && bsearch(c->parked_dev, due.ids, due.n,
+		    sizeof(*due.ids), due_cmp) == NULL) {
+			/* Back on the list, as it was. */
+			c->pnext = srv->parked;
+			if (srv->parked != NULL)
+				srv->parked->pprev = c;
+			srv->parked = c;
+			srv->nparked++;
+			continue;
+		}
+		woken++;
 		c->state = ST_BODY;
 		dispatch(c);
 		drive(c);
 	}
+	free(due.ids);
+	mdm_log_debug("notification: %d of %d parked long poll(s) called "
+	    "again%s", woken, parked, all ? " (all)" : "");
 }
 
 void

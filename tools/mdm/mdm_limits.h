@@ -40,6 +40,8 @@
 #define MDM_DEFAULT_POLL_TIMEOUT 55	/* pollTimeoutSeconds at enrollment */
 #define MDM_DEFAULT_DURATION 600	/* a command's lifetime, seconds */
 #define MDM_DEFAULT_TOKEN_TTL 3600
+#define MDM_WAKE_ALL_MAX 32		/* parked long polls woken without
+				   asking which have news */
 #define MDM_REDELIVER_SECONDS 120	/* a delivered command without a
 					   result is delivered again */
 #define MDM_MAX_CONNS 60000		/* also bounded by RLIMIT_NOFILE */

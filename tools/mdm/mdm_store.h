@@ -289,6 +289,14 @@ int mdm_store_command_add(struct mdm_store *st, const struct mdm_command *c);
 int mdm_store_commands_take(struct mdm_store *st, const char *id,
     time_t now, struct mdm_command *out, size_t max, size_t *n);
 
+/*
+ * Calls fn(id, arg) once for every device with a command that
+ * mdm_store_commands_take() would give it at now; a non-zero return of
+ * fn stops the walk and is returned. -1 on a database error.
+ */
+int mdm_store_devices_due(struct mdm_store *st, time_t now,
+    int (*fn)(const char *id, void *arg), void *arg);
+
 /* What recording a command result did. */
 enum mdm_result_outcome {
 	MDM_RESULT_STORED = 0,

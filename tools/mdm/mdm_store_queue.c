@@ -220,6 +220,37 @@ command_row(struct mdm_db_stmt *s, struct mdm_command *c)
 }
 
 int
+mdm_store_devices_due(struct mdm_store *st, time_t now,
+    int (*fn)(const char *id, void *arg), void *arg)
+{
+	struct mdm_db_stmt *s;
+	int rc, ret = 0;
+
+	if (mdm_store_begin(st, false) != 0)
+		return -1;
+	/* The condition of mdm_store_commands_take(), for every device. */
+	s = mdm_store_prepare(st, "SELECT DISTINCT device_id FROM commands "
+	    "WHERE result_time IS NULL AND created + duration > ? AND "
+	    "(delivered IS NULL OR delivered <= ?) ORDER BY device_id");
+	if (s == NULL) {
+		mdm_store_end(st, false);
+		return -1;
+	}
+	mdm_db_bind_int64(s, 1, (int64_t)now);
+	mdm_db_bind_int64(s, 2, (int64_t)(now - MDM_REDELIVER_SECONDS));
+	while ((rc = mdm_db_step(s)) == MDM_DB_ROW)
+		if ((ret = fn(mdm_db_column_text(s, 0), arg)) != 0)
+			break;
+	if (rc != MDM_DB_ROW && rc != MDM_DB_DONE) {
+		mdm_store_log(st, "commands due");
+		ret = -1;
+	}
+	mdm_db_finalize(s);
+	mdm_store_end(st, true);
+	return ret;
+}
+
+int
 mdm_store_commands_take(struct mdm_store *st, const char *id, time_t now,
     struct mdm_command *out, size_t max, size_t *n)
 {

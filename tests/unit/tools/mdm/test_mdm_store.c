@@ -501,6 +501,59 @@ first_signature(const struct mdm_command *c, void *arg)
 	return 1;
 }
 
+static int
+collect_id(const char *id, void *arg)
+{
+	strcat(arg, id);
+	strcat(arg, ";");
+	return 0;
+}
+
+/* The devices a notification wakes: those mdm_store_commands_take()
+ * would give a command now, each once. */
+static void
+devices_due(void **state)
+{
+	struct fixture *f = *state;
+	struct mdm_command out[2];
+	uint8_t h[CRYPTO_SHA256_LEN];
+	char due[256] = "";
+	size_t n;
+
+	token_hash("t", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "t", "dev1", "c1"), MDM_TOKEN_VALID);
+	token_hash("u", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "u", "dev2", "c2"), MDM_TOKEN_VALID);
+	token_hash("v", h);
+	assert_int_equal(mdm_store_token_add(f->st, h, "FULLY_MANAGED", NULL, 0,
+	    5000), 0);
+	assert_int_equal(enroll(f->st, "v", "dev3", "c3"), MDM_TOKEN_VALID);
+	queue(f->st, "a1", "dev1", 1000, 600);
+	queue(f->st, "a2", "dev1", 1000, 600);
+	queue(f->st, "b1", "dev2", 1000, 600);
+	queue(f->st, "x1", "dev3", 1000, 10);	/* expires at 1010 */
+	assert_int_equal(mdm_store_devices_due(f->st, 1005, collect_id, due),
+	    0);
+	assert_string_equal(due, "dev1;dev2;dev3;");
+	/* Delivered: not due until it is to be delivered again. */
+	assert_int_equal(mdm_store_commands_take(f->st, "dev2", 1006, out, 2,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	mdm_command_clear(&out[0]);
+	due[0] = '\0';
+	assert_int_equal(mdm_store_devices_due(f->st, 1020, collect_id, due),
+	    0);
+	assert_string_equal(due, "dev1;");
+	due[0] = '\0';
+	assert_int_equal(mdm_store_devices_due(f->st,
+	    1006 + MDM_REDELIVER_SECONDS, collect_id, due), 0);
+	assert_string_equal(due, "dev1;dev2;");
+}
+
 static void
 signed_and_redelivered(void **state)
 {
@@ -694,6 +747,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(reports_once_per_key, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(devices_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(signed_and_redelivered, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(schema_upgrades, setup,
