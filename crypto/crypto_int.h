@@ -73,6 +73,15 @@ mbedtls_pk_context crypto_eckey_pk_view(const struct crypto_eckey *key);
 int crypto_file_write_atomic(const char *path, const void *data, size_t len,
     char *err, size_t errlen);
 
+/* p256_table.c */
+
+/*
+ * (r, s) as the DER SEQUENCE of two INTEGERs that X.509 and TLS carry,
+ * into sig (MBEDTLS_ECDSA_MAX_LEN bytes); 0 or an mbedTLS error.
+ */
+int crypto_ecdsa_sig_der(const mbedtls_mpi *r, const mbedtls_mpi *s,
+    unsigned char *sig, size_t *siglen);
+
 /* eckey_external.c */
 
 /*

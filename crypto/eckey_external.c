@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <mbedtls/asn1write.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/error.h>
 #include <mbedtls/pk_internal.h>
@@ -54,40 +53,19 @@ ext_verify(void *ctx, mbedtls_md_type_t md_alg, const unsigned char *hash,
 	    sig_len);
 }
 
-/* (r, s) as the DER SEQUENCE of two INTEGERs mbedTLS and X.509 use. */
+/* r || s as the DER signature mbedTLS and X.509 use. */
 static int
 rs_to_der(const uint8_t rs[CRYPTO_ES256_SIG_LEN], unsigned char *out,
     size_t *outlen)
 {
-	unsigned char buf[MBEDTLS_ECDSA_MAX_LEN];
-	unsigned char *p = buf + sizeof(buf);
 	mbedtls_mpi r, s;
-	size_t len = 0;
 	int ret;
 
 	mbedtls_mpi_init(&r);
 	mbedtls_mpi_init(&s);
-	if ((ret = mbedtls_mpi_read_binary(&r, rs, HALF)) != 0 ||
-	    (ret = mbedtls_mpi_read_binary(&s, rs + HALF, HALF)) != 0)
-		goto out;
-	/* The writers fill the buffer from its end and return a length. */
-	if ((ret = mbedtls_asn1_write_mpi(&p, buf, &s)) < 0)
-		goto out;
-	len += (size_t)ret;
-	if ((ret = mbedtls_asn1_write_mpi(&p, buf, &r)) < 0)
-		goto out;
-	len += (size_t)ret;
-	if ((ret = mbedtls_asn1_write_len(&p, buf, len)) < 0)
-		goto out;
-	len += (size_t)ret;
-	if ((ret = mbedtls_asn1_write_tag(&p, buf,
-	    MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
-		goto out;
-	len += (size_t)ret;
-	memcpy(out, p, len);
-	*outlen = len;
-	ret = 0;
-out:
+	if ((ret = mbedtls_mpi_read_binary(&r, rs, HALF)) == 0 &&
+	    (ret = mbedtls_mpi_read_binary(&s, rs + HALF, HALF)) == 0)
+		ret = crypto_ecdsa_sig_der(&r, &s, out, outlen);
 	mbedtls_mpi_free(&r);
 	mbedtls_mpi_free(&s);
 	return ret;

@@ -62,9 +62,9 @@ sig_read(const unsigned char *sig, size_t len, mbedtls_mpi *r,
 	return 0;
 }
 
-static int
-sig_write(const mbedtls_mpi *r, const mbedtls_mpi *s, unsigned char *sig,
-    size_t *siglen)
+int
+crypto_ecdsa_sig_der(const mbedtls_mpi *r, const mbedtls_mpi *s,
+    unsigned char *sig, size_t *siglen)
 {
 	unsigned char buf[MBEDTLS_ECDSA_MAX_LEN];
 	unsigned char *p = buf + sizeof(buf);
@@ -125,7 +125,7 @@ shared_sign(void *ctx, mbedtls_md_type_t md_alg, const unsigned char *hash,
 	ret = mbedtls_ecdsa_sign_det_ext(&table_grp, &r, &s, &kp->d, hash,
 	    hash_len, md_alg, f_rng, p_rng);
 	if (ret == 0)
-		ret = sig_write(&r, &s, sig, sig_len);
+		ret = crypto_ecdsa_sig_der(&r, &s, sig, sig_len);
 	mbedtls_mpi_free(&r);
 	mbedtls_mpi_free(&s);
 	return ret;
