@@ -2,7 +2,10 @@
 # The reference server at fleet scale: wardenfleet simulates N devices
 # (default 10,000) over real mutual TLS, first against one wardenmdm
 # (SQLite), then against two wardenmdm instances on one PostgreSQL, the
-# devices spread over both (WARDEN_FLEET_PG=0 leaves that run out).
+# devices spread over both (WARDEN_FLEET_PG=0 leaves that run out). Real
+# agents stay in the mix: 200 wardend processes on the simulated device
+# (WARDEN_FLEET_AGENTS) are provisioned when the simulator starts, each
+# from a QR token of its own, and take the same pushes.
 # Prints, next to the goals of the issue: the time until every device is
 # enrolled and its first report stored, the servers' resident memory with
 # every device's long poll open, the time from `policy set` until every
@@ -16,6 +19,7 @@ set -u
 bin=$(cd "${1:?usage: fleet.sh BUILD_DIR [DEVICES]}" && pwd)
 n=${2:-10000}
 g=$((n < 1000 ? n : 1000))	# the group pushed a policy of its own
+na=${WARDEN_FLEET_AGENTS:-200}	# real agents in the mix
 src=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d /tmp/warden-bench-XXXXXX)
 
@@ -48,8 +52,79 @@ serve() {
 	cat "$1/server.url"
 }
 
+# agents_start URL...: na real agents (wardend on the simulated device),
+# each with a token of its own for one of the instances in turn, started
+# and waiting for their QR code; the tokens are made before the clock.
+agents_start() {
+	apids=
+	i=1
+	while [ "$i" -le "$na" ]; do
+		a=$T/agent$i
+		u=$1
+		shift
+		"$bin/wardenmdm" --dir "$D" token new --mode FULLY_MANAGED \
+			--server "$u" --json "$a.qr" >/dev/null
+		"$bin/wardend" -d -H "sim:$a" -S "$a.state" -s "$a.sock" \
+			>"$a.log" 2>&1 &
+		apids="$apids $!"
+		set -- "$@" "$u"
+		i=$((i + 1))
+	done
+	i=1
+	while [ "$i" -le "$na" ]; do
+		j=0
+		while [ ! -S "$T/agent$i.sock" ] && [ $j -lt 100 ]; do
+			sleep 0.05
+			j=$((j + 1))
+		done
+		i=$((i + 1))
+	done
+}
+
+agents_provision() {
+	i=1
+	while [ "$i" -le "$na" ]; do
+		"$bin/wardenctl" -s "$T/agent$i.sock" provision \
+			--qr-text "$T/agent$i.qr" >/dev/null 2>&1 &
+		i=$((i + 1))
+	done
+}
+
+# agents_holding ETAG: how many agents enforce that policy of the server.
+agents_holding() {
+	[ "$na" -gt 0 ] || { echo 0; return; }
+	grep -l "policy from the server in force (ETag \"$1\")" \
+		"$T"/agent*.log 2>/dev/null | wc -l
+}
+
+# agents_wait ETAG T0 SECONDS: prints the ms from T0 until every agent
+# enforces ETAG, or how many do when SECONDS ran out.
+agents_wait() {
+	i=0
+	while [ "$(agents_holding "$1")" -lt "$na" ] && [ $i -lt $(($3 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	h=$(agents_holding "$1")
+	if [ "$h" -eq "$na" ]; then
+		echo "all $na in $(($(now_ms) - $2)) ms"
+	else
+		echo "only $h of $na within $3 s"
+	fi
+}
+
+agents_stop() {
+	# shellcheck disable=SC2086
+	[ -z "$apids" ] || kill -TERM $apids 2>/dev/null
+	for p in $apids; do
+		wait "$p"
+	done
+	apids=
+}
+
 # run TITLE DIR...: the fleet against the instances in DIR... (the first
-# already holds the tokens and the policy; the others its keys).
+# already holds the tokens and the policy; the others its keys), with na
+# real agents in the mix.
 run() {
 	title=$1
 	shift
@@ -60,13 +135,17 @@ run() {
 		pids="$pids $(cat "$d.pid")"
 	done
 	D=$1
-	rm -f "$T/fleet.out" "$T/fleet.err"
+	rm -rf "$T/fleet.out" "$T/fleet.err" "$T"/agent*
+	# shellcheck disable=SC2086
+	agents_start $(echo "$urls" | sed 's/--url //g')
+	t_start=$(now_ms)
 	# shellcheck disable=SC2086
 	"$bin/wardenfleet" $urls --ca "$D/ca.pem" --tokens "$T/tokens" \
 		--devices "$n" --wait 55 --duration 900 --policy-count "$g" \
 		>"$T/fleet.out" 2>"$T/fleet.err" &
 	sim=$!
-	echo "== fleet: $n simulated devices against $title"
+	agents_provision
+	echo "== fleet: $n simulated devices and $na real agents against $title"
 	if wait_line '^reported-all' 600; then
 		ms=$(awk '$1 == "reported-all" { print $3 }' "$T/fleet.out")
 		keys=$(awk '$1 == "keys" { print $3 }' "$T/fleet.out")
@@ -75,6 +154,9 @@ run() {
 		echo "  enrolled and first report stored: not all within 600 s"
 		tail -n 3 "$T/fleet.err" | sed 's/^/  /'
 	fi
+	policy=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' \
+		"$src/examples/policies/fully_managed.json")
+	[ "$na" -gt 0 ] && echo "  real agents (wardend on the simulated device) enrolled and enforcing the policy: $(agents_wait "$policy" "$t_start" 120) from the start"
 	sleep 3
 	rss=0
 	conns=0
@@ -90,6 +172,7 @@ run() {
 		"$src/examples/policies/fully_managed.json" >"$T/push.json"
 	t0=$(now_ms)
 	"$bin/wardenmdm" --dir "$D" policy set "$T/push.json" >"$T/push.out"
+	[ "$na" -gt 0 ] && echo "  policy push to the real agents: $(agents_wait "$version" "$t0" 120) after \`policy set\`"
 	if wait_line "^policy $version $n " 120; then
 		t1=$(awk -v v="$version" -v n="$n" '$1 == "policy" && $2 == v && $3 == n { print $4; exit }' "$T/fleet.out")
 		via=
@@ -99,10 +182,13 @@ run() {
 		echo "  policy push: not every device fetched it within 120 s ($before)"
 	fi
 
-	# A group of idle devices gets a policy of its own: only its members
-	# are woken and fetch it.
+	# A group of idle simulated devices (the simulator counts them) gets a
+	# policy of its own: only its members are woken and fetch it.
+	cat "$T"/agent*.log 2>/dev/null |
+		sed -n 's/.* as device \([0-9a-f]*\): MANAGED.*/\1/p' >"$T/agent.ids"
 	"$bin/wardenmdm" --dir "$D" devices | grep '^[0-9a-f]\{16\} ' |
-		cut -d ' ' -f 1 | head -n "$g" >"$T/members"
+		cut -d ' ' -f 1 | grep -vxF -f "$T/agent.ids" | head -n "$g" \
+		>"$T/members"
 	"$bin/wardenmdm" --dir "$D" group add bench >/dev/null
 	# shellcheck disable=SC2046
 	"$bin/wardenmdm" --dir "$D" group assign bench $(cat "$T/members") \
@@ -130,7 +216,9 @@ run() {
 	fi
 	lost=$(awk '$1 == "summary" { print $7 }' "$T/fleet.out")
 	ndev=$("$bin/wardenmdm" --dir "$D" devices | grep -c '^[0-9a-f]\{16\} ')
-	echo "  devices lost: ${lost:-?} (goal: 0); enrollments held by the server: $ndev for $n devices"
+	managed=$(grep -c ': MANAGED' "$T"/agent*.log 2>/dev/null | awk -F: '$2 > 0' | wc -l)
+	echo "  devices lost: ${lost:-?} of the simulated (goal: 0), $((na - managed)) of the $na real agents; enrollments held by the server: $ndev for $((n + na)) devices"
+	agents_stop
 	for p in $pids; do
 		kill -TERM "$p"
 		wait "$p"
