@@ -792,7 +792,7 @@ mdm_conn_wake(struct mdm_server *srv)
 	 * others stay parked instead of each reading the database. */
 	all = srv->stopping || srv->nparked <= MDM_WAKE_ALL_MAX ||
 	    mdm_store_devices_due(srv->store, time(NULL), due_add, &due) != 0;
-	if (!all)
+	if (!all && due.n > 0)
 		qsort(due.ids, due.n, sizeof(*due.ids), due_cmp);
 	/* Handlers may park again (onto srv->parked): take the list. */
 	srv->parked = NULL;
@@ -800,8 +800,8 @@ mdm_conn_wake(struct mdm_server *srv)
 	for (c = list; c != NULL; c = next) {
 		next = c->pnext;
 		c->pprev = c->pnext = NULL;
-		if (!all && bsearch(c->parked_dev, due.ids, due.n,
-		    sizeof(*due.ids), due_cmp) == NULL) {
+		if (!all && (due.n == 0 || bsearch(c->parked_dev, due.ids,
+		    due.n, sizeof(*due.ids), due_cmp) == NULL)) {
 			/* Back on the list, as it was. */
 			c->pnext = srv->parked;
 			if (srv->parked != NULL)
