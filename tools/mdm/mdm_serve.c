@@ -1,10 +1,11 @@
 /*
- * mdm_serve.c - `wardenmdm serve`: one thread, one libuv loop. The loop
- * watches the listening socket, the notify descriptor (or, without
- * inotify, a fallback timer), SIGTERM/SIGINT and every connection
- * (mdm_conn.c): no thread per connection, so thousands of idle long
- * polls cost memory only. Handlers run on the loop and touch the store
- * and the CA directly.
+ * mdm_serve.c - `wardenmdm serve`: one libuv loop. The loop watches the
+ * listening socket, the notify descriptor (or, without inotify, a
+ * fallback timer), SIGTERM/SIGINT and every connection (mdm_conn.c): no
+ * thread per connection, so thousands of idle long polls cost memory
+ * only. Handlers run on the loop and touch the store and the CA
+ * directly; only the TLS handshakes' public-key work goes to libuv's
+ * thread pool (mdm_conn.c).
  *
  * SIGTERM/SIGINT: stop accepting, answer every parked long poll, close
  * idle connections, let the others finish their response for at most

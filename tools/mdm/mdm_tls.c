@@ -7,8 +7,11 @@
  * says which readiness (read or write) it needs next. Deadlines are the
  * caller's (mdm_conn.c keeps one timer per connection).
  *
- * Everything here runs on the loop's one thread: mbedTLS's caching of
- * precomputed points inside the shared key is then safe.
+ * mdm_tls_handshake() runs on libuv's thread pool, the connection then
+ * the worker's alone (mdm_conn.c); the rest runs on the loop. What the
+ * handshakes share is read-only or locked: the configuration, the keys
+ * (their P-256 table is the process's one, crypto/p256_table.c), the
+ * DRBG and the ticket keys (mbedTLS locks both).
  */
 #include <errno.h>
 #include <fcntl.h>
