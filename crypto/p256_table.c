@@ -21,6 +21,7 @@
  * mbedTLS's own path makes.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mbedtls/asn1.h>
@@ -40,26 +41,29 @@ static int
 sig_read(const unsigned char *sig, size_t len, mbedtls_mpi *r,
     mbedtls_mpi *s)
 {
-	/* The ASN.1 readers take a non-const cursor: they read a copy. */
-	unsigned char buf[MBEDTLS_ECDSA_MAX_LEN], *p = buf;
+	/* The ASN.1 readers take a non-const cursor: they read a copy (of
+	 * any length, as mbedTLS's own verification takes any). */
+	unsigned char *buf = malloc(len > 0 ? len : 1), *p = buf;
 	const unsigned char *end = buf + len;
 	size_t seqlen;
 	int ret;
 
-	if (len > sizeof(buf))
-		return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
-	memcpy(buf, sig, len);
-	if ((ret = mbedtls_asn1_get_tag(&p, end, &seqlen,
-	    MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) != 0)
-		return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
-	if (p + seqlen != end)
-		return MBEDTLS_ERR_PK_SIG_LEN_MISMATCH;
-	if (mbedtls_asn1_get_mpi(&p, end, r) != 0 ||
+	if (buf == NULL)
+		return MBEDTLS_ERR_PK_ALLOC_FAILED;
+	if (len > 0)
+		memcpy(buf, sig, len);
+	if (mbedtls_asn1_get_tag(&p, end, &seqlen, MBEDTLS_ASN1_CONSTRUCTED |
+	    MBEDTLS_ASN1_SEQUENCE) != 0)
+		ret = MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+	else if (p + seqlen != end)
+		ret = MBEDTLS_ERR_PK_SIG_LEN_MISMATCH;
+	else if (mbedtls_asn1_get_mpi(&p, end, r) != 0 ||
 	    mbedtls_asn1_get_mpi(&p, end, s) != 0)
-		return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
-	if (p != end)
-		return MBEDTLS_ERR_PK_SIG_LEN_MISMATCH;
-	return 0;
+		ret = MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+	else
+		ret = p != end ? MBEDTLS_ERR_PK_SIG_LEN_MISMATCH : 0;
+	free(buf);
+	return ret;
 }
 
 int
