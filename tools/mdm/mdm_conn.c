@@ -752,7 +752,7 @@ mdm_conn_accept(struct mdm_server *srv, int fd, const char *peer)
 	drive(c);
 }
 
-/* The devices with a command due, sorted, for wake(). */
+/* The devices with a command due, sorted, for mdm_conn_wake(). */
 struct due {
 	char (*ids)[MDM_ID_MAX + 1];
 	size_t n, cap;
