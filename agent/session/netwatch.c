@@ -21,22 +21,30 @@
 bool
 netwatch_says_up(const void *buf, size_t len)
 {
+	const unsigned char *p = buf;
 	const struct nlmsghdr *h;
+	const struct ifinfomsg *ifi;
+	size_t off = 0;
 	bool up = false;
-	int n = (int)(len > INT32_MAX ? INT32_MAX : len);
 
-	for (h = buf; NLMSG_OK(h, (unsigned)n); h = NLMSG_NEXT(h, n)) {
+	/* NLMSG_OK and NLMSG_NEXT by hand: the macros cast const away. */
+	while (len - off >= sizeof(*h)) {
+		h = (const void *)(p + off);
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
+			break;
 		if (h->nlmsg_type == RTM_NEWADDR &&
 		    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
 			up = true;
 		if (h->nlmsg_type == RTM_NEWLINK &&
 		    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg))) {
-			const struct ifinfomsg *ifi = NLMSG_DATA(h);
-
+			ifi = (const void *)(p + off + NLMSG_HDRLEN);
 			if ((ifi->ifi_flags & (IFF_UP | IFF_RUNNING)) ==
 			    (IFF_UP | IFF_RUNNING))
 				up = true;
 		}
+		if (NLMSG_ALIGN(h->nlmsg_len) >= len - off)
+			break;
+		off += NLMSG_ALIGN(h->nlmsg_len);
 	}
 	return up;
 }

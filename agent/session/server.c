@@ -458,10 +458,14 @@ void
 server_network_up(struct wardend *d)
 {
 	struct server *sv = d->server;
+	bool in, out;
 
 	if (sv == NULL || sv->stopping || !sv->managed)
 		return;
-	if (inbox_network_up(sv) | outbox_network_up(sv))
+	/* Both queues are told, whatever the first says. */
+	in = inbox_network_up(sv);
+	out = outbox_network_up(sv);
+	if (in || out)
 		log_info("server: the network is back: trying again now");
 }
 

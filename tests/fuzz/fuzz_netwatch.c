@@ -27,17 +27,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct nlmsghdr *h;
 	uint8_t *copy;
 	bool whole, any = false;
-	int n = (int)size;
+	size_t off = 0;
 
 	/* Aligned, as the socket's buffer is. */
 	if ((copy = malloc(size + 1)) == NULL)
 		return 0;
 	memcpy(copy, data, size);
 	whole = netwatch_says_up(copy, size);
-	for (h = (const struct nlmsghdr *)copy; NLMSG_OK(h, (unsigned)n);
-	    h = NLMSG_NEXT(h, n))
+	/* The messages one by one, as NLMSG_OK and NLMSG_NEXT walk them. */
+	while (size - off >= sizeof(*h)) {
+		h = (const void *)(copy + off);
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > size - off)
+			break;
 		if (netwatch_says_up(h, h->nlmsg_len))
 			any = true;
+		if (NLMSG_ALIGN(h->nlmsg_len) >= size - off)
+			break;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
 	if (whole != any)
 		abort();
 	free(copy);
