@@ -27,6 +27,14 @@ now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
 
+# cpu_ms PID...: the processes' CPU time so far (user + system), in ms.
+cpu_ms() {
+	for p in "$@"; do
+		cat "/proc/$p/stat"
+	done | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 }
+		END { printf "%d", t * 1000 / hz }'
+}
+
 # wait_line PATTERN SECONDS: the simulator printed a line matching it.
 wait_line() {
 	i=0
@@ -147,9 +155,13 @@ run() {
 	agents_provision
 	echo "== fleet: $n simulated devices and $na real agents against $title"
 	if wait_line '^reported-all' 600; then
+		# shellcheck disable=SC2086
+		srv_cpu=$(cpu_ms $pids)
+		sim_cpu=$(cpu_ms "$sim")
 		ms=$(awk '$1 == "reported-all" { print $3 }' "$T/fleet.out")
 		keys=$(awk '$1 == "keys" { print $3 }' "$T/fleet.out")
 		echo "  enrolled and first report stored: $n devices in $((ms / 1000)).$(((ms % 1000) / 100)) s (goal: 10,000 in <= 60 s; keys made beforehand in $keys ms)"
+		echo "  CPU until then, per simulated device: servers $((srv_cpu * 10 / n / 10)).$((srv_cpu * 10 / n % 10)) ms (their $na real agents' share included), simulator $((sim_cpu * 10 / n / 10)).$((sim_cpu * 10 / n % 10)) ms (its keys included)"
 	else
 		echo "  enrolled and first report stored: not all within 600 s"
 		tail -n 3 "$T/fleet.err" | sed 's/^/  /'
