@@ -353,7 +353,7 @@ for r in rows:
 PY
 
 if [ "${WARDEN_BENCH_ALL:-0}" = 1 ]; then
-	echo "== posture evaluation and report (no I/O)"
+	echo "== the micro-benchmarks: posture evaluation, SenML, the P-256 table (no I/O)"
 	for b in "$demo"/bench/bench_*; do
 		[ -x "$b" ] && "$b" | sed 's/^/  /'
 	done
