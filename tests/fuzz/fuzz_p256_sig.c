@@ -42,7 +42,8 @@ make_key(mbedtls_pk_context *pk)
 		abort();
 	kp = mbedtls_pk_ec(*pk);
 	if (mbedtls_ecp_group_load(&kp->grp, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
-	    mbedtls_mpi_lset(&kp->d, 0x77617264656e) != 0 ||	/* "warden" */
+	    /* d = "warden" */
+	    mbedtls_mpi_lset(&kp->d, 0x77617264656e) != 0 ||
 	    mbedtls_ecp_mul(&kp->grp, &kp->Q, &kp->d, &kp->grp.G, NULL,
 	    NULL) != 0)
 		abort();

@@ -74,8 +74,8 @@ struct mdm_conn {
 	bool body_next;			/* out is "100 Continue" */
 	bool drop;			/* close without an answer once the
 					   group commit is done */
-	char parked_dev[MDM_ID_MAX + 1];	/* the device of a parked poll */
-	uv_work_t work;			/* the handshake on the thread pool */
+	char parked_dev[MDM_ID_MAX + 1];	/* a parked poll's device */
+	uv_work_t work;			/* the handshake on the pool */
 	bool working;			/* ... is running there */
 	int work_rc;			/* its mdm_tls_handshake() result */
 	char work_err[MDM_ERR_MAX];

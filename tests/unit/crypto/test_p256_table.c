@@ -171,7 +171,8 @@ test_crypto_keys_share(void **state)
 	char err[CRYPTO_ERR_MAX];
 
 	(void)state;
-	assert_int_equal(crypto_rng_new("test_p256_table", &rng, err, sizeof(err)), 0);
+	assert_int_equal(crypto_rng_new("test_p256_table", &rng, err,
+	    sizeof(err)), 0);
 	assert_int_equal(crypto_eckey_generate(rng, &key, err, sizeof(err)),
 	    0);
 	assert_ptr_not_equal(crypto_eckey_pk(key)->pk_info,
